@@ -1,0 +1,79 @@
+# Tandem — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run test install install-test assets messages messages-update lint migrations-check pytest clean
+
+help:
+	@echo "make run    install, migrate, load demo data and serve http://$(HOST):$(PORT) (SQLite, tasks inline)"
+	@echo "make test   install test dependencies and run ruff, makemigrations --check and the whole suite"
+	@echo "            against PostgreSQL, Redis and Debian's Chromium"
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet ".[test]"
+	touch $@
+
+install: $(VENV)/.installed assets messages
+install-test: $(VENV)/.installed-test assets messages
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Front-end assets come from the npm registry (package-lock.json), copied into static/vendor.
+assets: node_modules/.package-lock.json
+	@mkdir -p static/vendor/utrecht static/vendor/htmx
+	@cp node_modules/@utrecht/component-library-css/dist/index.css static/vendor/utrecht/index.css
+	@cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/htmx.min.js
+
+messages: | $(VENV)/bin/python
+	@command -v msgfmt >/dev/null || scripts/apt_install.sh gettext
+	@DJANGO_DEBUG=true $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+# After changing source strings: update the catalogue, then translate (scripts/po_fill.py).
+messages-update: | $(VENV)/bin/python
+	DJANGO_DEBUG=true $(MANAGE) makemessages -l nl --no-location --ignore=.venv --ignore=node_modules \
+	  --ignore=tests --ignore=var --ignore=staticfiles --ignore=bench
+
+run: install
+	@mkdir -p var
+	DJANGO_DEBUG=true $(MANAGE) migrate --no-input
+	DJANGO_DEBUG=true $(MANAGE) seed_demo
+	DJANGO_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrations-check: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=portal.settings_test $(MANAGE) makemigrations --check --dry-run
+
+# The whole suite. Services: uses running PostgreSQL/Redis, else starts throwaway instances.
+test: install-test
+	@scripts/ensure_chromium.sh
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	@eval "$$($(PY) scripts/services.py up)" && \
+	  DJANGO_SETTINGS_MODULE=portal.settings_test $(MANAGE) makemigrations --check --dry-run && \
+	  status=0; DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS) || status=$$?; \
+	  $(PY) scripts/services.py down; exit $$status
+
+# Run pytest only (services must be reachable); e.g. make pytest PYTEST_ARGS="tests/contacts -x"
+pytest: install-test
+	@eval "$$($(PY) scripts/services.py up)" && DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles var

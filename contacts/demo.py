@@ -1,0 +1,261 @@
+"""Demo data for the registry: the Utrecht region with clearly fictional schools and people.
+
+Idempotent: every row is found by its natural key and updated. Other apps add their own
+demo data in `<app>/demo.py` (see contacts/management/commands/seed_demo.py).
+"""
+
+import datetime
+
+from django.db import transaction
+
+from contacts.models import (
+    CareProvider,
+    ContactAssignment,
+    DistrictTeam,
+    Membership,
+    Municipality,
+    Partnership,
+    Person,
+    Region,
+    Role,
+    School,
+    Tandem,
+    User,
+)
+
+SUBREGIONS = [
+    (
+        "UTR-LEK",
+        "Lekstroom",
+        [
+            ("GM0321", "Houten"),
+            ("GM0353", "IJsselstein"),
+            ("GM0331", "Lopik"),
+            ("GM0356", "Nieuwegein"),
+            ("GM1961", "Vijfheerenlanden"),
+        ],
+    ),
+    (
+        "UTR-WEST",
+        "Utrecht West",
+        [
+            ("GM0736", "De Ronde Venen"),
+            ("GM0335", "Montfoort"),
+            ("GM0589", "Oudewater"),
+            ("GM1904", "Stichtse Vecht"),
+            ("GM0632", "Woerden"),
+        ],
+    ),
+    (
+        "UTR-ZO",
+        "Zuidoost Utrecht",
+        [
+            ("GM0312", "Bunnik"),
+            ("GM0339", "Utrechtse Heuvelrug"),
+            ("GM0352", "Wijk bij Duurstede"),
+            ("GM0355", "Zeist"),
+        ],
+    ),
+    ("UTR-STAD", "Utrecht Stad", [("GM0344", "Utrecht")]),
+]
+
+PARTNERSHIPS = [
+    ("PO2690", "Demo-SWV Passend Primair Utrecht Stad", "po", "UTR-STAD"),
+    ("VO2690", "Demo-SWV Voortgezet Utrecht Stad", "vo", "UTR-STAD"),
+    ("PO2691", "Demo-SWV Primair Lekstroom", "po", "UTR-LEK"),
+    ("VO2691", "Demo-SWV Voortgezet Zuid-Utrecht", "vo", "UTR-LEK"),
+    ("PO2692", "Demo-SWV Primair Utrecht West", "po", "UTR-WEST"),
+    ("VO2692", "Demo-SWV Voortgezet Utrecht West", "vo", "UTR-WEST"),
+    ("PO2693", "Demo-SWV Primair Zuidoost", "po", "UTR-ZO"),
+    ("VO2693", "Demo-SWV Voortgezet Zuidoost", "vo", "UTR-ZO"),
+]
+
+# brin, vestiging, name, type, partnership, municipality, postcode
+SCHOOLS = [
+    ("99AA", "00", "Demo-basisschool De Esdoorn", "po", "PO2690", "GM0344", "3511 AA"),
+    ("99AB", "00", "Demo-basisschool Het Kompas", "po", "PO2691", "GM0356", "3431 AB"),
+    ("99AC", "00", "Demo-sbo De Brug", "sbo", "PO2690", "GM0344", "3522 AC"),
+    ("99AD", "00", "Demo-so De Regenboog", "so", "PO2690", "GM0344", "3533 AD"),
+    ("99AE", "00", "Demo-vso Het Baken", "vso", "VO2690", "GM0344", "3544 AE"),
+    ("99AE", "01", "Demo-vso Het Baken, locatie Overvecht", "vso", "VO2690", "GM0344", "3555 AF"),
+    ("99AF", "00", "Demo-college De Horizon", "vo", "VO2691", "GM0356", "3432 AG"),
+    ("99AG", "00", "Demo-vso De Sterrenwacht", "vso", "VO2693", "GM0355", "3701 AH"),
+    ("99AH", "00", "Demo-basisschool De Wilg", "po", "PO2692", "GM0632", "3441 AJ"),
+    ("99AJ", "00", "Demo-so Het Anker", "so", "PO2693", "GM0339", "3941 AK"),
+    ("99AK", "00", "Demo-vso De Vaart", "vso", "VO2692", "GM1904", "3601 AL"),
+    ("99AL", "00", "Demo-basisschool De Linde", "po", "PO2691", "GM0321", "3991 AM"),
+]
+
+DISTRICT_TEAMS = [
+    ("Demo-buurtteam Utrecht Noordwest", "GM0344"),
+    ("Demo-buurtteam Utrecht Overvecht", "GM0344"),
+    ("Demo-wijkteam Nieuwegein", "GM0356"),
+    ("Demo-wijkteam Zeist", "GM0355"),
+    ("Demo-sociaal team Woerden", "GM0632"),
+    ("Demo-wijkteam Houten", "GM0321"),
+    ("Demo-wijkteam Utrechtse Heuvelrug", "GM0339"),
+    ("Demo-wijkteam Stichtse Vecht", "GM1904"),
+]
+
+CARE_PROVIDERS = [
+    "Demo-jeugdhulp De Kering",
+    "Demo-GGZ Jong Utrecht",
+    "Demo-orthopedagogisch centrum Het Palet",
+]
+
+DEMO_PASSWORD = "demo-Tandem-2026!"  # noqa: S105 - demo only; set only with DEBUG or --password
+DOMAIN = "demo.tandem.test"
+
+# e-mail local part, name, role, organisation key
+ACCOUNTS = [
+    ("ib", "Ilse Bakker", Role.SCHOOL_COORDINATOR, ("school", ("99AA", "00"))),
+    ("ib2", "Ismail Bouzid", Role.SCHOOL_COORDINATOR, ("school", ("99AB", "00"))),
+    (
+        "wijkteam",
+        "Wendy de Jong",
+        Role.DISTRICT_WORKER,
+        ("district_team", ("Demo-buurtteam Utrecht Noordwest", "GM0344")),
+    ),
+    (
+        "wijkteam2",
+        "Wouter Peters",
+        Role.DISTRICT_WORKER,
+        ("district_team", ("Demo-wijkteam Nieuwegein", "GM0356")),
+    ),
+    ("directeur", "Dirk van Dam", Role.PARTNERSHIP_DIRECTOR, ("partnership", "PO2690")),
+    ("beleid", "Bea Smit", Role.MUNICIPAL_OFFICER, ("municipality", "GM0344")),
+    ("begeleidingsgroep", "Bram Visser", Role.STEERING_MEMBER, ("region", "UTR")),
+    ("beheer", "Femke Jansen", Role.REGISTRY_ADMIN, ("region", "UTR")),
+    ("privacy", "Pieter Mulder", Role.PRIVACY_OFFICER, ("region", "UTR")),
+]
+
+
+PERSON_AFFILIATION = {
+    "school": "schools",
+    "district_team": "district_teams",
+    "partnership": "partnerships",
+    "municipality": "municipalities",
+}
+
+
+def _organisation(kind, key):
+    if kind == "school":
+        return School.objects.get(brin=key[0], vestiging=key[1])
+    if kind == "district_team":
+        return DistrictTeam.objects.get(name=key[0], municipality__cbs_code=key[1])
+    if kind == "partnership":
+        return Partnership.objects.get(code=key)
+    if kind == "municipality":
+        return Municipality.objects.get(cbs_code=key)
+    return Region.objects.get(code=key)
+
+
+@transaction.atomic
+def seed(ctx):
+    """Create or update the demo registry; returns the accounts as (email, role, organisation)."""
+    region, _ = Region.objects.update_or_create(
+        code="UTR", defaults={"name": "Regio Utrecht", "parent": None}
+    )
+    for code, name, municipalities in SUBREGIONS:
+        sub, _ = Region.objects.update_or_create(code=code, defaults={"name": name, "parent": region})
+        for cbs, mname in municipalities:
+            Municipality.objects.update_or_create(cbs_code=cbs, defaults={"name": mname, "region": sub})
+    for code, name, sector, sub in PARTNERSHIPS:
+        Partnership.objects.update_or_create(
+            code=code, defaults={"name": name, "sector": sector, "region": Region.objects.get(code=sub)}
+        )
+    for brin, vest, name, stype, swv, gm, postcode in SCHOOLS:
+        School.objects.update_or_create(
+            brin=brin,
+            vestiging=vest,
+            defaults={
+                "name": name,
+                "school_type": stype,
+                "postcode": postcode,
+                "partnership": Partnership.objects.get(code=swv),
+                "municipality": Municipality.objects.get(cbs_code=gm),
+                "collective_funding_pilot": (brin, vest) == ("99AE", "00"),
+            },
+        )
+    for name, gm in DISTRICT_TEAMS:
+        DistrictTeam.objects.update_or_create(
+            name=name,
+            municipality=Municipality.objects.get(cbs_code=gm),
+            defaults={"email": f"{name.lower().replace(' ', '-')}@{DOMAIN}"},
+        )
+    for name in CARE_PROVIDERS:
+        CareProvider.objects.update_or_create(name=name, defaults={"region": region})
+
+    accounts = []
+    for local, name, role, (kind, key) in ACCOUNTS:
+        email = f"{local}@{DOMAIN}"
+        person, _ = Person.objects.update_or_create(
+            email=email, defaults={"name": name, "function": str(role.label)}
+        )
+        user, created = User.objects.get_or_create(email=email, defaults={"full_name": name})
+        user.full_name = name
+        user.person = person
+        if ctx.get("password"):
+            user.set_password(ctx["password"])
+        elif created:
+            user.set_unusable_password()
+        user.save()
+        org = _organisation(kind, key)
+        Membership.objects.get_or_create(user=user, role=role, **{kind: org})
+        if kind in PERSON_AFFILIATION:
+            getattr(person, PERSON_AFFILIATION[kind]).add(org)
+        accounts.append((email, role, org))
+
+    _seed_network()
+    return accounts
+
+
+def _seed_network():
+    """Tandems and fixed contacts, with deliberate gaps so the coverage page has work to show."""
+    ib = Person.objects.get(email=f"ib@{DOMAIN}")
+    ib2 = Person.objects.get(email=f"ib2@{DOMAIN}")
+    worker = Person.objects.get(email=f"wijkteam@{DOMAIN}")
+    worker2 = Person.objects.get(email=f"wijkteam2@{DOMAIN}")
+    officer = Person.objects.get(email=f"beleid@{DOMAIN}")
+    start = datetime.date(2026, 1, 1)
+    esdoorn = School.objects.get(brin="99AA", vestiging="00")
+    kompas = School.objects.get(brin="99AB", vestiging="00")
+    Tandem.objects.get_or_create(
+        school=esdoorn,
+        valid_to=None,
+        defaults={
+            "school_coordinator": ib,
+            "district_worker": worker,
+            "valid_from": start,
+            "district_team": DistrictTeam.objects.get(name="Demo-buurtteam Utrecht Noordwest"),
+        },
+    )
+    Tandem.objects.get_or_create(
+        school=kompas,
+        valid_to=None,
+        defaults={
+            "school_coordinator": ib2,
+            "district_worker": worker2,
+            "valid_from": start,
+            "district_team": DistrictTeam.objects.get(name="Demo-wijkteam Nieuwegein"),
+        },
+    )
+    contact = Person.objects.update_or_create(
+        email=f"contact.vso@{DOMAIN}",
+        defaults={
+            "name": "Carla Verbeek",
+            "function": "Vaste contactpersoon jeugdhulp (v)so",
+            "phone": "030 000 0001",
+        },
+    )[0]
+    for brin, vest in (("99AE", "00"), ("99AD", "00")):
+        ContactAssignment.objects.get_or_create(
+            school=School.objects.get(brin=brin, vestiging=vest),
+            valid_to=None,
+            defaults={"person": contact, "valid_from": start},
+        )
+    ContactAssignment.objects.get_or_create(
+        municipality=Municipality.objects.get(cbs_code="GM0344"),
+        valid_to=None,
+        defaults={"person": officer, "valid_from": start},
+    )

@@ -1,0 +1,29 @@
+from .accounts import Membership, Role, User
+from .network import ContactAssignment, Person, Tandem
+from .organisations import (
+    CareProvider,
+    DistrictTeam,
+    Municipality,
+    Partnership,
+    Region,
+    School,
+    SchoolType,
+    Sector,
+)
+
+__all__ = [
+    "CareProvider",
+    "ContactAssignment",
+    "DistrictTeam",
+    "Membership",
+    "Municipality",
+    "Partnership",
+    "Person",
+    "Region",
+    "Role",
+    "School",
+    "SchoolType",
+    "Sector",
+    "Tandem",
+    "User",
+]

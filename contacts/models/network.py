@@ -1,0 +1,193 @@
+"""The network: contact persons, fixed contacts (vaste contactpersonen) and tandems.
+
+Assignments and tandems are never edited away: replacing one closes it (valid_to) and
+opens a new one, so history answers "who was our contact in March?".
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Person(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"), unique=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    function = models.CharField(_("function"), max_length=200, blank=True)
+    schools = models.ManyToManyField(
+        "contacts.School", verbose_name=_("schools"), blank=True, related_name="persons"
+    )
+    district_teams = models.ManyToManyField(
+        "contacts.DistrictTeam", verbose_name=_("district teams"), blank=True, related_name="persons"
+    )
+    municipalities = models.ManyToManyField(
+        "contacts.Municipality", verbose_name=_("municipalities"), blank=True, related_name="persons"
+    )
+    partnerships = models.ManyToManyField(
+        "contacts.Partnership", verbose_name=_("partnerships"), blank=True, related_name="persons"
+    )
+    care_providers = models.ManyToManyField(
+        "contacts.CareProvider", verbose_name=_("care providers"), blank=True, related_name="persons"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+
+    def __str__(self):
+        return self.name
+
+
+class CurrentQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+
+ASSIGNMENT_TARGETS = ("school", "municipality", "district_team", "partnership")
+
+
+def _exactly_one(fields):
+    condition = None
+    for field in fields:
+        part = Q(**{f"{field}__isnull": False})
+        for other in fields:
+            if other != field:
+                part &= Q(**{f"{other}__isnull": True})
+        condition = part if condition is None else condition | part
+    return condition
+
+
+class ContactAssignment(models.Model):
+    """A vaste contactpersoon of one school, municipality, district team or partnership."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("contact person"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    backup = models.ForeignKey(
+        Person,
+        verbose_name=_("backup"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="backup_assignments",
+    )
+    school = models.ForeignKey(
+        "contacts.School",
+        verbose_name=_("school"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contact_assignments",
+    )
+    municipality = models.ForeignKey(
+        "contacts.Municipality",
+        verbose_name=_("municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contact_assignments",
+    )
+    district_team = models.ForeignKey(
+        "contacts.DistrictTeam",
+        verbose_name=_("district team"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contact_assignments",
+    )
+    partnership = models.ForeignKey(
+        "contacts.Partnership",
+        verbose_name=_("partnership"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contact_assignments",
+    )
+    valid_from = models.DateField(_("valid from"), default=datetime.date.today)
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+
+    objects = CurrentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-valid_from", "-id"]
+        verbose_name = _("fixed contact assignment")
+        verbose_name_plural = _("fixed contact assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=_exactly_one(ASSIGNMENT_TARGETS), name="assignment_exactly_one_target"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="assignment_valid_period",
+            ),
+            *[
+                models.UniqueConstraint(
+                    fields=[field],
+                    condition=Q(valid_to__isnull=True, **{f"{field}__isnull": False}),
+                    name=f"assignment_one_open_per_{field}",
+                )
+                for field in ASSIGNMENT_TARGETS
+            ],
+        ]
+
+    def __str__(self):
+        return f"{self.person} → {self.target}"
+
+    @property
+    def target(self):
+        for field in ASSIGNMENT_TARGETS:
+            if getattr(self, f"{field}_id"):
+                return getattr(self, field)
+        return None
+
+
+class Tandem(models.Model):
+    """An IB-er + district-team worker pair for one school (seed 004)."""
+
+    school = models.ForeignKey(
+        "contacts.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="tandems"
+    )
+    school_coordinator = models.ForeignKey(
+        Person,
+        verbose_name=_("school coordinator (IB-er)"),
+        on_delete=models.PROTECT,
+        related_name="tandems_as_coordinator",
+    )
+    district_worker = models.ForeignKey(
+        Person,
+        verbose_name=_("district-team worker"),
+        on_delete=models.PROTECT,
+        related_name="tandems_as_district_worker",
+    )
+    district_team = models.ForeignKey(
+        "contacts.DistrictTeam",
+        verbose_name=_("district team"),
+        on_delete=models.PROTECT,
+        related_name="tandems",
+    )
+    valid_from = models.DateField(_("valid from"), default=datetime.date.today)
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+
+    objects = CurrentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-valid_from", "-id"]
+        verbose_name = _("tandem")
+        verbose_name_plural = _("tandems")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="tandem_valid_period",
+            ),
+            models.UniqueConstraint(
+                fields=["school"], condition=Q(valid_to__isnull=True), name="tandem_one_open_per_school"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school}: {self.school_coordinator} + {self.district_worker}"

@@ -1,0 +1,14 @@
+"""The Celery app. Tasks take ids, never personal data; JSON only; late acknowledgement.
+
+The beat schedule is defined in code (`CELERY_BEAT_SCHEDULE` in settings).
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+app = Celery("tandem")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,100 @@
+"""Form rendering with NL Design System (Utrecht) markup, and base form behaviour.
+
+Every form renders its fields through templates/forms/field.html: label, description and
+error message are tied to the control with aria-describedby; invalid controls get
+aria-invalid. Django's CharField already refuses NUL characters (PostgreSQL cannot store
+them) with a validation error.
+"""
+
+from django import forms
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.core.validators import MaxLengthValidator
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+WIDGET_CLASSES = {
+    forms.Textarea: "utrecht-textarea",
+    forms.Select: "utrecht-select",
+    forms.SelectMultiple: "utrecht-select",
+    forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
+    forms.RadioSelect: "utrecht-radio-button utrecht-radio-button--html-input",
+    forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input",
+    forms.ClearableFileInput: "utrecht-file-input",
+    forms.FileInput: "utrecht-file-input",
+}
+FIELDSET_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+class TandemFormRenderer(TemplatesSetting):
+    form_template_name = "forms/div.html"
+    field_template_name = "forms/field.html"
+
+
+class TandemFormMixin:
+    """Utrecht classes on every widget, and ARIA state that follows the errors."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = next(
+                (c for klass, c in WIDGET_CLASSES.items() if type(widget) is klass),
+                "utrecht-textbox utrecht-textbox--html-input",
+            )
+            widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["aria-invalid"] = "true"
+                bound = self[name]
+                ids = [f"{bound.auto_id}_error"]
+                if self.fields[name].help_text:
+                    ids.append(f"{bound.auto_id}_helptext")
+                widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class TandemForm(TandemFormMixin, forms.Form):
+    pass
+
+
+class TandemModelForm(TandemFormMixin, forms.ModelForm):
+    pass
+
+
+class LoginForm(TandemFormMixin, AuthenticationForm):
+    error_messages = {
+        "invalid_login": _(
+            "The e-mail address and password do not match an active account. "
+            "Both are case-sensitive except the e-mail address."
+        ),
+        "inactive": _("This account is not active."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("E-mail address")
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+        # A password longer than any real one is refused before it reaches the hasher.
+        self.fields["password"].max_length = 4096
+        self.fields["password"].validators.append(MaxLengthValidator(4096))
+
+
+class TandemPasswordChangeForm(TandemFormMixin, PasswordChangeForm):
+    pass
+
+
+class TandemPasswordResetForm(TandemFormMixin, PasswordResetForm):
+    pass
+
+
+class TandemSetPasswordForm(TandemFormMixin, SetPasswordForm):
+    pass

@@ -1,0 +1,39 @@
+"""The main navigation: one entry per place, shown to the roles that may use it.
+
+Apps add their entries here; the context processor filters them for the current user.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str
+    roles: tuple = ()  # empty: every user with a membership
+
+
+NAV_ITEMS = [
+    NavItem("home", _("Home")),
+]
+
+
+def items_for(user, user_roles):
+    visible = []
+    for item in NAV_ITEMS:
+        if item.roles and not (set(item.roles) & user_roles):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:  # an app that is not installed in this build
+            continue
+        visible.append({"url": url, "label": item.label, "url_name": item.url_name})
+    return visible
+
+
+__all__ = ["NAV_ITEMS", "NavItem", "Role", "items_for"]

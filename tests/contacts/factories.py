@@ -1,0 +1,153 @@
+"""Factories for the registry. Natural keys are drawn from sequences so they stay valid."""
+
+import datetime
+
+import factory
+
+from contacts.models import (
+    CareProvider,
+    ContactAssignment,
+    DistrictTeam,
+    Membership,
+    Municipality,
+    Partnership,
+    Person,
+    Region,
+    Role,
+    School,
+    Tandem,
+    User,
+)
+
+LETTERS = "ABCDEFGHJKLMNPRSTUVWXZ"
+
+
+def _two_letters(n):
+    return LETTERS[(n // len(LETTERS)) % len(LETTERS)] + LETTERS[n % len(LETTERS)]
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"REG-{n}")
+    name = factory.Sequence(lambda n: f"Regio {n}")
+    parent = None
+
+
+class SubregionFactory(RegionFactory):
+    code = factory.Sequence(lambda n: f"SUB-{n}")
+    name = factory.Sequence(lambda n: f"Subregio {n}")
+    parent = factory.SubFactory(RegionFactory)
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+
+    cbs_code = factory.Sequence(lambda n: f"GM{9000 + n % 1000:04d}")
+    name = factory.Sequence(lambda n: f"Gemeente {n}")
+    region = factory.SubFactory(SubregionFactory)
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    code = factory.Sequence(lambda n: f"PO{8000 + n % 2000:04d}")
+    name = factory.Sequence(lambda n: f"Samenwerkingsverband {n}")
+    sector = "po"
+    region = factory.SubFactory(SubregionFactory)
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    brin = factory.Sequence(lambda n: f"{90 + (n // 484) % 10}{_two_letters(n)}")
+    vestiging = "00"
+    name = factory.Sequence(lambda n: f"Testschool {n}")
+    school_type = "po"
+    partnership = factory.SubFactory(PartnershipFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    postcode = "3511 AB"
+
+
+class DistrictTeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DistrictTeam
+
+    name = factory.Sequence(lambda n: f"Wijkteam {n}")
+    municipality = factory.SubFactory(MunicipalityFactory)
+
+
+class CareProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CareProvider
+
+    name = factory.Sequence(lambda n: f"Zorgaanbieder {n}")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Faker("name", locale="nl_NL")
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    function = "IB-er"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    full_name = factory.Faker("name", locale="nl_NL")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.SCHOOL_COORDINATOR
+
+
+def make_member(role, organisation, **user_kwargs):
+    """A user with one membership of `role` in `organisation`, and a linked contact person."""
+    from contacts.models.accounts import ROLE_ORGANISATION_FIELD
+
+    user = UserFactory(**user_kwargs)
+    person = PersonFactory(name=user.full_name, email=user.email)
+    user.person = person
+    user.save(update_fields=["person"])
+    field = ROLE_ORGANISATION_FIELD[Role(role)]
+    Membership.objects.create(user=user, role=role, **{field: organisation})
+    return user
+
+
+class ContactAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactAssignment
+
+    person = factory.SubFactory(PersonFactory)
+    valid_from = datetime.date(2026, 1, 1)
+
+
+class TandemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tandem
+
+    school = factory.SubFactory(SchoolFactory)
+    school_coordinator = factory.SubFactory(PersonFactory)
+    district_worker = factory.SubFactory(PersonFactory)
+    district_team = factory.SubFactory(DistrictTeamFactory)
+    valid_from = datetime.date(2026, 1, 1)

@@ -1,0 +1,31 @@
+from django.urls import reverse
+
+from tests.helpers.matrix import Case
+
+EVERYONE_200 = {"no_membership": 200}
+
+CASES = [
+    Case("home", lambda w: reverse("home"), default=200),
+    Case("healthz", lambda w: reverse("healthz"), default=200, anonymous=200),
+    Case("login", lambda w: reverse("login"), default=302, anonymous=200),
+    Case("logout", lambda w: reverse("logout"), method="post", default=302, anonymous=302),
+    Case("password_change", lambda w: reverse("password_change"), default=200),
+    Case("password_change_done", lambda w: reverse("password_change_done"), default=200),
+    Case("password_reset", lambda w: reverse("password_reset"), default=200, anonymous=200),
+    Case("password_reset_done", lambda w: reverse("password_reset_done"), default=200, anonymous=200),
+    Case(
+        "password_reset_confirm",
+        lambda w: reverse("password_reset_confirm", args=["MQ", "set-password"]),
+        default=200,
+        anonymous=200,
+    ),
+    Case("password_reset_complete", lambda w: reverse("password_reset_complete"), default=200, anonymous=200),
+    Case(
+        "set_language",
+        lambda w: reverse("set_language"),
+        method="post",
+        data=lambda w: {"language": "en", "next": "/"},
+        default=302,
+        anonymous=302,
+    ),
+]

@@ -1,0 +1,72 @@
+"""Browser journeys for the foundation, in Debian's Chromium, with axe-core on every page."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+from contacts.demo import ACCOUNTS, DOMAIN
+from tests.helpers.browser import assert_no_axe_violations, login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DEMO_PASSWORD = "demo-browser-test-2026"
+
+
+def test_login_page_and_its_error_state_are_accessible(page, live_server):
+    page.goto(f"{live_server.url}/account/inloggen/")
+    assert page.title() == "Inloggen · Tandem"
+    assert page.locator("h1").count() == 1
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Inloggen").click()
+    assert page.locator(".utrecht-form-field-error-message").count() >= 1
+    assert page.title().startswith("Fout")
+    assert_no_axe_violations(page)
+    page.get_by_label("E-mailadres").fill("niemand@example.test")
+    page.get_by_label("Wachtwoord").fill("verkeerd wachtwoord")
+    page.get_by_role("button", name="Inloggen").click()
+    assert "komen niet overeen" in page.locator("[role=alert]").inner_text()
+    assert_no_axe_violations(page)
+
+
+def test_password_reset_pages_are_accessible(page, live_server):
+    page.goto(f"{live_server.url}/account/wachtwoord/vergeten/")
+    assert_no_axe_violations(page)
+    page.get_by_label("E-mailadres").fill("geen-adres")
+    page.get_by_role("button", name="Link versturen").click()
+    assert page.locator(".utrecht-form-field-error-message").count() == 1
+    assert_no_axe_violations(page)
+    page.get_by_label("E-mailadres").fill("iemand@example.test")
+    page.get_by_role("button", name="Link versturen").click()
+    assert page.locator("h1").inner_text() == "Controleer uw e-mail"
+    assert_no_axe_violations(page)
+
+
+def test_every_demo_role_logs_in_and_sees_its_home_page(page, live_server):
+    call_command("seed_demo", password=DEMO_PASSWORD, stdout=open("/dev/null", "w"))
+    for local, _name, role, _org in ACCOUNTS:
+        login(page, live_server, f"{local}@{DOMAIN}", DEMO_PASSWORD)
+        assert page.url == f"{live_server.url}/", f"{local} did not reach the home page"
+        assert page.locator("h1").inner_text().startswith("Welkom")
+        with translation.override("nl"):
+            role_label = str(role.label)
+        assert role_label.lower() in page.locator("main h2").all_inner_texts()[0].lower()
+        assert_no_axe_violations(page)
+        page.get_by_role("button", name="Uitloggen").click()
+        page.wait_for_url(f"{live_server.url}/account/inloggen/")
+
+
+def test_usable_at_320_px_without_horizontal_scrolling(page, live_server):
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"{live_server.url}/account/inloggen/")
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 320
+    assert_no_axe_violations(page)
+
+
+def test_skip_link_moves_focus_to_main(page, live_server):
+    page.goto(f"{live_server.url}/account/wachtwoord/vergeten/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert "Naar de hoofdinhoud" in focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"

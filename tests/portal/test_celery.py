@@ -1,0 +1,77 @@
+"""Celery configuration, and a real worker consuming from Redis."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from portal.celery import app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_celery_is_json_only_with_late_ack():
+    assert app.conf.task_serializer == "json"
+    assert app.conf.accept_content == ["json"]
+    assert app.conf.task_acks_late is True
+
+
+def test_every_beat_entry_names_a_registered_task():
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, f"beat entry {name} names unknown task {entry['task']}"
+
+
+@pytest.mark.celery_worker
+def test_a_real_worker_consumes_a_task_from_redis():
+    import redis
+
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    env = dict(os.environ, REDIS_URL=redis_url, DJANGO_SETTINGS_MODULE="portal.settings_test")
+    env["CELERY_WORKER_TEST"] = "1"
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "-Q",
+            queue,
+            "--pool",
+            "solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        token = uuid.uuid4().hex
+        producer = app.connection_for_write(redis_url)
+        app.send_task("portal.heartbeat", args=[token], queue=queue, connection=producer)
+        client = redis.Redis.from_url(redis_url)
+        deadline = time.monotonic() + 60
+        found = False
+        while time.monotonic() < deadline and not found:
+            found = any(client.scan_iter(match=f"*heartbeat:{token}"))
+            time.sleep(0.2)
+        assert found, "the worker did not run the task within 60 s"
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
