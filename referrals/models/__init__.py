@@ -1,3 +1,4 @@
+from .escalation import CarriedBy, Decision, Escalation, EscalationReason, Side
 from .referral import (
     Attachment,
     Consent,
@@ -12,6 +13,11 @@ from .referral import (
 )
 
 __all__ = [
+    "CarriedBy",
+    "Decision",
+    "Escalation",
+    "EscalationReason",
+    "Side",
     "Attachment",
     "Consent",
     "Domain",
