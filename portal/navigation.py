@@ -21,6 +21,11 @@ class NavItem:
 NAV_ITEMS = [
     NavItem("home", _("Home")),
 ]
+NAV_ITEMS += [
+    NavItem("referrals:list", _("Referrals"), (Role.SCHOOL_COORDINATOR,)),
+    NavItem("referrals:inbox", _("Triage inbox"), (Role.DISTRICT_WORKER,)),
+    NavItem("referrals:notifications", _("Notifications")),
+]
 
 
 def items_for(user, user_roles):

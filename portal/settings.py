@@ -238,3 +238,10 @@ LOGGING = {
 TANDEM_NORM_DECISION_DAYS = env.int("TANDEM_NORM_DECISION_DAYS", default=5)
 TANDEM_NORM_HELP_STARTED_DAYS = env.int("TANDEM_NORM_HELP_STARTED_DAYS", default=20)
 TANDEM_ATTACHMENT_MAX_BYTES = env.int("TANDEM_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# --- referrals ------------------------------------------------------------------------------
+# Daily reminder of referrals near or over a waiting-time norm (once per referral and norm).
+CELERY_BEAT_SCHEDULE["referrals-waiting-time-reminders"] = {
+    "task": "referrals.tasks.send_waiting_time_reminders",
+    "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
+}

@@ -1,7 +1,10 @@
 from .escalation import CarriedBy, Decision, Escalation, EscalationReason, Side
 from .referral import (
     Attachment,
+    CloseOutcome,
     Consent,
+    DeclineReason,
+    DesiredForm,
     Domain,
     Guardian,
     Message,
@@ -10,6 +13,8 @@ from .referral import (
     ReferralDomain,
     ReferralEvent,
     Status,
+    Urgency,
+    WaitingReminder,
 )
 
 __all__ = [
@@ -19,6 +24,11 @@ __all__ = [
     "EscalationReason",
     "Side",
     "Attachment",
+    "CloseOutcome",
+    "DeclineReason",
+    "DesiredForm",
+    "Urgency",
+    "WaitingReminder",
     "Consent",
     "Domain",
     "Guardian",
