@@ -234,7 +234,6 @@ def attachment_upload(request, uuid):
     return render(request, "referrals/form.html", _edit_context(request, referral, attachment_form=form))
 
 
-@never_cache
 @login_required
 def attachment_download(request, uuid, pk):
     referral = _scoped(request, uuid)
