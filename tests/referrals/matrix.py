@@ -78,7 +78,12 @@ CASES = [
     Case("referrals:inbox", _url("referrals:inbox"), expect={DW: 200, "other_district_worker": 200}),
     Case("referrals:notifications", _url("referrals:notifications"), default=200),
     Case("referrals:unread_count", _url("referrals:unread_count"), default=200),
-    Case("referrals:notifications_read_all", _url("referrals:notifications_read_all"), method="post", default=302),
+    Case(
+        "referrals:notifications_read_all",
+        _url("referrals:notifications_read_all"),
+        method="post",
+        default=302,
+    ),
     Case(
         "referrals:notification_read",
         _notification_url,
@@ -87,7 +92,9 @@ CASES = [
         default=404,
         expect={SC: 302},
     ),
-    Case("referrals:detail", _url("referrals:detail", _referral("submitted")), default=404, expect=BOTH_SIDES),
+    Case(
+        "referrals:detail", _url("referrals:detail", _referral("submitted")), default=404, expect=BOTH_SIDES
+    ),
     Case(
         "referrals:detail",
         _url("referrals:detail", _referral("draft")),

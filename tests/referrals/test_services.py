@@ -119,7 +119,13 @@ def test_a_move_that_is_no_longer_possible_is_refused_with_a_message(world):
 
 @pytest.mark.parametrize(
     "age,needed",
-    [(2, ("parents",)), (11, ("parents",)), (12, ("parents", "child")), (15, ("parents", "child")), (16, ("child",))],
+    [
+        (2, ("parents",)),
+        (11, ("parents",)),
+        (12, ("parents", "child")),
+        (15, ("parents", "child")),
+        (16, ("child",)),
+    ],
 )
 def test_required_givers_by_age(age, needed):
     assert required_givers(age) == needed
@@ -271,7 +277,10 @@ def test_two_workers_accepting_at_once_exactly_one_wins(world):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=go, args=(dw, "accept")), threading.Thread(target=go, args=(colleague, "decline"))]
+    threads = [
+        threading.Thread(target=go, args=(dw, "accept")),
+        threading.Thread(target=go, args=(colleague, "decline")),
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from portal.models import AccessLog, Notification
 from referrals.models import Attachment, Referral, Status
 from tests.helpers.queries import assert_queries_pinned
-from tests.referrals.factories import complete_referral, referral_in
+from tests.referrals.factories import referral_in
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,10 @@ def test_download_is_logged_not_cached_and_an_attachment(client, world):
     client.force_login(world.user("school_coordinator"))
     # upload is only for drafts; put one on directly
     attachment = Attachment(
-        referral=referral, original_name="opp.pdf", content_type="application/pdf", size=len(PDF),
+        referral=referral,
+        original_name="opp.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
         uploaded_by=world.user("school_coordinator"),
     )
     from django.core.files.base import ContentFile
@@ -263,7 +266,9 @@ def test_school_list_query_count_is_pinned(client, world):
 
 def test_notifications_page_and_mark_read(client, world):
     user = world.user("school_coordinator")
-    n = Notification.objects.create(user=user, kind="k", subject="Er wacht iets", body="b", url="/aanmeldingen/")
+    n = Notification.objects.create(
+        user=user, kind="k", subject="Er wacht iets", body="b", url="/aanmeldingen/"
+    )
     client.force_login(user)
     assert "1" in client.get(reverse("referrals:unread_count")).content.decode()
     assert "Er wacht iets" in client.get(reverse("referrals:notifications")).content.decode()
@@ -300,12 +305,22 @@ def test_guardian_and_consent_forms(sc_client, world):
     assert response.status_code == 200 and referral.guardians.count() == 1
     response = sc_client.post(
         reverse("referrals:consent_add", args=[referral.uuid]),
-        {"consent-giver": "child", "consent-given_on": "2999-01-01", "consent-form": "verbal", "consent-recipients": "wijkteam"},
+        {
+            "consent-giver": "child",
+            "consent-given_on": "2999-01-01",
+            "consent-form": "verbal",
+            "consent-recipients": "wijkteam",
+        },
     )
     assert response.status_code == 200 and referral.consents.count() == 1
     response = sc_client.post(
         reverse("referrals:consent_add", args=[referral.uuid]),
-        {"consent-giver": "child", "consent-given_on": "2026-01-05", "consent-form": "verbal", "consent-recipients": "wijkteam"},
+        {
+            "consent-giver": "child",
+            "consent-given_on": "2026-01-05",
+            "consent-form": "verbal",
+            "consent-recipients": "wijkteam",
+        },
     )
     assert response.status_code == 302 and referral.consents.count() == 2
 

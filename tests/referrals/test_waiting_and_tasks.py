@@ -67,7 +67,10 @@ def test_reminders_once_per_referral_norm_and_level(world, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         assert send_waiting_time_reminders() == 2
         assert send_waiting_time_reminders() == 0  # the next day: nothing twice
-    assert set(WaitingReminder.objects.values_list("referral_id", "level")) == {(near.pk, "near"), (over.pk, "over")}
+    assert set(WaitingReminder.objects.values_list("referral_id", "level")) == {
+        (near.pk, "near"),
+        (over.pk, "over"),
+    }
     dw = world.user("district_worker")
     assert Notification.objects.filter(user=dw, kind__startswith="referral_waiting").count() == 2
     assert len(mailoutbox) == 2
