@@ -319,7 +319,14 @@ def _render_detail(request, referral, bound=None, status=200, **extra):
     forms = []
     for action in actions:
         form = bound[1] if bound and bound[0] == action else _action_form(action, request, referral)
-        forms.append({"action": action, "form": form, "label": ACTION_LABELS[action]})
+        forms.append(
+            {
+                "action": action,
+                "form": form,
+                "label": ACTION_LABELS[action],
+                "open": action in ("take_up", "resubmit", "start_help"),
+            }
+        )
     context = {
         "referral": referral,
         "timeline": timeline(referral),
