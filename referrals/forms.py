@@ -120,6 +120,11 @@ class ReferralForm(TandemModelForm):
         self.fields["desired_form"].choices = DesiredForm.choices
         self.fields["desired_form"].required = False
         self.fields["child_date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["child_date_of_birth"].widget.attrs["data-age-target"] = "age-display"
+        if self.instance.pk and self.instance.status != Status.DRAFT:
+            # Once submitted the school (and so the routing) stays as it was.
+            self.fields["school"].disabled = True
+            self.fields["school"].queryset = School.objects.filter(pk=self.instance.school_id)
         if self.instance.pk:
             self.initial.setdefault("domains", list(self.instance.domains.values_list("domain", flat=True)))
 

@@ -243,7 +243,7 @@ def upload_attachment(user, referral, uploaded, content_type):
     with transaction.atomic():
         attachment = Attachment(
             referral=referral,
-            original_name=uploaded.name[:200],
+            original_name=(uploaded.name or "").replace("\x00", "")[:200] or "bijlage",
             content_type=content_type,
             size=uploaded.size,
             uploaded_by=user,

@@ -137,6 +137,7 @@ def _edit_context(request, referral, **overrides):
     return context
 
 
+@never_cache
 @login_required
 def edit(request, uuid):
     referral = _scoped(request, uuid)
@@ -358,6 +359,7 @@ ACTION_LABELS = {
 }
 
 
+@never_cache
 @login_required
 def detail(request, uuid):
     referral = _scoped(request, uuid)
@@ -534,8 +536,8 @@ def unread_count(request):
     text = _("%(count)s unread") % {"count": count}
     return HttpResponse(
         format_html(
-            '<span class="tandem-badge tandem-badge--warning">{}'
-            '<span class="visually-hidden"> {}</span></span>',
+            '<span class="tandem-badge tandem-badge--warning" aria-hidden="true">{}</span>'
+            '<span class="visually-hidden">({})</span>',
             count,
             text,
         )
