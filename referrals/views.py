@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,7 +25,7 @@ from referrals import permissions as perms
 from referrals import services
 from referrals.consent import age_on, consent_summary, required_givers
 from referrals.models import Attachment, Consent, Guardian, Referral, Status
-from referrals.waiting import decision_norm, waited_at_least_cutoff, waiting_for
+from referrals.waiting import decision_norm, help_started_norm, waited_at_least_cutoff, waiting_for
 from referrals.workflow import MOVES, TransitionNotAllowed
 
 PAGE_SIZE = 50
@@ -476,10 +477,15 @@ def inbox(request):
     if data.get("mine"):
         qs = qs.filter(assigned_to=request.user)
     if data.get("over_norm"):
-        qs = qs.filter(
-            decided_at__isnull=True,
-            first_submitted_at__lt=waited_at_least_cutoff(decision_norm() + 1),
-        ).exclude(status__in=[Status.DECLINED, Status.CLOSED])
+        over_decision = Q(
+            decided_at__isnull=True, first_submitted_at__lt=waited_at_least_cutoff(decision_norm() + 1)
+        )
+        over_help = Q(
+            status=Status.ACCEPTED,
+            help_started_at__isnull=True,
+            first_submitted_at__lt=waited_at_least_cutoff(help_started_norm() + 1),
+        )
+        qs = qs.filter(over_decision | over_help).exclude(status__in=[Status.DECLINED, Status.CLOSED])
     qs = qs.order_by("first_submitted_at", "pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()

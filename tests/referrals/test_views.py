@@ -327,3 +327,19 @@ def test_guardian_and_consent_forms(sc_client, world):
 
 EXPECTED_INBOX_QUERIES = 10
 EXPECTED_LIST_QUERIES = 8
+
+
+def test_inbox_marks_and_filters_over_the_norm(client, world):
+    from django.utils import timezone
+
+    over = referral_in(world, "submitted")
+    fresh = referral_in(world, "in_triage")
+    Referral.objects.filter(pk=over.pk).update(
+        first_submitted_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    client.force_login(world.user("district_worker"))
+    html = client.get(reverse("referrals:inbox")).content.decode()
+    assert "over de beslisnorm" in html
+    assert html.index(over.reference) < html.index(fresh.reference)  # longest waiting first
+    html = client.get(reverse("referrals:inbox"), {"over_norm": "on"}).content.decode()
+    assert over.reference in html and fresh.reference not in html
