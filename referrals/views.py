@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -486,7 +486,14 @@ def inbox(request):
             first_submitted_at__lt=waited_at_least_cutoff(help_started_norm() + 1),
         )
         qs = qs.filter(over_decision | over_help).exclude(status__in=[Status.DECLINED, Status.CLOSED])
-    qs = qs.order_by("first_submitted_at", "pk")
+    # Longest running wait first: awaiting a decision, then awaiting the start of help, then
+    # the rest (declined, closed, help started).
+    awaiting = Case(
+        When(decided_at__isnull=True, then=Value(0)),
+        When(status=Status.ACCEPTED, help_started_at__isnull=True, then=Value(1)),
+        default=Value(2),
+    )
+    qs = qs.order_by(awaiting, "first_submitted_at", "pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [{"referral": r, "waiting": waiting_for(r, today)} for r in page.object_list]
