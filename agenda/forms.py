@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Activity, Goal, Meeting, ProgressUpdate, UpdateStatus
-from portal.forms import TandemForm, TandemModelForm
+from portal.forms import TandemModelForm
 
 TEXT_LIMIT = 10_000
 SCORE_CHOICES = [("", _("not scored")), *[(i, str(i)) for i in range(1, 6)]]
@@ -211,7 +211,3 @@ class MeetingForm(TandemModelForm):
 
     def clean_date(self):
         return _check_date_range(self.cleaned_data["date"])
-
-
-class YearForm(TandemForm):
-    year = forms.IntegerField(min_value=2000, max_value=2100)

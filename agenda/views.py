@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from agenda import indicators, permissions, progress, services
@@ -64,15 +65,28 @@ CELL = PLOT["size"] / 5
 OFFSETS = [(0, 0), (-22, -14), (22, -14), (-22, 14), (22, 14), (0, -26), (0, 26), (-26, 0), (26, 0)]
 
 
+def _level(score):
+    return "high" if score >= 4 else "low" if score <= 2 else "medium"
+
+
+IMPACT_LEVELS = {
+    "high": gettext_lazy("high impact"),
+    "medium": gettext_lazy("medium impact"),
+    "low": gettext_lazy("low impact"),
+}
+VALUE_LEVELS = {
+    "high": gettext_lazy("high supra-regional added value"),
+    "medium": gettext_lazy("medium supra-regional added value"),
+    "low": gettext_lazy("low supra-regional added value"),
+}
+
+
 def _quadrant_name(activity):
-    high_impact = activity.impact >= 3
-    high_value = activity.added_value >= 3
-    return {
-        (True, True): _("high impact, high supra-regional added value"),
-        (True, False): _("high impact, low supra-regional added value"),
-        (False, True): _("low impact, high supra-regional added value"),
-        (False, False): _("low impact, low supra-regional added value"),
-    }[(high_impact, high_value)]
+    """Scores 4–5 are high, 1–2 low, and 3 lies on the dividing line (medium)."""
+    return _("%(impact)s, %(value)s") % {
+        "impact": IMPACT_LEVELS[_level(activity.impact)],
+        "value": VALUE_LEVELS[_level(activity.added_value)],
+    }
 
 
 def quadrant_points(activities):
