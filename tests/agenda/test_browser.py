@@ -187,3 +187,45 @@ def test_agenda_pages_at_320_px(page, live_server, utrecht):
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
         assert_no_axe_violations(page)
+
+
+def test_remaining_pages_and_error_states_are_accessible(page, live_server, utrecht):
+    meeting = MeetingFactory(
+        region=utrecht["activity"].ambition.agenda.region, date=datetime.date(2025, 5, 1)
+    )
+    login(page, live_server, "begeleiding@example.test")
+    page.goto(f"{live_server.url}/werkagenda/utrecht-2022/bijeenkomsten/2025/")
+    assert page.locator("h1").inner_text() == "Bijeenkomsten 2025"
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name=re.compile("^Bewerken")).click()
+    assert page.locator("h1").inner_text() == "Bijeenkomst bewerken"
+    assert page.get_by_label("datum").input_value() == "2025-05-01"
+    assert_no_axe_violations(page)
+    page.get_by_role("textbox", name="plaats").fill("x" * 200)
+    page.get_by_label("datum").fill("")
+    page.get_by_role("button", name="Bijeenkomst opslaan").click()
+    assert page.title().startswith("Fout")
+    assert_no_axe_violations(page)
+    meeting.refresh_from_db()
+    assert meeting.place == "Utrecht"
+
+    page.goto(f"{live_server.url}/werkagenda/activiteit/{utrecht['activity'].pk}/bewerken/")
+    assert_no_axe_violations(page)
+    page.get_by_role("textbox", name="activiteit").fill("")
+    page.get_by_role("button", name="Activiteit opslaan").click()
+    assert page.title().startswith("Fout")
+    assert_no_axe_violations(page)
+    page.goto(f"{live_server.url}/werkagenda/doelstelling/{utrecht['activity'].goal.pk}/bewerken/")
+    assert_no_axe_violations(page)
+    logout(page)
+
+    # A member who owns nothing sees an empty "my activities" page, and no edit links.
+    f.make_member(Role.PRIVACY_OFFICER, utrecht["activity"].ambition.agenda.region, email="fg@example.test")
+    login(page, live_server, "fg@example.test")
+    page.goto(f"{live_server.url}/werkagenda/mijn-activiteiten/")
+    assert "trekken geen activiteit" in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+    page.goto(f"{live_server.url}/werkagenda/activiteit/{utrecht['activity'].pk}/")
+    assert page.get_by_role("button", name="Voortgang opslaan").count() == 0
+    assert page.get_by_role("link", name="Deze activiteit bewerken").count() == 0
+    assert_no_axe_violations(page)
