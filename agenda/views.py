@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -188,9 +189,14 @@ def _activity_form_view(request, agenda, activity, form_class, title):
     if request.method == "POST":
         form = form_class(request.POST, instance=activity, **kwargs)
         if form.is_valid():
-            saved = services.save_activity(request.user, agenda, form)
-            messages.success(request, _("The activity has been saved."))
-            return redirect("agenda:activity", pk=saved.pk)
+            try:
+                saved = services.save_activity(request.user, agenda, form)
+            except IntegrityError:  # a concurrent save took the same number first
+                field = "number" if "number" in form.fields else None
+                form.add_error(field, _("Another activity of this ambition already has this number."))
+            else:
+                messages.success(request, _("The activity has been saved."))
+                return redirect("agenda:activity", pk=saved.pk)
     else:
         form = form_class(instance=activity, **kwargs)
     return render(

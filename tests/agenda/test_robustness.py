@@ -41,3 +41,22 @@ def test_out_of_range_numbers_are_form_errors(client, world, agenda):
     agenda["goal"].refresh_from_db()
     assert agenda["goal"].target_value is None and agenda["goal"].text != "x"
     assert not Activity.objects.exists()
+
+
+def test_a_concurrent_save_of_the_same_number_is_a_form_error(client, world, agenda, monkeypatch):
+    from django.db import IntegrityError
+
+    from agenda import services
+
+    def racing_save(user, agenda, form):
+        af.ActivityFactory(ambition=form.cleaned_data["ambition"], number=form.cleaned_data["number"])
+        raise IntegrityError("activity_unique_number")
+
+    monkeypatch.setattr(services, "save_activity", racing_save)
+    client.force_login(world.user("steering_member"))
+    response = client.post(
+        reverse("agenda:activity_create", args=["test"]),
+        {"ambition": agenda["ambition"].pk, "number": "4", "title": "x", "status": "planned"},
+    )
+    assert response.status_code == 200
+    assert "heeft al dit nummer" in response.content.decode()
