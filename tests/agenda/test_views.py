@@ -468,3 +468,21 @@ def test_meetings_page_query_count_is_pinned(client, world, agenda):
 
 
 EXPECTED = {"index": 7, "detail": 15, "quadrant": 8, "my_activities": 7, "activity": 11, "meetings": 19}
+
+
+def test_referral_indicator_shows_not_available_without_the_referral_model(
+    client, world, agenda, monkeypatch
+):
+    from agenda import indicators
+
+    goal = agenda["typed_goal"]
+    goal.indicator = "referrals_submitted"
+    goal.save()
+    login(client, world, "steering_member")
+    url = reverse("agenda:detail", args=["test"])
+    assert "<strong>0</strong>" in goal_row(client.get(url).content.decode(), "2.1")
+    monkeypatch.setattr(indicators, "_referral_model", lambda: None)
+    assert (
+        indicators.measure("median_days_to_decision", indicators.Scope.calendar_year(2026)).available is False
+    )
+    assert "nog niet beschikbaar" in goal_row(client.get(url).content.decode(), "2.1")
