@@ -168,7 +168,7 @@ def test_no_template_needs_unsafe_inline(path):
 
 
 def test_the_scanner_catches_what_it_should():
-    assert INLINE_SCRIPT.search('<script>alert(1)</script>')
+    assert INLINE_SCRIPT.search("<script>alert(1)</script>")
     assert not INLINE_SCRIPT.search('<script src="/static/x.js" defer></script>')
     assert STYLE_ATTRIBUTE.search('<div class="a" style="color:red">')
     assert EVENT_HANDLER.search('<button type="button" onclick="go()">')

@@ -11,7 +11,13 @@ from tests.helpers.otp import login_verified, make_recovery_codes, make_totp_dev
 
 pytestmark = pytest.mark.django_db
 
-REQUIRED = ["school_coordinator", "district_worker", "partnership_director", "municipal_officer", "privacy_officer"]
+REQUIRED = [
+    "school_coordinator",
+    "district_worker",
+    "partnership_director",
+    "municipal_officer",
+    "privacy_officer",
+]
 OPTIONAL = ["steering_member", "registry_admin", "no_membership"]
 SETUP = reverse("security:two_factor_setup")
 VERIFY = reverse("security:two_factor_verify")
