@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from security.decorators import view_shows_child_data
 
@@ -26,8 +27,15 @@ TWO_FACTOR_EXEMPT = {
     "logout",
     "set_language",
     "healthz",
-    "javascript-catalog",
 }
+
+
+def _redirect(request, url):
+    """A full-page redirect, also when the request came from htmx (which would otherwise swap
+    the login or 2FA page into a fragment of the current page)."""
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
 class SessionLifetimeMiddleware:
@@ -49,7 +57,7 @@ class SessionLifetimeMiddleware:
                 messages.info(
                     request, _("Your session has ended because you were logged in too long. Log in again.")
                 )
-                return redirect_to_login(request.get_full_path())
+                return _redirect(request, redirect_to_login(request.get_full_path())["Location"])
         return self.get_response(request)
 
 
@@ -78,7 +86,7 @@ class TwoFactorMiddleware:
             target = "security:two_factor_setup"
         else:
             return None
-        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return _redirect(request, f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
 
 class NoStoreMiddleware:

@@ -182,3 +182,16 @@ def reset_failed_logins(user):
     from axes.utils import reset
 
     reset(username=user.get_username().lower())
+
+
+def reset_two_factor(user):
+    """An administrator's reset for a user who lost phone and recovery codes: devices removed,
+    sessions ended, failed attempts cleared. The user enrols again at the next login."""
+    from security.signals import end_sessions
+
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+    end_sessions(user)
+    reset_failed_logins(user)
+    logger.warning("two-factor authentication reset by an administrator user=%s", user.pk)

@@ -61,7 +61,6 @@ def test_pages_reachable_before_2fa_are_few_and_harmless():
         "logout",
         "set_language",
         "healthz",
-        "javascript-catalog",
     }
 
 
@@ -201,3 +200,28 @@ def test_voluntary_users_can_turn_2fa_off(require_2fa, world, client):
     assert not TOTPDevice.objects.filter(user=user).exists()
     assert not StaticToken.objects.filter(device__user=user).exists()
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_htmx_requests_get_a_full_page_redirect(require_2fa, world, client):
+    client.force_login(world.user("school_coordinator"))
+    response = client.get(reverse("home"), headers={"HX-Request": "true"})
+    assert response["HX-Redirect"].startswith(SETUP)
+
+
+def test_reset_command_removes_devices_and_ends_sessions(require_2fa, world, client):
+    from django.core.management import call_command
+
+    user = world.user("school_coordinator")
+    login_verified(client, user)
+    make_recovery_codes(user)
+    call_command("reset_two_factor", user.email.upper(), stdout=open("/dev/null", "w"))
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not StaticToken.objects.filter(device__user=user).exists()
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
+
+
+def test_reset_command_refuses_an_unknown_address(db):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("reset_two_factor", "niemand@example.test")
