@@ -48,7 +48,9 @@ def overview(request):
 
 @login_required
 def setup(request):
-    if services.is_enrolled(request):
+    # Asked of the database, not the session: a device confirmed in another session counts.
+    if services.has_two_factor(request.user):
+        services.remember_enrolment(request, request.user)
         if request.user.is_verified():
             return redirect("security:two_factor")
         return redirect(f"{reverse('security:two_factor_verify')}?{request.GET.urlencode()}")

@@ -225,3 +225,14 @@ def test_reset_command_refuses_an_unknown_address(db):
 
     with pytest.raises(CommandError):
         call_command("reset_two_factor", "niemand@example.test")
+
+
+def test_a_device_confirmed_elsewhere_cannot_be_replaced_from_an_older_session(require_2fa, world, client):
+    """A session opened before the user enrolled elsewhere is sent to verify, not to a new set-up."""
+    user = world.user("school_coordinator")
+    client.force_login(user)  # no device yet: the session says "not enrolled"
+    device = make_totp_device(user)  # enrolled in another browser meanwhile
+    response = client.get(SETUP)
+    assert response.status_code == 302 and response["Location"].startswith(VERIFY)
+    assert list(TOTPDevice.objects.filter(user=user)) == [device]
+    assert client.get(reverse("home"))["Location"].startswith(VERIFY)
