@@ -165,3 +165,27 @@ def test_an_inline_script_would_be_refused(page, live_server, csp_errors):
     )
     assert page.evaluate("window.injected") is None
     assert csp_errors
+
+
+def test_other_roles_may_enrol_voluntarily_and_turn_it_off(page, live_server, require_2fa, csp_errors):
+    f.make_member(Role.STEERING_MEMBER, f.RegionFactory(), email="bg@example.test")
+    login(page, live_server, "bg@example.test")
+    assert page.locator("h1").inner_text().startswith("Welkom")  # not forced to enrol
+    page.get_by_role("link", name="Tweestapsverificatie").click()
+    assert "Tweestapsverificatie staat uit" in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Tweestapsverificatie instellen").click()
+    secret = page.locator("#totp-secret").inner_text()
+    page.get_by_label("Code uit de app").fill(code_from_secret(secret))
+    page.get_by_role("button", name="Aanzetten").click()
+    page.get_by_role("button", name="Nieuwe herstelcodes maken").click()
+    assert "nieuwe herstelcodes" in page.locator(".tandem-messages").inner_text().lower()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Verder").click()
+    page.get_by_role("link", name="Tweestapsverificatie").click()
+    assert "10 ongebruikte herstelcodes" in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Tweestapsverificatie uitzetten").click()
+    assert "Tweestapsverificatie staat uit" in page.locator(".tandem-messages").inner_text()
+    assert_no_axe_violations(page)
+    assert not csp_errors, csp_errors
