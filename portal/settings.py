@@ -329,3 +329,11 @@ TANDEM_PRIVACY_CONTACT_EMAIL = env.str("TANDEM_PRIVACY_CONTACT_EMAIL", default="
 TANDEM_ACCESSIBILITY_CONTACT_EMAIL = env.str(
     "TANDEM_ACCESSIBILITY_CONTACT_EMAIL", default=TANDEM_PRIVACY_CONTACT_EMAIL
 )
+
+# Login records (django-axes AccessLog: who logged in when, from which address) are kept for
+# security review for this long, then deleted nightly (security.prune_login_records).
+TANDEM_LOGIN_LOG_RETENTION = timedelta(days=env.int("TANDEM_LOGIN_LOG_RETENTION_DAYS", default=180))
+CELERY_BEAT_SCHEDULE["security-prune-login-records"] = {
+    "task": "security.prune_login_records",
+    "schedule": crontab(hour=3, minute=17),
+}
