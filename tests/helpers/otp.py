@@ -51,3 +51,21 @@ def login_verified(client, user, device=None):
     session[ENROLMENT_SESSION_KEY] = "enrolled"
     session.save()
     return device
+
+
+def next_code(device):
+    """A code the device accepts now: this time step's, or the next one's when this step's
+    code was already used (django-otp accepts a step once; tolerance is one step)."""
+    device.refresh_from_db()
+    current = int(time.time()) // 30
+    return totp_code(device, steps_ahead=0 if device.last_t < current else 1)
+
+
+def login_with_code(page, live_server, email, device, password="correct-horse-battery"):
+    """Browser login through the password form and the 2FA form (TANDEM_REQUIRE_2FA on)."""
+    from tests.helpers.browser import login
+
+    login(page, live_server, email, password)
+    page.get_by_label("Code").fill(next_code(device))
+    page.get_by_role("button", name="Controleren").click()
+    page.wait_for_load_state()

@@ -189,3 +189,15 @@ def test_other_roles_may_enrol_voluntarily_and_turn_it_off(page, live_server, re
     assert "Tweestapsverificatie staat uit" in page.locator(".tandem-messages").inner_text()
     assert_no_axe_violations(page)
     assert not csp_errors, csp_errors
+
+
+def test_login_with_code_helper_for_other_apps(page, live_server, require_2fa):
+    from tests.helpers.otp import login_with_code, make_totp_device
+
+    user = f.make_member(Role.DISTRICT_WORKER, f.DistrictTeamFactory(), email="wt@example.test")
+    device = make_totp_device(user)
+    for _ in range(2):  # twice in a row: the second login needs the next time step's code
+        login_with_code(page, live_server, "wt@example.test", device)
+        assert page.locator("h1").inner_text().startswith("Welkom")
+        page.get_by_role("button", name="Uitloggen").click()
+        page.wait_for_url(f"{live_server.url}/account/inloggen/")
