@@ -20,6 +20,7 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("home", _("Home")),
+    NavItem("agenda:index", _("Work agenda")),
 ]
 
 

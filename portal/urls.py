@@ -46,4 +46,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
     path("", include("security.urls")),
+    path("werkagenda/", include("agenda.urls")),
 ]
