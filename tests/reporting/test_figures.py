@@ -1,0 +1,277 @@
+"""The figures on a crafted dataset, with expectations computed by hand."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.models.functions import TruncDate
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from contacts.models import SchoolType
+from referrals.models import CarriedBy, Decision, Escalation, Referral, Status
+from reporting.figures import compute_figures
+from reporting.periods import AMSTERDAM, InvalidPeriod, Period
+from reporting.scopes import Scope
+from reporting.sql import WorkingDays, percentile_cont
+from reporting.suppression import suppress_group
+from tests.contacts.factories import ContactAssignmentFactory, PersonFactory, SchoolFactory
+from tests.reporting.factories import add_domains, add_return, ams, referral
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def dutch():
+    with translation.override("nl"):
+        yield
+
+
+# --- Periods ----------------------------------------------------------------------------------
+def test_period_parsing_and_bounds():
+    p = Period.parse("2026-h1")
+    assert p == Period(2026, 1)
+    assert p.start == datetime.datetime(2026, 1, 1, tzinfo=AMSTERDAM)
+    assert p.end == datetime.datetime(2026, 7, 1, tzinfo=AMSTERDAM)
+    assert p.end.utcoffset() == datetime.timedelta(hours=2)  # summer time
+    assert Period.parse("2026-H2").last_day == datetime.date(2026, 12, 31)
+    assert Period.parse("2026-H1").previous().label == "2025-H2"
+    assert Period.previous_completed(datetime.date(2026, 1, 10)).label == "2025-H2"
+    assert Period.previous_completed(datetime.date(2026, 7, 10)).label == "2026-H1"
+    for bad in ["", "2026", "2026-H3", "26-H1", "2026-H1; drop", "1999-H1", "2026-H1\x00"]:
+        with pytest.raises(InvalidPeriod):
+            Period.parse(bad)
+
+
+# --- Working days -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (ams(2026, 3, 6), ams(2026, 3, 9), 1),  # Friday → Monday: the weekend does not count
+        (ams(2026, 3, 7), ams(2026, 3, 9), 1),  # Saturday → Monday
+        (ams(2026, 3, 6), ams(2026, 3, 6, 17), 0),  # same day
+        (ams(2026, 3, 5), ams(2026, 3, 10), 3),  # Thursday → next Tuesday: Fri, Mon, Tue
+        (ams(2026, 3, 2), ams(2026, 3, 16), 10),  # Monday → Monday two weeks later
+        (ams(2026, 3, 6), ams(2026, 3, 8), 0),  # Friday → Sunday
+        # 23:30 UTC on Friday is already Saturday in Amsterdam: Saturday → Monday = 1.
+        (datetime.datetime(2026, 3, 6, 23, 30, tzinfo=datetime.UTC), ams(2026, 3, 9), 1),
+    ],
+)
+def test_working_days_in_sql_across_weekends_and_time_zones(world, start, end, expected):
+    ref = referral(world.school, submitted=start, decided=end)
+    value = (
+        Referral.objects.filter(pk=ref.pk)
+        .annotate(
+            days=WorkingDays(
+                TruncDate("first_submitted_at", tzinfo=AMSTERDAM), TruncDate("decided_at", tzinfo=AMSTERDAM)
+            )
+        )
+        .values_list("days", flat=True)
+        .get()
+    )
+    assert value == expected
+
+
+def test_python_percentile_matches_postgresql_interpolation():
+    days = list(range(1, 11))
+    assert percentile_cont(days, 0.5) == 5.5
+    assert percentile_cont(days, 0.9) == pytest.approx(9.1)
+    assert percentile_cont([], 0.5) is None
+    assert percentile_cont([4], 0.9) == 4
+
+
+# --- Suppression ------------------------------------------------------------------------------
+def test_primary_and_secondary_suppression():
+    cells, total = suppress_group([("a", "A", 12), ("b", "B", 3), ("c", "C", 0), ("d", "D", 20)], total=35)
+    shown = {c.key: c.display for c in cells}
+    # B (3) is small; the total would reveal it from A, C and D, so the smallest other cell goes too.
+    assert shown == {"a": "x", "b": "<5", "c": "0", "d": "20"}
+    assert total.display == "35"
+    assert all(c.value is None for c in cells if c.display in ("<5", "x"))
+
+
+def test_secondary_suppression_keeps_going_until_hidden_cells_hold_ten():
+    cells, total = suppress_group([("a", "A", 4), ("b", "B", 5), ("c", "C", 6), ("d", "D", 30)], total=45)
+    assert [c.display for c in cells] == ["<5", "x", "x", "30"]
+    assert total.display == "45"
+
+
+def test_a_total_that_would_reveal_a_small_cell_is_hidden():
+    cells, total = suppress_group([("a", "A", 3), ("b", "B", 5)], total=8)
+    assert [c.display for c in cells] == ["<5", "x"]
+    assert total.display == "x"
+    assert total.value is None
+
+
+def test_small_totals_and_non_additive_groups():
+    cells, total = suppress_group([("a", "A", 3), ("b", "B", 0)], total=3)
+    assert [c.display for c in cells] == ["<5", "0"]
+    assert total.display == "<5"
+    cells, total = suppress_group([("a", "A", 3), ("b", "B", 7)], total=None)
+    assert [c.display for c in cells] == ["<5", "7"]
+    assert total is None
+
+
+# --- The crafted dataset ----------------------------------------------------------------------
+@pytest.fixture
+def dataset(world):
+    """Period 2026-H1, scope subregion A (world.school and a vso school in Gemeente Aan).
+
+    Ten po referrals submitted on Friday 6 March, decided 1..10 working days later (Mon 9 March
+    up to Fri 20 March): median 5.5, 90th percentile 9.1. Two declined, eight accepted, five of
+    those joint deployments. Three vso referrals still undecided. One return. Outside: a referral
+    in subregion B, one just after the period, one before it."""
+    actor = world.users["district_worker"]
+    vso = SchoolFactory(
+        brin="92VS",
+        school_type=SchoolType.VSO,
+        partnership=world.partnership,
+        municipality=world.municipality,
+    )
+    decision_days = [ams(2026, 3, d) for d in (9, 10, 11, 12, 13, 16, 17, 18, 19, 20)]
+    refs = []
+    for i, decided in enumerate(decision_days):
+        status = Status.DECLINED if i in (0, 1) else Status.ACCEPTED
+        ref = referral(
+            world.school,
+            submitted=ams(2026, 3, 6),
+            decided=decided,
+            status=status,
+            joint_deployment=i in (2, 3, 4, 5, 6),
+            child_first_name="Zwaantje",
+            child_last_name="Verborgen",
+        )
+        add_domains(ref, "behaviour")
+        refs.append(ref)
+    add_domains(refs[5], "home_situation")
+    add_domains(refs[6], "home_situation")
+    add_return(refs[7], actor)
+    for _i in range(3):
+        add_domains(referral(vso, submitted=ams(2026, 6, 30, 23, 30)), "behaviour")  # still in H1 (Amsterdam)
+    referral(world.other_school, submitted=ams(2026, 3, 6))  # subregion B
+    referral(world.school, submitted=ams(2026, 7, 1, 0, 30))  # H2 in Amsterdam, 30 June in UTC
+    referral(world.school, submitted=ams(2025, 12, 31, 23, 59))  # H2 2025
+
+    # Escalations: 3 about funding, 5 about capacity (total 8: it would reveal the 3).
+    for i in range(8):
+        esc = Escalation.objects.create(
+            referral=refs[i],
+            reason="grey_funding" if i < 3 else "capacity",
+            raised_side="school",
+            partnership=world.partnership,
+            municipality=world.municipality,
+        )
+        Escalation.objects.filter(pk=esc.pk).update(raised_at=ams(2026, 4, 3))  # a Friday
+        if i < 6:
+            Escalation.objects.filter(pk=esc.pk).update(state="decided", decided_at=ams(2026, 4, 6 + i))
+            Decision.objects.create(
+                escalation=esc,
+                decided_by=world.users["partnership_director"],
+                help="hulp",
+                carried_by=CarriedBy.SHARED,
+                rationale="samen",
+                carry_out_by=datetime.date(2026, 5, 1),
+            )
+    # Coverage: the vso school and Gemeente Aan have a fixed contact; world.school has a tandem.
+    person = PersonFactory()
+    ContactAssignmentFactory(person=person, school=vso)
+    ContactAssignmentFactory(person=person, municipality=world.municipality)
+    return {"refs": refs, "vso": vso}
+
+
+def _rows(table):
+    return {row[0]: row[1:] for row in table.rows}
+
+
+def test_referral_figures_for_a_subregion(world, dataset):
+    figures = compute_figures("2026-H1", Scope.for_region(world.subregion))
+    by_type = figures.table("by_school_type")
+    # po 10, vso 3: the 3 is small; hiding it alone would be undone by the total 13, so po goes too.
+    assert _rows(by_type)["basisschool (po)"] == ["x"]
+    assert _rows(by_type)["voortgezet speciaal onderwijs (vso)"] == ["<5"]
+    assert _rows(by_type)["voortgezet onderwijs (vo)"] == ["0"]
+    assert by_type.footer == ["Totaal", "13"]
+    outcome = _rows(figures.table("outcome"))
+    # accepted 8, declined 2, undecided 3: the small ones hold 5 < 10, so accepted is hidden too.
+    assert outcome == {"geaccepteerd": ["x"], "afgewezen": ["<5"], "nog niet besloten": ["<5"]}
+    assert figures.table("outcome").footer == ["Totaal", "13"]
+    domains = _rows(figures.table("by_domain"))
+    assert domains["gedrag"] == ["13"]
+    assert domains["thuissituatie"] == ["<5"]
+    assert figures.table("by_domain").footer is None
+    other = _rows(figures.table("other"))
+    assert other["ten minste één keer teruggestuurd naar de school"] == ["<5"]
+    assert other["gezamenlijke inzet van onderwijs en jeugdhulp"] == ["5"]
+    assert _rows(figures.table("by_home_municipality")) == {"Gemeente Aan": ["13"]}
+
+
+def test_waiting_times_median_and_90th_percentile_in_working_days(world, dataset):
+    figures = compute_figures("2026-H1", Scope.for_region(world.subregion))
+    rows = figures.table("waiting_times").rows
+    # Days 1..10: median 5,5; 90th percentile 1 + 0,9 × 9 = 9,1 → position 8,1 → 9 + 0,1 = 9,1.
+    assert rows[0][1:] == ["10", "5,5", "9,1", "5", "nee"]
+    # No help started: nothing measured.
+    assert rows[1][1:3] == ["0", "—"]
+    assert figures.key_figures[3].display == "5,5"
+
+
+def test_escalation_figures_and_total_suppression(world, dataset):
+    figures = compute_figures("2026-H1", Scope.for_region(world.subregion))
+    reason = figures.table("escalation_reason")
+    assert _rows(reason)["grijs gebied: financiering"] == ["<5"]
+    assert _rows(reason)["capaciteit / wachtlijst"] == ["x"]
+    assert reason.footer == ["Totaal", "x"]  # 8 = 3 + 5 would give the 3 away
+    outcome = figures.table("escalation_outcome")
+    # shared 6, undecided 2: the 2 is small, the 6 is hidden with it, and as 6 + 2 < 10 the total too.
+    assert _rows(outcome)["gedeeld"] == ["x"]
+    assert _rows(outcome)["nog geen besluit"] == ["<5"]
+    assert _rows(outcome)["onderwijs"] == ["0"]
+    assert outcome.footer == ["Totaal", "x"]
+    # Raised Friday 3 April, decided Mon 6 .. Sat 11 April: 1, 2, 3, 4, 5, 5 working days.
+    days = figures.table("escalation_days").rows[0]
+    assert days[1:4] == ["6", "3,5", "5,0"]
+
+
+def test_scopes_region_partnership_municipality(world, dataset):
+    region = compute_figures("2026-H1", Scope.for_region(world.region))
+    assert region.key_figures[0].display == "14"  # + the referral in subregion B
+    partnership = compute_figures("2026-H1", Scope.for_partnership(world.other_partnership))
+    assert partnership.key_figures[0].display == "<5"
+    municipality = compute_figures("2026-H1", Scope.for_municipality(world.municipality))
+    assert municipality.key_figures[0].display == "13"
+    h2 = compute_figures("2026-H2", Scope.for_region(world.region))
+    assert h2.key_figures[0].display == "<5"
+
+
+def test_network_coverage(world, dataset):
+    figures = compute_figures("2026-H1", Scope.for_region(world.subregion))
+    rows = _rows(figures.table("coverage"))
+    assert rows["(v)so-scholen met een vaste contactpersoon"] == ["1", "1", "100%"]
+    assert rows["Gemeenten met een vaste contactpersoon"] == ["1", "1", "100%"]
+    assert rows["Scholen met een tandem"] == ["1", "2", "50%"]
+
+
+def test_agenda_section_says_when_the_agenda_is_missing(world):
+    figures = compute_figures("2026-H1", Scope.for_region(world.region))
+    agenda = figures.section("agenda")
+    try:
+        from django.apps import apps
+
+        apps.get_model("agenda", "Goal")
+    except LookupError:
+        assert agenda.tables == []
+        assert "niet beschikbaar" in agenda.note
+    else:
+        assert agenda.tables[0].key == "agenda_goals"
+
+
+def test_the_number_of_queries_does_not_grow_with_referrals(world, dataset):
+    scope = Scope.for_region(world.region)
+    with CaptureQueriesContext(connection) as first:
+        compute_figures("2026-H1", scope)
+    for _i in range(20):
+        referral(world.school, submitted=ams(2026, 2, 2), decided=ams(2026, 2, 5))
+    with CaptureQueriesContext(connection) as second:
+        compute_figures("2026-H1", scope)
+    assert len(first.captured_queries) == len(second.captured_queries)
+    assert len(first.captured_queries) <= 15
