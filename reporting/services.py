@@ -74,7 +74,7 @@ def generate(report_id):
     run never leaves a second file. Raises on failure (the task decides about retrying)."""
     with transaction.atomic():
         report = (
-            ProgressReport.objects.select_for_update()
+            ProgressReport.objects.select_for_update(of=("self",))
             .select_related("region__parent", "partnership__region", "municipality__region")
             .filter(pk=report_id)
             .first()

@@ -34,8 +34,11 @@ def generate_progress_report(self, report_id: int) -> None:
     try:
         services.generate(report_id)
     except TRANSIENT as exc:
-        services.mark_retrying(report_id, exc)
-        raise
+        if self.max_retries is not None and self.request.retries >= self.max_retries:
+            services.mark_failed(report_id, exc)  # out of retries
+        else:
+            services.mark_retrying(report_id, exc)
+        raise  # autoretry_for schedules the next attempt
     except Exception as exc:  # noqa: BLE001 - not transient: record it, no point retrying
         services.mark_failed(report_id, exc)
 
