@@ -18,7 +18,9 @@ class FiguresForm(TandemForm):
         self.fields["scope"].choices = [(s.key, s.label[:1].upper() + s.label[1:]) for s in scopes]
 
     def clean_period(self):
-        return Period.parse(self.cleaned_data["period"])
+        value = self.cleaned_data["period"]
+        return Period.parse(value) if value else None
 
     def clean_scope(self):
-        return self.scopes[self.cleaned_data["scope"]]
+        value = self.cleaned_data["scope"]
+        return self.scopes[value] if value else None

@@ -82,18 +82,16 @@ def report_list(request):
     reports = visible_reports(request.user).select_related(
         "region", "partnership", "municipality", "requested_by"
     )
-    period = request.GET.get("period", "")
-    scope_key = request.GET.get("scope", "")
     filter_form = FiguresForm(request.GET or None, scopes=scopes)
     filter_form.fields["period"].required = False
     filter_form.fields["scope"].required = False
     filter_form.fields["period"].choices = [("", _("All half-years")), *filter_form.fields["period"].choices]
     filter_form.fields["scope"].choices = [("", _("All scopes")), *filter_form.fields["scope"].choices]
     if request.GET and filter_form.is_valid():
-        if period:
-            reports = reports.filter(period=period)
-        if scope_key:
-            reports = reports.filter(**filter_form.scopes[scope_key].report_fields())
+        if filter_form.cleaned_data["period"]:
+            reports = reports.filter(period=filter_form.cleaned_data["period"].label)
+        if filter_form.cleaned_data["scope"]:
+            reports = reports.filter(**filter_form.cleaned_data["scope"].report_fields())
     request_form = FiguresForm(
         initial={"period": Period.current().label, "scope": scopes[0].key if scopes else ""},
         scopes=scopes,
