@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -181,7 +180,3 @@ def report_download(request, uuid):
     )
     response["Cache-Control"] = "no-store"
     return response
-
-
-def report_status_url(report):
-    return reverse("reporting:report_status", args=[report.uuid])
