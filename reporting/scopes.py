@@ -46,7 +46,10 @@ class Scope:
             PARTNERSHIP: _("partnership %(name)s"),
             MUNICIPALITY: _("municipality %(name)s"),
         }
-        return names[self.kind] % {"name": self.obj.name}
+        label = names[self.kind] % {"name": self.obj.name}
+        kind_word = label.split(" ", 1)[0].lower()
+        # "Regio Utrecht" stays "Regio Utrecht", not "regio Regio Utrecht".
+        return self.obj.name if self.obj.name.lower().startswith(kind_word) else label
 
     @property
     def code(self):
