@@ -38,6 +38,7 @@ def test_a_real_worker_generates_the_report_once(tmp_path):
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="portal.settings_test",
         TANDEM_PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT),
+        CELERY_WORKER_TEST="1",  # portal/settings_test.py: not eager inside the worker
     )
     queue = f"test-{uuid.uuid4().hex[:8]}"
     worker = subprocess.Popen(
@@ -64,6 +65,21 @@ def test_a_real_worker_generates_the_report_once(tmp_path):
         stderr=subprocess.STDOUT,
     )
     try:
+        # The worker really is not eager (its retries go through Redis too).
+        check = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import django; django.setup(); from django.conf import settings; "
+                "print(settings.CELERY_TASK_ALWAYS_EAGER)",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert check.stdout.strip() == "False"
         producer = app.connection_for_write(redis_url)
         for _i in range(2):  # the same request twice: one report, one file
             app.send_task(
