@@ -131,20 +131,22 @@ def _grouped(rows, key_field, labels, order=None):
     return [(str(k), str(labels.get(k, k) or _("unknown")), counts.get(k, 0)) for k in keys]
 
 
-def _stats(queryset, expression_name):
-    """(n, median, p90) of an annotated day count; percentiles in SQL on PostgreSQL."""
+def _stats(queryset, *names):
+    """[(n, median, p90)] per annotated day count, in one query; percentiles in SQL on PostgreSQL."""
     if connection.vendor == "postgresql":
-        result = queryset.aggregate(
-            n=Count(expression_name),
-            median=PercentileCont(expression_name, 0.5),
-            p90=PercentileCont(expression_name, 0.9),
-        )
-        return result["n"], result["median"], result["p90"]
+        aggregates = {}
+        for name in names:
+            aggregates[f"{name}_n"] = Count(name)
+            aggregates[f"{name}_median"] = PercentileCont(name, 0.5)
+            aggregates[f"{name}_p90"] = PercentileCont(name, 0.9)
+        result = queryset.aggregate(**aggregates)
+        return [(result[f"{n}_n"], result[f"{n}_median"], result[f"{n}_p90"]) for n in names]
     # SQLite (demo only): the database computes the day counts, Python interpolates.
-    days = list(
-        queryset.filter(**{f"{expression_name}__isnull": False}).values_list(expression_name, flat=True)
-    )
-    return len(days), percentile_cont(days, 0.5), percentile_cont(days, 0.9)
+    stats = []
+    for name in names:
+        days = list(queryset.filter(**{f"{name}__isnull": False}).values_list(name, flat=True))
+        stats.append((len(days), percentile_cont(days, 0.5), percentile_cont(days, 0.9)))
+    return stats
 
 
 def _stat_row(label, n, median, p90, norm):
@@ -176,6 +178,8 @@ def _referral_sections(period, scope):
     accepted_q = Q(decided_at__isnull=False) & ~Q(status=Status.DECLINED)
     annotated = cohort.annotate(
         was_returned=Exists(ReferralEvent.objects.filter(referral=OuterRef("pk"), action="return")),
+    )
+    timed = cohort.annotate(
         decision_days=WorkingDays(_local_date("first_submitted_at"), _local_date("decided_at")),
         help_days=WorkingDays(_local_date("first_submitted_at"), _local_date("help_started_at")),
     )
@@ -195,8 +199,7 @@ def _referral_sections(period, scope):
         .order_by()
     )
     by_home = cohort.values("home_municipality__name").annotate(n=Count("id")).order_by()
-    decision = _stats(annotated, "decision_days")
-    help_started = _stats(annotated, "help_days")
+    decision, help_started = _stats(timed, "decision_days", "help_days")
 
     type_cells, type_total = suppress_group(
         _grouped(by_type, "school__school_type", dict(SchoolType.choices), order=SchoolType.values),
@@ -316,7 +319,7 @@ def _escalation_section(period, scope):
     by_reason = raised.values("reason").annotate(n=Count("id")).order_by()
     by_outcome = raised.values("decision__carried_by").annotate(n=Count("id")).order_by()
     days = raised.annotate(days=WorkingDays(_local_date("raised_at"), _local_date("decided_at")))
-    stats = _stats(days, "days")
+    (stats,) = _stats(days, "days")
     reason_cells, reason_total = suppress_group(
         _grouped(by_reason, "reason", dict(EscalationReason.choices), order=EscalationReason.values),
         total=total,
