@@ -471,7 +471,12 @@ def _agenda_figures(period, scope):
         if goal.indicator:
             measurement = indicators.measure(goal.indicator, agenda_scope)
             if measurement.available and measurement.value is not None:
-                actual = str(measurement.value)
+                value = measurement.value
+                actual = number_format(
+                    round(value, 1) if isinstance(value, float) else value, force_grouping=True
+                )
+                if measurement.total is not None:
+                    actual = _("%(value)s of %(total)s") % {"value": actual, "total": measurement.total}
         target = "—"
         if goal.target_value is not None:
             value = number_format(goal.target_value.normalize(), force_grouping=True)

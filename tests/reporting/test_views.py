@@ -181,6 +181,9 @@ def test_archive_list_filters_and_query_count_is_pinned(world, steering):
     assert_queries_pinned(steering, url, add_rows, expected=_archive_queries(steering, url))
     filtered = steering.get(url, {"period": "2025-H2", "scope": ""}).content.decode()
     assert "2026-H1</a>" not in filtered
+    bad = steering.get(url, {"period": "zzz", "scope": "r-0\x00"})
+    assert bad.status_code == 200
+    assert "utrecht-form-field-error-message" in bad.content.decode()
 
 
 def _archive_queries(client, url):
