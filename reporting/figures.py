@@ -33,7 +33,7 @@ from referrals.models import (
 from reporting.periods import AMSTERDAM, Period
 from reporting.scopes import Scope
 from reporting.sql import PercentileCont, WorkingDays, percentile_cont
-from reporting.suppression import THRESHOLD, Cell, fmt_count, primary, suppress_group
+from reporting.suppression import HIDDEN, THRESHOLD, Cell, fmt_count, primary, suppress_group
 
 SPECIAL_SCHOOL_TYPES = (SchoolType.SO, SchoolType.VSO)
 
@@ -149,7 +149,9 @@ def _stats(queryset, *names):
     return stats
 
 
-def _stat_row(label, n, median, p90, norm):
+def _stat_row(label, n, median, p90, norm, n_reveals=False):
+    """One waiting-time row. `n_reveals`: the number measured is a complement of a group with
+    hidden cells (e.g. decided = submitted − undecided), so it is hidden as well ("x")."""
     if n < THRESHOLD:
         shown_n = primary("n", "", n).display
         return [label, shown_n, "—", "—", fmt_count(norm) if norm is not None else "—", "—"]
@@ -158,7 +160,7 @@ def _stat_row(label, n, median, p90, norm):
         within = _("yes") if p90 <= norm else _("no")
     return [
         label,
-        fmt_count(n),
+        HIDDEN if n_reveals else fmt_count(n),
         fmt_days(median),
         fmt_days(p90),
         fmt_count(norm) if norm is not None else "—",
@@ -274,7 +276,13 @@ def _referral_sections(period, scope):
         _("90th percentile within norm"),
     ]
     waiting_rows = [
-        _stat_row(_("From submission to decision"), *decision, norm_decision),
+        # Decided = accepted + declined = submitted − undecided: hidden with the outcome group.
+        _stat_row(
+            _("From submission to decision"),
+            *decision,
+            norm_decision,
+            n_reveals=any(c.hidden for c in outcome_cells),
+        ),
         _stat_row(_("From submission to start of help"), *help_started, norm_help),
     ]
     bars = []
@@ -355,7 +363,15 @@ def _escalation_section(period, scope):
                     _("Norm (working days)"),
                     _("90th percentile within norm"),
                 ],
-                rows=[_stat_row(_("From escalation to decision"), *stats, None)],
+                # Decided escalations = total − undecided: hidden with the outcome group.
+                rows=[
+                    _stat_row(
+                        _("From escalation to decision"),
+                        *stats,
+                        None,
+                        n_reveals=any(c.hidden for c in outcome_cells),
+                    )
+                ],
             ),
         ],
     )

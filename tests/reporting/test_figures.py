@@ -140,7 +140,8 @@ def test_waiting_times_median_and_90th_percentile_in_working_days(world, dataset
     figures = compute_figures("2026-H1", Scope.for_region(world.subregion))
     rows = figures.table("waiting_times").rows
     # Days 1..10: median 5,5; 90th percentile 1 + 0,9 × 9 = 9,1 → position 8,1 → 9 + 0,1 = 9,1.
-    assert rows[0][1:] == ["10", "5,5", "9,1", "5", "nee"]
+    # 10 decided = 13 submitted − 3 undecided: the undecided cell is "<5", so the 10 is hidden too.
+    assert rows[0][1:] == ["x", "5,5", "9,1", "5", "nee"]
     # No help started: nothing measured.
     assert rows[1][1:3] == ["0", "—"]
     assert figures.key_figures[3].display == "5,5"
@@ -160,7 +161,7 @@ def test_escalation_figures_and_total_suppression(world, dataset):
     assert outcome.footer == ["Totaal", "x"]
     # Raised Friday 3 April, decided Mon 6 .. Sat 11 April: 1, 2, 3, 4, 5, 5 working days.
     days = figures.table("escalation_days").rows[0]
-    assert days[1:4] == ["6", "3,5", "5,0"]
+    assert days[1:4] == ["x", "3,5", "5,0"]  # 6 decided = 8 − 2 undecided: hidden with the outcome
 
 
 def test_scopes_region_partnership_municipality(world, dataset):
@@ -206,3 +207,16 @@ def test_the_number_of_queries_does_not_grow_with_referrals(world, dataset):
         compute_figures("2026-H1", scope)
     assert len(first.captured_queries) == len(second.captured_queries)
     assert len(first.captured_queries) <= 15
+
+
+def test_number_measured_is_shown_when_it_reveals_nothing(world):
+    # Six referrals, all decided: no hidden outcome, so the number measured can be shown.
+    for day in (9, 10, 11, 12, 13, 16):
+        referral(world.school, submitted=ams(2026, 3, 6), decided=ams(2026, 3, day))
+    figures = compute_figures("2026-H1", Scope.for_region(world.region))
+    assert figures.table("waiting_times").rows[0][1:4] == ["6", "3,5", "5,5"]
+    assert _rows(figures.table("outcome")) == {
+        "geaccepteerd": ["6"],
+        "afgewezen": ["0"],
+        "nog niet besloten": ["0"],
+    }
