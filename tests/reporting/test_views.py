@@ -83,7 +83,8 @@ def test_export_csv_and_xlsx_are_suppressed_and_logged(world, dataset, steering)
     values = {(r[3], r[4]): r[6] for r in rows[1:]}
     assert values[("Aanmeldingen per schoolsoort", "voortgezet speciaal onderwijs (vso)")] == "<5"
     assert values[("Aanmeldingen per schoolsoort", "basisschool (po)")] == "x"
-    assert values[("Escalaties per reden", "Totaal")] == "x"
+    assert values[("Escalaties per reden", "grijs gebied: financiering")] == "x"
+    assert values[("Escalaties per reden", "Totaal")] == "8"
     assert not any(
         r[6].isdigit() and 0 < int(r[6]) < 5
         for r in rows[1:]
@@ -210,3 +211,30 @@ def test_school_coordinator_gets_403(world, client):
     client.force_login(world.users["school_coordinator"])
     for name in ("reporting:dashboard", "reporting:report_list"):
         assert client.get(reverse(name)).status_code == 403
+
+
+def test_directors_and_officers_request_and_see_only_their_own_reports(world, client, monkeypatch):
+    from reporting import services
+
+    monkeypatch.setattr(services, "enqueue", lambda report_id: None)
+    region_report = ProgressReport.objects.create(period="2026-H1", region=world.region)
+    other = ProgressReport.objects.create(period="2026-H1", partnership=world.other_partnership)
+    client.force_login(world.users["partnership_director"])
+    response = client.post(
+        reverse("reporting:report_request"), {"period": "2026-H1", "scope": f"p-{world.partnership.pk}"}
+    )
+    assert response.status_code == 302
+    own = ProgressReport.objects.get(partnership=world.partnership)
+    listing = client.get(reverse("reporting:report_list")).content.decode()
+    assert str(own.uuid) in listing
+    assert str(region_report.uuid) not in listing and str(other.uuid) not in listing
+    assert client.get(reverse("reporting:report_detail", args=[other.uuid])).status_code == 404
+
+    client.force_login(world.users["municipal_officer"])
+    response = client.post(
+        reverse("reporting:report_request"), {"period": "2026-H1", "scope": f"m-{world.municipality.pk}"}
+    )
+    assert response.status_code == 302
+    assert ProgressReport.objects.filter(municipality=world.municipality).count() == 1
+    listing = client.get(reverse("reporting:report_list")).content.decode()
+    assert str(own.uuid) not in listing
