@@ -20,10 +20,10 @@ from reporting.scopes import allowed_scopes, scope_of_report
 
 
 def _figures_form(request, scopes):
-    data = request.GET if request.GET else None
-    initial = {"period": Period.current().label, "scope": scopes[0].key if scopes else ""}
-    form = FiguresForm(data or initial, scopes=scopes)
-    return form
+    """The picker: what the user chose, the current half-year and first scope for the rest."""
+    data = {"period": Period.current().label, "scope": scopes[0].key if scopes else ""}
+    data.update({key: request.GET[key] for key in ("period", "scope") if key in request.GET})
+    return FiguresForm(data, scopes=scopes)
 
 
 def _log(user, action, scope, object_type, object_id):
