@@ -130,6 +130,11 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["beat"],
     },
 }
+# Progress reports: the previous half-year for the region and each subregion (reporting app).
+CELERY_BEAT_SCHEDULE["reporting-half-yearly-progress-reports"] = {
+    "task": "reporting.schedule_progress_reports",
+    "schedule": crontab(minute=0, hour=6, day_of_month=10, month_of_year="1,7"),
+}
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "contacts.User"
 LOGIN_URL = "login"

@@ -25,3 +25,7 @@ STATIC_ROOT = BASE_DIR / "var" / "test-static"  # noqa: F405
 os.makedirs(STATIC_ROOT, exist_ok=True)
 # Tests log in with force_login / the password form; tests/security switch 2FA on (ADR 0040).
 TANDEM_REQUIRE_2FA = False
+# A real worker started by an integration test consumes from Redis and must not run the tasks it
+# sends (retries) inline.
+if os.environ.get("CELERY_WORKER_TEST"):
+    CELERY_TASK_ALWAYS_EAGER = False

@@ -47,4 +47,5 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("", include("security.urls")),
     path("werkagenda/", include("agenda.urls")),
+    path("rapportage/", include("reporting.urls")),
 ]
