@@ -238,3 +238,17 @@ LOGGING = {
 TANDEM_NORM_DECISION_DAYS = env.int("TANDEM_NORM_DECISION_DAYS", default=5)
 TANDEM_NORM_HELP_STARTED_DAYS = env.int("TANDEM_NORM_HELP_STARTED_DAYS", default=20)
 TANDEM_ATTACHMENT_MAX_BYTES = env.int("TANDEM_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# --- Structured logs and request ids (ops, ADR 0031) -----------------------------------------
+# DJANGO_LOG_FORMAT=json (default when DEBUG is false): one JSON object per line with time,
+# level, logger, message, request_id, user_id. plain: readable lines (default with DEBUG).
+LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="plain" if DEBUG else "json")
+try:
+    from portal.logging import configure as _configure_logging
+
+    LOGGING = _configure_logging(LOGGING, LOG_FORMAT)
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+MIDDLEWARE.insert(0, "portal.request_id.RequestIdMiddleware")
+# Celery logs through Django's LOGGING (same format, same filters) instead of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
