@@ -36,7 +36,7 @@ FIELD_ORDER = ("time", "level", "logger", "message", "request_id", "user_id", *E
 
 
 # --- Personal data ------------------------------------------------------------------------
-_EMAIL = re.compile(r"[^\s@<>()\[\]\"',;:]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z][A-Za-z0-9\-]+")
+_EMAIL = re.compile(r"[^\s@<>()\[\]\",;:]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z][A-Za-z0-9\-]+")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}[A-Z]{4}\d{10}\b")
 _PHONE = re.compile(r"(?<![\w+])(?:\+31|0031|0)[ \-]?[1-9](?:[ \-]?\d){8}\b")
 _NINE_DIGITS = re.compile(r"(?<![\d\-])\d{9}(?![\d\-])")
