@@ -36,7 +36,9 @@ from tests.portal.ops_support import (
 pytestmark = pytest.mark.serve
 
 PASSWORD = "serve-test-horse-battery"
-EMAIL = "ib@demo.tandem.test"
+# A steering-group member: no two-factor requirement for this role (TANDEM_2FA_ROLES), and the
+# role that generates progress reports.
+EMAIL = "begeleidingsgroep@demo.tandem.test"
 
 
 def free_port() -> int:
