@@ -252,3 +252,9 @@ except ValueError as exc:
 MIDDLEWARE.insert(0, "portal.request_id.RequestIdMiddleware")
 # Celery logs through Django's LOGGING (same format, same filters) instead of its own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# How often beat queues the heartbeat task (seconds; default every 5 minutes). The key
+# `heartbeat:beat` expires after 10 minutes, so keep this below 600.
+if env.int("TANDEM_HEARTBEAT_SECONDS", default=0) > 0:
+    CELERY_BEAT_SCHEDULE["portal-heartbeat"]["schedule"] = timedelta(
+        seconds=env.int("TANDEM_HEARTBEAT_SECONDS")
+    )

@@ -37,6 +37,9 @@ from urllib.parse import unquote, urlparse
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 STOP_GRACE_SECONDS = 30
+# The servers scripts/services.py looks for first (the same defaults as `make test`).
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/tandem"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
 
 def say(msg):
@@ -148,7 +151,11 @@ def production_env(args) -> tuple[dict, bool]:
     if args.web_workers:
         env["WEB_CONCURRENCY"] = str(args.web_workers)
     started = False
-    if not env.get("DATABASE_URL") or not env.get("REDIS_URL"):
+    if args.print_env:
+        # For backup/restore: the same servers serve would use, but never start throwaway ones.
+        env.setdefault("DATABASE_URL", DEFAULT_DB)
+        env.setdefault("REDIS_URL", DEFAULT_REDIS)
+    elif not env.get("DATABASE_URL") or not env.get("REDIS_URL"):
         started = find_services(env)
     return env, started
 

@@ -137,6 +137,7 @@ def test_serve_runs_web_worker_and_beat_and_stops_on_ctrl_c(tmp_path, database, 
         REDIS_URL=redis_url,
         DJANGO_STATIC_ROOT=str(tmp_path / "static"),
         TANDEM_PRIVATE_MEDIA_ROOT=str(tmp_path / "private"),
+        TANDEM_HEARTBEAT_SECONDS="2",
     )
     command = [
         sys.executable,
@@ -156,22 +157,25 @@ def test_serve_runs_web_worker_and_beat_and_stops_on_ctrl_c(tmp_path, database, 
         )
     children = {}
     try:
-        # Production mode: migrate and collectstatic ran, /healthz sees the database and Redis.
-        def healthy():
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
-                return json.loads(response.read()) == {"status": "ok", "database": "ok", "broker": "ok"}
-
-        wait_for(healthy, 90, "serve answering /healthz", proc=serve, log=log)
-        children = child_pids(log.read_text())
-        assert set(children) == {"web", "worker", "beat"}
+        # Migrations are done once serve starts its processes: seed while they boot.
+        wait_for(lambda: "serve: started beat" in log.read_text(), 90, "serve starting", proc=serve, log=log)
         key = (state / "secret_key").read_text().strip()
         assert len(key) >= 50 and oct((state / "secret_key").stat().st_mode)[-3:] == "600"
-
-        # A seeded account logs in over plain HTTP with the CSRF token.
         seed_env = dict(
             env, DJANGO_SECRET_KEY=key, DJANGO_DEBUG="false", DJANGO_SETTINGS_MODULE="portal.settings"
         )
         manage("seed_demo", "--password", PASSWORD, env=seed_env)
+
+        # Production mode: /healthz sees the database and Redis.
+        def healthy():
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
+                return json.loads(response.read()) == {"status": "ok", "database": "ok", "broker": "ok"}
+
+        wait_for(healthy, 60, "serve answering /healthz", proc=serve, log=log)
+        children = child_pids(log.read_text())
+        assert set(children) == {"web", "worker", "beat"}
+
+        # A seeded account logs in over plain HTTP with the CSRF token.
         browser = Browser(base)
         response, page = browser.request("/account/inloggen/", headers={"X-Request-ID": "serve-login-page"})
         assert response.status == 200 and response.headers["X-Request-ID"] == "serve-login-page"
@@ -204,8 +208,11 @@ def test_serve_runs_web_worker_and_beat_and_stops_on_ctrl_c(tmp_path, database, 
         )
         sender.close()
 
+        # Beat queues its heartbeat and the worker runs it (the operators' beat check).
+        wait_for(lambda: client.exists(":1:heartbeat:beat"), 30, "beat's heartbeat", log=log)
+
         # The operators' health checks agree.
-        for mode in ("web", "worker"):
+        for mode in ("web", "worker", "beat"):
             check = subprocess.run(
                 [sys.executable, "scripts/healthcheck.py", mode],
                 cwd=ROOT,
