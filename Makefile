@@ -86,9 +86,9 @@ serve: install
 
 # One dated archive in backups/: pg_dump (custom format) + the private media + SHA-256 manifest.
 backup: install
-	@eval "$$($(PY) scripts/serve.py --print-env)" && $(MANAGE) backup
+	@exports="$$($(PY) scripts/serve.py --print-env)" && eval "$$exports" && $(MANAGE) backup
 
 # Restore an archive into an EMPTY database and an empty private media root.
 restore: install
 	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/tandem-YYYYmmdd-HHMMSS.tar.gz"; exit 2; }
-	@eval "$$($(PY) scripts/serve.py --print-env)" && $(MANAGE) restore "$(ARCHIVE)"
+	@exports="$$($(PY) scripts/serve.py --print-env)" && eval "$$exports" && $(MANAGE) restore "$(ARCHIVE)"
