@@ -80,3 +80,18 @@ pytest: install-test
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var
+
+# --- Production-like operation (README "Running in production", "Operators") -------------------
+.PHONY: serve backup restore
+# gunicorn + Celery worker + Celery beat against DATABASE_URL / REDIS_URL; Ctrl-C stops all three.
+serve: install
+	$(PY) scripts/serve.py --bind $(HOST):$(PORT)
+
+# One dated archive in backups/: pg_dump (custom format) + the private media + SHA-256 manifest.
+backup: install
+	@exports="$$($(PY) scripts/serve.py --print-env)" && eval "$$exports" && $(MANAGE) backup
+
+# Restore an archive into an EMPTY database and an empty private media root.
+restore: install
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/tandem-YYYYmmdd-HHMMSS.tar.gz"; exit 2; }
+	@exports="$$($(PY) scripts/serve.py --print-env)" && eval "$$exports" && $(MANAGE) restore "$(ARCHIVE)"

@@ -342,3 +342,23 @@ CELERY_BEAT_SCHEDULE["security-prune-login-records"] = {
     "task": "security.prune_login_records",
     "schedule": crontab(hour=3, minute=17),
 }
+
+# --- Structured logs and request ids (ops, ADR 0031) -----------------------------------------
+# DJANGO_LOG_FORMAT=json (default when DEBUG is false): one JSON object per line with time,
+# level, logger, message, request_id, user_id. plain: readable lines (default with DEBUG).
+LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="plain" if DEBUG else "json")
+try:
+    from portal.logging import configure as _configure_logging
+
+    LOGGING = _configure_logging(LOGGING, LOG_FORMAT)
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+MIDDLEWARE.insert(0, "portal.request_id.RequestIdMiddleware")
+# Celery logs through Django's LOGGING (same format, same filters) instead of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# How often beat queues the heartbeat task (seconds; default every 5 minutes). The key
+# `heartbeat:beat` expires after 10 minutes, so keep this below 600.
+if env.int("TANDEM_HEARTBEAT_SECONDS", default=0) > 0:
+    CELERY_BEAT_SCHEDULE["portal-heartbeat"]["schedule"] = timedelta(
+        seconds=env.int("TANDEM_HEARTBEAT_SECONDS")
+    )
