@@ -21,6 +21,22 @@ class NavItem:
 NAV_ITEMS = [
     NavItem("home", _("Home")),
 ]
+NAV_ITEMS.append(
+    NavItem("escalations:inbox", _("Escalations"), (Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER))
+)
+NAV_ITEMS.append(
+    NavItem(
+        "escalations:precedents",
+        _("Precedents"),
+        (
+            Role.SCHOOL_COORDINATOR,
+            Role.DISTRICT_WORKER,
+            Role.PARTNERSHIP_DIRECTOR,
+            Role.MUNICIPAL_OFFICER,
+            Role.STEERING_MEMBER,
+        ),
+    )
+)
 
 
 def items_for(user, user_roles):

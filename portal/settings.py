@@ -238,3 +238,17 @@ LOGGING = {
 TANDEM_NORM_DECISION_DAYS = env.int("TANDEM_NORM_DECISION_DAYS", default=5)
 TANDEM_NORM_HELP_STARTED_DAYS = env.int("TANDEM_NORM_HELP_STARTED_DAYS", default=20)
 TANDEM_ATTACHMENT_MAX_BYTES = env.int("TANDEM_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# --- Escalation (referrals/escalation_services.py) ------------------------------------------
+# A referral without a decision this many working days beyond TANDEM_NORM_DECISION_DAYS is
+# escalated automatically with reason "no progress".
+TANDEM_AUTO_ESCALATE_MARGIN_DAYS = env.int("TANDEM_AUTO_ESCALATE_MARGIN_DAYS", default=5)
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "referrals.tasks_escalation"]
+CELERY_BEAT_SCHEDULE["referrals-auto-escalate"] = {
+    "task": "referrals.auto_escalate",
+    "schedule": crontab(hour=6, minute=10),
+}
+CELERY_BEAT_SCHEDULE["referrals-decision-reminders"] = {
+    "task": "referrals.decision_reminders",
+    "schedule": crontab(hour=6, minute=20),
+}
