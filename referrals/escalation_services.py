@@ -61,11 +61,12 @@ def age_band(date_of_birth, on):
 
 
 def working_days_before(day, count):
-    """The date `count` working days (Monday–Friday) before `day`."""
+    """The latest date from which `count` working days (Monday–Friday; no public holidays)
+    have passed by the end of `day`: the working days after it, up to and including `day`."""
     while count > 0:
-        day -= datetime.timedelta(days=1)
         if day.weekday() < 5:
             count -= 1
+        day -= datetime.timedelta(days=1)
     return day
 
 
@@ -406,7 +407,8 @@ def _name_patterns(referral):
         for part in name.split():
             if len(part) >= 3:
                 names.add(part)
-    return [re.compile(rf"(?<!\w){re.escape(n)}(?!\w)", re.IGNORECASE) for n in sorted(names)]
+    # A name counts wherever no letter touches it ("Sem2" yes, "Semester" no).
+    return [re.compile(rf"(?<![^\W\d_]){re.escape(n)}(?![^\W\d_])", re.IGNORECASE) for n in sorted(names)]
 
 
 def _date_patterns(day):
