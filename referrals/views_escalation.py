@@ -237,7 +237,8 @@ _DOMAINS = Prefetch("domains", queryset=PrecedentDomain.objects.order_by("domain
 def precedents(request):
     published = Precedent.objects.published().prefetch_related(_DOMAINS)
     filterset = PrecedentFilter(request.GET or None, queryset=published)
-    results = list(filterset.qs[:200]) if filterset.is_valid() else []
+    valid = not filterset.is_bound or filterset.is_valid()
+    results = list(filterset.qs[:200]) if valid else []
     drafts = list(
         perms.reviewable_precedents(request.user).prefetch_related(_DOMAINS).order_by("-created_at")
     )
