@@ -70,7 +70,7 @@ def test_library_query_count_does_not_grow(world, client):
     assert count <= 10
     assert_queries_pinned(client, url, add, expected=count)
     assert_queries_pinned(client, url + "?q=klas&reason=grey_funding", add, expected=count)
-    assert client.get(url).content.decode().count("Begeleiding in de klas bij gedrag") == 12
+    assert client.get(url).content.decode().count("Begeleiding in de klas bij gedrag") == 23
 
 
 def test_detail_logs_the_read_while_open_and_hides_the_case_from_deciders_after(world, client):
