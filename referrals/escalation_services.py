@@ -453,6 +453,9 @@ def update_precedent(user, precedent, *, domains=None, **fields):
         locked = Precedent.objects.select_for_update().get(pk=precedent.pk)
         if locked.status != Precedent.Status.DRAFT:
             raise TransitionNotAllowed(_("This precedent has been published meanwhile."))
+        findings = identifying_findings(locked, fields)
+        if findings:
+            raise ValidationError(findings)
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save()

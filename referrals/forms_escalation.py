@@ -156,6 +156,8 @@ class PrecedentForm(TandemForm):
             for name in ("title", "summary", "outcome", "rationale"):
                 if name in data and not data[name].strip():
                     self.add_error(name, _("Fill this in before publishing."))
+            if data.get("carried_by") == CarriedBy.SHARED and not (data.get("split") or "").strip():
+                self.add_error("split", _("Describe how the costs are split."))
         return data
 
 

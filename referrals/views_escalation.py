@@ -288,22 +288,25 @@ def precedent_edit(request, pk):
         "rationale": precedent.rationale,
     }
     form = PrecedentForm(request.POST or None, initial=initial, publishing=publishing)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("reviewed")
-        domains = data.pop("domains")
-        findings = services.identifying_findings(precedent, data)
+    if request.method == "POST":
+        valid = form.is_valid()
+        # The identifying-text check runs even when other fields are wrong, and refuses saving
+        # a draft too: nothing that names the child is stored in the library.
+        texts = {f: form.cleaned_data[f] for f in services.PRECEDENT_TEXT_FIELDS if f in form.cleaned_data}
+        findings = services.identifying_findings(precedent, texts)
         for field, message in findings.items():
             form.add_error(field, message)
-        if not findings or not publishing:
+        if valid and not findings:
+            data = dict(form.cleaned_data)
+            data.pop("reviewed")
+            domains = data.pop("domains")
             try:
                 precedent = services.update_precedent(request.user, precedent, domains=domains, **data)
                 if publishing:
                     services.publish_precedent(request.user, precedent)
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
-                    if field not in form.errors:
-                        form.add_error(field if field in form.fields else None, errors)
+                    form.add_error(field if field in form.fields else None, errors)
             except TransitionNotAllowed as exc:
                 form.add_error(None, str(exc))
             else:

@@ -295,7 +295,12 @@ def test_publishing_is_refused_while_a_text_identifies_the_child(world, field, t
     )
     GuardianFactory(referral=referral, name="Fatima el Amrani")
     text = text.format(first="Noor", FIRST_UPPER="NOOR", last="Bosch", guardian="Amrani")
-    precedent = _fill(world, precedent, **{field: text})
+    with pytest.raises(ValidationError) as exc:  # not even stored as a draft
+        _fill(world, precedent, **{field: text})
+    assert field in exc.value.message_dict
+    # Stored before the name was known (e.g. corrected later on the referral): publishing refuses.
+    Precedent.objects.filter(pk=precedent.pk).update(**{field: text})
+    precedent.refresh_from_db()
     with pytest.raises(ValidationError) as exc:
         services.publish_precedent(world.user("partnership_director"), precedent)
     assert field in exc.value.message_dict
