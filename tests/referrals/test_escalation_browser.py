@@ -164,3 +164,56 @@ def test_escalation_journey(page, live_server):
     page.get_by_role("link", name="Begeleiding bij gedrag: gedeelde financiering").click()
     assert "Wachtlijst en capaciteit" in page.locator("#similar-precedents").inner_text()
     assert_no_axe_violations(page)
+
+
+def test_other_states_are_accessible(page, live_server):
+    """Empty inbox, drafts waiting for review, a draft precedent, the filter error state, the
+    raise page after htmx refreshed its similar precedents, a decided case seen by a decider."""
+    from referrals import escalation_services as services
+    from tests.referrals.escalation_fixtures import decided_escalation
+
+    world = build_world()
+    base = live_server.url
+    _as(page, live_server, world.user("other_partnership_director"))
+    page.goto(f"{base}/opschaling/")
+    assert "Er zijn geen open opschalingen." in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+    _logout(page)
+
+    director = world.user("partnership_director")
+    published_precedent(
+        director, title="Dyslexie en financiering", reason="grey_funding", domains=("learning",)
+    )
+    published_precedent(director, title="Wachtlijst", reason="capacity", domains=())
+    escalation = decided_escalation(world)
+    draft = Precedent.objects.get(decision__escalation=escalation)
+    _as(page, live_server, director)
+    page.goto(f"{base}/opschaling/precedenten/")
+    assert "(concept zonder titel)" in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+    page.goto(f"{base}/opschaling/precedenten/?reason=bogus")
+    assert page.locator(".utrecht-form-field-error-message").count() == 1
+    assert_no_axe_violations(page)
+    page.goto(f"{base}/opschaling/precedenten/{draft.pk}/")
+    assert "Concept: nog niet gepubliceerd" in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+    page.goto(f"{base}/opschaling/{escalation.pk}/")
+    assert "Standpunten" not in page.locator("main").inner_text()  # the case is closed to deciders
+    assert_no_axe_violations(page)
+    _logout(page)
+
+    referral = referral_in(world, "submitted", domains=("learning",))
+    _as(page, live_server, world.user("district_worker"))
+    page.goto(f"{base}/opschaling/aanmelding/{referral.uuid}/opschalen/")
+    page.get_by_label("Reden").select_option("capacity")
+    page.wait_for_function(
+        "document.querySelector('#similar-precedents li') &&"
+        " document.querySelector('#similar-precedents li').textContent.includes('Wachtlijst')"
+    )
+    assert_no_axe_violations(page)
+    page.get_by_label("Reden").select_option("grey_funding")
+    page.wait_for_function(
+        "document.querySelector('#similar-precedents li').textContent.includes('Dyslexie')"
+    )
+    assert services.similar_to_referral(referral, "grey_funding")[0].title == "Dyslexie en financiering"
+    assert_no_axe_violations(page)
