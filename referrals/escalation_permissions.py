@@ -130,6 +130,21 @@ def may_read_referral(user, escalation):
     return escalation.state == Escalation.State.OPEN and is_decider(user, escalation)
 
 
+def decider_referral_q(user, prefix=""):
+    """A Q on Referral (or, with `prefix`, on a model pointing at it) for the referrals the user
+    may read as a decider: those with an OPEN escalation naming one of the user's partnerships
+    (director) or municipalities (officer). For `referrals/permissions.py` to OR into
+    `visible_referrals(user)`; access ends with the decision."""
+    parts, municipalities = partnership_ids(user), municipality_ids(user)
+    condition = Q(pk__in=[])
+    if parts or municipalities:
+        open_ids = Escalation.objects.filter(state=Escalation.State.OPEN).filter(
+            Q(partnership_id__in=parts) | Q(municipality_id__in=municipalities)
+        )
+        condition = Q(**{f"{prefix}pk__in": open_ids.values("referral_id")})
+    return condition
+
+
 # --- People ----------------------------------------------------------------------------------
 
 

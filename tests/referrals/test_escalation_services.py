@@ -396,3 +396,22 @@ def test_party_and_decider_user_lists(world):
     inactive.is_active = False
     inactive.save()
     assert list(perms.party_users(referral, Side.DISTRICT_TEAM)) == [world.user("district_worker")]
+
+
+def test_deciders_read_the_referral_only_while_the_escalation_is_open(world):
+    from referrals.models import Referral
+
+    escalation = open_escalation(world)
+    other = referral_in(world, "in_triage")
+
+    def readable(actor):
+        return set(Referral.objects.filter(perms.decider_referral_q(world.user(actor))))
+
+    assert readable("partnership_director") == {escalation.referral}
+    assert readable("municipal_officer") == {escalation.referral}
+    assert readable("other_partnership_director") == set()
+    assert readable("school_coordinator") == set()
+    assert other not in readable("partnership_director")
+    decide(world, escalation)
+    assert readable("partnership_director") == set()
+    assert readable("municipal_officer") == set()
