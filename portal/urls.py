@@ -45,5 +45,6 @@ urlpatterns = [
     path("account/", include(auth_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
+    path("", include("security.urls")),
     path("opschaling/", include("referrals.urls_escalation", namespace="escalations")),
 ]

@@ -19,6 +19,7 @@ MATRIX_MODULES = [
     "tests.referrals.matrix",
     "tests.agenda.matrix",
     "tests.reporting.matrix",
+    "tests.security.matrix",
     "tests.referrals.matrix_escalation",
 ]
 
