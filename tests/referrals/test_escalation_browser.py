@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from referrals.models import Escalation, Precedent, ReferralEvent
 from tests.helpers.browser import assert_no_axe_violations, login
@@ -206,14 +207,9 @@ def test_other_states_are_accessible(page, live_server):
     _as(page, live_server, world.user("district_worker"))
     page.goto(f"{base}/opschaling/aanmelding/{referral.uuid}/opschalen/")
     page.get_by_label("Reden").select_option("capacity")
-    page.wait_for_function(
-        "document.querySelector('#similar-precedents li') &&"
-        " document.querySelector('#similar-precedents li').textContent.includes('Wachtlijst')"
-    )
+    expect(page.locator("#similar-precedents li").first).to_contain_text("Wachtlijst")
     assert_no_axe_violations(page)
     page.get_by_label("Reden").select_option("grey_funding")
-    page.wait_for_function(
-        "document.querySelector('#similar-precedents li').textContent.includes('Dyslexie')"
-    )
+    expect(page.locator("#similar-precedents li").first).to_contain_text("Dyslexie")
     assert services.similar_to_referral(referral, "grey_funding")[0].title == "Dyslexie en financiering"
     assert_no_axe_violations(page)
