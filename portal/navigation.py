@@ -27,6 +27,22 @@ NAV_ITEMS += [
     NavItem("reporting:dashboard", _("Dashboard"), _REPORT_ROLES),
     NavItem("reporting:report_list", _("Reports"), _REPORT_ROLES),
 ]
+NAV_ITEMS.append(
+    NavItem("escalations:inbox", _("Escalations"), (Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER))
+)
+NAV_ITEMS.append(
+    NavItem(
+        "escalations:precedents",
+        _("Precedents"),
+        (
+            Role.SCHOOL_COORDINATOR,
+            Role.DISTRICT_WORKER,
+            Role.PARTNERSHIP_DIRECTOR,
+            Role.MUNICIPAL_OFFICER,
+            Role.STEERING_MEMBER,
+        ),
+    )
+)
 
 
 def items_for(user, user_roles):
