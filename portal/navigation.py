@@ -20,12 +20,34 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("home", _("Home")),
+    NavItem("agenda:index", _("Work agenda")),
 ]
 NAV_ITEMS += [
     NavItem("referrals:list", _("Referrals"), (Role.SCHOOL_COORDINATOR,)),
     NavItem("referrals:inbox", _("Triage inbox"), (Role.DISTRICT_WORKER,)),
     NavItem("referrals:notifications", _("Notifications")),
 ]
+_REPORT_ROLES = (Role.STEERING_MEMBER, Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER)
+NAV_ITEMS += [
+    NavItem("reporting:dashboard", _("Dashboard"), _REPORT_ROLES),
+    NavItem("reporting:report_list", _("Reports"), _REPORT_ROLES),
+]
+NAV_ITEMS.append(
+    NavItem("escalations:inbox", _("Escalations"), (Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER))
+)
+NAV_ITEMS.append(
+    NavItem(
+        "escalations:precedents",
+        _("Precedents"),
+        (
+            Role.SCHOOL_COORDINATOR,
+            Role.DISTRICT_WORKER,
+            Role.PARTNERSHIP_DIRECTOR,
+            Role.MUNICIPAL_OFFICER,
+            Role.STEERING_MEMBER,
+        ),
+    )
+)
 
 
 def items_for(user, user_roles):

@@ -46,4 +46,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
     path("aanmeldingen/", include("referrals.urls")),
+    path("", include("security.urls")),
+    path("werkagenda/", include("agenda.urls")),
+    path("rapportage/", include("reporting.urls")),
+    path("opschaling/", include("referrals.urls_escalation", namespace="escalations")),
 ]

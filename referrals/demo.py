@@ -1,4 +1,5 @@
-"""Demo referrals in every state for the demo schools, some over the waiting norm.
+"""Demo referrals in every state for the demo schools, some over the waiting norm (the
+escalated state comes from referrals/demo_escalation.py, which runs after this module).
 
 Idempotent: every demo referral has a fixed UUID derived from its demo key; a referral that
 exists is left alone. The children are clearly fictional.
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from contacts.models import CareProvider, School, User
-from referrals.models import Consent, Escalation, Guardian, Referral, ReferralDomain, ReferralEvent
+from referrals.models import Consent, Guardian, Referral, ReferralDomain, ReferralEvent
 from referrals.routing import route_for
 from referrals.waiting import nth_working_day_back
 from referrals.workflow import transition
@@ -28,7 +29,6 @@ PATHS = {
     "declined": ["submit", "take_up", "decline"],
     "help_started": ["submit", "take_up", "accept", "start_help"],
     "closed": ["submit", "take_up", "accept", "start_help", "close"],
-    "escalated": ["submit", "take_up", "escalate"],
 }
 
 # key, school (brin, vestiging), coordinator, first name, last name, age, state, submitted N working days ago
@@ -45,7 +45,6 @@ REFERRALS = [
     ("kompas-1", ("99AB", "00"), "ib2", "Noor", "Voorbeeldig", 10, "submitted", 6),
     ("kompas-2", ("99AB", "00"), "ib2", "Otto", "Probeersel", 7, "in_triage", 2),
     ("kompas-3", ("99AB", "00"), "ib2", "Pien", "Nepstra", 9, "draft", None),
-    ("esdoorn-10", ("99AA", "00"), "ib", "Quinten", "Bedacht", 10, "escalated", 9),
 ]
 
 
@@ -132,16 +131,6 @@ def seed(ctx):
             elif action == "close":
                 changes = {"close_outcome": "goals_met", "close_reason": "Demo: doelen bereikt."}
             referral = transition(referral, action, actor, note=note, **changes)
-        if state == "escalated":
-            Escalation.objects.create(
-                referral=referral,
-                reason="grey_funding",
-                raised_side="district_team",
-                raised_by=worker,
-                raiser_position="Demo: dit is onderwijsondersteuning.",
-                partnership=school.partnership,
-                municipality=referral.home_municipality,
-            )
         if days_ago:
             _backdate(referral, days_ago)
         created += 1

@@ -7,7 +7,7 @@
   access log (role + organisation).
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from contacts.models import Role, Tandem
 from contacts.permissions import (
@@ -29,14 +29,6 @@ def _tandem_school_ids(team_ids):
     return Tandem.objects.current().filter(district_team_id__in=team_ids).values("school_id")
 
 
-def _open_escalation(field, ids):
-    return Exists(
-        Escalation.objects.filter(
-            referral=OuterRef("pk"), state=Escalation.State.OPEN, **{f"{field}_id__in": ids}
-        )
-    )
-
-
 def visible_referrals(user):
     """The referrals `user` may read. Drafts only for the school; nothing for roles that do not
     work on cases; the deciders of an escalation only while it is open; after a withdrawal of
@@ -55,12 +47,10 @@ def visible_referrals(user):
             & shared
             & (Q(routed_team_id__in=teams) | Q(school_id__in=_tandem_school_ids(teams)))
         )
-    partnerships = partnership_ids(user)
-    if partnerships:
-        condition |= shared & _open_escalation("partnership", partnerships)
-    municipalities = municipality_ids(user)
-    if municipalities:
-        condition |= shared & _open_escalation("municipality", municipalities)
+    if partnership_ids(user) or municipality_ids(user):
+        from referrals.escalation_permissions import decider_referral_q
+
+        condition |= shared & decider_referral_q(user)
     return Referral.objects.filter(condition)
 
 

@@ -1,4 +1,5 @@
 from .escalation import CarriedBy, Decision, Escalation, EscalationReason, Side
+from .precedent import AgeBand, Precedent, PrecedentDomain
 from .referral import (
     Attachment,
     CloseOutcome,
@@ -18,6 +19,9 @@ from .referral import (
 )
 
 __all__ = [
+    "AgeBand",
+    "Precedent",
+    "PrecedentDomain",
     "CarriedBy",
     "Decision",
     "Escalation",

@@ -19,6 +19,8 @@ MATRIX_MODULES = [
     "tests.referrals.matrix",
     "tests.agenda.matrix",
     "tests.reporting.matrix",
+    "tests.security.matrix",
+    "tests.referrals.matrix_escalation",
 ]
 
 # URL names that are not ours to test (Django's admin has its own staff-only rules).
