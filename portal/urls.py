@@ -45,4 +45,5 @@ urlpatterns = [
     path("account/", include(auth_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
+    path("netwerk/", include("contacts.urls")),
 ]

@@ -41,6 +41,17 @@ class Person(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def organisations(self):
+        """Every organisation the person works for (uses prefetched relations when present)."""
+        return [
+            *self.schools.all(),
+            *self.district_teams.all(),
+            *self.municipalities.all(),
+            *self.partnerships.all(),
+            *self.care_providers.all(),
+        ]
+
 
 class CurrentQuerySet(models.QuerySet):
     def current(self, on=None):
