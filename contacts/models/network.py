@@ -130,17 +130,26 @@ class ContactAssignment(models.Model):
         verbose_name_plural = _("fixed contact assignments")
         constraints = [
             models.CheckConstraint(
-                condition=_exactly_one(ASSIGNMENT_TARGETS), name="assignment_exactly_one_target"
+                condition=_exactly_one(ASSIGNMENT_TARGETS),
+                name="assignment_exactly_one_target",
+                violation_error_message=_(
+                    "A fixed contact belongs to exactly one school, municipality, partnership or district team."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="assignment_valid_period",
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
             *[
                 models.UniqueConstraint(
                     fields=[field],
                     condition=Q(valid_to__isnull=True, **{f"{field}__isnull": False}),
                     name=f"assignment_one_open_per_{field}",
+                    violation_error_message=_(
+                        "There is already an open fixed contact for this organisation; "
+                        "give that one an end date (valid_to) first."
+                    ),
                 )
                 for field in ASSIGNMENT_TARGETS
             ],
@@ -194,9 +203,15 @@ class Tandem(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="tandem_valid_period",
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
             models.UniqueConstraint(
-                fields=["school"], condition=Q(valid_to__isnull=True), name="tandem_one_open_per_school"
+                fields=["school"],
+                condition=Q(valid_to__isnull=True),
+                name="tandem_one_open_per_school",
+                violation_error_message=_(
+                    "This school already has an open tandem; give that one an end date (valid_to) first."
+                ),
             ),
         ]
 
