@@ -110,7 +110,7 @@ def test_one_bad_row_changes_nothing_and_the_command_fails(tmp_path):
     err = io.StringIO()
     with pytest.raises(CommandError):
         call_command("import_registry", str(path), kind="schools", stdout=io.StringIO(), stderr=err)
-    assert "schools.csv, row 6, column “partnership_code”" in err.getvalue()
+    assert "schools.csv, regel 6, kolom “partnership_code”" in err.getvalue()
     assert "PO9999" in err.getvalue()
     assert snapshot() == before
 
