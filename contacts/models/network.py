@@ -133,7 +133,8 @@ class ContactAssignment(models.Model):
                 condition=_exactly_one(ASSIGNMENT_TARGETS),
                 name="assignment_exactly_one_target",
                 violation_error_message=_(
-                    "A fixed contact belongs to exactly one school, municipality, partnership or district team."
+                    "A fixed contact belongs to exactly one school, municipality, "
+                    "partnership or district team."
                 ),
             ),
             models.CheckConstraint(

@@ -138,14 +138,15 @@ def test_one_bad_row_changes_nothing_and_the_command_fails(tmp_path):
             "88AQ,00,X,po,PO0801,GM0801\n88AQ,00,Y,po,PO0801,GM0801\n",
             3,
             "brin, vestiging",
-            "row 2",
+            "regel 2",
         ),
         ("municipalities", "cbs_code,name,subregion_code\n0801,X,VBR-NOORD\n", 2, "cbs_code", "GM"),
         ("regions", "code,naam\nX,Y\n", 1, "name", ""),
         (
             "tandems",
             "school,school_coordinator_email,district_worker_email,district_team,valid_from\n"
-            "88AA00,anna.ib@voorbeeld.example,bart.wijkteam@voorbeeld.example,GM0801:Bestaat niet,2026-01-01\n",
+            "88AA00,anna.ib@voorbeeld.example,bart.wijkteam@voorbeeld.example,"
+            "GM0801:Bestaat niet,2026-01-01\n",
             2,
             "district_team",
             "Bestaat niet",
@@ -156,7 +157,7 @@ def test_one_bad_row_changes_nothing_and_the_command_fails(tmp_path):
             "88AC00,,,,carla.contact@voorbeeld.example,01/02/2026\n",
             2,
             "valid_from",
-            "YYYY-MM-DD",
+            "JJJJ-MM-DD",
         ),
         ("persons", "email,name,schools\nx@voorbeeld.example,X,88AA00|99ZZ00\n", 2, "schools", "99ZZ00"),
     ],
