@@ -275,6 +275,9 @@ class RegionResource(RegistryResource):
     required_columns = ("code", "name")
     Meta = _meta(Region, ("code", "name", "parent"), ("code",))
 
+    def get_queryset(self):
+        return super().get_queryset().select_related("parent")
+
 
 class MunicipalityResource(RegistryResource):
     cbs_code = text("cbs_code")
@@ -283,6 +286,9 @@ class MunicipalityResource(RegistryResource):
     key_columns = ("cbs_code",)
     required_columns = ("cbs_code", "name", "subregion_code")
     Meta = _meta(Municipality, ("cbs_code", "name", "region"), ("cbs_code",))
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region")
 
 
 class PartnershipResource(RegistryResource):
@@ -293,6 +299,9 @@ class PartnershipResource(RegistryResource):
     key_columns = ("code",)
     required_columns = ("code", "name", "sector", "region_code")
     Meta = _meta(Partnership, ("code", "name", "sector", "region"), ("code",))
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region")
 
 
 class SchoolResource(RegistryResource):
@@ -311,6 +320,9 @@ class SchoolResource(RegistryResource):
         ("brin", "vestiging"),
     )
 
+    def get_queryset(self):
+        return super().get_queryset().select_related("partnership", "municipality")
+
 
 class DistrictTeamResource(RegistryResource):
     municipality = key("municipality", "municipality_code", municipality_key())
@@ -319,6 +331,9 @@ class DistrictTeamResource(RegistryResource):
     key_columns = ("municipality_code", "name")
     required_columns = ("municipality_code", "name")
     Meta = _meta(DistrictTeam, ("municipality", "name", "email"), ("municipality", "name"))
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("municipality")
 
 
 class CareProviderResource(RegistryResource):
@@ -329,6 +344,9 @@ class CareProviderResource(RegistryResource):
     key_columns = ("name",)
     required_columns = ("name",)
     Meta = _meta(CareProvider, ("name", "email", "phone", "region"), ("name",))
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region")
 
 
 class PersonResource(RegistryResource):
@@ -654,7 +672,11 @@ EXPORT_FORMATS = {
 
 
 def export(kind, queryset, fmt):
-    dataset = RESOURCES[kind]().export(queryset)
+    """The rows of `queryset` (e.g. a filtered directory list) in the import columns of `kind`."""
+    resource = RESOURCES[kind]()
+    model = resource._meta.model
+    rows = resource.get_queryset().filter(pk__in=queryset.values("pk")).order_by(*model._meta.ordering, "pk")
+    dataset = resource.export(rows)
     if fmt == "csv":
         return dataset.export("csv").encode("utf-8-sig")
     return dataset.export("xlsx")

@@ -200,3 +200,13 @@ def test_organisation_pages_show_their_people(world, member):
     html = member.get(reverse("contacts:municipality_detail", args=[world.municipality.pk])).content.decode()
     assert world.user("municipal_officer").person.name in html
     assert Membership.objects.filter(role=Role.MUNICIPAL_OFFICER).exists()
+
+
+@pytest.mark.parametrize("kind,adder", [("persons", _add_persons), ("schools", _add_schools)])
+def test_export_query_count_does_not_grow_with_rows(world, member, kind, adder):
+    from tests.helpers.queries import count_queries
+
+    url = reverse("contacts:export", args=[kind, "csv"])
+    adder(world)(1)
+    baseline, _ = count_queries(member, url)
+    assert_queries_pinned(member, url, adder(world), baseline)
