@@ -184,13 +184,14 @@ def who_to_call_for_school(school, on=None):
         "municipality_contact": current_assignments(on).filter(municipality=school.municipality_id).first(),
         "directors": list(_members(Role.PARTNERSHIP_DIRECTOR, partnership=school.partnership_id).distinct()),
         "partnership_contact": current_assignments(on).filter(partnership=school.partnership_id).first(),
+        "others": list(school.persons.exclude(pk__in=[p.pk for p in coordinators]).order_by("name")),
     }
 
 
 def assignment_history(**target):
     return (
         ContactAssignment.objects.filter(**target)
-        .select_related("person", "backup")
+        .select_related("person", "backup", "created_by")
         .order_by("-valid_from", "-id")
     )
 
@@ -198,6 +199,6 @@ def assignment_history(**target):
 def tandem_history(school):
     return (
         Tandem.objects.filter(school=school)
-        .select_related("school_coordinator", "district_worker", "district_team")
+        .select_related("school_coordinator", "district_worker", "district_team", "created_by")
         .order_by("-valid_from", "-id")
     )

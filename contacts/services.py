@@ -42,6 +42,10 @@ def target_kind(target):
     raise ValueError(f"not an assignment target: {target!r}")
 
 
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def _closing_date(open_from, new_from):
     """The last day of the old period: the day before the new one starts, but never before
     the old one started (a same-day correction closes it on its first day)."""
@@ -77,7 +81,7 @@ def replace_contact_assignment(actor, target, person, backup=None, valid_from=No
                 current.valid_to = _closing_date(current.valid_from, valid_from)
                 current.save(update_fields=["valid_to"])
             return ContactAssignment.objects.create(
-                person=person, backup=backup, valid_from=valid_from, **{kind: target}
+                person=person, backup=backup, valid_from=valid_from, created_by=_user(actor), **{kind: target}
             )
     except IntegrityError as exc:
         raise ValidationError(
@@ -138,6 +142,7 @@ def replace_tandem(actor, school, school_coordinator, district_worker, district_
                 district_worker=district_worker,
                 district_team=district_team,
                 valid_from=valid_from,
+                created_by=_user(actor),
             )
     except IntegrityError as exc:
         raise ValidationError(

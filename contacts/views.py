@@ -4,8 +4,6 @@ Views stay thin: reading goes through selectors/directory, writing through servi
 Everyone with a membership reads the directory; edits are checked in contacts.permissions.
 """
 
-import base64
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -32,6 +30,7 @@ from contacts.models import (
     DistrictTeam,
     Municipality,
     Partnership,
+    PendingImport,
     Person,
     Region,
     Role,
@@ -457,44 +456,48 @@ def person_edit(request, pk):
 
 # --- Import ------------------------------------------------------------------------------------
 
-SESSION_KEY = "registry_import"
-
 
 @role_required(Role.REGISTRY_ADMIN)
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
+    report = pending = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
         kind = form.cleaned_data["kind"]
         report = import_file(kind, upload.name, content, commit=False)
         if report.ok:
-            request.session[SESSION_KEY] = {
-                "kind": kind,
-                "name": upload.name,
-                "content": base64.b64encode(content).decode("ascii"),
-            }
-        else:
-            request.session.pop(SESSION_KEY, None)
+            PendingImport.purge_expired()
+            pending = PendingImport.objects.create(
+                user=request.user, kind=kind, filename=upload.name[:255], content=content
+            )
     return render(
         request,
         "contacts/import.html",
-        {"form": form, "report": report, "kind_label": KIND_LABELS.get(report.kind) if report else ""},
+        {
+            "form": form,
+            "report": report,
+            "pending": pending,
+            "kind_label": KIND_LABELS.get(report.kind) if report else "",
+        },
     )
 
 
 @role_required(Role.REGISTRY_ADMIN)
 @require_POST
 def import_confirm(request):
-    pending = request.session.get(SESSION_KEY)
-    if not pending:
+    """Import the checked file for real; it is checked again and written all or nothing."""
+    token = request.POST.get("token", "")
+    try:
+        pending = PendingImport.objects.filter(token=token, user=request.user).first()
+    except ValidationError:  # not a UUID
+        pending = None
+    if pending is None:
         messages.error(request, _("There is no checked file waiting; upload it again."))
         return redirect("contacts:import")
-    content = base64.b64decode(pending["content"])
-    report = import_file(pending["kind"], pending["name"], content, commit=True)
-    request.session.pop(SESSION_KEY, None)
+    report = import_file(pending.kind, pending.filename, bytes(pending.content), commit=True)
+    pending.delete()
     if not report.written:
         return render(
             request,

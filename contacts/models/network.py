@@ -122,6 +122,15 @@ class ContactAssignment(models.Model):
     valid_from = models.DateField(_("valid from"), default=datetime.date.today)
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
 
+    created_by = models.ForeignKey(
+        "contacts.User",
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
     objects = CurrentQuerySet.as_manager()
 
     class Meta:
@@ -193,6 +202,15 @@ class Tandem(models.Model):
     )
     valid_from = models.DateField(_("valid from"), default=datetime.date.today)
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        "contacts.User",
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = CurrentQuerySet.as_manager()
 

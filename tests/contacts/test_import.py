@@ -16,12 +16,15 @@ from contacts.models import (
     DistrictTeam,
     Municipality,
     Partnership,
+    PendingImport,
     Person,
     Region,
+    Role,
     School,
     Tandem,
 )
 from contacts.registry_import import RESOURCES, export, import_file
+from tests.contacts import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -225,13 +228,20 @@ def test_browser_import_previews_then_confirms(world, client):
     response = client.post(reverse("contacts:import"), {"kind": "regions", "file": upload})
     assert response.status_code == 200
     assert response.context["report"].added == 3
+    token = str(response.context["pending"].token)
     assert not Region.objects.filter(code="VBR").exists()  # preview writes nothing
-    response = client.post(reverse("contacts:import_confirm"))
+    # Another administrator cannot confirm someone else's upload; a bad token is harmless.
+    other_admin = f.make_member(Role.REGISTRY_ADMIN, world.region, email="admin2@example.test")
+    client.force_login(other_admin)
+    assert client.post(reverse("contacts:import_confirm"), {"token": token}).status_code == 302
+    assert client.post(reverse("contacts:import_confirm"), {"token": "not-a-uuid"}).status_code == 302
+    assert not Region.objects.filter(code="VBR").exists()
+    client.force_login(world.user("registry_admin"))
+    response = client.post(reverse("contacts:import_confirm"), {"token": token})
     assert response.status_code == 302
     assert Region.objects.filter(code="VBR").exists()
     # The pending file is used once.
-    client.post(reverse("contacts:import_confirm"))
-    assert Region.objects.filter(parent__code="VBR").count() == 2
+    assert not PendingImport.objects.exists()
 
 
 def test_browser_import_shows_errors_and_refuses_to_confirm(world, client):

@@ -24,6 +24,7 @@ def test_replacing_a_contact_closes_the_old_one_and_keeps_it(world):
     old.refresh_from_db()
     assert old.valid_to == datetime.date(2026, 2, 28)
     assert new.valid_to is None and new.person == new_person
+    assert new.created_by == world.user("school_coordinator")
     assert ContactAssignment.objects.filter(school=world.school).count() == 2
     # "Who was our contact in February?" — the old one.
     assert ContactAssignment.objects.current(datetime.date(2026, 2, 15)).get(school=world.school) == old
