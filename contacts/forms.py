@@ -76,6 +76,25 @@ class PersonForm(TandemModelForm):
         fields = ["name", "email", "phone", "function"]
 
 
+AFFILIATION_FIELDS = ("schools", "district_teams", "municipalities", "partnerships", "care_providers")
+
+
+class PersonAffiliationsForm(TandemModelForm):
+    """The registry admin also edits whom a person works for."""
+
+    class Meta:
+        model = Person
+        fields = ["name", "email", "phone", "function", *AFFILIATION_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district_teams"].queryset = DistrictTeam.objects.select_related("municipality").order_by(
+            "name"
+        )
+        for name in AFFILIATION_FIELDS:
+            self.fields[name].help_text = _("Hold Ctrl (Cmd on a Mac) to choose more than one.")
+
+
 class PersonCreateForm(PersonForm):
     organisation = forms.ChoiceField(label=_("Works for"))
 

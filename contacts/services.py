@@ -190,8 +190,15 @@ def create_person(actor, data, organisation=None):
         return person
 
 
-def update_person(actor, person, data):
+AFFILIATIONS = ("schools", "district_teams", "municipalities", "partnerships", "care_providers")
+
+
+def update_person(actor, person, data, affiliations=None):
+    """Edit a person's details; only the registry admin changes `affiliations`
+    ({"schools": [...], ...}: whom the person works for)."""
     if not permissions.can_edit_person(actor, person):
+        raise PermissionDenied
+    if affiliations is not None and not permissions.can_admin_registry(actor):
         raise PermissionDenied
     with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
@@ -201,4 +208,7 @@ def update_person(actor, person, data):
         locked.email = locked.email.strip().lower()
         locked.full_clean()
         locked.save()
+        for name, objects in (affiliations or {}).items():
+            if name in AFFILIATIONS:
+                getattr(locked, name).set(objects)
         return locked

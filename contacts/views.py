@@ -17,9 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from contacts import permissions, selectors, services
 from contacts.directory import KINDS
 from contacts.forms import (
+    AFFILIATION_FIELDS,
     AssignmentForm,
     EndForm,
     ImportForm,
+    PersonAffiliationsForm,
     PersonCreateForm,
     PersonForm,
     TandemReplaceForm,
@@ -442,10 +444,13 @@ def person_edit(request, pk):
     person = get_object_or_404(Person, pk=pk)
     if not permissions.can_edit_person(request.user, person):
         raise PermissionDenied
-    form = PersonForm(request.POST or None, instance=Person.objects.get(pk=pk))
+    is_admin = permissions.can_admin_registry(request.user)
+    form_class = PersonAffiliationsForm if is_admin else PersonForm
+    form = form_class(request.POST or None, instance=Person.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
+        affiliations = {name: form.cleaned_data[name] for name in AFFILIATION_FIELDS} if is_admin else None
         try:
-            services.update_person(request.user, person, form.cleaned_data)
+            services.update_person(request.user, person, form.cleaned_data, affiliations)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:

@@ -152,3 +152,41 @@ def test_registry_admin_creates_a_person_without_organisation(world, client):
     )
     assert response.status_code == 302
     assert Person.objects.filter(email="vrij@example.test").exists()
+
+
+def test_registry_admin_edits_whom_a_person_works_for(world, client):
+    person = f.PersonFactory(name="Wisselend Werk", email="wissel@example.test")
+    person.schools.add(world.school)
+    client.force_login(world.user("registry_admin"))
+    url = reverse("contacts:person_edit", args=[person.pk])
+    response = client.post(
+        url,
+        {
+            "name": person.name,
+            "email": person.email,
+            "schools": [world.other_school.pk],
+            "district_teams": [world.district_team.pk],
+            "municipalities": ["999999"],
+        },
+    )
+    assert "municipalities" in response.context["form"].errors  # unknown id: nothing changes
+    assert list(person.schools.all()) == [world.school]
+    response = client.post(
+        url,
+        {
+            "name": person.name,
+            "email": person.email,
+            "schools": [world.other_school.pk],
+            "district_teams": [world.district_team.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert list(person.schools.all()) == [world.other_school]
+    assert list(person.district_teams.all()) == [world.district_team]
+    # A school coordinator edits details but not affiliations (the fields are not offered).
+    client.force_login(world.user("other_school_coordinator"))
+    response = client.post(url, {"name": "Nieuwe Naam", "email": person.email, "schools": [world.school.pk]})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.name == "Nieuwe Naam"
+    assert list(person.schools.all()) == [world.other_school]
