@@ -1,5 +1,6 @@
 """Registry import/export: all-or-nothing, idempotent, errors by file, row and column."""
 
+import csv
 import io
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from contacts.models import (
     CareProvider,
@@ -259,3 +262,54 @@ def test_browser_import_refuses_other_file_types(world, client):
     upload = SimpleUploadedFile("regions.pdf", b"%PDF-1.4")
     response = client.post(reverse("contacts:import"), {"kind": "regions", "file": upload})
     assert response.context["form"].errors["file"]
+
+
+def test_kind_from_file_name_or_a_clear_error(tmp_path):
+    path = tmp_path / "whatever.csv"
+    path.write_text("code,name\nX,Y\n")
+    with pytest.raises(CommandError, match="--kind"):
+        call_command("import_registry", str(path), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("import_registry", str(tmp_path / "missing.csv"), kind="regions", stdout=io.StringIO())
+
+
+def test_dry_run_writes_nothing():
+    out = io.StringIO()
+    call_command("import_registry", str(EXAMPLES / "regions.csv"), dry_run=True, stdout=out)
+    assert "checked: 3 added" in out.getvalue()
+    assert not Region.objects.exists()
+
+
+CELL = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12)
+SCHOOL_COLUMNS = [
+    "brin",
+    "vestiging",
+    "name",
+    "school_type",
+    "partnership_code",
+    "municipality_code",
+    "postcode",
+]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(
+        st.lists(
+            st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12), min_size=7, max_size=7
+        ),
+        max_size=4,
+    )
+)
+def test_arbitrary_school_rows_never_crash_and_write_nothing_on_error(rows):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["brin", "vestiging", "name", "school_type", "partnership_code", "municipality_code", "postcode"]
+    )
+    writer.writerows(rows)
+    before = School.objects.count()
+    report = import_file("schools", "fuzz.csv", out.getvalue().encode("utf-8"), commit=True)
+    if report.errors:
+        assert School.objects.count() == before
+        assert all(e.row >= 1 for e in report.errors)
