@@ -233,6 +233,8 @@ def coverage(request):
             "subregions": subregions,
             "selected": region.code if region else "",
             "is_admin": permissions.can_admin_registry(request.user),
+            "own_schools": permissions.school_ids(request.user),
+            "own_municipalities": permissions.municipality_ids(request.user),
         },
     )
 

@@ -90,3 +90,12 @@ def test_coverage_page_query_count_is_pinned(world, client):
 
     # session, user, memberships, subregions, then schools, municipalities, assignments, tandems
     assert_queries_pinned(client, reverse("contacts:coverage"), add, 11, batches=(0, 1, 10))
+
+
+def test_municipal_officer_gets_a_fix_link_for_their_own_gap_only(world, client):
+    client.force_login(world.user("municipal_officer"))
+    html = client.get(reverse("contacts:coverage")).content.decode()
+    assert reverse("contacts:assignment_replace", args=["municipality", world.municipality.pk]) in html
+    foreign = reverse("contacts:assignment_replace", args=["municipality", world.other_municipality.pk])
+    assert foreign not in html
+    assert reverse("contacts:municipality_detail", args=[world.other_municipality.pk]) in html
