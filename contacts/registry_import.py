@@ -10,6 +10,7 @@ column. Columns are documented in docs/registry-import.md.
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 
 import tablib
@@ -33,6 +34,8 @@ from contacts.models import (
 )
 
 LIST_SEPARATOR = "|"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PHONE_LIKE = re.compile(r"^[+-][0-9 ()-]*$")
 TEAM_SEPARATOR = ":"
 
 KIND_LABELS = {
@@ -94,7 +97,11 @@ class KeyListWidget(widgets.ManyToManyWidget):
 
 class TextWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
-        return "" if value is None else str(value).strip()
+        value = "" if value is None else str(value).strip()
+        # Undo the export's formula guard (see `_guard`), so an export imports unchanged.
+        if value.startswith("'") and value[1:2] in FORMULA_STARTS:
+            value = value[1:]
+        return value
 
 
 class EmailWidget(TextWidget):
@@ -671,12 +678,23 @@ EXPORT_FORMATS = {
 }
 
 
+def _guard(value):
+    """Spreadsheet programs run cells that start like a formula; a leading apostrophe keeps a
+    text such as "=HYPERLINK(...)" a text. Phone numbers such as "+31 30 ..." stay as they are."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS and not PHONE_LIKE.match(value):
+        return "'" + value
+    return value
+
+
 def export(kind, queryset, fmt):
     """The rows of `queryset` (e.g. a filtered directory list) in the import columns of `kind`."""
     resource = RESOURCES[kind]()
     model = resource._meta.model
     rows = resource.get_queryset().filter(pk__in=queryset.values("pk")).order_by(*model._meta.ordering, "pk")
-    dataset = resource.export(rows)
+    exported = resource.export(rows)
+    dataset = tablib.Dataset(headers=exported.headers)
+    for row in exported:
+        dataset.append([_guard(value) for value in row])
     if fmt == "csv":
         return dataset.export("csv").encode("utf-8-sig")
     return dataset.export("xlsx")

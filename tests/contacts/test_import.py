@@ -313,3 +313,17 @@ def test_arbitrary_school_rows_never_crash_and_write_nothing_on_error(rows):
     if report.errors:
         assert School.objects.count() == before
         assert all(e.row >= 1 for e in report.errors)
+
+
+def test_export_guards_formulas_and_reimports_unchanged():
+    import_examples()
+    Person.objects.filter(email="anna.ib@voorbeeld.example").update(
+        name='=HYPERLINK("x")', phone="+31 10 000 0001"
+    )
+    before = snapshot()
+    data = export("persons", Person.objects.all(), "csv")
+    text = data.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and ",+31 10 000 0001," in text
+    report = import_file("persons", "persons.csv", data, commit=True)
+    assert report.ok and report.changed == 0
+    assert snapshot() == before
