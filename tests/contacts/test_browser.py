@@ -194,3 +194,30 @@ def test_every_registry_page_and_error_state_is_accessible(page, live_server, ne
     page.get_by_role("button", name="Bestand controleren").click()
     expect(page.locator(".utrecht-form-field-error-message").first).to_be_visible()
     assert_no_axe_violations(page)
+
+
+def test_district_worker_changes_the_tandem_and_the_old_one_shows_in_history(page, live_server, network):
+    w = network
+    worker = w.user("district_worker").person
+    colleague = f.PersonFactory(name="Kees Collega", email="kees@example.test")
+    colleague.district_teams.add(w.district_team)
+    ib = w.user("school_coordinator").person
+    login(page, live_server, "district_worker@example.test")
+    page.goto(f"{live_server.url}/netwerk/scholen/{w.school.pk}/")
+    page.get_by_role("link", name="Tandem wijzigen").click()
+    expect(page.locator("h1")).to_have_text("Tandem van Basisschool Aan")
+    # Only the worker's own team can be chosen.
+    expect(page.get_by_label(re.compile(r"^Wijkteam \(")).locator("option")).to_have_count(2)
+    page.get_by_label(re.compile("Intern begeleider")).select_option(label=f"{ib.name} ({ib.email})")
+    page.get_by_label(re.compile("^Wijkteammedewerker")).select_option(
+        label="Kees Collega (kees@example.test)"
+    )
+    page.get_by_label(re.compile(r"^Wijkteam \(")).select_option(label="Wijkteam Aan")
+    page.get_by_label(re.compile("Vanaf")).fill(timezone.localdate().isoformat())
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator(".tandem-messages")).to_contain_text("tandem is opgeslagen")
+    history = page.get_by_role("table", name="Geschiedenis van de tandem")
+    expect(history.locator("tbody tr")).to_have_count(2)
+    expect(history).to_contain_text("Kees Collega")
+    expect(history).to_contain_text(worker.name)
+    assert_no_axe_violations(page)
