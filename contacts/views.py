@@ -47,7 +47,8 @@ PAGE_SIZE = 50
 
 @member_required
 def directory(request):
-    return render(request, "contacts/directory.html", {"kinds": KINDS.values()})
+    whole = [(key, KIND_LABELS[key]) for key in ("regions", "assignments", "tandems")]
+    return render(request, "contacts/directory.html", {"kinds": KINDS.values(), "whole_exports": whole})
 
 
 def _filtered(request, kind):
@@ -79,12 +80,23 @@ def directory_list(request, kind):
     )
 
 
+# Kinds without a list page, exported whole (history included) for editing and re-import.
+WHOLE_EXPORTS = {
+    "regions": Region.objects.all,
+    "assignments": ContactAssignment.objects.all,
+    "tandems": Tandem.objects.all,
+}
+
+
 @member_required
 def export_list(request, kind, fmt):
-    if kind not in KINDS or fmt not in EXPORT_FORMATS:
+    if fmt not in EXPORT_FORMATS or (kind not in KINDS and kind not in WHOLE_EXPORTS):
         raise Http404
-    config, _filterset, queryset = _filtered(request, kind)
-    content = export(config.export_kind, queryset, fmt)
+    if kind in KINDS:
+        config, _filterset, queryset = _filtered(request, kind)
+        content = export(config.export_kind, queryset, fmt)
+    else:
+        content = export(kind, WHOLE_EXPORTS[kind](), fmt)
     response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="tandem-{kind}-{stamp}.{fmt}"'

@@ -84,6 +84,16 @@ CASES = [
         )
         for fmt in ("csv", "xlsx")
     ],
+    *[
+        Case(
+            "contacts:export",
+            lambda w, kind=kind: reverse("contacts:export", args=[kind, "csv"]),
+            default=200,
+            expect=MEMBERS,
+            label=kind,
+        )
+        for kind in ("regions", "assignments", "tandems")
+    ],
     Case(
         "contacts:school_detail",
         lambda w: reverse("contacts:school_detail", args=[w.school.pk]),
