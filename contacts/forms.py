@@ -98,10 +98,11 @@ class PersonAffiliationsForm(TandemModelForm):
 class PersonCreateForm(PersonForm):
     organisation = forms.ChoiceField(label=_("Works for"))
 
-    def __init__(self, *args, organisation_choices=(), required=True, **kwargs):
+    def __init__(self, *args, organisation_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [("", "---------"), *organisation_choices]
-        self.fields["organisation"].required = required
+        if len(organisation_choices) == 1:
+            self.fields["organisation"].initial = organisation_choices[0][0]
 
 
 class ImportForm(TandemForm):

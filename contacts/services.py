@@ -168,12 +168,14 @@ def end_tandem(actor, tandem, valid_to=None):
 PERSON_FIELDS = ("name", "email", "phone", "function")
 
 
-def create_person(actor, data, organisation=None):
+def create_person(actor, data, organisation=None, affiliations=None):
     """Add a contact person. Members add people to one of their own organisations
-    (`organisation` is (kind, instance)); the registry admin may add people without one."""
+    (`organisation` is (kind, instance)); the registry admin may instead give any
+    `affiliations` ({"schools": [...], ...}) or none."""
     if not permissions.can_create_person(actor):
         raise PermissionDenied
-    if organisation is None and not permissions.can_admin_registry(actor):
+    is_admin = permissions.can_admin_registry(actor)
+    if (organisation is None or affiliations is not None) and not is_admin:
         raise PermissionDenied
     if organisation is not None:
         kind, org = organisation
@@ -187,6 +189,9 @@ def create_person(actor, data, organisation=None):
         if organisation is not None:
             kind, org = organisation
             getattr(person, PERSON_AFFILIATIONS[kind]).add(org)
+        for name, objects in (affiliations or {}).items():
+            if name in AFFILIATIONS:
+                getattr(person, name).set(objects)
         return person
 
 

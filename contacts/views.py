@@ -435,15 +435,21 @@ def person_create(request):
     if not permissions.can_create_person(request.user):
         raise PermissionDenied
     is_admin = permissions.can_admin_registry(request.user)
-    choices = _organisation_choices(request.user)
-    form = PersonCreateForm(request.POST or None, organisation_choices=choices, required=not is_admin)
+    if is_admin:
+        form = PersonAffiliationsForm(request.POST or None)
+    else:
+        form = PersonCreateForm(
+            request.POST or None, organisation_choices=_organisation_choices(request.user)
+        )
     if request.method == "POST" and form.is_valid():
-        organisation = None
-        if form.cleaned_data["organisation"]:
+        organisation = affiliations = None
+        if is_admin:
+            affiliations = {name: form.cleaned_data[name] for name in AFFILIATION_FIELDS}
+        else:
             kind, pk = form.cleaned_data["organisation"].split(":")
             organisation = (kind, TARGETS[kind][0].objects.get(pk=int(pk)))
         try:
-            person = services.create_person(request.user, form.cleaned_data, organisation)
+            person = services.create_person(request.user, form.cleaned_data, organisation, affiliations)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
