@@ -48,11 +48,14 @@ messages-update: | $(VENV)/bin/python
 	DJANGO_DEBUG=true $(MANAGE) makemessages -l nl --no-location --ignore=.venv --ignore=node_modules \
 	  --ignore=tests --ignore=var --ignore=staticfiles --ignore=bench
 
+# The demo skips two-factor enrolment so a newcomer can try every role at once; production
+# (TANDEM_REQUIRE_2FA unset) requires it for every role that can see child data.
+DEMO_ENV := DJANGO_DEBUG=true TANDEM_REQUIRE_2FA=false
 run: install
 	@mkdir -p var
-	DJANGO_DEBUG=true $(MANAGE) migrate --no-input
-	DJANGO_DEBUG=true $(MANAGE) seed_demo
-	DJANGO_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(MANAGE) migrate --no-input
+	$(DEMO_ENV) $(MANAGE) seed_demo
+	$(DEMO_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

@@ -26,6 +26,7 @@ NAV_ITEMS = [
         _("Coverage"),
         (Role.REGISTRY_ADMIN, Role.STEERING_MEMBER, Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER),
     ),
+    NavItem("agenda:index", _("Work agenda")),
 ]
 
 

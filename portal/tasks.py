@@ -10,3 +10,35 @@ def heartbeat(token: str) -> None:
     """Write a timestamp under a key; operators and the integration test use it to see that a
     worker consumes the queue. The token is an opaque id, never personal data."""
     cache.set(f"heartbeat:{token}", timezone.now().isoformat(), timeout=600)
+
+
+@shared_task(
+    name="portal.send_notification_email",
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_notification_email(notification_id: int) -> None:
+    """E-mail one notification. Idempotent: a notification is e-mailed once."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.db import transaction
+
+    from portal.models import Notification
+
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update().select_related("user").filter(pk=notification_id).first()
+        )
+        if notification is None or notification.emailed_at is not None:
+            return
+        link = f"{settings.SITE_URL}{notification.url}"
+        send_mail(
+            subject=f"Tandem: {notification.subject}",
+            message=f"{notification.body}\n\n{link}\n",
+            from_email=None,
+            recipient_list=[notification.user.email],
+        )
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])

@@ -46,4 +46,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
     path("netwerk/", include("contacts.urls")),
+    path("", include("security.urls")),
+    path("werkagenda/", include("agenda.urls")),
 ]

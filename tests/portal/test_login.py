@@ -53,3 +53,11 @@ def test_session_cookie_is_httponly_and_samesite(settings):
     assert settings.SESSION_COOKIE_SAMESITE == "Lax"
     assert settings.SESSION_SAVE_EVERY_REQUEST  # idle timeout restarts on each request
     assert settings.SESSION_COOKIE_AGE == 30 * 60
+
+
+@pytest.mark.django_db
+def test_dutch_by_default_even_for_an_english_browser_and_english_on_request(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Inloggen bij Tandem" in response.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Log in to Tandem" in client.get(reverse("login")).content.decode()

@@ -1,0 +1,27 @@
+"""Notify users in the portal and by e-mail (through Celery).
+
+Callers pass a kind, a subject and a text that contain NO child data ("A referral is waiting
+for you") and a link to the object. The task receives only the notification id.
+"""
+
+from django.db import transaction
+
+from portal.models import Notification
+
+
+def notify(users, kind, subject, body, url):
+    """Create one notification per user (duplicates removed) and queue their e-mails after the
+    surrounding transaction commits. Returns the notifications."""
+    from portal.tasks import send_notification_email
+
+    seen, created = set(), []
+    for user in users:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        created.append(
+            Notification.objects.create(user=user, kind=kind, subject=str(subject), body=str(body), url=url)
+        )
+    for notification in created:
+        transaction.on_commit(lambda pk=notification.pk: send_notification_email.delay(pk))
+    return created

@@ -1,0 +1,321 @@
+"""The single referral (aanmelding jeugdhulp in school) and its append-only history.
+
+Status changes go only through referrals/workflow.py (the transition table); every change
+writes a ReferralEvent. Child data lives only in Referral, Guardian, Consent, Message and
+Attachment, never in events, logs, e-mails, task arguments or URLs.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    IN_TRIAGE = "in_triage", _("in triage")
+    RETURNED = "returned", _("returned to school")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    HELP_STARTED = "help_started", _("help started")
+    CLOSED = "closed", _("closed")
+    ESCALATED = "escalated", _("escalated")
+
+
+class Domain(models.TextChoices):
+    BEHAVIOUR = "behaviour", _("behaviour")
+    SOCIAL_EMOTIONAL = "social_emotional", _("social-emotional")
+    SELF_CARE = "self_care", _("self-care / ADL")
+    HOME_SITUATION = "home_situation", _("home situation")
+    LEARNING = "learning", _("learning / development")
+    PHYSICAL = "physical", _("physical / medical")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("normal")
+    HIGH = "high", _("high")
+
+
+class DesiredForm(models.TextChoices):
+    INDIVIDUAL = "individual", _("individual")
+    GROUP = "group", _("group")
+    SCHOOL_WIDE = "school_wide", _("school-wide")
+
+
+class Referral(models.Model):
+    # Identity and routing ------------------------------------------------------------------
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("reference number"), max_length=20, unique=True, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    status_before_escalation = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    school = models.ForeignKey(
+        "contacts.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    home_municipality = models.ForeignKey(
+        "contacts.Municipality",
+        verbose_name=_("home municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_as_home",
+    )
+    routed_team = models.ForeignKey(
+        "contacts.DistrictTeam",
+        verbose_name=_("district team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    routing_reason = models.CharField(_("routing reason"), max_length=300, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_referrals",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="created_referrals",
+    )
+
+    # 1. Pupil ---------------------------------------------------------------------------------
+    child_first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    child_last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    child_date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    child_group = models.CharField(_("group or class"), max_length=50, blank=True)
+
+    # 4. The question --------------------------------------------------------------------------
+    question = models.TextField(_("the question, in the school's words"), blank=True)
+    already_done = models.TextField(_("what the school already did"), blank=True)
+    goals = models.TextField(_("goals"), blank=True)
+    urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    urgency_reason = models.TextField(_("reason for high urgency"), blank=True)
+    desired_form = models.CharField(
+        _("desired form of help"), max_length=16, choices=DesiredForm.choices, blank=True
+    )
+
+    # 5. Help at home ("1 gezin, 1 plan") -----------------------------------------------------
+    current_help = models.TextField(_("current help at home"), blank=True)
+    professionals_involved = models.TextField(_("professionals involved"), blank=True)
+
+    # Triage outcome -----------------------------------------------------------------------------
+    care_provider = models.ForeignKey(
+        "contacts.CareProvider",
+        verbose_name=_("care provider"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    planned_help_form = models.CharField(
+        _("form of planned help"), max_length=16, choices=DesiredForm.choices, blank=True
+    )
+    expected_start = models.DateField(_("expected start"), null=True, blank=True)
+    joint_deployment = models.BooleanField(
+        _("school support and youth care run together"),
+        default=False,
+        help_text=_("Counts as a joint deployment of education and care in the reports."),
+    )
+    decline_reason = models.CharField(_("reason for declining"), max_length=32, blank=True)
+    close_outcome = models.CharField(_("outcome"), max_length=16, blank=True)
+
+    # Measured moments (waiting time across organisations) ----------------------------------
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    help_started_at = models.DateTimeField(_("help started at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    # Retention: personal fields removed, the row kept for statistics ------------------------
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        indexes = [
+            models.Index(fields=["routed_team", "status", "submitted_at"], name="referral_inbox"),
+            models.Index(fields=["school", "-created_at"], name="referral_school_list"),
+            models.Index(fields=["status", "submitted_at"], name="referral_status_submitted"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in Status]), name="referral_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference or _("draft %(id)s") % {"id": self.pk}
+
+
+class ReferralDomain(models.Model):
+    """A concern domain of a referral (several allowed); a table so reports can count in SQL."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(_("domain"), max_length=32, choices=Domain.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "domain"], name="referral_domain_unique"),
+        ]
+
+    def __str__(self):
+        return self.get_domain_display()
+
+
+class Guardian(models.Model):
+    """A parent or guardian of the child."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="guardians")
+    name = models.CharField(_("name"), max_length=200)
+    relation = models.CharField(_("relation to the child"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    has_custody = models.BooleanField(_("holds custody (gezag)"), default=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("parent or guardian")
+        verbose_name_plural = _("parents and guardians")
+
+    def __str__(self):
+        return self.name
+
+
+class Consent(models.Model):
+    """Consent for sharing, from a parent with custody or from the child (DESIGN §4)."""
+
+    class Giver(models.TextChoices):
+        PARENT = "parent", _("parent or guardian with custody")
+        CHILD = "child", _("the child")
+
+    class Form(models.TextChoices):
+        WRITTEN = "written", _("written")
+        VERBAL = "verbal", _("verbal")
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="consents")
+    giver = models.CharField(_("given by"), max_length=8, choices=Giver.choices)
+    guardian = models.ForeignKey(
+        Guardian,
+        verbose_name=_("parent or guardian"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="consents",
+    )
+    given_on = models.DateField(_("date given"))
+    form = models.CharField(_("form"), max_length=8, choices=Form.choices)
+    recipients = models.CharField(_("for which recipients"), max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawal recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self):
+        return f"{self.get_giver_display()} {self.given_on}"
+
+
+class ReferralEvent(models.Model):
+    """One transition or notable action; append-only. The timeline is built from these."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(_("from"), max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=Status.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("referral event")
+        verbose_name_plural = _("referral events")
+        indexes = [models.Index(fields=["referral", "at"], name="referral_event_timeline")]
+
+    def __str__(self):
+        return f"{self.action} {self.from_status}->{self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Referral events are append-only.")
+        super().save(*args, **kwargs)
+
+
+class Message(models.Model):
+    """A message between school and district team on a referral's timeline."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    body = models.TextField(_("message"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self):
+        return f"{self.referral_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(instance, filename):
+    # Random name: no child data in paths; the original name is kept in the database.
+    return f"attachments/{instance.referral.uuid}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number handed out per year; locked row per submission."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
