@@ -99,3 +99,27 @@ def test_municipal_officer_gets_a_fix_link_for_their_own_gap_only(world, client)
     foreign = reverse("contacts:assignment_replace", args=["municipality", world.other_municipality.pk])
     assert foreign not in html
     assert reverse("contacts:municipality_detail", args=[world.other_municipality.pk]) in html
+
+
+@pytest.mark.parametrize("region_attr", [None, "region", "subregion", "other_subregion"])
+def test_coverage_agrees_with_the_work_agenda_indicators(world, region_attr):
+    """The agenda's live goals count the same network; the definitions must not drift apart."""
+    from agenda.indicators import (
+        Scope,
+        municipalities_with_contact,
+        schools_with_tandem,
+        special_schools_with_contact,
+    )
+
+    vso = f.SchoolFactory(school_type="vso", municipality=world.municipality, partnership=world.partnership)
+    f.SchoolFactory(
+        school_type="so", municipality=world.other_municipality, partnership=world.other_partnership
+    )
+    f.ContactAssignmentFactory(school=vso, valid_from=datetime.date(2026, 1, 1))
+    f.ContactAssignmentFactory(municipality=world.other_municipality, valid_from=datetime.date(2026, 1, 1))
+    region = getattr(world, region_attr) if region_attr else None
+    scope = Scope.calendar_year(2026, region)
+    figure = coverage(region=region, on=scope.on)
+    assert figure.special_schools_covered == special_schools_with_contact(scope)
+    assert figure.municipalities_covered == municipalities_with_contact(scope)
+    assert figure.schools_with_tandem == schools_with_tandem(scope)
