@@ -7,7 +7,7 @@ coverage page renders the same object.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from contacts.models import (
@@ -62,6 +62,53 @@ def with_current_tandem(queryset, on=None):
 
 def has_current_contact(on, **outer):
     return Exists(ContactAssignment.objects.current(on).filter(**outer))
+
+
+@dataclass(frozen=True)
+class CoverageCounts:
+    """How much of the network is covered: the one definition the work agenda's live
+    indicators, the coverage page and the progress report all count with."""
+
+    special_schools: int
+    special_schools_with_contact: int
+    schools: int
+    schools_with_tandem: int
+    municipalities: int
+    municipalities_with_contact: int
+
+
+def coverage_counts(schools=None, municipalities=None, on=None):
+    """SQL aggregates (two queries) over the given school and municipality querysets (default:
+    all) on date `on` (default today)."""
+    on = on or timezone.localdate()
+    schools = School.objects.all() if schools is None else schools
+    municipalities = Municipality.objects.all() if municipalities is None else municipalities
+    school_counts = (
+        schools.annotate(
+            has_contact=has_current_contact(on, school=OuterRef("pk")),
+            has_tandem=Exists(Tandem.objects.current(on).filter(school=OuterRef("pk"))),
+        )
+        .order_by()
+        .aggregate(
+            schools=Count("id"),
+            special=Count("id", filter=Q(school_type__in=SPECIAL_TYPES)),
+            special_covered=Count("id", filter=Q(school_type__in=SPECIAL_TYPES, has_contact=True)),
+            with_tandem=Count("id", filter=Q(has_tandem=True)),
+        )
+    )
+    municipality_counts = (
+        municipalities.annotate(has_contact=has_current_contact(on, municipality=OuterRef("pk")))
+        .order_by()
+        .aggregate(total=Count("id"), covered=Count("id", filter=Q(has_contact=True)))
+    )
+    return CoverageCounts(
+        special_schools=school_counts["special"],
+        special_schools_with_contact=school_counts["special_covered"],
+        schools=school_counts["schools"],
+        schools_with_tandem=school_counts["with_tandem"],
+        municipalities=municipality_counts["total"],
+        municipalities_with_contact=municipality_counts["covered"],
+    )
 
 
 @dataclass
