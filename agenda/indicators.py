@@ -114,26 +114,23 @@ def _schools(scope):
     return School.objects.filter(scope.region_q("municipality__region"))
 
 
-def special_schools_with_contact(scope):
-    from contacts.models import ContactAssignment
+def _coverage(scope):
+    from contacts.selectors import coverage_counts
 
-    current = ContactAssignment.objects.current(scope.on).filter(school__isnull=False).values("school_id")
-    return _special_schools(scope).filter(pk__in=current).count()
+    return coverage_counts(_schools(scope), _municipalities(scope), scope.on)
+
+
+def special_schools_with_contact(scope):
+    return _coverage(scope).special_schools_with_contact
 
 
 def municipalities_with_contact(scope):
-    from contacts.models import ContactAssignment
-
-    current = (
-        ContactAssignment.objects.current(scope.on)
-        .filter(municipality__isnull=False)
-        .values("municipality_id")
-    )
-    return _municipalities(scope).filter(pk__in=current).count()
+    return _coverage(scope).municipalities_with_contact
 
 
 def fixed_contact_coverage(scope):
-    return special_schools_with_contact(scope) + municipalities_with_contact(scope)
+    counts = _coverage(scope)
+    return counts.special_schools_with_contact + counts.municipalities_with_contact
 
 
 def _fixed_contact_total(scope):
@@ -141,10 +138,7 @@ def _fixed_contact_total(scope):
 
 
 def schools_with_tandem(scope):
-    from contacts.models import Tandem
-
-    current = Tandem.objects.current(scope.on).values("school_id")
-    return _schools(scope).filter(pk__in=current).count()
+    return _coverage(scope).schools_with_tandem
 
 
 def _meetings_held(scope, meeting_type):

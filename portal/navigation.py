@@ -20,6 +20,12 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("home", _("Home")),
+    NavItem("contacts:directory", _("Directory")),
+    NavItem(
+        "contacts:coverage",
+        _("Coverage"),
+        (Role.REGISTRY_ADMIN, Role.STEERING_MEMBER, Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER),
+    ),
     NavItem("agenda:index", _("Work agenda")),
 ]
 NAV_ITEMS += [

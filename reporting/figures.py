@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from agenda import indicators
 from agenda.models import Goal, Meeting, ProgressUpdate
-from contacts.models import ContactAssignment, Municipality, School, SchoolType, Tandem
+from contacts.models import Municipality, School, SchoolType
+from contacts.selectors import coverage_counts
 from referrals.models import (
     CarriedBy,
     Domain,
@@ -404,30 +405,21 @@ def _closed_section(period, scope):
 
 def _network_section(period, scope):
     on = period.measured_on
-    current_contact = ContactAssignment.objects.current(on)
-    current_tandem = Tandem.objects.current(on)
-    schools = (
-        School.objects.filter(scope.school_q())
-        .annotate(
-            has_contact=Exists(current_contact.filter(school=OuterRef("pk"))),
-            has_tandem=Exists(current_tandem.filter(school=OuterRef("pk"))),
-        )
-        .aggregate(
-            total=Count("id"),
-            special=Count("id", filter=Q(school_type__in=SPECIAL_SCHOOL_TYPES)),
-            special_covered=Count("id", filter=Q(school_type__in=SPECIAL_SCHOOL_TYPES, has_contact=True)),
-            with_tandem=Count("id", filter=Q(has_tandem=True)),
-        )
-    )
-    municipalities = (
-        Municipality.objects.filter(scope.municipality_q())
-        .annotate(has_contact=Exists(current_contact.filter(municipality=OuterRef("pk"))))
-        .aggregate(total=Count("id"), covered=Count("id", filter=Q(has_contact=True)))
+    counts = coverage_counts(
+        School.objects.filter(scope.school_q()), Municipality.objects.filter(scope.municipality_q()), on
     )
     rows_data = [
-        (_("(v)so schools with a fixed contact person"), schools["special_covered"], schools["special"]),
-        (_("Municipalities with a fixed contact person"), municipalities["covered"], municipalities["total"]),
-        (_("Schools with a tandem"), schools["with_tandem"], schools["total"]),
+        (
+            _("(v)so schools with a fixed contact person"),
+            counts.special_schools_with_contact,
+            counts.special_schools,
+        ),
+        (
+            _("Municipalities with a fixed contact person"),
+            counts.municipalities_with_contact,
+            counts.municipalities,
+        ),
+        (_("Schools with a tandem"), counts.schools_with_tandem, counts.schools),
     ]
     rows = [
         [label, fmt_count(part), fmt_count(whole), fmt_percent(part, whole)]
