@@ -7,10 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, Q, Value, When
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -543,15 +542,6 @@ def notifications_read_all(request):
 @never_cache
 @login_required
 def unread_count(request):
+    """JSON for the navigation badge: {"count": n, "text": "n unread"}."""
     count = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
-    if not count:
-        return HttpResponse("")
-    text = _("%(count)s unread") % {"count": count}
-    return HttpResponse(
-        format_html(
-            '<span class="tandem-badge tandem-badge--warning" aria-hidden="true">{}</span>'
-            '<span class="visually-hidden">({})</span>',
-            count,
-            text,
-        )
-    )
+    return JsonResponse({"count": count, "text": _("%(count)s unread") % {"count": count}})

@@ -1,9 +1,11 @@
 """`{% load referral_tags %}{% unread_badge %}`: the unread-notification count in the
-navigation, loaded with htmx from its own URL (no query on the page itself). Left out while the
+navigation, fetched by static/js/unread-badge.js from its own URL as JSON (no query on the page
+itself, and no htmx request that other pages' htmx listeners would see). Left out while the
 user still has to pass two-factor authentication, so the request is never redirected into the
 2FA flow."""
 
 from django import template
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -30,5 +32,9 @@ def unread_badge(context):
     if request is None or not _may_pass(request):
         return ""
     return format_html(
-        ' <span hx-get="{}" hx-trigger="load" hx-swap="innerHTML"></span>', reverse("referrals:unread_count")
+        ' <span class="tandem-unread" data-unread-url="{}"></span>'
+        '<script src="{}" defer nonce="{}"></script>',
+        reverse("referrals:unread_count"),
+        static("js/unread-badge.js"),
+        getattr(request, "csp_nonce", ""),
     )

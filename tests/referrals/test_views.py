@@ -270,13 +270,13 @@ def test_notifications_page_and_mark_read(client, world):
         user=user, kind="k", subject="Er wacht iets", body="b", url="/aanmeldingen/"
     )
     client.force_login(user)
-    assert "1" in client.get(reverse("referrals:unread_count")).content.decode()
+    assert client.get(reverse("referrals:unread_count")).json() == {"count": 1, "text": "1 ongelezen"}
     assert "Er wacht iets" in client.get(reverse("referrals:notifications")).content.decode()
     response = client.post(reverse("referrals:notification_read", args=[n.pk]), {"open": "1"})
     assert response["Location"] == "/aanmeldingen/"
     n.refresh_from_db()
     assert n.read_at is not None
-    assert client.get(reverse("referrals:unread_count")).content.decode() == ""
+    assert client.get(reverse("referrals:unread_count")).json()["count"] == 0
     client.force_login(world.user("district_worker"))
     assert client.post(reverse("referrals:notification_read", args=[n.pk])).status_code == 404
 
@@ -343,3 +343,25 @@ def test_inbox_marks_and_filters_over_the_norm(client, world):
     assert html.index(over.reference) < html.index(fresh.reference)  # longest waiting first
     html = client.get(reverse("referrals:inbox"), {"over_norm": "on"}).content.decode()
     assert over.reference in html and fresh.reference not in html
+
+
+def test_the_edit_page_is_logged_too(sc_client, world):
+    referral = referral_in(world, "draft")
+    assert sc_client.get(reverse("referrals:edit", args=[referral.uuid])).status_code == 200
+    log = AccessLog.objects.get()
+    assert (log.action, log.role, log.object_id) == ("view", "school_coordinator", str(referral.pk))
+
+
+def test_school_cannot_be_changed_after_submission(sc_client, world):
+    from tests.contacts.factories import SchoolFactory
+
+    referral = referral_in(world, "returned")
+    second = SchoolFactory()
+    from contacts.models import Membership
+
+    Membership.objects.create(user=world.user("school_coordinator"), role="school_coordinator", school=second)
+    data = _valid_post(world, school=second.pk)
+    response = sc_client.post(reverse("referrals:edit", args=[referral.uuid]), data)
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.school == world.school
