@@ -8,7 +8,9 @@ from django.utils import timezone
 from referrals.models import Referral, Status, WaitingReminder
 from referrals.waiting import waiting_for
 
-OPEN = (Status.SUBMITTED, Status.IN_TRIAGE, Status.RETURNED, Status.ESCALATED, Status.ACCEPTED)
+# Where the district team holds the ball: not while returned to the school (the school acts) or
+# escalated (the deciders act; the escalation work has its own reminders).
+OPEN = (Status.SUBMITTED, Status.IN_TRIAGE, Status.ACCEPTED)
 
 
 @shared_task(name="referrals.tasks.send_waiting_time_reminders", ignore_result=True)

@@ -80,3 +80,11 @@ def test_reminders_once_per_referral_norm_and_level(world, django_capture_on_com
 def test_the_reminder_is_on_the_beat_schedule():
     entries = [e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()]
     assert "referrals.tasks.send_waiting_time_reminders" in entries
+
+
+@pytest.mark.django_db
+@time_machine.travel(datetime.datetime(2026, 11, 13, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_no_reminder_while_the_school_holds_the_ball(world):
+    _submitted_days_ago(world, "returned", settings.TANDEM_NORM_DECISION_DAYS + 3)
+    assert send_waiting_time_reminders() == 0
+    assert not WaitingReminder.objects.exists()
