@@ -64,6 +64,14 @@ def test_ib_fills_in_with_errors_then_submits_and_worker_accepts(page, live_serv
     )
     assert_no_axe_violations(page)
 
+    page.get_by_role("button", name="Ouder of verzorger toevoegen").click()  # empty: errors
+    page.wait_for_load_state()
+    assert page.locator("#id_guardian-name_error").is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Toestemming vastleggen").click()  # empty: errors
+    page.wait_for_load_state()
+    assert page.locator("#id_consent-given_on_error").is_visible()
+    assert_no_axe_violations(page)  # consent form with errors
     page.locator("#id_guardian-name").fill("Moeder Browsertest")
     page.get_by_role("button", name="Ouder of verzorger toevoegen").click()
     page.wait_for_load_state()
