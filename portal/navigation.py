@@ -28,6 +28,11 @@ NAV_ITEMS = [
     ),
     NavItem("agenda:index", _("Work agenda")),
 ]
+NAV_ITEMS += [
+    NavItem("referrals:list", _("Referrals"), (Role.SCHOOL_COORDINATOR,)),
+    NavItem("referrals:inbox", _("Triage inbox"), (Role.DISTRICT_WORKER,)),
+    NavItem("referrals:notifications", _("Notifications")),
+]
 _REPORT_ROLES = (Role.STEERING_MEMBER, Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER)
 NAV_ITEMS += [
     NavItem("reporting:dashboard", _("Dashboard"), _REPORT_ROLES),

@@ -378,3 +378,10 @@ CELERY_BEAT_SCHEDULE["referrals-decision-reminders"] = {
     "task": "referrals.decision_reminders",
     "schedule": crontab(hour=6, minute=20),
 }
+
+# --- referrals ------------------------------------------------------------------------------
+# Daily reminder of referrals near or over a waiting-time norm (once per referral and norm).
+CELERY_BEAT_SCHEDULE["referrals-waiting-time-reminders"] = {
+    "task": "referrals.tasks.send_waiting_time_reminders",
+    "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
+}

@@ -2,7 +2,10 @@ from .escalation import CarriedBy, Decision, Escalation, EscalationReason, Side
 from .precedent import AgeBand, Precedent, PrecedentDomain
 from .referral import (
     Attachment,
+    CloseOutcome,
     Consent,
+    DeclineReason,
+    DesiredForm,
     Domain,
     Guardian,
     Message,
@@ -11,6 +14,8 @@ from .referral import (
     ReferralDomain,
     ReferralEvent,
     Status,
+    Urgency,
+    WaitingReminder,
 )
 
 __all__ = [
@@ -23,6 +28,11 @@ __all__ = [
     "EscalationReason",
     "Side",
     "Attachment",
+    "CloseOutcome",
+    "DeclineReason",
+    "DesiredForm",
+    "Urgency",
+    "WaitingReminder",
     "Consent",
     "Domain",
     "Guardian",

@@ -44,6 +44,20 @@ class DesiredForm(models.TextChoices):
     SCHOOL_WIDE = "school_wide", _("school-wide")
 
 
+class DeclineReason(models.TextChoices):
+    NOT_YOUTH_CARE = "not_youth_care", _("not a youth-care question")
+    EDUCATION = "education", _("education's responsibility")
+    VOORLIGGEND_VELD = "voorliggend_veld", _("for the voorliggend veld (general services)")
+    ALREADY_IN_CARE = "already_in_care", _("already in care")
+    OTHER = "other", _("other")
+
+
+class CloseOutcome(models.TextChoices):
+    GOALS_MET = "goals_met", _("goals met")
+    PARTLY = "partly", _("goals partly met")
+    NOT_MET = "not_met", _("goals not met")
+
+
 class Referral(models.Model):
     # Identity and routing ------------------------------------------------------------------
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -123,8 +137,15 @@ class Referral(models.Model):
         default=False,
         help_text=_("Counts as a joint deployment of education and care in the reports."),
     )
-    decline_reason = models.CharField(_("reason for declining"), max_length=32, blank=True)
-    close_outcome = models.CharField(_("outcome"), max_length=16, blank=True)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=32, choices=DeclineReason.choices, blank=True
+    )
+    decline_explanation = models.TextField(_("explanation of the decline"), blank=True)
+    close_outcome = models.CharField(_("outcome"), max_length=16, choices=CloseOutcome.choices, blank=True)
+    close_reason = models.TextField(_("reason for closing"), blank=True)
+    # Set when a withdrawal of consent leaves the referral without valid consent: from then on
+    # nothing is shared with the district team (DESIGN §4) until consent is valid again.
+    sharing_stopped_at = models.DateTimeField(_("sharing stopped at"), null=True, blank=True)
 
     # Measured moments (waiting time across organisations) ----------------------------------
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -319,3 +340,29 @@ class ReferenceCounter(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.last}"
+
+
+class WaitingReminder(models.Model):
+    """A waiting-time reminder that was sent: at most one per referral, norm and level, so the
+    daily task never repeats itself."""
+
+    class Norm(models.TextChoices):
+        DECISION = "decision", _("decision")
+        HELP_STARTED = "help_started", _("help started")
+
+    class Level(models.TextChoices):
+        NEAR = "near", _("near the norm")
+        OVER = "over", _("over the norm")
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="waiting_reminders")
+    norm = models.CharField(max_length=16, choices=Norm.choices)
+    level = models.CharField(max_length=8, choices=Level.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "norm", "level"], name="waiting_reminder_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.referral_id} {self.norm} {self.level}"

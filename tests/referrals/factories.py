@@ -54,3 +54,67 @@ class ReferralDomainFactory(factory.django.DjangoModelFactory):
 
     referral = factory.SubFactory(ReferralFactory)
     domain = "behaviour"
+
+
+# --- Referrals in a given state, for the matrix and view tests --------------------------------
+
+PATHS = {
+    "draft": [],
+    "submitted": ["submit"],
+    "in_triage": ["submit", "take_up"],
+    "returned": ["submit", "take_up", "return"],
+    "accepted": ["submit", "take_up", "accept"],
+    "declined": ["submit", "take_up", "decline"],
+    "help_started": ["submit", "take_up", "accept", "start_help"],
+    "closed": ["submit", "take_up", "accept", "start_help", "close"],
+    "escalated": ["submit", "take_up", "escalate"],
+}
+
+
+def complete_referral(school, coordinator, home_municipality=None, **kwargs):
+    """A draft that may be submitted: pupil of 10, a custody-holding parent who consented."""
+    referral = ReferralFactory(
+        school=school,
+        created_by=coordinator,
+        home_municipality=home_municipality or school.municipality,
+        **kwargs,
+    )
+    ReferralDomainFactory(referral=referral, domain="behaviour")
+    guardian = GuardianFactory(referral=referral)
+    ConsentFactory(referral=referral, guardian=guardian, recorded_by=coordinator)
+    return referral
+
+
+def referral_in(world, status, other=False, **kwargs):
+    """A referral of world.school (other: world.other_school) moved into `status`."""
+    from referrals.models import Escalation
+    from referrals.workflow import transition
+
+    school = world.other_school if other else world.school
+    team = world.other_district_team if other else world.district_team
+    coordinator = world.user("other_school_coordinator" if other else "school_coordinator")
+    worker = world.user("other_district_worker" if other else "district_worker")
+    referral = complete_referral(school, coordinator, **kwargs)
+    for action in PATHS[status]:
+        changes = {}
+        actor = worker
+        if action == "submit":
+            changes = {"routed_team": team, "routing_reason": "test"}
+            actor = coordinator
+        elif action == "take_up":
+            changes = {"assigned_to": worker}
+        elif action == "accept":
+            changes = {"planned_help_form": "individual", "expected_start": datetime.date(2026, 12, 1)}
+        elif action == "decline":
+            changes = {"decline_reason": "other", "decline_explanation": "test"}
+        referral = transition(referral, action, actor, **changes)
+    if status == "escalated":
+        Escalation.objects.create(
+            referral=referral,
+            reason="grey_funding",
+            raised_side="school",
+            raised_by=coordinator,
+            partnership=school.partnership,
+            municipality=referral.home_municipality,
+        )
+    return referral

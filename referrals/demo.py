@@ -1,0 +1,157 @@
+"""Demo referrals in every state for the demo schools, some over the waiting norm (the
+escalated state comes from referrals/demo_escalation.py, which runs after this module).
+
+Idempotent: every demo referral has a fixed UUID derived from its demo key; a referral that
+exists is left alone. The children are clearly fictional.
+"""
+
+import datetime
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from contacts.models import CareProvider, School, User
+from referrals.models import Consent, Guardian, Referral, ReferralDomain, ReferralEvent
+from referrals.routing import route_for
+from referrals.waiting import nth_working_day_back
+from referrals.workflow import transition
+
+NAMESPACE = uuid.UUID("6f1d3c1e-8a4b-4c55-9a8e-0d7f2b7a1c01")
+DOMAIN = "demo.tandem.test"
+
+PATHS = {
+    "draft": [],
+    "submitted": ["submit"],
+    "in_triage": ["submit", "take_up"],
+    "returned": ["submit", "take_up", "return"],
+    "accepted": ["submit", "take_up", "accept"],
+    "declined": ["submit", "take_up", "decline"],
+    "help_started": ["submit", "take_up", "accept", "start_help"],
+    "closed": ["submit", "take_up", "accept", "start_help", "close"],
+}
+
+# key, school (brin, vestiging), coordinator, first name, last name, age, state, submitted N working days ago
+REFERRALS = [
+    ("esdoorn-1", ("99AA", "00"), "ib", "Demi", "Voorbeeld", 9, "draft", None),
+    ("esdoorn-2", ("99AA", "00"), "ib", "Fenna", "Proefmans", 7, "submitted", 1),
+    ("esdoorn-3", ("99AA", "00"), "ib", "Gijs", "Testerink", 10, "submitted", 8),
+    ("esdoorn-4", ("99AA", "00"), "ib", "Hanna", "Oefening", 13, "in_triage", 4),
+    ("esdoorn-5", ("99AA", "00"), "ib", "Ivo", "Fictief", 8, "returned", 3),
+    ("esdoorn-6", ("99AA", "00"), "ib", "Jasmijn", "Verzonnen", 11, "accepted", 12),
+    ("esdoorn-7", ("99AA", "00"), "ib", "Kees", "Denkbeeld", 6, "declined", 15),
+    ("esdoorn-8", ("99AA", "00"), "ib", "Lotte", "Schijnbaar", 12, "help_started", 30),
+    ("esdoorn-9", ("99AA", "00"), "ib", "Milan", "Zogenaamd", 9, "closed", 60),
+    ("kompas-1", ("99AB", "00"), "ib2", "Noor", "Voorbeeldig", 10, "submitted", 6),
+    ("kompas-2", ("99AB", "00"), "ib2", "Otto", "Probeersel", 7, "in_triage", 2),
+    ("kompas-3", ("99AB", "00"), "ib2", "Pien", "Nepstra", 9, "draft", None),
+]
+
+
+def _years_ago(years):
+    today = timezone.localdate()
+    return today.replace(year=today.year - years, day=min(today.day, 28)) - datetime.timedelta(days=40)
+
+
+@transaction.atomic
+def seed(ctx):
+    created = 0
+    provider = CareProvider.objects.order_by("name").first()
+    for key, (brin, vest), ib, first, last, age, state, days_ago in REFERRALS:
+        demo_uuid = uuid.uuid5(NAMESPACE, key)
+        if Referral.objects.filter(uuid=demo_uuid).exists():
+            continue
+        school = School.objects.get(brin=brin, vestiging=vest)
+        coordinator = User.objects.get(email=f"{ib}@{DOMAIN}")
+        route = route_for(school)
+        worker = User.objects.filter(
+            memberships__role="district_worker", memberships__district_team=route.team
+        ).first()
+        referral = Referral.objects.create(
+            uuid=demo_uuid,
+            school=school,
+            home_municipality=school.municipality,
+            created_by=coordinator,
+            child_first_name=first,
+            child_last_name=last,
+            child_date_of_birth=_years_ago(age),
+            child_group="groep 6" if age < 12 else "klas 2",
+            question="Demo: zorgen over gedrag en concentratie in de klas.",
+            already_done="Demo: basisondersteuning en een groepsplan.",
+            goals="Demo: de leerling kan weer een dagdeel rustig meedoen.",
+            urgency="high" if key.endswith("-3") else "normal",
+            urgency_reason="Demo: thuissituatie onder druk." if key.endswith("-3") else "",
+            desired_form="individual",
+            current_help="Demo: geen.",
+        )
+        ReferralDomain.objects.create(referral=referral, domain="behaviour")
+        ReferralDomain.objects.create(referral=referral, domain="social_emotional")
+        guardian = Guardian.objects.create(
+            referral=referral, name=f"Ouder {last}", relation="ouder", has_custody=True
+        )
+        Consent.objects.create(
+            referral=referral,
+            giver="parent",
+            guardian=guardian,
+            given_on=timezone.localdate() - datetime.timedelta(days=50),
+            form="written",
+            recipients="wijkteam",
+            recorded_by=coordinator,
+        )
+        if age >= 12:
+            Consent.objects.create(
+                referral=referral,
+                giver="child",
+                given_on=timezone.localdate() - datetime.timedelta(days=50),
+                form="verbal",
+                recipients="wijkteam",
+                recorded_by=coordinator,
+            )
+        for action in PATHS[state]:
+            changes, actor, note = {}, worker, ""
+            if action == "submit":
+                changes = {"routed_team": route.team, "routing_reason": route.reason}
+                actor = coordinator
+            elif action == "take_up":
+                changes = {"assigned_to": worker}
+            elif action == "return":
+                note = "Demo: kunt u het groepsplan toevoegen?"
+            elif action == "accept":
+                changes = {
+                    "care_provider": provider,
+                    "planned_help_form": "individual",
+                    "expected_start": timezone.localdate() + datetime.timedelta(days=14),
+                    "joint_deployment": True,
+                }
+            elif action == "decline":
+                changes = {
+                    "decline_reason": "voorliggend_veld",
+                    "decline_explanation": "Demo: past bij het jongerenwerk.",
+                }
+            elif action == "close":
+                changes = {"close_outcome": "goals_met", "close_reason": "Demo: doelen bereikt."}
+            referral = transition(referral, action, actor, note=note, **changes)
+        if days_ago:
+            _backdate(referral, days_ago)
+        created += 1
+    if ctx.get("stdout"):
+        ctx["stdout"].write(f"Demo referrals: {created} created, {len(REFERRALS) - created} already there.")
+    return created
+
+
+def _backdate(referral, working_days):
+    """Move the measured moments back so waiting times (and some norms exceeded) show."""
+    start = timezone.make_aware(
+        datetime.datetime.combine(
+            nth_working_day_back(timezone.localdate(), working_days + 1), datetime.time(9)
+        )
+    )
+    shift = timezone.now() - start
+    fields = {}
+    for name in ("first_submitted_at", "submitted_at", "decided_at", "help_started_at", "closed_at"):
+        value = getattr(referral, name)
+        if value is not None:
+            fields[name] = value - shift
+    Referral.objects.filter(pk=referral.pk).update(**fields)
+    for event in ReferralEvent.objects.filter(referral=referral):
+        ReferralEvent.objects.filter(pk=event.pk).update(at=event.at - shift)

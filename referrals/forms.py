@@ -1,0 +1,345 @@
+"""The referral form (in sections) and the triage forms. Every free text is length-limited;
+Django's form fields refuse NUL characters; foreign ids are not among the choices."""
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import CareProvider, Municipality, School
+from portal.forms import TandemForm, TandemModelForm
+from referrals.consent import age_on
+from referrals.files import validate_attachment
+from referrals.models import (
+    CloseOutcome,
+    Consent,
+    DeclineReason,
+    DesiredForm,
+    Domain,
+    Guardian,
+    Referral,
+    Status,
+    Urgency,
+)
+
+TEXT_MAX = 5000
+MESSAGE_MAX = 5000
+
+
+def _limit(form, max_length=TEXT_MAX):
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and not field.max_length:
+            field.max_length = max_length
+            field.validators.append(MaxLengthValidator(max_length))
+            field.widget.attrs.setdefault("maxlength", str(max_length))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def format_value(self, value):
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return value
+
+
+class ReferralForm(TandemModelForm):
+    """Sections 1 (pupil), 4 (the question) and 5 (help at home). Saved as a draft at any
+    point; completeness is checked on submit (services.submit_problems)."""
+
+    domains = forms.MultipleChoiceField(
+        label=_("Concern domains"),
+        choices=Domain.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Choose all that apply."),
+    )
+
+    SECTIONS = [
+        (
+            "pupil",
+            _("1. Pupil"),
+            [
+                "child_first_name",
+                "child_last_name",
+                "child_date_of_birth",
+                "school",
+                "child_group",
+                "home_municipality",
+            ],
+        ),
+        (
+            "question",
+            _("2. The question"),
+            ["domains", "question", "already_done", "goals", "urgency", "urgency_reason", "desired_form"],
+        ),
+        ("home", _("3. Help at home"), ["current_help", "professionals_involved"]),
+    ]
+
+    class Meta:
+        model = Referral
+        fields = [
+            "child_first_name",
+            "child_last_name",
+            "child_date_of_birth",
+            "school",
+            "child_group",
+            "home_municipality",
+            "question",
+            "already_done",
+            "goals",
+            "urgency",
+            "urgency_reason",
+            "desired_form",
+            "current_help",
+            "professionals_involved",
+        ]
+        widgets = {
+            "child_date_of_birth": DateInput,
+            "urgency": forms.RadioSelect,
+            "desired_form": forms.RadioSelect,
+        }
+        help_texts = {
+            "child_date_of_birth": _(
+                "The pupil is 2 to 21 years old. The age decides whose consent is needed."
+            ),
+            "home_municipality": _(
+                "Where the pupil lives; this municipality pays for youth care (woonplaatsbeginsel)."
+            ),
+            "urgency_reason": _("Only when the urgency is high."),
+            "current_help": _("One family, one plan: which help does the family already receive?"),
+        }
+
+    def __init__(self, *args, user_school_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit(self)
+        self.fields["school"].queryset = School.objects.filter(pk__in=user_school_ids).order_by("name")
+        self.fields["school"].empty_label = None if len(user_school_ids) == 1 else "---------"
+        self.fields["home_municipality"].queryset = Municipality.objects.order_by("name")
+        self.fields["urgency"].choices = Urgency.choices
+        self.fields["desired_form"].choices = DesiredForm.choices
+        self.fields["desired_form"].required = False
+        self.fields["child_date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["child_date_of_birth"].widget.attrs["data-age-target"] = "age-display"
+        if self.instance.pk and self.instance.status != Status.DRAFT:
+            # Once submitted the school (and so the routing) stays as it was.
+            self.fields["school"].disabled = True
+            self.fields["school"].queryset = School.objects.filter(pk=self.instance.school_id)
+        if self.instance.pk:
+            self.initial.setdefault("domains", list(self.instance.domains.values_list("domain", flat=True)))
+
+    def clean_child_date_of_birth(self):
+        value = self.cleaned_data.get("child_date_of_birth")
+        if value is None:
+            return value
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        age = age_on(value)
+        if not 2 <= age <= 21:
+            raise forms.ValidationError(
+                _("The pupil would be %(age)s years old; referrals are for pupils of 2 to 21.") % {"age": age}
+            )
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("urgency") == Urgency.HIGH and not (data.get("urgency_reason") or "").strip():
+            self.add_error("urgency_reason", _("Give the reason for high urgency."))
+        return data
+
+    def sections(self):
+        return [(key, title, [self[name] for name in names]) for key, title, names in self.SECTIONS]
+
+
+class GuardianForm(TandemModelForm):
+    prefix = "guardian"
+
+    class Meta:
+        model = Guardian
+        fields = ["name", "relation", "phone", "email", "has_custody"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit(self, 300)
+
+
+class ConsentForm(TandemModelForm):
+    prefix = "consent"
+
+    class Meta:
+        model = Consent
+        fields = ["giver", "guardian", "given_on", "form", "recipients"]
+        widgets = {"given_on": DateInput, "giver": forms.RadioSelect, "form": forms.RadioSelect}
+        help_texts = {
+            "guardian": _("Only when a parent or guardian gives consent."),
+            "recipients": _("For example: the district team and the school's youth-care provider."),
+        }
+
+    def __init__(self, *args, referral=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit(self, 300)
+        self.fields["giver"].choices = Consent.Giver.choices
+        self.fields["form"].choices = Consent.Form.choices
+        self.fields["guardian"].queryset = (
+            referral.guardians.filter(has_custody=True) if referral else Guardian.objects.none()
+        )
+        self.fields["guardian"].required = False
+        self.fields["given_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_given_on(self):
+        value = self.cleaned_data.get("given_on")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("Consent cannot be given in the future."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("giver") == Consent.Giver.PARENT and not data.get("guardian"):
+            self.add_error("guardian", _("Choose the parent or guardian with custody who gave consent."))
+        return data
+
+
+class AttachmentForm(TandemForm):
+    prefix = "attachment"
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, Word (DOCX), PNG or JPEG, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.png,.jpg,.jpeg"}),
+        max_length=200,
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        self.content_type = validate_attachment(uploaded)
+        return uploaded
+
+
+class MessageForm(TandemForm):
+    prefix = "message"
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MESSAGE_MAX
+    )
+
+
+class AnswerForm(TandemForm):
+    prefix = "resubmit"
+    answer = forms.CharField(
+        label=_("Your answer to the district team's question"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=MESSAGE_MAX,
+    )
+
+
+class TakeUpForm(TandemForm):
+    prefix = "take_up"
+    assignee = forms.ModelChoiceField(label=_("Take up for"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, colleagues=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = colleagues
+        if user is not None:
+            self.fields["assignee"].initial = user.pk
+
+
+class AssignForm(TakeUpForm):
+    prefix = "assign"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].label = _("Assign to")
+
+
+class AcceptForm(TandemModelForm):
+    prefix = "accept"
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = Referral
+        fields = ["care_provider", "planned_help_form", "expected_start", "joint_deployment"]
+        widgets = {"expected_start": DateInput, "planned_help_form": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit(self)
+        self.fields["care_provider"].queryset = CareProvider.objects.order_by("name")
+        self.fields["care_provider"].required = False
+        self.fields["care_provider"].help_text = _(
+            "Leave empty when the district team gives the help itself."
+        )
+        self.fields["planned_help_form"].choices = DesiredForm.choices
+        self.fields["planned_help_form"].required = True
+        self.fields["expected_start"].required = True
+
+    def clean_expected_start(self):
+        value = self.cleaned_data.get("expected_start")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("The expected start cannot be in the past."))
+        return value
+
+
+class ReturnForm(TandemForm):
+    prefix = "return"
+    question = forms.CharField(
+        label=_("Your question to the school"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MESSAGE_MAX,
+    )
+
+
+class DeclineForm(TandemForm):
+    prefix = "decline"
+    reason = forms.ChoiceField(label=_("Reason"), choices=DeclineReason.choices, widget=forms.RadioSelect)
+    explanation = forms.CharField(
+        label=_("Explanation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MESSAGE_MAX,
+        help_text=_("Required; tell the school where the pupil can go instead."),
+    )
+
+
+class StartHelpForm(TandemForm):
+    prefix = "start_help"
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=MESSAGE_MAX
+    )
+
+
+class CloseForm(TandemForm):
+    prefix = "close"
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=CloseOutcome.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason for scaling down"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MESSAGE_MAX
+    )
+
+
+class InboxFilterForm(TandemForm):
+    OPEN = "open"
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none(), required=False)
+    municipality = forms.ModelChoiceField(
+        label=_("Home municipality"), queryset=Municipality.objects.none(), required=False
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), required=False)
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+    over_norm = forms.BooleanField(label=_("Over the norm"), required=False)
+
+    def __init__(self, *args, schools=None, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            ("", _("Open (not declined or closed)")),
+            ("all", _("All")),
+            *[(s.value, s.label) for s in Status if s != Status.DRAFT],
+        ]
+        self.fields["urgency"].choices = [("", _("All")), *Urgency.choices]
+        if schools is not None:
+            self.fields["school"].queryset = schools
+        if municipalities is not None:
+            self.fields["municipality"].queryset = municipalities
+
+
+class SchoolListFilterForm(TandemForm):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All")), *Status.choices]

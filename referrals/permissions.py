@@ -1,0 +1,194 @@
+"""Who may see and do what with referrals (DESIGN §2), in one place.
+
+- `visible_referrals(user)`: the queryset scope; a referral outside it answers 404.
+- `can_*` / `allowed_actions(user, referral)`: the actions; a visible referral with a
+  forbidden action answers 403.
+- `access_membership(user, referral)`: the membership that grants the access, for the
+  access log (role + organisation).
+"""
+
+from django.db.models import Q
+
+from contacts.models import Role, Tandem
+from contacts.permissions import (
+    district_team_ids,
+    has_role,
+    memberships,
+    municipality_ids,
+    partnership_ids,
+    school_ids,
+)
+from referrals.models import Escalation, Referral, Status
+from referrals.workflow import MOVES
+
+S = Status
+EDITABLE = (S.DRAFT, S.RETURNED)
+
+
+def _tandem_school_ids(team_ids):
+    return Tandem.objects.current().filter(district_team_id__in=team_ids).values("school_id")
+
+
+def visible_referrals(user):
+    """The referrals `user` may read. Drafts only for the school; nothing for roles that do not
+    work on cases; the deciders of an escalation only while it is open; after a withdrawal of
+    consent only the school."""
+    if not getattr(user, "is_authenticated", False) or not memberships(user):
+        return Referral.objects.none()
+    condition = Q(pk__in=[])
+    schools = school_ids(user)
+    if schools:
+        condition |= Q(school_id__in=schools)
+    shared = Q(sharing_stopped_at__isnull=True)
+    teams = district_team_ids(user)
+    if teams:
+        condition |= (
+            ~Q(status=S.DRAFT)
+            & shared
+            & (Q(routed_team_id__in=teams) | Q(school_id__in=_tandem_school_ids(teams)))
+        )
+    if partnership_ids(user) or municipality_ids(user):
+        from referrals.escalation_permissions import decider_referral_q
+
+        condition |= shared & decider_referral_q(user)
+    return Referral.objects.filter(condition)
+
+
+# --- Who acts for which side -----------------------------------------------------------------
+
+
+def is_school_coordinator_of(user, referral):
+    return referral.school_id in school_ids(user)
+
+
+def is_routed_worker(user, referral):
+    """A district worker of the team the referral is routed to."""
+    return referral.routed_team_id is not None and referral.routed_team_id in district_team_ids(user)
+
+
+def can_create(user):
+    return bool(school_ids(user))
+
+
+def can_edit(user, referral):
+    return is_school_coordinator_of(user, referral) and referral.status in EDITABLE
+
+
+def can_submit(user, referral):
+    return is_school_coordinator_of(user, referral) and referral.status == S.DRAFT
+
+
+def can_resubmit(user, referral):
+    return is_school_coordinator_of(user, referral) and referral.status == S.RETURNED
+
+
+def can_manage_consent(user, referral):
+    """The school records consent and its withdrawal, at any stage until closure."""
+    return is_school_coordinator_of(user, referral) and referral.status not in (S.CLOSED, S.DECLINED)
+
+
+def can_triage(user, referral):
+    return is_routed_worker(user, referral) and referral.sharing_stopped_at is None
+
+
+def can_post_message(user, referral):
+    if referral.status == S.DRAFT:
+        return False
+    return is_school_coordinator_of(user, referral) or can_triage(user, referral)
+
+
+TRIAGE_ACTIONS = ("take_up", "return", "accept", "decline", "start_help", "close")
+
+
+def allowed_actions(user, referral):
+    """The workflow actions `user` may perform on `referral` now (table ∩ role)."""
+    actions = []
+    for action, move in MOVES.items():
+        if referral.status not in move.sources:
+            continue
+        if action == "submit" and can_submit(user, referral):
+            actions.append(action)
+        elif action == "resubmit" and can_resubmit(user, referral):
+            actions.append(action)
+        elif action in TRIAGE_ACTIONS and can_triage(user, referral):
+            actions.append(action)
+    if can_assign(user, referral):
+        actions.append("assign")
+    return actions
+
+
+def can_assign(user, referral):
+    """Hand a referral to a colleague of the same team (or take it over) while it is open."""
+    return can_triage(user, referral) and referral.status in (S.SUBMITTED, S.IN_TRIAGE, S.ACCEPTED)
+
+
+def may_perform(user, referral, action):
+    return action in allowed_actions(user, referral)
+
+
+def team_colleagues(referral):
+    """Users who may be assigned: district workers of the routed team."""
+    from contacts.models import User
+
+    if referral.routed_team_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.DISTRICT_WORKER,
+            memberships__district_team_id=referral.routed_team_id,
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def access_membership(user, referral):
+    """The membership through which `user` reads `referral` (for the access log)."""
+    candidates = memberships(user)
+    for m in candidates:
+        if m.role == Role.SCHOOL_COORDINATOR and m.school_id == referral.school_id:
+            return m
+    for m in candidates:
+        if m.role == Role.DISTRICT_WORKER and m.district_team_id == referral.routed_team_id:
+            return m
+    for m in candidates:
+        if m.role == Role.DISTRICT_WORKER:
+            if Tandem.objects.current().filter(
+                school_id=referral.school_id, district_team_id=m.district_team_id
+            ):
+                return m
+    open_escalations = Escalation.objects.filter(referral=referral, state=Escalation.State.OPEN)
+    for m in candidates:
+        if m.role == Role.PARTNERSHIP_DIRECTOR and open_escalations.filter(partnership_id=m.partnership_id):
+            return m
+        if m.role == Role.MUNICIPAL_OFFICER and open_escalations.filter(municipality_id=m.municipality_id):
+            return m
+    return None
+
+
+def is_district_worker(user):
+    return has_role(user, Role.DISTRICT_WORKER)
+
+
+def is_school_coordinator(user):
+    return has_role(user, Role.SCHOOL_COORDINATOR)
+
+
+__all__ = [
+    "access_membership",
+    "allowed_actions",
+    "can_assign",
+    "can_create",
+    "can_edit",
+    "can_manage_consent",
+    "can_post_message",
+    "can_resubmit",
+    "can_submit",
+    "can_triage",
+    "is_routed_worker",
+    "is_school_coordinator_of",
+    "may_perform",
+    "team_colleagues",
+    "visible_referrals",
+]

@@ -1,0 +1,425 @@
+"""One function per user action on a referral (DESIGN §4).
+
+Each checks the permission (PermissionDenied → 403), changes state inside one transaction,
+writes the event through referrals/workflow.py and queues notifications that carry no child
+data: only "a referral is waiting for you" and a link.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from contacts.models import Role, User
+from portal.notifications import notify
+from referrals import permissions as perms
+from referrals.consent import age_on, consent_problems
+from referrals.models import (
+    Attachment,
+    Consent,
+    Guardian,
+    Message,
+    Referral,
+    ReferralDomain,
+    Status,
+    Urgency,
+)
+from referrals.routing import home_municipality_contact_users, route_for
+from referrals.workflow import TransitionNotAllowed, record_event, transition
+
+S = Status
+
+DRAFT_FIELDS = (
+    "school",
+    "home_municipality",
+    "child_first_name",
+    "child_last_name",
+    "child_date_of_birth",
+    "child_group",
+    "question",
+    "already_done",
+    "goals",
+    "urgency",
+    "urgency_reason",
+    "desired_form",
+    "current_help",
+    "professionals_involved",
+)
+
+# Notification texts: never child data (DESIGN §10).
+NOTICES = {
+    "referral_submitted": (
+        gettext_lazy("A referral is waiting for you"),
+        gettext_lazy("A referral is waiting for you in Tandem."),
+    ),
+    "referral_home_municipality": (
+        gettext_lazy("A referral for a pupil of your municipality"),
+        gettext_lazy(
+            "A referral for a pupil living in your municipality was submitted at a school elsewhere."
+        ),
+    ),
+    "referral_assigned": (
+        gettext_lazy("A referral is waiting for you"),
+        gettext_lazy("A referral was assigned to you in Tandem."),
+    ),
+    "referral_returned": (
+        gettext_lazy("A referral is waiting for you"),
+        gettext_lazy("The district team asks a question about a referral."),
+    ),
+    "referral_accepted": (
+        gettext_lazy("A referral was accepted"),
+        gettext_lazy("The district team accepted a referral."),
+    ),
+    "referral_declined": (
+        gettext_lazy("A referral was declined"),
+        gettext_lazy("The district team declined a referral."),
+    ),
+    "referral_help_started": (
+        gettext_lazy("Help has started"),
+        gettext_lazy("The help for a referral has started."),
+    ),
+    "referral_closed": (
+        gettext_lazy("A referral was closed"),
+        gettext_lazy("A referral was closed (help scaled down)."),
+    ),
+    "referral_message": (
+        gettext_lazy("A new message on a referral"),
+        gettext_lazy("There is a new message on a referral in Tandem."),
+    ),
+    "referral_consent_withdrawn": (
+        gettext_lazy("Consent was withdrawn"),
+        gettext_lazy("Consent for a referral was withdrawn; it is no longer shared with you."),
+    ),
+    "referral_waiting_near": (
+        gettext_lazy("A referral is waiting for you"),
+        gettext_lazy("A referral is close to the waiting-time norm."),
+    ),
+    "referral_waiting_over": (
+        gettext_lazy("A referral is waiting for you"),
+        gettext_lazy("A referral has passed the waiting-time norm."),
+    ),
+}
+
+
+class SubmitRefused(Exception):
+    """The referral is not complete; `problems` lists (section, message)."""
+
+    def __init__(self, problems):
+        super().__init__("incomplete")
+        self.problems = problems
+
+
+def detail_url(referral):
+    return reverse("referrals:detail", args=[referral.uuid])
+
+
+def send_notice(users, kind, referral, url=None):
+    subject, body = NOTICES[kind]
+    with translation.override(settings.LANGUAGE_CODE):
+        return notify(users, kind, str(subject), str(body), url or detail_url(referral))
+
+
+def school_users(referral):
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.SCHOOL_COORDINATOR,
+            memberships__school_id=referral.school_id,
+        ).distinct()
+    )
+
+
+def team_users(referral):
+    if referral.assigned_to_id and referral.assigned_to.is_active:
+        return [referral.assigned_to]
+    return list(perms.team_colleagues(referral))
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+def _locked(referral):
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+# --- The school: draft, guardians, consent, attachments, submit ------------------------------
+
+
+def save_draft(user, referral, data, domains):
+    """Create (referral None) or update a draft with the form's cleaned data."""
+    school = data.get("school") or (referral.school if referral else None)
+    _require(school is not None and school.pk in perms.school_ids(user))
+    with transaction.atomic():
+        if referral is None:
+            referral = Referral(created_by=user, school=school)
+            created = True
+        else:
+            _require(perms.can_edit(user, referral))
+            referral = _locked(referral)
+            _require(perms.can_edit(user, referral))
+            created = False
+        for field in DRAFT_FIELDS:
+            if field in data:
+                setattr(referral, field, data[field])
+        if referral.urgency != Urgency.HIGH:
+            referral.urgency_reason = ""
+        referral.save()
+        ReferralDomain.objects.filter(referral=referral).exclude(domain__in=domains).delete()
+        existing = set(referral.domains.values_list("domain", flat=True))
+        ReferralDomain.objects.bulk_create(
+            [ReferralDomain(referral=referral, domain=d) for d in domains if d not in existing]
+        )
+        record_event(referral, "draft_created" if created else "draft_saved", user)
+    return referral
+
+
+def add_guardian(user, referral, **fields):
+    _require(perms.can_edit(user, referral))
+    with transaction.atomic():
+        guardian = Guardian.objects.create(referral=referral, **fields)
+        record_event(referral, "guardian_added", user)
+    return guardian
+
+
+def remove_guardian(user, guardian):
+    referral = guardian.referral
+    _require(perms.can_edit(user, referral))
+    with transaction.atomic():
+        guardian.delete()
+        record_event(referral, "guardian_removed", user)
+
+
+def record_consent(user, referral, *, giver, guardian, given_on, form, recipients):
+    _require(perms.can_manage_consent(user, referral))
+    with transaction.atomic():
+        referral = _locked(referral)
+        consent = Consent.objects.create(
+            referral=referral,
+            giver=giver,
+            guardian=guardian if giver == Consent.Giver.PARENT else None,
+            given_on=given_on,
+            form=form,
+            recipients=recipients,
+            recorded_by=user,
+        )
+        record_event(referral, "consent_recorded", user)
+        if referral.sharing_stopped_at is not None and not consent_problems(referral):
+            referral.sharing_stopped_at = None
+            referral.save(update_fields=["sharing_stopped_at", "updated_at"])
+            record_event(referral, "sharing_resumed", user)
+    return consent
+
+
+def withdraw_consent(user, consent):
+    """Record the withdrawal; when consent is no longer valid, sharing stops: the district
+    team and any decider lose access until valid consent is recorded again."""
+    referral = consent.referral
+    _require(perms.can_manage_consent(user, referral))
+    with transaction.atomic():
+        referral = _locked(referral)
+        consent = Consent.objects.select_for_update().get(pk=consent.pk)
+        if consent.withdrawn_at is not None:
+            return consent
+        consent.withdrawn_at = timezone.now()
+        consent.withdrawn_by = user
+        consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        record_event(referral, "consent_withdrawn", user)
+        if referral.status != S.DRAFT and referral.sharing_stopped_at is None and consent_problems(referral):
+            recipients = team_users(referral)
+            referral.sharing_stopped_at = timezone.now()
+            referral.save(update_fields=["sharing_stopped_at", "updated_at"])
+            record_event(referral, "sharing_stopped", user)
+            send_notice(recipients, "referral_consent_withdrawn", referral, url=reverse("referrals:inbox"))
+    return consent
+
+
+def upload_attachment(user, referral, uploaded, content_type):
+    _require(perms.can_edit(user, referral))
+    with transaction.atomic():
+        attachment = Attachment(
+            referral=referral,
+            original_name=(uploaded.name or "").replace("\x00", "")[:200] or "bijlage",
+            content_type=content_type,
+            size=uploaded.size,
+            uploaded_by=user,
+        )
+        attachment.file.save("upload", uploaded, save=False)
+        attachment.save()
+        record_event(referral, "attachment_added", user)
+    return attachment
+
+
+def submit_problems(referral):
+    """Everything that keeps the referral from being submitted, as (section, message)."""
+    problems = []
+    required = [
+        ("pupil", "child_first_name", _("Fill in the pupil's first name.")),
+        ("pupil", "child_last_name", _("Fill in the pupil's last name.")),
+        ("pupil", "child_date_of_birth", _("Fill in the pupil's date of birth.")),
+        ("pupil", "child_group", _("Fill in the pupil's group or class.")),
+        ("pupil", "home_municipality", _("Choose the municipality where the pupil lives.")),
+        ("question", "question", _("Describe the question.")),
+        ("question", "already_done", _("Describe what the school already did.")),
+        ("question", "goals", _("Describe the goals.")),
+        ("question", "desired_form", _("Choose the desired form of help.")),
+    ]
+    for section, field, message in required:
+        if not getattr(referral, field if not field.endswith("municipality") else f"{field}_id"):
+            problems.append((section, message))
+    if not referral.domains.exists():
+        problems.append(("question", _("Choose at least one concern domain.")))
+    if referral.urgency == Urgency.HIGH and not referral.urgency_reason.strip():
+        problems.append(("question", _("Give the reason for high urgency.")))
+    age = age_on(referral.child_date_of_birth)
+    if age is not None and not 2 <= age <= 21:
+        problems.append(("pupil", _("The pupil must be between 2 and 21 years old.")))
+    if referral.child_date_of_birth is not None:
+        problems.extend(("consent", p) for p in consent_problems(referral))
+    if route_for(referral.school).team is None:
+        problems.append(
+            (
+                "pupil",
+                _(
+                    "There is no district team for this school's municipality; "
+                    "contact the registry administrator."
+                ),
+            )
+        )
+    return problems
+
+
+def submit(user, referral):
+    _require(perms.can_submit(user, referral))
+    return _send_to_team(user, referral, "submit", note="")
+
+
+def answer_and_resubmit(user, referral, answer):
+    _require(perms.can_resubmit(user, referral))
+    return _send_to_team(user, referral, "resubmit", note=answer)
+
+
+def _send_to_team(user, referral, action, note):
+    with transaction.atomic():
+        locked = _locked(referral)
+        problems = submit_problems(locked)
+        if problems:
+            raise SubmitRefused(problems)
+        route = route_for(locked.school)
+        changes = {}
+        if action == "submit" or locked.routed_team_id is None:
+            changes = {"routed_team": route.team, "routing_reason": route.reason}
+        referral = transition(locked, action, user, note=note, **changes)
+        send_notice(team_users(referral), "referral_submitted", referral)
+        if action == "submit":
+            others = home_municipality_contact_users(referral)
+            if others:
+                send_notice(others, "referral_home_municipality", referral)
+    return referral
+
+
+# --- The district team: triage ------------------------------------------------------------
+
+
+def take_up(user, referral, assignee=None):
+    """Take up for yourself or for a colleague of the routed team."""
+    _require(perms.may_perform(user, referral, "take_up"))
+    assignee = assignee or user
+    _require(perms.team_colleagues(referral).filter(pk=assignee.pk).exists())
+    with transaction.atomic():
+        referral = transition(referral, "take_up", user, assigned_to=assignee)
+        if assignee != user:
+            send_notice([assignee], "referral_assigned", referral)
+    return referral
+
+
+def assign(user, referral, assignee):
+    _require(perms.can_assign(user, referral))
+    _require(perms.team_colleagues(referral).filter(pk=assignee.pk).exists())
+    with transaction.atomic():
+        locked = _locked(referral)
+        if locked.status not in (S.SUBMITTED, S.IN_TRIAGE, S.ACCEPTED):
+            raise TransitionNotAllowed(
+                _("This action is not possible: the referral is now “%(status)s”.")
+                % {"status": locked.get_status_display()}
+            )
+        locked.assigned_to = assignee
+        locked.save(update_fields=["assigned_to", "updated_at"])
+        record_event(locked, "assigned", user, note=assignee.full_name)
+        if assignee != user:
+            send_notice([assignee], "referral_assigned", locked)
+    return locked
+
+
+def accept(user, referral, *, care_provider, planned_help_form, expected_start, joint_deployment, note=""):
+    _require(perms.may_perform(user, referral, "accept"))
+    with transaction.atomic():
+        referral = transition(
+            referral,
+            "accept",
+            user,
+            note=note,
+            care_provider=care_provider,
+            planned_help_form=planned_help_form,
+            expected_start=expected_start,
+            joint_deployment=joint_deployment,
+        )
+        send_notice(school_users(referral), "referral_accepted", referral)
+    return referral
+
+
+def return_with_question(user, referral, question):
+    _require(perms.may_perform(user, referral, "return"))
+    with transaction.atomic():
+        referral = transition(referral, "return", user, note=question)
+        send_notice(school_users(referral), "referral_returned", referral)
+    return referral
+
+
+def decline(user, referral, *, reason, explanation):
+    _require(perms.may_perform(user, referral, "decline"))
+    with transaction.atomic():
+        referral = transition(
+            referral,
+            "decline",
+            user,
+            note=explanation,
+            decline_reason=reason,
+            decline_explanation=explanation,
+        )
+        send_notice(school_users(referral), "referral_declined", referral)
+    return referral
+
+
+def start_help(user, referral, note=""):
+    _require(perms.may_perform(user, referral, "start_help"))
+    with transaction.atomic():
+        referral = transition(referral, "start_help", user, note=note)
+        send_notice(school_users(referral), "referral_help_started", referral)
+    return referral
+
+
+def close(user, referral, *, outcome, reason):
+    _require(perms.may_perform(user, referral, "close"))
+    with transaction.atomic():
+        referral = transition(
+            referral, "close", user, note=reason, close_outcome=outcome, close_reason=reason
+        )
+        send_notice(school_users(referral), "referral_closed", referral)
+    return referral
+
+
+def post_message(user, referral, body):
+    _require(perms.can_post_message(user, referral))
+    with transaction.atomic():
+        message = Message.objects.create(referral=referral, author=user, body=body)
+        if perms.is_school_coordinator_of(user, referral):
+            recipients = team_users(referral)
+        else:
+            recipients = school_users(referral)
+        send_notice([u for u in recipients if u != user], "referral_message", referral)
+    return message

@@ -1,0 +1,40 @@
+"""Daily waiting-time reminders (DESIGN §4). Takes no arguments; idempotent through
+WaitingReminder rows (one per referral, norm and level)."""
+
+from celery import shared_task
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from referrals.models import Referral, Status, WaitingReminder
+from referrals.waiting import waiting_for
+
+# Where the district team holds the ball: not while returned to the school (the school acts) or
+# escalated (the deciders act; the escalation work has its own reminders).
+OPEN = (Status.SUBMITTED, Status.IN_TRIAGE, Status.ACCEPTED)
+
+
+@shared_task(name="referrals.tasks.send_waiting_time_reminders", ignore_result=True)
+def send_waiting_time_reminders() -> int:
+    """Remind the routed team (the assigned worker, else every worker of the team) of each
+    referral near or over a norm, once per referral, norm and level. Returns how many."""
+    from referrals.services import send_notice, team_users
+
+    today = timezone.localdate()
+    sent = 0
+    candidates = (
+        Referral.objects.filter(status__in=OPEN, routed_team__isnull=False, sharing_stopped_at__isnull=True)
+        .select_related("assigned_to")
+        .order_by("pk")
+    )
+    for referral in candidates.iterator(chunk_size=200):
+        waiting = waiting_for(referral, today)
+        if waiting is None or waiting.level == "ok":
+            continue
+        try:
+            with transaction.atomic():
+                WaitingReminder.objects.create(referral=referral, norm=waiting.norm, level=waiting.level)
+                send_notice(team_users(referral), f"referral_waiting_{waiting.level}", referral)
+        except IntegrityError:
+            continue  # already reminded for this norm and level
+        sent += 1
+    return sent

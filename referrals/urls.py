@@ -1,0 +1,26 @@
+from django.urls import path
+
+from referrals import views
+
+app_name = "referrals"
+
+urlpatterns = [
+    path("", views.school_list, name="list"),
+    path("nieuw/", views.create, name="create"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("meldingen/", views.notifications, name="notifications"),
+    path("meldingen/ongelezen/", views.unread_count, name="unread_count"),
+    path("meldingen/alles-gelezen/", views.notifications_read_all, name="notifications_read_all"),
+    path("meldingen/<int:pk>/gelezen/", views.notification_read, name="notification_read"),
+    path("<uuid:uuid>/", views.detail, name="detail"),
+    path("<uuid:uuid>/bewerken/", views.edit, name="edit"),
+    path("<uuid:uuid>/indienen/", views.submit, name="submit"),
+    path("<uuid:uuid>/ouders/", views.guardian_add, name="guardian_add"),
+    path("<uuid:uuid>/ouders/<int:pk>/verwijderen/", views.guardian_remove, name="guardian_remove"),
+    path("<uuid:uuid>/toestemming/", views.consent_add, name="consent_add"),
+    path("<uuid:uuid>/toestemming/<int:pk>/intrekken/", views.consent_withdraw, name="consent_withdraw"),
+    path("<uuid:uuid>/bijlagen/", views.attachment_upload, name="attachment_upload"),
+    path("<uuid:uuid>/bijlagen/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("<uuid:uuid>/bericht/", views.message, name="message"),
+    path("<uuid:uuid>/actie/<slug:action>/", views.act, name="act"),
+]

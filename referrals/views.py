@@ -1,0 +1,547 @@
+"""Thin views over referrals/services.py; scoping and rules in referrals/permissions.py."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Case, Q, Value, When
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from contacts.models import Municipality, Role, School
+from contacts.permissions import role_required
+from portal.audit import log_access
+from portal.models import AccessLog, Notification
+from referrals import forms as rf
+from referrals import permissions as perms
+from referrals import services
+from referrals.consent import age_on, consent_summary, required_givers
+from referrals.models import Attachment, Consent, Guardian, Referral, Status
+from referrals.waiting import decision_norm, help_started_norm, waited_at_least_cutoff, waiting_for
+from referrals.workflow import MOVES, TransitionNotAllowed
+
+PAGE_SIZE = 50
+
+EVENT_LABELS = {
+    "draft_created": gettext_lazy("draft created"),
+    "draft_saved": gettext_lazy("draft saved"),
+    "guardian_added": gettext_lazy("parent or guardian added"),
+    "guardian_removed": gettext_lazy("parent or guardian removed"),
+    "consent_recorded": gettext_lazy("consent recorded"),
+    "consent_withdrawn": gettext_lazy("consent withdrawn"),
+    "sharing_stopped": gettext_lazy("sharing stopped: no valid consent"),
+    "sharing_resumed": gettext_lazy("sharing resumed: consent valid again"),
+    "attachment_added": gettext_lazy("attachment added"),
+    "assigned": gettext_lazy("assigned"),
+}
+
+
+def event_label(action):
+    if action in MOVES:
+        return MOVES[action].label
+    return EVENT_LABELS.get(action, action)
+
+
+def _scoped(request, uuid):
+    return get_object_or_404(
+        visible_qs(request.user).select_related(
+            "school__municipality",
+            "home_municipality",
+            "routed_team",
+            "assigned_to",
+            "care_provider",
+            "created_by",
+        ),
+        uuid=uuid,
+    )
+
+
+def visible_qs(user):
+    return perms.visible_referrals(user)
+
+
+def _log(request, action, obj, referral):
+    membership = perms.access_membership(request.user, referral)
+    log_access(
+        request.user,
+        action,
+        obj,
+        role=membership.role if membership else "",
+        organisation=membership.organisation if membership else "",
+        reference=referral.reference or "",
+    )
+
+
+# --- School: list, create, edit --------------------------------------------------------------
+
+
+@login_required
+@role_required(Role.SCHOOL_COORDINATOR)
+def school_list(request):
+    form = rf.SchoolListFilterForm(request.GET or None)
+    qs = (
+        Referral.objects.filter(school_id__in=perms.school_ids(request.user))
+        .select_related("school", "routed_team")
+        .order_by("-created_at", "-pk")
+    )
+    if form.is_valid() and form.cleaned_data.get("status"):
+        qs = qs.filter(status=form.cleaned_data["status"])
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"referral": r, "waiting": waiting_for(r)} for r in page.object_list]
+    return render(
+        request,
+        "referrals/school_list.html",
+        {"page": page, "rows": rows, "filter_form": form, "can_create": perms.can_create(request.user)},
+    )
+
+
+@login_required
+@role_required(Role.SCHOOL_COORDINATOR)
+def create(request):
+    school_ids = perms.school_ids(request.user)
+    form = rf.ReferralForm(request.POST or None, user_school_ids=school_ids)
+    if request.method == "POST" and form.is_valid():
+        referral = services.save_draft(request.user, None, form.cleaned_data, form.cleaned_data["domains"])
+        messages.success(request, _("The draft was saved. Add parents, consent and attachments below."))
+        return redirect("referrals:edit", uuid=referral.uuid)
+    return render(request, "referrals/form.html", {"form": form, "referral": None}, status=200)
+
+
+def _edit_context(request, referral, **overrides):
+    guardians = list(referral.guardians.all())
+    consents = list(referral.consents.select_related("guardian", "recorded_by", "withdrawn_by"))
+    age = age_on(referral.child_date_of_birth)
+    context = {
+        "referral": referral,
+        "form": rf.ReferralForm(instance=referral, user_school_ids=perms.school_ids(request.user)),
+        "guardian_form": rf.GuardianForm(),
+        "consent_form": rf.ConsentForm(referral=referral),
+        "attachment_form": rf.AttachmentForm(),
+        "guardians": guardians,
+        "consents": consents,
+        "attachments": list(referral.attachments.all()),
+        "age": age,
+        "consent_summary": consent_summary(age),
+        "consent_needed": required_givers(age),
+        "problems": None,
+        "can_submit": perms.can_submit(request.user, referral),
+    }
+    context.update(overrides)
+    return context
+
+
+@never_cache
+@login_required
+def edit(request, uuid):
+    referral = _scoped(request, uuid)
+    if not perms.can_edit(request.user, referral):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = rf.ReferralForm(
+            request.POST, instance=referral, user_school_ids=perms.school_ids(request.user)
+        )
+        if form.is_valid():
+            services.save_draft(request.user, referral, form.cleaned_data, form.cleaned_data["domains"])
+            messages.success(request, _("The draft was saved."))
+            return redirect("referrals:edit", uuid=referral.uuid)
+        referral.refresh_from_db()
+        return render(request, "referrals/form.html", _edit_context(request, referral, form=form))
+    _log(request, AccessLog.Action.VIEW, referral, referral)
+    return render(request, "referrals/form.html", _edit_context(request, referral))
+
+
+@login_required
+@require_POST
+def guardian_add(request, uuid):
+    referral = _scoped(request, uuid)
+    if not perms.can_edit(request.user, referral):
+        raise PermissionDenied
+    form = rf.GuardianForm(request.POST)
+    if form.is_valid():
+        services.add_guardian(request.user, referral, **form.cleaned_data)
+        messages.success(request, _("The parent or guardian was added."))
+        return redirect(f"{_edit_url(referral)}#section-guardians")
+    return render(request, "referrals/form.html", _edit_context(request, referral, guardian_form=form))
+
+
+@login_required
+@require_POST
+def guardian_remove(request, uuid, pk):
+    referral = _scoped(request, uuid)
+    guardian = get_object_or_404(Guardian, referral=referral, pk=pk)
+    services.remove_guardian(request.user, guardian)
+    messages.success(request, _("The parent or guardian was removed."))
+    return redirect(f"{_edit_url(referral)}#section-guardians")
+
+
+@login_required
+@require_POST
+def consent_add(request, uuid):
+    referral = _scoped(request, uuid)
+    if not perms.can_manage_consent(request.user, referral):
+        raise PermissionDenied
+    form = rf.ConsentForm(request.POST, referral=referral)
+    if form.is_valid():
+        services.record_consent(request.user, referral, **form.cleaned_data)
+        messages.success(request, _("The consent was recorded."))
+        return redirect(_after_consent_url(request, referral))
+    if not perms.can_edit(request.user, referral):
+        return _render_detail(request, referral, consent_form=form)
+    return render(request, "referrals/form.html", _edit_context(request, referral, consent_form=form))
+
+
+@login_required
+@require_POST
+def consent_withdraw(request, uuid, pk):
+    referral = _scoped(request, uuid)
+    consent = get_object_or_404(Consent, referral=referral, pk=pk)
+    services.withdraw_consent(request.user, consent)
+    messages.success(request, _("The withdrawal of consent was recorded."))
+    return redirect(_after_consent_url(request, referral))
+
+
+def _edit_url(referral):
+    from django.urls import reverse
+
+    return reverse("referrals:edit", args=[referral.uuid])
+
+
+def _after_consent_url(request, referral):
+    from django.urls import reverse
+
+    if perms.can_edit(request.user, referral):
+        return f"{_edit_url(referral)}#section-consent"
+    return reverse("referrals:detail", args=[referral.uuid]) + "#section-consent"
+
+
+@login_required
+@require_POST
+def attachment_upload(request, uuid):
+    referral = _scoped(request, uuid)
+    if not perms.can_edit(request.user, referral):
+        raise PermissionDenied
+    form = rf.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.upload_attachment(request.user, referral, form.cleaned_data["file"], form.content_type)
+        messages.success(request, _("The attachment was added."))
+        return redirect(f"{_edit_url(referral)}#section-attachments")
+    return render(request, "referrals/form.html", _edit_context(request, referral, attachment_form=form))
+
+
+@login_required
+def attachment_download(request, uuid, pk):
+    referral = _scoped(request, uuid)
+    attachment = get_object_or_404(Attachment, referral=referral, pk=pk)
+    _log(request, AccessLog.Action.DOWNLOAD, attachment, referral)
+    extension = mimetypes.guess_extension(attachment.content_type) or ""
+    name = (
+        attachment.original_name
+        if attachment.original_name.lower().endswith(extension)
+        else (f"{attachment.original_name}{extension}")
+    )
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=name, content_type=attachment.content_type
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def submit(request, uuid):
+    referral = _scoped(request, uuid)
+    if not perms.can_submit(request.user, referral):
+        raise PermissionDenied
+    try:
+        referral = services.submit(request.user, referral)
+    except services.SubmitRefused as refused:
+        return render(
+            request, "referrals/form.html", _edit_context(request, referral, problems=refused.problems)
+        )
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect("referrals:detail", uuid=referral.uuid)
+    messages.success(
+        request, _("The referral was submitted as %(reference)s.") % {"reference": referral.reference}
+    )
+    return redirect("referrals:detail", uuid=referral.uuid)
+
+
+# --- Detail, timeline and actions -------------------------------------------------------------
+
+
+def timeline(referral):
+    events = [
+        {
+            "kind": "event",
+            "at": e.at,
+            "who": e.actor,
+            "label": event_label(e.action),
+            "event": e,
+            "note": e.note,
+        }
+        for e in referral.events.select_related("actor").exclude(action="draft_saved")
+    ]
+    notes = [
+        {"kind": "message", "at": m.at, "who": m.author, "label": _("message"), "note": m.body}
+        for m in referral.messages.select_related("author")
+    ]
+    return sorted(events + notes, key=lambda item: item["at"])
+
+
+ACTION_FORMS = {
+    "take_up": rf.TakeUpForm,
+    "assign": rf.AssignForm,
+    "accept": rf.AcceptForm,
+    "return": rf.ReturnForm,
+    "decline": rf.DeclineForm,
+    "start_help": rf.StartHelpForm,
+    "close": rf.CloseForm,
+    "resubmit": rf.AnswerForm,
+}
+
+
+def _action_form(action, request, referral, data=None):
+    klass = ACTION_FORMS[action]
+    if klass in (rf.TakeUpForm, rf.AssignForm):
+        return klass(data, colleagues=perms.team_colleagues(referral), user=request.user)
+    return klass(data)
+
+
+def _render_detail(request, referral, bound=None, status=200, **extra):
+    actions = [a for a in perms.allowed_actions(request.user, referral) if a in ACTION_FORMS]
+    forms = []
+    for action in actions:
+        form = bound[1] if bound and bound[0] == action else _action_form(action, request, referral)
+        forms.append(
+            {
+                "action": action,
+                "form": form,
+                "label": ACTION_LABELS[action],
+                "open": action in ("take_up", "resubmit", "start_help"),
+            }
+        )
+    context = {
+        "referral": referral,
+        "timeline": timeline(referral),
+        "domains": list(referral.domains.all()),
+        "guardians": list(referral.guardians.all()),
+        "consents": list(referral.consents.select_related("guardian", "recorded_by", "withdrawn_by")),
+        "attachments": list(referral.attachments.all()),
+        "age": age_on(referral.child_date_of_birth),
+        "action_forms": forms,
+        "waiting": waiting_for(referral),
+        "can_edit": perms.can_edit(request.user, referral),
+        "can_manage_consent": perms.can_manage_consent(request.user, referral),
+        "message_form": rf.MessageForm() if perms.can_post_message(request.user, referral) else None,
+        "consent_form": rf.ConsentForm(referral=referral),
+    }
+    context.update(extra)
+    return render(request, "referrals/detail.html", context, status=status)
+
+
+ACTION_LABELS = {
+    "take_up": gettext_lazy("Take up"),
+    "assign": gettext_lazy("Assign to a colleague"),
+    "accept": gettext_lazy("Accept"),
+    "return": gettext_lazy("Return with a question"),
+    "decline": gettext_lazy("Decline"),
+    "start_help": gettext_lazy("Help has started"),
+    "close": gettext_lazy("Close (scale down)"),
+    "resubmit": gettext_lazy("Answer and resubmit"),
+}
+
+
+@never_cache
+@login_required
+def detail(request, uuid):
+    referral = _scoped(request, uuid)
+    _log(request, AccessLog.Action.VIEW, referral, referral)
+    return _render_detail(request, referral)
+
+
+@login_required
+@require_POST
+def act(request, uuid, action):
+    referral = _scoped(request, uuid)
+    if action not in ACTION_FORMS:
+        raise PermissionDenied
+    if not perms.may_perform(request.user, referral, action):
+        current = Referral.objects.filter(pk=referral.pk).values_list("status", flat=True).first()
+        if action in perms.TRIAGE_ACTIONS + ("assign",) and perms.is_routed_worker(request.user, referral):
+            # Someone else was first: a clear message, not an error page.
+            messages.error(
+                request,
+                _(
+                    "This action is not possible: the referral is now “%(status)s”. "
+                    "Someone may have acted on it just before you."
+                )
+                % {"status": Status(current).label},
+            )
+            return redirect("referrals:detail", uuid=referral.uuid)
+        raise PermissionDenied
+    form = _action_form(action, request, referral, request.POST)
+    if not form.is_valid():
+        return _render_detail(request, referral, bound=(action, form))
+    data = form.cleaned_data
+    user = request.user
+    try:
+        if action == "take_up":
+            services.take_up(user, referral, data["assignee"])
+        elif action == "assign":
+            services.assign(user, referral, data["assignee"])
+        elif action == "accept":
+            services.accept(
+                user,
+                referral,
+                care_provider=data["care_provider"],
+                planned_help_form=data["planned_help_form"],
+                expected_start=data["expected_start"],
+                joint_deployment=data["joint_deployment"],
+                note=data["note"],
+            )
+        elif action == "return":
+            services.return_with_question(user, referral, data["question"])
+        elif action == "decline":
+            services.decline(user, referral, reason=data["reason"], explanation=data["explanation"])
+        elif action == "start_help":
+            services.start_help(user, referral, data["note"])
+        elif action == "close":
+            services.close(user, referral, outcome=data["outcome"], reason=data["reason"])
+        elif action == "resubmit":
+            services.answer_and_resubmit(user, referral, data["answer"])
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect("referrals:detail", uuid=referral.uuid)
+    except services.SubmitRefused as refused:
+        if perms.can_edit(user, referral):
+            return render(
+                request, "referrals/form.html", _edit_context(request, referral, problems=refused.problems)
+            )
+        raise PermissionDenied from None
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    return redirect("referrals:detail", uuid=referral.uuid)
+
+
+@login_required
+@require_POST
+def message(request, uuid):
+    referral = _scoped(request, uuid)
+    if not perms.can_post_message(request.user, referral):
+        raise PermissionDenied
+    form = rf.MessageForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, referral, message_form=form)
+    services.post_message(request.user, referral, form.cleaned_data["body"])
+    messages.success(request, _("The message was sent."))
+    return redirect(f"{_detail_url(referral)}#timeline")
+
+
+def _detail_url(referral):
+    from django.urls import reverse
+
+    return reverse("referrals:detail", args=[referral.uuid])
+
+
+# --- Triage inbox ---------------------------------------------------------------------------
+
+
+@login_required
+@role_required(Role.DISTRICT_WORKER)
+def inbox(request):
+    base = perms.visible_referrals(request.user)
+    schools = School.objects.filter(pk__in=base.values("school_id")).order_by("name")
+    municipalities = Municipality.objects.filter(pk__in=base.values("home_municipality_id")).order_by("name")
+    form = rf.InboxFilterForm(request.GET or None, schools=schools, municipalities=municipalities)
+    qs = base.select_related("school", "home_municipality", "routed_team", "assigned_to")
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status") or ""
+    if status == "":
+        qs = qs.exclude(status__in=[Status.DECLINED, Status.CLOSED])
+    elif status != "all":
+        qs = qs.filter(status=status)
+    if data.get("school"):
+        qs = qs.filter(school=data["school"])
+    if data.get("municipality"):
+        qs = qs.filter(home_municipality=data["municipality"])
+    if data.get("urgency"):
+        qs = qs.filter(urgency=data["urgency"])
+    if data.get("mine"):
+        qs = qs.filter(assigned_to=request.user)
+    if data.get("over_norm"):
+        over_decision = Q(
+            decided_at__isnull=True, first_submitted_at__lt=waited_at_least_cutoff(decision_norm() + 1)
+        )
+        over_help = Q(
+            status=Status.ACCEPTED,
+            help_started_at__isnull=True,
+            first_submitted_at__lt=waited_at_least_cutoff(help_started_norm() + 1),
+        )
+        qs = qs.filter(over_decision | over_help).exclude(status__in=[Status.DECLINED, Status.CLOSED])
+    # Longest running wait first: awaiting a decision, then awaiting the start of help, then
+    # the rest (declined, closed, help started).
+    awaiting = Case(
+        When(decided_at__isnull=True, then=Value(0)),
+        When(status=Status.ACCEPTED, help_started_at__isnull=True, then=Value(1)),
+        default=Value(2),
+    )
+    qs = qs.order_by(awaiting, "first_submitted_at", "pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [{"referral": r, "waiting": waiting_for(r, today)} for r in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "referrals/inbox.html",
+        {"page": page, "rows": rows, "filter_form": form, "query": query.urlencode()},
+    )
+
+
+# --- Notifications ------------------------------------------------------------------------
+
+
+@login_required
+def notifications(request):
+    qs = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "referrals/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk):
+    notification = get_object_or_404(Notification, user=request.user, pk=pk)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    if (
+        request.POST.get("open")
+        and notification.url.startswith("/")
+        and not notification.url.startswith("//")
+    ):
+        return redirect(notification.url)
+    return redirect("referrals:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    messages.success(request, _("All notifications are marked as read."))
+    return redirect("referrals:notifications")
+
+
+@never_cache
+@login_required
+def unread_count(request):
+    """JSON for the navigation badge: {"count": n, "text": "n unread"}."""
+    count = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+    return JsonResponse({"count": count, "text": _("%(count)s unread") % {"count": count}})

@@ -1,0 +1,239 @@
+"""Referral URLs × every actor (DESIGN §2): a foreign referral answers 404, a forbidden
+action 403. Referrals are created inside the url lambdas."""
+
+from django.urls import reverse
+
+from portal.models import Notification
+from referrals.models import Attachment, Escalation
+from tests.helpers.matrix import Case
+from tests.referrals.factories import ConsentFactory, GuardianFactory, referral_in
+
+SC = "school_coordinator"
+DW = "district_worker"
+OWN_SCHOOL = {SC: 200}
+BOTH_SIDES = {SC: 200, DW: 200}
+
+
+def _url(name, *args):
+    return lambda w: reverse(name, args=[a(w) if callable(a) else a for a in args])
+
+
+def _referral(status, **kwargs):
+    def make(w):
+        return referral_in(w, status, **kwargs).uuid
+
+    return make
+
+
+def _attachment_url(w):
+    from django.core.files.base import ContentFile
+
+    referral = referral_in(w, "submitted")
+    attachment = Attachment(
+        referral=referral,
+        original_name="opp.pdf",
+        content_type="application/pdf",
+        size=9,
+        uploaded_by=w.user(SC),
+    )
+    attachment.file.save("x", ContentFile(b"%PDF-1.4\n"), save=False)
+    attachment.save()
+    return reverse("referrals:attachment_download", args=[referral.uuid, attachment.pk])
+
+
+def _guardian_remove_url(w):
+    referral = referral_in(w, "draft")
+    guardian = GuardianFactory(referral=referral)
+    return reverse("referrals:guardian_remove", args=[referral.uuid, guardian.pk])
+
+
+def _consent_withdraw_url(w):
+    referral = referral_in(w, "draft")
+    consent = ConsentFactory(referral=referral, guardian=referral.guardians.first(), recorded_by=w.user(SC))
+    return reverse("referrals:consent_withdraw", args=[referral.uuid, consent.pk])
+
+
+def _notification_url(w):
+    n = Notification.objects.create(user=w.user(SC), kind="k", subject="s", body="b", url="/")
+    return reverse("referrals:notification_read", args=[n.pk])
+
+
+def _decided_escalation(w):
+    referral = referral_in(w, "escalated")
+    Escalation.objects.filter(referral=referral).update(state="decided")
+    return reverse("referrals:detail", args=[referral.uuid])
+
+
+CASES = [
+    Case("referrals:list", _url("referrals:list"), expect={SC: 200, "other_school_coordinator": 200}),
+    Case("referrals:create", _url("referrals:create"), expect={SC: 200, "other_school_coordinator": 200}),
+    Case(
+        "referrals:create",
+        _url("referrals:create"),
+        method="post",
+        data=lambda w: {"child_first_name": "x\x00"},
+        expect={SC: 200, "other_school_coordinator": 200},
+        label="invalid",
+    ),
+    Case("referrals:inbox", _url("referrals:inbox"), expect={DW: 200, "other_district_worker": 200}),
+    Case("referrals:notifications", _url("referrals:notifications"), default=200),
+    Case("referrals:unread_count", _url("referrals:unread_count"), default=200),
+    Case(
+        "referrals:notifications_read_all",
+        _url("referrals:notifications_read_all"),
+        method="post",
+        default=302,
+    ),
+    Case(
+        "referrals:notification_read",
+        _notification_url,
+        method="post",
+        data=lambda w: {},
+        default=404,
+        expect={SC: 302},
+    ),
+    Case(
+        "referrals:detail", _url("referrals:detail", _referral("submitted")), default=404, expect=BOTH_SIDES
+    ),
+    Case(
+        "referrals:detail",
+        _url("referrals:detail", _referral("draft")),
+        default=404,
+        expect=OWN_SCHOOL,
+        label="draft",
+    ),
+    Case(
+        "referrals:detail",
+        _url("referrals:detail", _referral("escalated")),
+        default=404,
+        expect={**BOTH_SIDES, "partnership_director": 200, "municipal_officer": 200},
+        label="escalated",
+    ),
+    Case("referrals:detail", _decided_escalation, default=404, expect=BOTH_SIDES, label="escalation decided"),
+    Case(
+        "referrals:detail",
+        _url("referrals:detail", _referral("submitted", other=True)),
+        default=404,
+        expect={"other_school_coordinator": 200, "other_district_worker": 200},
+        label="other school",
+    ),
+    Case("referrals:edit", _url("referrals:edit", _referral("draft")), default=404, expect=OWN_SCHOOL),
+    Case(
+        "referrals:edit",
+        _url("referrals:edit", _referral("submitted")),
+        default=404,
+        expect={SC: 403, DW: 403},
+        label="submitted",
+    ),
+    Case(
+        "referrals:edit",
+        _url("referrals:edit", _referral("draft")),
+        method="post",
+        data=lambda w: {"child_date_of_birth": "2999-01-01", "school": w.school.pk, "urgency": "normal"},
+        default=404,
+        expect=OWN_SCHOOL,
+        label="invalid",
+    ),
+    Case(
+        "referrals:submit",
+        _url("referrals:submit", _referral("draft", child_first_name="")),
+        method="post",
+        data=lambda w: {},
+        default=404,
+        expect=OWN_SCHOOL,
+        label="incomplete",
+    ),
+    Case(
+        "referrals:guardian_add",
+        _url("referrals:guardian_add", _referral("draft")),
+        method="post",
+        data=lambda w: {"guardian-name": ""},
+        default=404,
+        expect=OWN_SCHOOL,
+    ),
+    Case(
+        "referrals:guardian_remove",
+        _guardian_remove_url,
+        method="post",
+        data=lambda w: {},
+        default=404,
+        expect={SC: 302},
+    ),
+    Case(
+        "referrals:consent_add",
+        _url("referrals:consent_add", _referral("draft")),
+        method="post",
+        data=lambda w: {"consent-giver": "parent"},
+        default=404,
+        expect=OWN_SCHOOL,
+    ),
+    Case(
+        "referrals:consent_add",
+        _url("referrals:consent_add", _referral("in_triage")),
+        method="post",
+        data=lambda w: {"consent-giver": "parent"},
+        default=404,
+        expect={SC: 200, DW: 403},
+        label="in triage",
+    ),
+    Case(
+        "referrals:consent_withdraw",
+        _consent_withdraw_url,
+        method="post",
+        data=lambda w: {},
+        default=404,
+        expect={SC: 302},
+    ),
+    Case(
+        "referrals:attachment_upload",
+        _url("referrals:attachment_upload", _referral("draft")),
+        method="post",
+        data=lambda w: {},
+        default=404,
+        expect=OWN_SCHOOL,
+    ),
+    Case("referrals:attachment_download", _attachment_url, default=404, expect=BOTH_SIDES),
+    Case(
+        "referrals:message",
+        _url("referrals:message", _referral("submitted")),
+        method="post",
+        data=lambda w: {"message-body": ""},
+        default=404,
+        expect=BOTH_SIDES,
+    ),
+    Case(
+        "referrals:act",
+        _url("referrals:act", _referral("submitted"), "take_up"),
+        method="post",
+        data=lambda w: {"take_up-assignee": ""},
+        default=404,
+        expect={SC: 403, DW: 200},
+    ),
+    Case(
+        "referrals:act",
+        _url("referrals:act", _referral("submitted"), "accept"),
+        method="post",
+        data=lambda w: {},
+        default=404,
+        expect={SC: 403, DW: 302},
+        label="not yet possible",
+    ),
+    Case(
+        "referrals:act",
+        _url("referrals:act", _referral("returned"), "resubmit"),
+        method="post",
+        data=lambda w: {"resubmit-answer": ""},
+        default=404,
+        expect={SC: 200, DW: 403},
+        label="resubmit",
+    ),
+    Case(
+        "referrals:act",
+        _url("referrals:act", _referral("in_triage"), "nonsense"),
+        method="post",
+        data=lambda w: {},
+        default=404,
+        expect={SC: 403, DW: 403},
+        label="unknown action",
+    ),
+]

@@ -1,0 +1,183 @@
+"""Browser journeys for the single referral (issue 4), with axe on every page and state."""
+
+import re
+
+import pytest
+
+from referrals.models import Referral, Status
+from tests.helpers.browser import assert_no_axe_violations, login
+from tests.helpers.world import build_world
+from tests.referrals.factories import referral_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def bworld(transactional_db):
+    return build_world()
+
+
+def _logout(page):
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_load_state()
+
+
+def test_ib_fills_in_with_errors_then_submits_and_worker_accepts(page, live_server, bworld):
+    w = bworld
+    login(page, live_server, w.user("school_coordinator").email)
+    page.get_by_role("link", name="Aanmeldingen", exact=True).first.click()
+    page.get_by_role("link", name="Nieuwe aanmelding").first.click()
+    assert_no_axe_violations(page)  # empty form
+
+    page.get_by_label("Voornaam").fill("Sem")
+    page.get_by_label("Achternaam").fill("Browsertest")
+    page.get_by_label("Geboortedatum").fill("2999-01-01")
+    page.get_by_label("hoog").check()
+    page.get_by_role("button", name="Concept opslaan").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("De geboortedatum kan niet in de toekomst liggen.").is_visible()
+    assert page.get_by_text("Geef de reden voor de hoge urgentie.").first.is_visible()
+    assert not Referral.objects.exists()
+    assert_no_axe_violations(page)  # with errors
+
+    page.get_by_label("Geboortedatum").fill("2016-03-01")
+    page.get_by_label("normaal").check()
+    page.get_by_label(re.compile("^Groep of klas")).fill("groep 6")
+    page.get_by_label(re.compile("^Woongemeente")).select_option(label=w.municipality.name)
+    page.get_by_label("gedrag").check()
+    page.get_by_label(re.compile("^De hulpvraag")).fill("Sem loopt vast in de klas.")
+    page.get_by_label(re.compile("^Wat school al heeft gedaan")).fill("Basisondersteuning")
+    page.get_by_label(re.compile("^Doelen")).fill("Weer meedoen")
+    page.get_by_label("individueel").check()
+    page.get_by_role("button", name="Concept opslaan").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Leeftijd:").is_visible()
+    assert_no_axe_violations(page)  # filled, draft saved
+
+    # Submitting without a parent and consent says exactly what is missing.
+    page.get_by_role("button", name="Aanmelding indienen").click()
+    page.wait_for_load_state()
+    assert (
+        page.locator("#submit-problems")
+        .get_by_text("Voeg de ouders of verzorgers met gezag toe")
+        .is_visible()
+    )
+    assert_no_axe_violations(page)
+
+    page.get_by_role("button", name="Ouder of verzorger toevoegen").click()  # empty: errors
+    page.wait_for_load_state()
+    assert page.locator("#id_guardian-name_error").is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Toestemming vastleggen").click()  # empty: errors
+    page.wait_for_load_state()
+    assert page.locator("#id_consent-given_on_error").is_visible()
+    assert_no_axe_violations(page)  # consent form with errors
+    page.locator("#id_guardian-name").fill("Moeder Browsertest")
+    page.get_by_role("button", name="Ouder of verzorger toevoegen").click()
+    page.wait_for_load_state()
+    page.get_by_label("ouder of verzorger met gezag").check()
+    page.locator("#id_consent-guardian").select_option(label="Moeder Browsertest")
+    page.locator("#id_consent-given_on").fill("2026-01-05")
+    page.get_by_label("schriftelijk").check()
+    page.locator("#id_consent-recipients").fill("wijkteam")
+    page.get_by_role("button", name="Toestemming vastleggen").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Aanmelding indienen").click()
+    page.wait_for_load_state()
+    referral = Referral.objects.get()
+    assert referral.status == Status.SUBMITTED
+    assert page.get_by_text(f"De aanmelding is ingediend als {referral.reference}").is_visible()
+    assert page.get_by_text("omdat dit team de tandem vormt").is_visible()
+    assert_no_axe_violations(page)  # detail + timeline
+    _logout(page)
+
+    login(page, live_server, w.user("district_worker").email)
+    page.get_by_role("link", name="Triage-inbox").first.click()
+    assert page.get_by_role("link", name=referral.reference).is_visible()
+    assert_no_axe_violations(page)  # inbox
+    page.get_by_role("link", name=referral.reference).click()
+    page.get_by_role("button", name="Oppakken").click()
+    page.wait_for_load_state()
+    page.get_by_text("Accepteren", exact=True).first.click()  # open the <details>
+    page.locator("#id_accept-planned_help_form_0").check()
+    page.locator("#id_accept-expected_start").fill("2099-01-01")
+    page.get_by_role("button", name="Accepteren").click()
+    page.wait_for_load_state()
+    referral.refresh_from_db()
+    assert referral.status == Status.ACCEPTED
+    assert_no_axe_violations(page)
+    _logout(page)
+
+    login(page, live_server, w.user("school_coordinator").email)
+    page.goto(f"{live_server.url}/aanmeldingen/{referral.uuid}/")
+    timeline = page.locator("#timeline")
+    assert timeline.get_by_text("Geaccepteerd", exact=False).first.is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_return_answer_resubmit_and_decline(page, live_server, bworld):
+    w = bworld
+    referral = referral_in(w, "in_triage")
+    login(page, live_server, w.user("district_worker").email)
+    page.goto(f"{live_server.url}/aanmeldingen/{referral.uuid}/")
+    page.get_by_text("Terugsturen met een vraag", exact=True).first.click()
+    page.get_by_role("button", name="Terugsturen met een vraag").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Dit veld is verplicht.").first.is_visible()
+    assert_no_axe_violations(page)  # action form with errors
+    page.get_by_label(re.compile("^Uw vraag aan de school")).fill("Kunt u het groepsplan toevoegen?")
+    page.get_by_role("button", name="Terugsturen met een vraag").click()
+    page.wait_for_load_state()
+    referral.refresh_from_db()
+    assert referral.status == Status.RETURNED
+    _logout(page)
+
+    login(page, live_server, w.user("school_coordinator").email)
+    page.goto(f"{live_server.url}/aanmeldingen/{referral.uuid}/")
+    assert page.locator("#timeline").get_by_text("Kunt u het groepsplan toevoegen?").is_visible()
+    page.get_by_label(re.compile("^Uw antwoord")).fill("Toegevoegd als bijlage.")
+    page.get_by_role("button", name="Beantwoorden en opnieuw indienen").click()
+    page.wait_for_load_state()
+    referral.refresh_from_db()
+    assert referral.status == Status.SUBMITTED
+    assert_no_axe_violations(page)
+    _logout(page)
+
+    login(page, live_server, w.user("district_worker").email)
+    page.goto(f"{live_server.url}/aanmeldingen/{referral.uuid}/")
+    page.get_by_role("button", name="Oppakken").click()
+    page.wait_for_load_state()
+    page.get_by_text("Afwijzen", exact=True).first.click()
+    page.get_by_label("voor het voorliggend veld").check()
+    page.get_by_label(re.compile("^Uitleg aan de school")).fill("Past bij het jongerenwerk.")
+    page.get_by_role("button", name="Afwijzen").click()
+    page.wait_for_load_state()
+    referral.refresh_from_db()
+    assert referral.status == Status.DECLINED and referral.decline_reason == "voorliggend_veld"
+    assert_no_axe_violations(page)
+
+
+def test_second_schools_coordinator_gets_404(page, live_server, bworld):
+    referral = referral_in(bworld, "submitted")
+    login(page, live_server, bworld.user("other_school_coordinator").email)
+    response = page.goto(f"{live_server.url}/aanmeldingen/{referral.uuid}/")
+    assert response.status == 404
+    response = page.goto(f"{live_server.url}/aanmeldingen/{referral.uuid}/bewerken/")
+    assert response.status == 404
+
+
+def test_notifications_page_is_accessible(page, live_server, bworld):
+    referral = referral_in(bworld, "draft")
+    from referrals import services
+
+    services.submit(bworld.user("school_coordinator"), referral)
+    login(page, live_server, bworld.user("district_worker").email)
+    badge = page.locator(".tandem-unread .tandem-badge")
+    badge.wait_for()
+    assert badge.inner_text() == "1"
+    page.get_by_role("link", name=re.compile("^Meldingen")).click()
+    assert page.get_by_text("Er wacht een aanmelding op u").first.is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Alles als gelezen markeren").click()
+    page.wait_for_load_state()
+    assert_no_axe_violations(page)

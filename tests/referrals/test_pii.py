@@ -1,0 +1,116 @@
+"""A referral with a unique child name goes through the whole flow; the name appears in no
+e-mail, no log output, no Celery task argument, no notification, no URL, no access-log row."""
+
+import logging
+
+import pytest
+from celery.app.task import Task
+from django.urls import reverse
+
+from portal.models import AccessLog, Notification
+from referrals.models import Referral, ReferralEvent
+
+pytestmark = pytest.mark.django_db
+
+FIRST, LAST = "Zyxwaldine", "Qorthbeek"
+
+
+def test_child_name_never_leaves_the_case(
+    client, world, caplog, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    caplog.set_level(logging.DEBUG)
+    task_calls = []
+    original = Task.apply_async
+
+    def recording(self, args=None, kwargs=None, *rest, **options):
+        task_calls.append((self.name, args, kwargs))
+        return original(self, args, kwargs, *rest, **options)
+
+    monkeypatch.setattr(Task, "apply_async", recording)
+    sc, dw = world.user("school_coordinator"), world.user("district_worker")
+    urls = []
+
+    def post(user, url, data=None):
+        client.force_login(user)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, data or {})
+        assert response.status_code in (200, 302), (url, response.status_code)
+        urls.append(url)
+        if response.status_code == 302:
+            urls.append(response["Location"])
+        return response
+
+    post(
+        sc,
+        reverse("referrals:create"),
+        {
+            "child_first_name": FIRST,
+            "child_last_name": LAST,
+            "child_date_of_birth": "2016-03-01",
+            "school": world.school.pk,
+            "child_group": "groep 6",
+            "home_municipality": world.other_municipality.pk,
+            "domains": ["behaviour"],
+            "question": f"{FIRST} slaat",
+            "already_done": "x",
+            "goals": "y",
+            "urgency": "normal",
+            "desired_form": "individual",
+        },
+    )
+    referral = Referral.objects.get(child_first_name=FIRST)
+    u = referral.uuid
+    post(
+        sc,
+        reverse("referrals:guardian_add", args=[u]),
+        {"guardian-name": f"Moeder {LAST}", "guardian-has_custody": "on"},
+    )
+    guardian = referral.guardians.get()
+    post(
+        sc,
+        reverse("referrals:consent_add", args=[u]),
+        {
+            "consent-giver": "parent",
+            "consent-guardian": guardian.pk,
+            "consent-given_on": "2026-01-05",
+            "consent-form": "written",
+            "consent-recipients": "wijkteam",
+        },
+    )
+    post(sc, reverse("referrals:submit", args=[u]))
+    post(dw, reverse("referrals:act", args=[u, "take_up"]), {"take_up-assignee": dw.pk})
+    post(dw, reverse("referrals:act", args=[u, "return"]), {"return-question": f"Hoe gaat het met {FIRST}?"})
+    post(sc, reverse("referrals:act", args=[u, "resubmit"]), {"resubmit-answer": f"{FIRST} is er weer"})
+    post(dw, reverse("referrals:act", args=[u, "take_up"]), {"take_up-assignee": dw.pk})
+    post(dw, reverse("referrals:message", args=[u]), {"message-body": f"Gesprek met {FIRST} gepland"})
+    post(
+        dw,
+        reverse("referrals:act", args=[u, "accept"]),
+        {"accept-planned_help_form": "individual", "accept-expected_start": "2099-01-01"},
+    )
+    post(dw, reverse("referrals:act", args=[u, "start_help"]), {})
+    post(
+        dw,
+        reverse("referrals:act", args=[u, "close"]),
+        {"close-outcome": "goals_met", "close-reason": f"{FIRST} ok"},
+    )
+    for actor in (sc, dw):
+        client.force_login(actor)
+        assert client.get(reverse("referrals:detail", args=[u])).status_code == 200
+
+    referral.refresh_from_db()
+    assert referral.status == "closed"
+    assert ReferralEvent.objects.filter(referral=referral).count() > 5
+    assert mailoutbox, "the flow sends e-mails"
+    assert task_calls, "the flow queues Celery tasks"
+    haystacks = {
+        "e-mail": "\n".join(m.subject + m.body + str(m.to) for m in mailoutbox),
+        "log": caplog.text + "\n".join(str(r.args) for r in caplog.records),
+        "celery": repr(task_calls),
+        "notifications": "\n".join(n.subject + n.body + n.url for n in Notification.objects.all()),
+        "urls": "\n".join(urls),
+        "access log": repr(list(AccessLog.objects.values())),
+    }
+    for where, text in haystacks.items():
+        for name in (FIRST, LAST):
+            assert name.lower() not in text.lower(), f"{name} found in {where}"
