@@ -77,3 +77,12 @@ pytest: install-test
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var
+
+# Load benchmark (issue 9): gunicorn + PostgreSQL + Redis with DJANGO_DEBUG=false on the
+# tandem_bench database (seeded with seed_load only when missing or of another size), measured
+# with wrk. Quick run: make bench BENCH_REFERRALS=20000. See bench/run.py for the variables.
+BENCH_REFERRALS ?= 1000000
+.PHONY: bench
+bench: install
+	@command -v wrk >/dev/null || scripts/apt_install.sh wrk
+	BENCH_REFERRALS=$(BENCH_REFERRALS) $(PY) bench/run.py
