@@ -8,8 +8,8 @@ page of bench/pages.py; then the probes (EXPLAIN, 50 concurrent submissions, hal
 report). Prints a table and writes bench/results/latest.json.
 
 Environment: BENCH_REFERRALS (1000000), BENCH_DURATION (10), BENCH_CONNECTIONS (8),
-BENCH_THREADS (2), BENCH_PORT (8765), BENCH_WORKERS (2 x CPUs + 1), BENCH_DATABASE_URL
-(postgres://postgres@127.0.0.1:5432/tandem_bench), BENCH_REDIS_URL (redis://127.0.0.1:6379/9),
+BENCH_THREADS (2), BENCH_WARMUP (2 s per page), BENCH_PORT (8765), BENCH_WORKERS (2 x CPUs + 1),
+BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/tandem_bench), BENCH_REDIS_URL (redis://127.0.0.1:6379/9),
 BENCH_PAGES (comma-separated names; default all), BENCH_SKIP (comma-separated steps to skip:
 explain,submissions,report).
 """
@@ -41,6 +41,7 @@ def config():
     return {
         "referrals": int(os.environ.get("BENCH_REFERRALS", "1000000")),
         "duration": int(os.environ.get("BENCH_DURATION", "10")),
+        "warmup": int(os.environ.get("BENCH_WARMUP", "2")),
         "connections": int(os.environ.get("BENCH_CONNECTIONS", "8")),
         "threads": int(os.environ.get("BENCH_THREADS", "2")),
         "port": int(os.environ.get("BENCH_PORT", "8765")),
@@ -172,8 +173,12 @@ def login(base, email, password):
     ).encode()
     request = urllib.request.Request(base + "/account/inloggen/", data=data, headers={"Referer": base + "/"})
     try:
-        opener.open(request, timeout=30)
-        raise SystemExit(f"login as {email} did not redirect: wrong password or form changed")
+        with opener.open(request, timeout=60) as response:
+            body = response.read().decode(errors="replace")
+        errors = re.findall(r"(?s)<li>(.*?)</li>|error-message[^>]*><p>(.*?)</p>", body)
+        raise SystemExit(
+            f"login as {email} answered {response.status} without a redirect: {errors[:3] or body[:300]}"
+        )
     except urllib.error.HTTPError as exc:
         if exc.code != 302:
             raise SystemExit(f"login as {email} answered {exc.code}") from exc
@@ -278,6 +283,7 @@ def main():
             say(f"{page.name}: not available yet (no URL name of {page.url_names} resolves)")
     connection.close()
 
+    load_before = [round(x, 2) for x in os.getloadavg()]
     say(f"starting gunicorn with {cfg['workers']} workers on 127.0.0.1:{cfg['port']} (DEBUG false)")
     server, base = start_server(cfg, env)
     results, notes = {}, {}
@@ -301,8 +307,8 @@ def main():
                 say(f"{page.name}: {path} answered HTTP {status}; not measured")
                 notes[page.name] = f"HTTP {status} for {path}"
                 continue
-            for _i in range(5):  # warm the worker caches
-                fetch(base + path, cookies[0] if cookies else "")
+            # Warm every worker (imports, URL resolver, translations, connections) first.
+            wrk({**cfg, "duration": cfg["warmup"]}, base + path, cookies)
             say(
                 f"{page.name}: wrk {cfg['duration']}s x {cfg['connections']} connections"
                 f" on {path} ({size} bytes)"
@@ -347,6 +353,8 @@ def main():
                 "connections": cfg["connections"],
                 "threads": cfg["threads"],
                 "duration_s": cfg["duration"],
+                "load_average_before": load_before,
+                "load_average_after": [round(x, 2) for x in os.getloadavg()],
                 "cpus": os.cpu_count(),
             },
         },

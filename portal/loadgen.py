@@ -1110,8 +1110,15 @@ def seed(referrals, seed_value=2026, out=print, chunk=50_000):
             reset_sequences(cursor, REFERRAL_TABLES)
         seed_agenda(say)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    say("committed and analysed")
+        if connection.in_atomic_block:
+            cursor.execute("ANALYZE")
+        else:
+            # As autovacuum would soon after a bulk insert: statistics and the visibility map
+            # (index-only scans), so the first benchmark does not measure a cold table.
+            for model in REFERRAL_TABLES:
+                cursor.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')
+            cursor.execute("ANALYZE")
+    say("committed, vacuumed and analysed")
     return {
         "referrals": referrals,
         "status": status_counts,
