@@ -97,13 +97,25 @@ PAGES = [
     ),
     Page(
         "directory_search",
-        ["directory_search", "contacts:directory_search", "contacts:search", "directory"],
+        [
+            "directory_search",
+            "contacts:directory_search",
+            "contacts:directory",
+            "contacts:search",
+            "directory",
+        ],
         "school_coordinator",
         query="?q=wijk",
     ),
     Page(
         "precedent_search",
-        ["precedent_search", "referrals:precedent_search", "escalations:precedent_search", "precedents"],
+        [
+            "precedent_search",
+            "referrals:precedent_search",
+            "escalations:precedent_search",
+            "escalations:precedents",
+            "precedents",
+        ],
         "partnership_director",
         query="?q=arrangement",
     ),
