@@ -1066,6 +1066,64 @@ def reset_sequences(cursor, models):
         )
 
 
+PRECEDENT_FIELDS = {
+    "decision",
+    "status",
+    "reason",
+    "carried_by",
+    "summary",
+    "outcome",
+    "rationale",
+    "published_at",
+}
+
+
+def seed_precedents(say, rng):
+    """Published precedents for about half of the decisions, once the precedent library's model
+    (referrals.Precedent, issue 5) exists with the fields used here; otherwise say so."""
+    try:
+        Precedent = apps.get_model("referrals", "Precedent")  # noqa: N806 - a model class
+    except LookupError:
+        say("precedents: no Precedent model yet; none generated")
+        return 0
+    fields = {f.name for f in Precedent._meta.concrete_fields}
+    if not PRECEDENT_FIELDS <= fields or Precedent.objects.exists():
+        say("precedents: the Precedent model differs from what seed_load knows (or has rows); none generated")
+        return 0
+    rows = []
+    decisions = Decision.objects.select_related("escalation").order_by("id").iterator(chunk_size=5000)
+    for decision in decisions:
+        if rng.random() < 0.5:
+            continue
+        extra = {}
+        if "published_by" in fields:
+            extra["published_by_id"] = decision.decided_by_id
+        if "partnership" in fields:
+            extra["partnership_id"] = decision.escalation.partnership_id
+        if "municipality" in fields:
+            extra["municipality_id"] = decision.escalation.municipality_id
+        if "title" in fields:
+            extra["title"] = (
+                f"{decision.escalation.get_reason_display()}: {decision.get_carried_by_display()}"
+            )
+        rows.append(
+            Precedent(
+                decision=decision,
+                status="published",
+                reason=decision.escalation.reason,
+                carried_by=decision.carried_by,
+                summary=rng.choice(POSITIONS),
+                outcome=decision.help,
+                rationale=decision.rationale,
+                published_at=decision.decided_at,
+                **extra,
+            )
+        )
+    Precedent.objects.bulk_create(rows, batch_size=5000)
+    say(f"precedents: {len(rows):,} published")
+    return len(rows)
+
+
 def seed_agenda(say):
     """Agenda items only once the agenda app has models; until then say so."""
     if not list(apps.get_app_config("agenda").get_models()):
@@ -1108,6 +1166,7 @@ def seed(referrals, seed_value=2026, out=print, chunk=50_000):
                 update_fields=["last"],
             )
             reset_sequences(cursor, REFERRAL_TABLES)
+        seed_precedents(say, rng)
         seed_agenda(say)
     with connection.cursor() as cursor:
         if connection.in_atomic_block:
