@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -121,6 +122,9 @@ def ensure_dataset(cfg, env):
 
 
 def start_server(cfg, env):
+    with socket.socket() as probe_socket:
+        if probe_socket.connect_ex(("127.0.0.1", cfg["port"])) == 0:
+            raise SystemExit(f"port {cfg['port']} is already in use: set BENCH_PORT to a free port")
     log = open(ROOT / "var" / "bench" / "gunicorn.log", "w")  # noqa: SIM115 - closed with the process
     gunicorn = str(Path(PY).parent / "gunicorn")
     proc = subprocess.Popen(
