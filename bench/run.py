@@ -101,7 +101,20 @@ def ensure_dataset(cfg, env):
     if current == cfg["referrals"]:
         say(f"database {dbname} already holds {current:,} referrals: reusing it")
         manage(env, "migrate", "--no-input", "-v", "0")
-        return {"reused": True}
+        info = {"reused": True}
+        try:  # keep the seed figures of the run that created this database
+            previous = json.loads((RESULTS / "latest.json").read_text())
+            if previous["dataset"]["referrals"] == current:
+                old = previous["details"]["dataset"]
+                info["seed_seconds"] = old.get("seed_seconds")
+                info["seeded_by_earlier_run"] = True
+        except (OSError, KeyError, ValueError):
+            pass
+        with psycopg.connect(cfg["database_url"]) as conn:
+            info["database_mb"] = round(
+                conn.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 2**20
+            )
+        return info
     say(
         f"database {dbname}: {'missing' if not exists else f'{current} referrals'}; "
         f"(re)creating with {cfg['referrals']:,} referrals"
