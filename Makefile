@@ -85,4 +85,6 @@ BENCH_REFERRALS ?= 1000000
 .PHONY: bench
 bench: install
 	@command -v wrk >/dev/null || scripts/apt_install.sh wrk
-	BENCH_REFERRALS=$(BENCH_REFERRALS) $(PY) bench/run.py
+	@eval "$$($(PY) scripts/services.py up)" && \
+	  status=0; BENCH_REFERRALS=$(BENCH_REFERRALS) $(PY) bench/run.py || status=$$?; \
+	  $(PY) scripts/services.py down; exit $$status

@@ -9,7 +9,8 @@ report). Prints a table and writes bench/results/latest.json.
 
 Environment: BENCH_REFERRALS (1000000), BENCH_DURATION (10), BENCH_CONNECTIONS (8),
 BENCH_THREADS (2), BENCH_WARMUP (2 s per page), BENCH_PORT (8765), BENCH_WORKERS (2 x CPUs + 1),
-BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/tandem_bench), BENCH_REDIS_URL (redis://127.0.0.1:6379/9),
+BENCH_DATABASE_URL (database tandem_bench on the DATABASE_URL server, else 127.0.0.1:5432),
+BENCH_REDIS_URL (db 9 on the REDIS_URL server, else 127.0.0.1:6379),
 BENCH_PAGES (comma-separated names; default all), BENCH_SKIP (comma-separated steps to skip:
 explain,submissions,report).
 """
@@ -37,6 +38,14 @@ def say(msg):
     print(f"bench: {msg}", flush=True)
 
 
+def _on_same_server(url, path, default):
+    """The bench database (or Redis db) on the server of `url` (e.g. the DATABASE_URL that
+    scripts/services.py exports), never the database itself."""
+    if not url or not url.startswith(("postgres", "redis")):
+        return default
+    return urllib.parse.urlparse(url)._replace(path=path).geturl()
+
+
 def config():
     cpus = os.cpu_count() or 1
     return {
@@ -47,10 +56,12 @@ def config():
         "threads": int(os.environ.get("BENCH_THREADS", "2")),
         "port": int(os.environ.get("BENCH_PORT", "8765")),
         "workers": int(os.environ.get("BENCH_WORKERS", str(2 * cpus + 1))),
-        "database_url": os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tandem_bench"
+        "database_url": os.environ.get("BENCH_DATABASE_URL")
+        or _on_same_server(
+            os.environ.get("DATABASE_URL"), "/tandem_bench", "postgres://postgres@127.0.0.1:5432/tandem_bench"
         ),
-        "redis_url": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
+        "redis_url": os.environ.get("BENCH_REDIS_URL")
+        or _on_same_server(os.environ.get("REDIS_URL"), "/9", "redis://127.0.0.1:6379/9"),
         "pages": [p for p in os.environ.get("BENCH_PAGES", "").split(",") if p],
         "skip": [p for p in os.environ.get("BENCH_SKIP", "").split(",") if p],
     }
