@@ -48,11 +48,14 @@ messages-update: | $(VENV)/bin/python
 	DJANGO_DEBUG=true $(MANAGE) makemessages -l nl --no-location --ignore=.venv --ignore=node_modules \
 	  --ignore=tests --ignore=var --ignore=staticfiles --ignore=bench
 
+# The demo skips two-factor enrolment so a newcomer can try every role at once; production
+# (TANDEM_REQUIRE_2FA unset) requires it for every role that can see child data.
+DEMO_ENV := DJANGO_DEBUG=true TANDEM_REQUIRE_2FA=false
 run: install
 	@mkdir -p var
-	DJANGO_DEBUG=true $(MANAGE) migrate --no-input
-	DJANGO_DEBUG=true $(MANAGE) seed_demo
-	DJANGO_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(MANAGE) migrate --no-input
+	$(DEMO_ENV) $(MANAGE) seed_demo
+	$(DEMO_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
@@ -77,6 +80,21 @@ pytest: install-test
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var
+
+# --- Production-like operation (README "Running in production", "Operators") -------------------
+.PHONY: serve backup restore
+# gunicorn + Celery worker + Celery beat against DATABASE_URL / REDIS_URL; Ctrl-C stops all three.
+serve: install
+	$(PY) scripts/serve.py --bind $(HOST):$(PORT)
+
+# One dated archive in backups/: pg_dump (custom format) + the private media + SHA-256 manifest.
+backup: install
+	@exports="$$($(PY) scripts/serve.py --print-env)" && eval "$$exports" && $(MANAGE) backup
+
+# Restore an archive into an EMPTY database and an empty private media root.
+restore: install
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/tandem-YYYYmmdd-HHMMSS.tar.gz"; exit 2; }
+	@exports="$$($(PY) scripts/serve.py --print-env)" && eval "$$exports" && $(MANAGE) restore "$(ARCHIVE)"
 
 # Load benchmark (issue 9): gunicorn + PostgreSQL + Redis with DJANGO_DEBUG=false on the
 # tandem_bench database (seeded with seed_load only when missing or of another size), measured

@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class AgendaConfig(AppConfig):
     name = "agenda"
     verbose_name = _("Work agenda")
+
+    def ready(self):
+        from contacts.models import Role
+        from portal import home
+
+        for role in Role:
+            home.register(
+                role,
+                "agenda:index",
+                _("Work agenda"),
+                _("Ambitions, goals, activities and meetings of the region."),
+            )
+        for role in (Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER, Role.STEERING_MEMBER):
+            home.register(
+                role, "agenda:my_activities", _("My activities"), _("Post progress on what you own.")
+            )

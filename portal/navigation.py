@@ -20,6 +20,12 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("home", _("Home")),
+    NavItem("agenda:index", _("Work agenda")),
+]
+_REPORT_ROLES = (Role.STEERING_MEMBER, Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER)
+NAV_ITEMS += [
+    NavItem("reporting:dashboard", _("Dashboard"), _REPORT_ROLES),
+    NavItem("reporting:report_list", _("Reports"), _REPORT_ROLES),
 ]
 
 

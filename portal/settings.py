@@ -130,6 +130,11 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["beat"],
     },
 }
+# Progress reports: the previous half-year for the region and each subregion (reporting app).
+CELERY_BEAT_SCHEDULE["reporting-half-yearly-progress-reports"] = {
+    "task": "reporting.schedule_progress_reports",
+    "schedule": crontab(minute=0, hour=6, day_of_month=10, month_of_year="1,7"),
+}
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "contacts.User"
 LOGIN_URL = "login"
@@ -238,3 +243,122 @@ LOGGING = {
 TANDEM_NORM_DECISION_DAYS = env.int("TANDEM_NORM_DECISION_DAYS", default=5)
 TANDEM_NORM_HELP_STARTED_DAYS = env.int("TANDEM_NORM_HELP_STARTED_DAYS", default=20)
 TANDEM_ATTACHMENT_MAX_BYTES = env.int("TANDEM_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# --- Security hardening (issue 8; docs/adr/0040-0043) ----------------------------------------
+INSTALLED_APPS += [  # noqa: F405 - appended by the security app
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "security",
+]
+# CSP right after WhiteNoise (static files need no policy); OTP right after authentication;
+# Tandem's own session, 2FA and cache middleware after messages; django-axes last.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "csp.middleware.CSPMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+_messages_at = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1
+MIDDLEWARE[_messages_at:_messages_at] = [
+    "security.middleware.SessionLifetimeMiddleware",
+    "security.middleware.TwoFactorMiddleware",
+    "security.middleware.NoStoreMiddleware",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("security.context_processors.session")
+
+# django-axes checks for a lockout before Django's ModelBackend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Two-factor authentication (ADR 0040). Required for every role that can see child data or
+# the access log, and for admin-site users; others may enrol voluntarily. The test settings
+# switch the requirement off so tests can use force_login; tests/security switch it on.
+TANDEM_REQUIRE_2FA = env.bool("TANDEM_REQUIRE_2FA", default=True)
+TANDEM_2FA_ROLES = (
+    "school_coordinator",
+    "district_worker",
+    "partnership_director",
+    "municipal_officer",
+    "privacy_officer",
+)
+TANDEM_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = env.str("TANDEM_OTP_ISSUER", default="Tandem")
+# Wrong codes are counted by django-axes (one lockout for passwords and codes, ADR 0041), so
+# django-otp's own per-device delay, which would refuse even a right code, is switched off.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+
+# Lockout (ADR 0041): 5 failures (passwords and 2FA codes together) lock the account.
+AXES_FAILURE_LIMIT = env.int("TANDEM_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("TANDEM_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = env.list("TANDEM_LOCKOUT_PARAMETERS", default=["username"])
+# Reviewed (ADR 0041): axes.W006 asks to lock by IP address too. A school's staff share one
+# NAT address, so five typos by colleagues would lock the whole school out; the account lock
+# already stops guessing a password or code. Rate limiting per IP belongs in the TLS proxy.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_CALLABLE = "security.lockout.username"
+AXES_LOCKOUT_CALLABLE = "security.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # reset only after a complete login (password and code)
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "csrfmiddlewaretoken"]
+
+# Sessions (ADR 0042): idle timeout above (SESSION_COOKIE_AGE), a warning shortly before it,
+# and an absolute timeout after which the user logs in again however active they were.
+TANDEM_SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("TANDEM_SESSION_ABSOLUTE_HOURS", default=10))
+TANDEM_SESSION_WARNING_SECONDS = env.int("TANDEM_SESSION_WARNING_SECONDS", default=120)
+
+# Content-Security-Policy with per-request nonces (django-csp, ADR 0043). No 'unsafe-inline'.
+from csp.constants import NONCE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Public pages: who answers questions about privacy and accessibility.
+TANDEM_PRIVACY_CONTACT_EMAIL = env.str("TANDEM_PRIVACY_CONTACT_EMAIL", default="privacy@tandem.invalid")
+TANDEM_ACCESSIBILITY_CONTACT_EMAIL = env.str(
+    "TANDEM_ACCESSIBILITY_CONTACT_EMAIL", default=TANDEM_PRIVACY_CONTACT_EMAIL
+)
+
+# Login records (django-axes AccessLog: who logged in when, from which address) are kept for
+# security review for this long, then deleted nightly (security.prune_login_records).
+TANDEM_LOGIN_LOG_RETENTION = timedelta(days=env.int("TANDEM_LOGIN_LOG_RETENTION_DAYS", default=180))
+CELERY_BEAT_SCHEDULE["security-prune-login-records"] = {
+    "task": "security.prune_login_records",
+    "schedule": crontab(hour=3, minute=17),
+}
+
+# --- Structured logs and request ids (ops, ADR 0031) -----------------------------------------
+# DJANGO_LOG_FORMAT=json (default when DEBUG is false): one JSON object per line with time,
+# level, logger, message, request_id, user_id. plain: readable lines (default with DEBUG).
+LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="plain" if DEBUG else "json")
+try:
+    from portal.logging import configure as _configure_logging
+
+    LOGGING = _configure_logging(LOGGING, LOG_FORMAT)
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+MIDDLEWARE.insert(0, "portal.request_id.RequestIdMiddleware")
+# Celery logs through Django's LOGGING (same format, same filters) instead of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# How often beat queues the heartbeat task (seconds; default every 5 minutes). The key
+# `heartbeat:beat` expires after 10 minutes, so keep this below 600.
+if env.int("TANDEM_HEARTBEAT_SECONDS", default=0) > 0:
+    CELERY_BEAT_SCHEDULE["portal-heartbeat"]["schedule"] = timedelta(
+        seconds=env.int("TANDEM_HEARTBEAT_SECONDS")
+    )

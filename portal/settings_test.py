@@ -23,3 +23,9 @@ PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"  # noqa: F405
 STORAGES["default"]["OPTIONS"]["location"] = str(PRIVATE_MEDIA_ROOT)  # noqa: F405
 STATIC_ROOT = BASE_DIR / "var" / "test-static"  # noqa: F405
 os.makedirs(STATIC_ROOT, exist_ok=True)
+# Tests log in with force_login / the password form; tests/security switch 2FA on (ADR 0040).
+TANDEM_REQUIRE_2FA = False
+# A real worker started by an integration test consumes from Redis and must not run the tasks it
+# sends (retries) inline.
+if os.environ.get("CELERY_WORKER_TEST"):
+    CELERY_TASK_ALWAYS_EAGER = False

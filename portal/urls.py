@@ -45,4 +45,7 @@ urlpatterns = [
     path("account/", include(auth_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
+    path("", include("security.urls")),
+    path("werkagenda/", include("agenda.urls")),
+    path("rapportage/", include("reporting.urls")),
 ]

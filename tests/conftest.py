@@ -67,3 +67,10 @@ def page(browser, live_server):
 @pytest.fixture
 def mailoutbox_bodies(mailoutbox):
     return lambda: "\n".join(m.subject + "\n" + m.body for m in mailoutbox)
+
+
+@pytest.fixture
+def require_2fa(settings):
+    """Switch on the two-factor requirement (off in portal/settings_test.py; ADR 0040)."""
+    settings.TANDEM_REQUIRE_2FA = True
+    return settings

@@ -19,6 +19,7 @@ MATRIX_MODULES = [
     "tests.referrals.matrix",
     "tests.agenda.matrix",
     "tests.reporting.matrix",
+    "tests.security.matrix",
 ]
 
 # URL names that are not ours to test (Django's admin has its own staff-only rules).

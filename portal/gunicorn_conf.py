@@ -1,0 +1,41 @@
+"""Gunicorn settings for Tandem: `gunicorn -c python:portal.gunicorn_conf portal.wsgi:application`.
+
+Environment:
+- `GUNICORN_BIND` (default 127.0.0.1:8000; the Docker image sets 0.0.0.0:8000),
+- `WEB_CONCURRENCY` worker processes (default 2 x CPU count + 1),
+- `GUNICORN_TIMEOUT` seconds per request (default 60),
+- `GUNICORN_FORWARDED_ALLOW_IPS` proxies whose X-Forwarded-* headers are trusted (default
+  127.0.0.1),
+- `DJANGO_LOG_FORMAT` / `DJANGO_LOG_LEVEL` as for Django (gunicorn's own lines use the same
+  format). There is no access log: Django logs one line per request with its request id.
+"""
+
+import multiprocessing
+import os
+
+from portal.logging import gunicorn_logconfig
+
+
+def _debug() -> bool:
+    return os.environ.get("DJANGO_DEBUG", "false").strip().lower() in ("1", "true", "yes", "on")
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+max_requests = 1000
+max_requests_jitter = 100
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = None  # Django logs each request with its request id (and no client address)
+errorlog = "-"
+# No control socket: it defaults to one path per user, which two instances would share.
+control_socket_disable = True
+logconfig_dict = gunicorn_logconfig(
+    os.environ.get("DJANGO_LOG_FORMAT") or ("plain" if _debug() else "json"),
+    os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+)
+# Workers keep their heartbeat file in memory where available (containers: no disk stalls).
+if os.path.isdir("/dev/shm"):  # noqa: S108 - gunicorn's documented choice for containers
+    worker_tmp_dir = "/dev/shm"  # noqa: S108

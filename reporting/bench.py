@@ -1,0 +1,37 @@
+"""Time one half-year progress report and report peak memory (for `make bench`).
+
+    from reporting.bench import bench_report
+    result = bench_report("2026-H1", "UTR")  # {"seconds": ..., "peak_rss_mb": ..., "bytes": ...}
+
+or `python manage.py generate_progress_report --period 2026-H1 --region UTR --output x.pdf --bench`.
+The budget (issue 7): at most 10 s and under 400 MB for 100,000 referrals.
+"""
+
+import resource
+import time
+
+from contacts.models import Region
+from reporting import services
+from reporting.scopes import Scope
+
+BUDGET_SECONDS = 10
+BUDGET_MB = 400
+
+
+def peak_rss_mb():
+    # ru_maxrss is in kilobytes on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_report(period, region_code):
+    region = Region.objects.get(code=region_code)
+    started = time.perf_counter()
+    pdf = services.render_report(period, Scope.for_region(region))
+    seconds = time.perf_counter() - started
+    peak = peak_rss_mb()
+    return {
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(peak),
+        "bytes": len(pdf),
+        "within_budget": seconds <= BUDGET_SECONDS and peak < BUDGET_MB,
+    }

@@ -1,0 +1,557 @@
+"""Every figure of the progress report, computed once for the dashboard, the PDF and the exports.
+
+    compute_figures(period, scope) -> Figures
+
+Only SQL aggregates (a fixed number of queries, whatever the number of referrals). Counts about
+children pass through reporting/suppression.py before they leave this module: 1–4 become
+"<5", and totals that would reveal them are protected (docs/adr/0070). Counts of organisations
+(coverage, meetings) are not about children and are shown as they are.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from contacts.models import ContactAssignment, Municipality, School, SchoolType, Tandem
+from referrals.models import (
+    CarriedBy,
+    Domain,
+    Escalation,
+    EscalationReason,
+    Referral,
+    ReferralDomain,
+    ReferralEvent,
+    Status,
+)
+from reporting.periods import AMSTERDAM, Period
+from reporting.scopes import Scope
+from reporting.sql import PercentileCont, WorkingDays, percentile_cont
+from reporting.suppression import HIDDEN, THRESHOLD, Cell, fmt_count, primary, suppress_group
+
+SPECIAL_SCHOOL_TYPES = (SchoolType.SO, SchoolType.VSO)
+
+
+# --- The tree ---------------------------------------------------------------------------------
+@dataclass
+class Bar:
+    label: str
+    value: float | None  # None: suppressed, no bar drawn
+    display: str
+
+
+@dataclass
+class Chart:
+    title: str
+    bars: list
+    unit: str = ""
+    maximum: float | None = None  # fixed scale (e.g. 100 for percentages)
+
+
+@dataclass
+class Table:
+    key: str
+    caption: str
+    headers: list  # column headers; the first column holds the row headers
+    rows: list  # [[row header, cell, cell, ...]] all strings
+    footer: list | None = None  # a total row, same shape as rows
+    note: str = ""
+    chart: Chart | None = None
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    intro: str = ""
+    tables: list = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class KeyFigure:
+    label: str
+    display: str
+
+
+@dataclass
+class Figures:
+    period: Period
+    scope: Scope
+    generated_at: datetime.datetime
+    key_figures: list
+    sections: list
+
+    def section(self, key):
+        return next(s for s in self.sections if s.key == key)
+
+    def table(self, key):
+        return next(t for s in self.sections for t in s.tables if t.key == key)
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+def fmt_days(value):
+    return number_format(round(value, 1), decimal_pos=1) if value is not None else "—"
+
+
+def fmt_percent(part, whole):
+    if not whole:
+        return "—"
+    return number_format(round(100 * part / whole), decimal_pos=0) + "%"
+
+
+def _count_table(key, caption, label_header, cells, total_cell=None, note="", chart=True):
+    rows = [[c.label, c.display] for c in cells]
+    footer = [_("Total"), total_cell.display] if total_cell is not None else None
+    bars = [Bar(c.label, c.value, c.display) for c in cells]
+    return Table(
+        key=key,
+        caption=caption,
+        headers=[label_header, _("Number")],
+        rows=rows,
+        footer=footer,
+        note=note,
+        chart=Chart(caption, bars) if chart and cells else None,
+    )
+
+
+def _grouped(rows, key_field, labels, order=None):
+    """[(key, label, count)] in `order` (all known keys, zeros included) from values() rows."""
+    counts = {row[key_field]: row["n"] for row in rows}
+    keys = list(order) if order is not None else sorted(counts, key=lambda k: str(labels.get(k, k)))
+    for extra in counts:
+        if extra not in keys:
+            keys.append(extra)
+    return [(str(k), str(labels.get(k, k) or _("unknown")), counts.get(k, 0)) for k in keys]
+
+
+def _stats(queryset, *names):
+    """[(n, median, p90)] per annotated day count, in one query; percentiles in SQL on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        aggregates = {}
+        for name in names:
+            aggregates[f"{name}_n"] = Count(name)
+            aggregates[f"{name}_median"] = PercentileCont(name, 0.5)
+            aggregates[f"{name}_p90"] = PercentileCont(name, 0.9)
+        result = queryset.aggregate(**aggregates)
+        return [(result[f"{n}_n"], result[f"{n}_median"], result[f"{n}_p90"]) for n in names]
+    # SQLite (demo only): the database computes the day counts, Python interpolates.
+    stats = []
+    for name in names:
+        days = list(queryset.filter(**{f"{name}__isnull": False}).values_list(name, flat=True))
+        stats.append((len(days), percentile_cont(days, 0.5), percentile_cont(days, 0.9)))
+    return stats
+
+
+def _stat_row(label, n, median, p90, norm, n_reveals=False):
+    """One waiting-time row. `n_reveals`: the number measured is a complement of a group with
+    hidden cells (e.g. decided = submitted − undecided), so it is hidden as well ("x")."""
+    if n < THRESHOLD:
+        shown_n = primary("n", "", n).display
+        return [label, shown_n, "—", "—", fmt_count(norm) if norm is not None else "—", "—"]
+    within = "—"
+    if norm is not None and p90 is not None:
+        within = _("yes") if p90 <= norm else _("no")
+    return [
+        label,
+        HIDDEN if n_reveals else fmt_count(n),
+        fmt_days(median),
+        fmt_days(p90),
+        fmt_count(norm) if norm is not None else "—",
+        within,
+    ]
+
+
+def _local_date(name):
+    return TruncDate(name, tzinfo=AMSTERDAM)
+
+
+# --- Sections -----------------------------------------------------------------------------------
+def _referral_sections(period, scope):
+    cohort = Referral.objects.filter(
+        scope.referral_q(), first_submitted_at__gte=period.start, first_submitted_at__lt=period.end
+    )
+    accepted_q = Q(decided_at__isnull=False) & ~Q(status=Status.DECLINED)
+    annotated = cohort.annotate(
+        was_returned=Exists(ReferralEvent.objects.filter(referral=OuterRef("pk"), action="return")),
+    )
+    timed = cohort.annotate(
+        decision_days=WorkingDays(_local_date("first_submitted_at"), _local_date("decided_at")),
+        help_days=WorkingDays(_local_date("first_submitted_at"), _local_date("help_started_at")),
+    )
+    totals = annotated.aggregate(
+        submitted=Count("id"),
+        accepted=Count("id", filter=accepted_q),
+        declined=Count("id", filter=Q(status=Status.DECLINED)),
+        returned=Count("id", filter=Q(was_returned=True)),
+        joint=Count("id", filter=accepted_q & Q(joint_deployment=True)),
+    )
+    submitted = totals["submitted"]
+    by_type = cohort.values("school__school_type").annotate(n=Count("id")).order_by()
+    by_domain = (
+        ReferralDomain.objects.filter(referral__in=cohort.values("id"))
+        .values("domain")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_home = cohort.values("home_municipality__name").annotate(n=Count("id")).order_by()
+    decision, help_started = _stats(timed, "decision_days", "help_days")
+
+    type_cells, type_total = suppress_group(
+        _grouped(by_type, "school__school_type", dict(SchoolType.choices), order=SchoolType.values),
+        total=submitted,
+    )
+    domain_cells, _none = suppress_group(
+        _grouped(by_domain, "domain", dict(Domain.choices), order=Domain.values), total=None
+    )
+    home_cells, home_total = suppress_group(
+        _grouped(by_home, "home_municipality__name", {None: _("unknown")}), total=submitted
+    )
+    in_process = submitted - totals["accepted"] - totals["declined"]
+    outcome_cells, outcome_total = suppress_group(
+        [
+            ("accepted", _("accepted"), totals["accepted"]),
+            ("declined", _("declined"), totals["declined"]),
+            ("in_process", _("not decided yet"), in_process),
+        ],
+        total=submitted,
+    )
+    returned = primary("returned", _("returned to the school at least once"), totals["returned"])
+    joint = primary("joint", _("joint deployments of education and youth care"), totals["joint"])
+    submitted_cell = primary("submitted", _("Referrals submitted"), submitted)
+
+    referrals = Section(
+        key="referrals",
+        title=_("Referrals"),
+        intro=_(
+            "Referrals first submitted in the period. Schools count by the school's location; "
+            "a municipality's figures count the referrals of children living there."
+        ),
+        tables=[
+            _count_table(
+                "by_school_type", _("Referrals by school type"), _("School type"), type_cells, type_total
+            ),
+            _count_table(
+                "by_domain",
+                _("Referrals by concern domain"),
+                _("Domain"),
+                domain_cells,
+                note=_("A referral can name more than one domain, so these numbers do not add up."),
+            ),
+            _count_table(
+                "by_home_municipality",
+                _("Referrals by home municipality"),
+                _("Municipality"),
+                home_cells,
+                home_total,
+            ),
+            _count_table("outcome", _("Outcome of triage"), _("Outcome"), outcome_cells, outcome_total),
+            _count_table(
+                "other",
+                _("Returns and joint deployments"),
+                _("Figure"),
+                [returned, joint],
+                note=_(
+                    "A joint deployment is an accepted referral in which school support and youth care "
+                    "run together."
+                ),
+                chart=False,
+            ),
+        ],
+    )
+    norm_decision = settings.TANDEM_NORM_DECISION_DAYS
+    norm_help = getattr(settings, "TANDEM_NORM_HELP_STARTED_DAYS", None)
+    waiting_headers = [
+        _("Waiting time"),
+        _("Referrals measured"),
+        _("Median (working days)"),
+        _("90th percentile (working days)"),
+        _("Norm (working days)"),
+        _("90th percentile within norm"),
+    ]
+    waiting_rows = [
+        # Decided = accepted + declined = submitted − undecided: hidden with the outcome group.
+        _stat_row(
+            _("From submission to decision"),
+            *decision,
+            norm_decision,
+            n_reveals=any(c.hidden for c in outcome_cells),
+        ),
+        _stat_row(_("From submission to start of help"), *help_started, norm_help),
+    ]
+    bars = []
+    median_word, p90_word = _("median"), _("90th percentile")
+    for label, (n, median, p90) in ((_("Decision"), decision), (_("Start of help"), help_started)):
+        shown = n >= THRESHOLD
+        for word, value in ((median_word, median), (p90_word, p90)):
+            bars.append(Bar(f"{label}: {word}", value if shown else None, fmt_days(value) if shown else "—"))
+    waiting = Section(
+        key="waiting",
+        title=_("Waiting times"),
+        intro=_(
+            "In working days (Monday to Friday) from the first submission; submitted on a Friday and "
+            "decided on the Monday counts as 1 working day. Figures over fewer than 5 referrals are "
+            "not shown."
+        ),
+        tables=[
+            Table(
+                key="waiting_times",
+                caption=_("Waiting times against the norm"),
+                headers=waiting_headers,
+                rows=waiting_rows,
+                chart=Chart(_("Waiting times in working days"), bars, unit=_("working days")),
+            )
+        ],
+    )
+    median_display = waiting_rows[0][2]
+    key_figures = [
+        KeyFigure(_("Referrals submitted"), submitted_cell.display),
+        KeyFigure(_("Accepted"), outcome_cells[0].display),
+        KeyFigure(_("Joint deployments of education and youth care"), joint.display),
+        KeyFigure(_("Median waiting time to a decision (working days)"), median_display),
+    ]
+    return [referrals, waiting], key_figures
+
+
+def _escalation_section(period, scope):
+    raised = Escalation.objects.filter(
+        scope.escalation_q(), raised_at__gte=period.start, raised_at__lt=period.end
+    )
+    total = raised.count()
+    by_reason = raised.values("reason").annotate(n=Count("id")).order_by()
+    by_outcome = raised.values("decision__carried_by").annotate(n=Count("id")).order_by()
+    days = raised.annotate(days=WorkingDays(_local_date("raised_at"), _local_date("decided_at")))
+    (stats,) = _stats(days, "days")
+    reason_cells, reason_total = suppress_group(
+        _grouped(by_reason, "reason", dict(EscalationReason.choices), order=EscalationReason.values),
+        total=total,
+    )
+    outcome_labels = {**dict(CarriedBy.choices), None: _("no decision yet")}
+    outcome_cells, outcome_total = suppress_group(
+        _grouped(by_outcome, "decision__carried_by", outcome_labels, order=[*CarriedBy.values, None]),
+        total=total,
+    )
+    section = Section(
+        key="escalations",
+        title=_("Escalations (doorzettingsmacht)"),
+        intro=_("Escalations raised in the period, and who carries the help according to the decision."),
+        tables=[
+            _count_table(
+                "escalation_reason", _("Escalations by reason"), _("Reason"), reason_cells, reason_total
+            ),
+            _count_table(
+                "escalation_outcome",
+                _("Escalations by outcome (who carries the help)"),
+                _("Carried by"),
+                outcome_cells,
+                outcome_total,
+            ),
+            Table(
+                key="escalation_days",
+                caption=_("Working days from escalation to decision"),
+                headers=[
+                    _("Measure"),
+                    _("Escalations decided"),
+                    _("Median (working days)"),
+                    _("90th percentile (working days)"),
+                    _("Norm (working days)"),
+                    _("90th percentile within norm"),
+                ],
+                # Decided escalations = total − undecided: hidden with the outcome group.
+                rows=[
+                    _stat_row(
+                        _("From escalation to decision"),
+                        *stats,
+                        None,
+                        n_reveals=any(c.hidden for c in outcome_cells),
+                    )
+                ],
+            ),
+        ],
+    )
+    return section, primary("escalations", "", total)
+
+
+def _closed_section(period, scope):
+    closed = Referral.objects.filter(
+        scope.referral_q(), closed_at__gte=period.start, closed_at__lt=period.end
+    )
+    total = closed.count()
+    by_outcome = closed.values("close_outcome").annotate(n=Count("id")).order_by()
+    labels = {"": _("not recorded")}
+    try:  # the referrals UI may define the outcomes as choices
+        from referrals.models import CloseOutcome  # noqa: PLC0415
+
+        labels.update(dict(CloseOutcome.choices))
+    except ImportError:
+        pass
+    cells, total_cell = suppress_group(_grouped(by_outcome, "close_outcome", labels), total=total)
+    return Section(
+        key="closed",
+        title=_("Help closed (scaled down)"),
+        intro=_("Referrals whose help was closed in the period, by outcome."),
+        tables=[_count_table("closed_outcome", _("Help closed by outcome"), _("Outcome"), cells, total_cell)],
+    )
+
+
+def _network_section(period, scope):
+    on = period.measured_on
+    current_contact = ContactAssignment.objects.current(on)
+    current_tandem = Tandem.objects.current(on)
+    schools = (
+        School.objects.filter(scope.school_q())
+        .annotate(
+            has_contact=Exists(current_contact.filter(school=OuterRef("pk"))),
+            has_tandem=Exists(current_tandem.filter(school=OuterRef("pk"))),
+        )
+        .aggregate(
+            total=Count("id"),
+            special=Count("id", filter=Q(school_type__in=SPECIAL_SCHOOL_TYPES)),
+            special_covered=Count("id", filter=Q(school_type__in=SPECIAL_SCHOOL_TYPES, has_contact=True)),
+            with_tandem=Count("id", filter=Q(has_tandem=True)),
+        )
+    )
+    municipalities = (
+        Municipality.objects.filter(scope.municipality_q())
+        .annotate(has_contact=Exists(current_contact.filter(municipality=OuterRef("pk"))))
+        .aggregate(total=Count("id"), covered=Count("id", filter=Q(has_contact=True)))
+    )
+    rows_data = [
+        (_("(v)so schools with a fixed contact person"), schools["special_covered"], schools["special"]),
+        (_("Municipalities with a fixed contact person"), municipalities["covered"], municipalities["total"]),
+        (_("Schools with a tandem"), schools["with_tandem"], schools["total"]),
+    ]
+    rows = [
+        [label, fmt_count(part), fmt_count(whole), fmt_percent(part, whole)]
+        for label, part, whole in rows_data
+    ]
+    bars = [
+        Bar(label, round(100 * part / whole) if whole else None, fmt_percent(part, whole))
+        for label, part, whole in rows_data
+    ]
+    return Section(
+        key="network",
+        title=_("Network coverage"),
+        intro=_("Fixed contact persons and tandems on %(date)s.") % {"date": on.strftime("%d-%m-%Y")},
+        tables=[
+            Table(
+                key="coverage",
+                caption=_("Coverage of fixed contact persons and tandems"),
+                headers=[_("Measure"), _("Covered"), _("Of"), _("Share")],
+                rows=rows,
+                chart=Chart(_("Coverage in percent"), bars, unit="%", maximum=100),
+            )
+        ],
+    )
+
+
+def _agenda_figures(period, scope):
+    """The work-agenda section: each goal's target, actual value and latest status, and the
+    meetings held. Reads the agenda app lazily; until its models exist the section says so."""
+    from django.apps import apps  # noqa: PLC0415
+
+    section = Section(key="agenda", title=_("Work agenda"))
+    try:
+        Goal = apps.get_model("agenda", "Goal")  # noqa: N806
+        ProgressUpdate = apps.get_model("agenda", "ProgressUpdate")  # noqa: N806
+        Meeting = apps.get_model("agenda", "Meeting")  # noqa: N806
+        from agenda import indicators  # noqa: PLC0415
+    except (LookupError, ImportError):
+        section.note = _("The work agenda is not available in this installation yet.")
+        return section
+
+    from django.db.models import OuterRef as Ref  # noqa: PLC0415
+    from django.db.models import Subquery  # noqa: PLC0415
+
+    region = scope.region
+    latest = ProgressUpdate.objects.filter(activity__goal=Ref("pk"), date__lte=period.last_day).order_by(
+        "-date", "-id"
+    )
+    goals = (
+        Goal.objects.filter(ambition__agenda__region=region)
+        .select_related("ambition")
+        .annotate(latest_status=Subquery(latest.values("status")[:1]))
+        .order_by("ambition__number", "number")
+    )
+    status_labels = dict(ProgressUpdate._meta.get_field("status").choices)
+    agenda_scope = indicators.Scope(period.first_day, period.last_day, region)
+    rows = []
+    for goal in goals:  # goals of one agenda: a few dozen rows, not referrals
+        actual = "—"
+        if goal.indicator:
+            measurement = indicators.measure(goal.indicator, agenda_scope)
+            if measurement.available and measurement.value is not None:
+                value = measurement.value
+                actual = number_format(
+                    round(value, 1) if isinstance(value, float) else value, force_grouping=True
+                )
+                if measurement.total is not None:
+                    actual = _("%(value)s of %(total)s") % {"value": actual, "total": measurement.total}
+        target = "—"
+        if goal.target_value is not None:
+            value = number_format(goal.target_value.normalize(), force_grouping=True)
+            target = f"{value} {goal.target_unit}".strip()
+        rows.append([goal.code, goal.text, target, actual, str(status_labels.get(goal.latest_status, "—"))])
+    meetings = (
+        Meeting.objects.filter(
+            region=region, date__gte=period.first_day, date__lte=min(period.last_day, timezone.localdate())
+        )
+        .values("meeting_type")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    type_labels = dict(Meeting._meta.get_field("meeting_type").choices)
+    meeting_rows = [
+        (str(m["meeting_type"]), str(type_labels.get(m["meeting_type"], m["meeting_type"])), m["n"])
+        for m in meetings
+    ]
+    section.tables = [
+        Table(
+            key="agenda_goals",
+            caption=_("Goals of the work agenda"),
+            headers=[_("Goal"), _("Description"), _("Target"), _("Actual"), _("Latest status")],
+            rows=rows,
+        ),
+        Table(
+            key="meetings",
+            caption=_("Meetings held"),
+            headers=[_("Type"), _("Number")],
+            rows=[[label, fmt_count(n)] for _k, label, n in meeting_rows],
+            footer=[_("Total"), fmt_count(sum(n for _k, _l, n in meeting_rows))],
+            chart=Chart(_("Meetings held"), [Bar(label, n, fmt_count(n)) for _k, label, n in meeting_rows]),
+        ),
+    ]
+    return section
+
+
+# --- The one entry point ------------------------------------------------------------------------
+def compute_figures(period, scope):
+    """All figures for `period` (a Period or "2026-H1") and `scope` (reporting.scopes.Scope)."""
+    if not isinstance(period, Period):
+        period = Period.parse(period)
+    referral_sections, key_figures = _referral_sections(period, scope)
+    escalations, escalation_total = _escalation_section(period, scope)
+    key_figures.append(KeyFigure(_("Escalations raised"), escalation_total.display))
+    sections = [
+        *referral_sections,
+        escalations,
+        _closed_section(period, scope),
+        _network_section(period, scope),
+        _agenda_figures(period, scope),
+    ]
+    return Figures(
+        period=period,
+        scope=scope,
+        generated_at=timezone.now(),
+        key_figures=key_figures,
+        sections=sections,
+    )
+
+
+__all__ = ["Bar", "Cell", "Chart", "Figures", "KeyFigure", "Section", "Table", "compute_figures"]

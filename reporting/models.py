@@ -1,0 +1,112 @@
+"""Generated progress reports (voortgangsrapportage): one PDF per request, kept in private storage."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def report_path(instance, filename):
+    # Random name: the file is found through the database, never by guessing a path.
+    return f"reports/{instance.uuid.hex}.pdf"
+
+
+class ProgressReport(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("being generated")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    period = models.CharField(_("period"), max_length=7)
+    region = models.ForeignKey(
+        "contacts.Region",
+        verbose_name=_("region or subregion"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
+    )
+    partnership = models.ForeignKey(
+        "contacts.Partnership",
+        verbose_name=_("partnership"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
+    )
+    municipality = models.ForeignKey(
+        "contacts.Municipality",
+        verbose_name=_("municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    scheduled = models.BooleanField(_("generated on the schedule"), default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    file = models.FileField(_("file"), upload_to=report_path, max_length=200, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-period", "-requested_at", "-id"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        indexes = [models.Index(fields=["period", "status"], name="progressreport_period_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(region__isnull=False, partnership__isnull=True, municipality__isnull=True)
+                    | Q(region__isnull=True, partnership__isnull=False, municipality__isnull=True)
+                    | Q(region__isnull=True, partnership__isnull=True, municipality__isnull=False)
+                ),
+                name="progressreport_exactly_one_scope",
+            ),
+            models.CheckConstraint(
+                condition=Q(period__regex=r"^[0-9]{4}-H[12]$"), name="progressreport_period_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "done", "failed"]),
+                name="progressreport_status_valid",
+            ),
+            # The schedule makes one report per half-year and (sub)region, however often it runs.
+            models.UniqueConstraint(
+                fields=["period", "region"],
+                condition=Q(scheduled=True),
+                name="progressreport_one_scheduled_per_region",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.scope_name}"
+
+    @property
+    def scope_name(self):
+        return str(self.region or self.partnership or self.municipality)
+
+    @property
+    def is_active(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def download_name(self):
+        from reporting.scopes import scope_of_report
+
+        return f"voortgangsrapportage-{self.period}-{scope_of_report(self).code}.pdf"

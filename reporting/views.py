@@ -1,0 +1,182 @@
+"""Dashboard, report archive, on-demand reports with live status, downloads and exports."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.audit import log_access
+from portal.models import AccessLog
+from reporting import exports, services
+from reporting.charts import attach_charts
+from reporting.figures import compute_figures
+from reporting.forms import FiguresForm
+from reporting.models import ProgressReport
+from reporting.periods import Period
+from reporting.permissions import acting_membership, reports_required, visible_reports
+from reporting.scopes import allowed_scopes, scope_of_report
+
+
+def _figures_form(request, scopes):
+    """The picker: what the user chose, the current half-year and first scope for the rest."""
+    data = {"period": Period.current().label, "scope": scopes[0].key if scopes else ""}
+    data.update({key: request.GET[key] for key in ("period", "scope") if key in request.GET})
+    return FiguresForm(data, scopes=scopes)
+
+
+def _log(user, action, scope, object_type, object_id):
+    membership = acting_membership(user, scope)
+    log_access(
+        user,
+        action,
+        role=membership.role if membership else "",
+        organisation=str(scope.obj),
+        object_type=object_type,
+        object_id=object_id,
+    )
+
+
+@require_GET
+@reports_required
+def dashboard(request):
+    scopes = allowed_scopes(request.user)
+    form = _figures_form(request, scopes)
+    figures = None
+    if form.is_valid():
+        figures = attach_charts(
+            compute_figures(form.cleaned_data["period"], form.cleaned_data["scope"]), "chart"
+        )
+    return render(request, "reporting/dashboard.html", {"form": form, "figures": figures})
+
+
+@require_GET
+@reports_required
+def export(request, fmt):
+    scopes = allowed_scopes(request.user)
+    form = FiguresForm(request.GET, scopes=scopes)
+    if not form.is_valid():
+        raise Http404
+    period, scope = form.cleaned_data["period"], form.cleaned_data["scope"]
+    figures = compute_figures(period, scope)
+    name = f"startfoto-{period.label}-{scope.code}"
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(figures), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            exports.to_xlsx(figures),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    _log(request.user, AccessLog.Action.EXPORT, scope, "reporting.figures", f"{period.label}:{scope.key}")
+    return response
+
+
+@require_GET
+@reports_required
+def report_list(request):
+    scopes = allowed_scopes(request.user)
+    reports = visible_reports(request.user).select_related(
+        "region", "partnership", "municipality", "requested_by"
+    )
+    filter_form = FiguresForm(request.GET or None, scopes=scopes)
+    filter_form.fields["period"].required = False
+    filter_form.fields["scope"].required = False
+    filter_form.fields["period"].choices = [("", _("All half-years")), *filter_form.fields["period"].choices]
+    filter_form.fields["scope"].choices = [("", _("All scopes")), *filter_form.fields["scope"].choices]
+    if request.GET and filter_form.is_valid():
+        if filter_form.cleaned_data["period"]:
+            reports = reports.filter(period=filter_form.cleaned_data["period"].label)
+        if filter_form.cleaned_data["scope"]:
+            reports = reports.filter(**filter_form.cleaned_data["scope"].report_fields())
+    request_form = FiguresForm(
+        initial={"period": Period.current().label, "scope": scopes[0].key if scopes else ""},
+        scopes=scopes,
+        auto_id="request_%s",
+    )
+    return render(
+        request,
+        "reporting/report_list.html",
+        {"reports": reports[:200], "filter_form": filter_form, "request_form": request_form},
+    )
+
+
+@require_POST
+@reports_required
+def report_request(request):
+    scopes = allowed_scopes(request.user)
+    form = FiguresForm(request.POST, scopes=scopes, auto_id="request_%s")
+    if not form.is_valid():
+        reports = visible_reports(request.user).select_related(
+            "region", "partnership", "municipality", "requested_by"
+        )
+        filter_form = FiguresForm(scopes=scopes)
+        return render(
+            request,
+            "reporting/report_list.html",
+            {"reports": reports[:200], "filter_form": filter_form, "request_form": form},
+            status=400,
+        )
+    report, created = services.request_report(
+        request.user, form.cleaned_data["period"], form.cleaned_data["scope"]
+    )
+    if created:
+        messages.success(request, _("The report has been requested. This page shows when it is ready."))
+    else:
+        messages.info(request, _("This report was already requested and is being generated."))
+    return redirect("reporting:report_detail", report.uuid)
+
+
+def _get_report(request, uuid):
+    return get_object_or_404(
+        visible_reports(request.user).select_related(
+            "region__parent", "partnership", "municipality", "requested_by"
+        ),
+        uuid=uuid,
+    )
+
+
+@require_GET
+@reports_required
+def report_detail(request, uuid):
+    report = _get_report(request, uuid)
+    return render(request, "reporting/report_detail.html", {"report": report})
+
+
+@never_cache
+@require_GET
+@reports_required
+def report_status(request, uuid):
+    report = _get_report(request, uuid)
+    return render(request, "reporting/_report_status.html", {"report": report})
+
+
+@require_POST
+@reports_required
+def report_retry(request, uuid):
+    report = _get_report(request, uuid)
+    if services.retry_report(report):
+        messages.success(request, _("The report has been queued again."))
+    else:
+        messages.error(request, _("Only a failed report can be retried."))
+    return redirect("reporting:report_detail", report.uuid)
+
+
+@require_GET
+@reports_required
+def report_download(request, uuid):
+    report = _get_report(request, uuid)
+    if report.status != ProgressReport.Status.DONE or not report.file:
+        raise Http404
+    scope = scope_of_report(report)
+    _log(request.user, AccessLog.Action.DOWNLOAD, scope, "reporting.progressreport", report.pk)
+    response = FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=report.download_name,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,13 @@
+from django.conf import settings
+
+
+def session(request):
+    """What static/js/session-timeout.js needs to warn before the idle timeout."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "session_warning_seconds": settings.TANDEM_SESSION_WARNING_SECONDS,
+        "session_warning_minutes": max(1, round(settings.TANDEM_SESSION_WARNING_SECONDS / 60)),
+    }

@@ -1,0 +1,109 @@
+"""Middleware: absolute session timeout, two-factor enforcement, no-store for logged-in pages."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
+
+from security.decorators import view_shows_child_data
+
+LOGIN_AT_SESSION_KEY = "tandem_login_at"
+
+# Pages a logged-in user may reach before finishing two-factor authentication.
+TWO_FACTOR_EXEMPT = {
+    "security:two_factor_verify",
+    "security:two_factor_setup",
+    "security:session_keepalive",
+    "security:privacy_statement",
+    "security:accessibility_statement",
+    "logout",
+    "set_language",
+    "healthz",
+}
+
+
+def _redirect(request, url):
+    """A full-page redirect, also when the request came from htmx (which would otherwise swap
+    the login or 2FA page into a fragment of the current page)."""
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+class SessionLifetimeMiddleware:
+    """Log out a session older than TANDEM_SESSION_ABSOLUTE_TIMEOUT, however active (ADR 0042).
+
+    The idle timeout is Django's own: SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = timezone.now().timestamp()
+            started = request.session.get(LOGIN_AT_SESSION_KEY)
+            if started is None:
+                request.session[LOGIN_AT_SESSION_KEY] = now
+            elif now - started > settings.TANDEM_SESSION_ABSOLUTE_TIMEOUT.total_seconds():
+                logout(request)
+                messages.info(
+                    request, _("Your session has ended because you were logged in too long. Log in again.")
+                )
+                return _redirect(request, redirect_to_login(request.get_full_path())["Location"])
+        return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """Before any other page: verification for users with 2FA, enrolment for users who must
+    have it and do not yet (ADR 0040)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from security import services
+
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in TWO_FACTOR_EXEMPT:
+            return None
+        if services.is_enrolled(request):
+            target = "security:two_factor_verify"
+        elif services.requires_two_factor(user):
+            target = "security:two_factor_setup"
+        else:
+            return None
+        return _redirect(request, f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response to a logged-in user and on every view
+    marked with `security.decorators.shows_child_data`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if getattr(request, "_tandem_child_data", False) or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)  # includes no-store and private
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_shows_child_data(view_func):
+            request._tandem_child_data = True
+        return None

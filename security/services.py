@@ -1,0 +1,197 @@
+"""Two-factor authentication and session rules: one function per user action (ADR 0040-0042).
+
+django-otp keeps the devices: a TOTP device (authenticator app) and a static device holding
+single-use recovery codes. A session counts as verified once `django_otp.login` has stored a
+device in it; `TwoFactorMiddleware` sends users who must verify or enrol there first.
+"""
+
+import base64
+import logging
+import re
+import secrets
+
+import segno
+from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from contacts.permissions import has_role
+
+logger = logging.getLogger("tandem.security")
+
+# Session key: "enrolled" or "none" (whether the user had a confirmed device at login time).
+ENROLMENT_SESSION_KEY = "tandem_2fa"
+TOTP_DEVICE_NAME = "authenticator-app"
+RECOVERY_DEVICE_NAME = "recovery-codes"
+RECOVERY_CODE_DIGITS = 10
+
+
+def requires_two_factor(user):
+    """Roles that can see child data or the access log, and admin-site users, must use 2FA."""
+    if not settings.TANDEM_REQUIRE_2FA or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff or user.is_superuser or has_role(user, *settings.TANDEM_2FA_ROLES))
+
+
+def has_two_factor(user):
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def remember_enrolment(request, user):
+    request.session[ENROLMENT_SESSION_KEY] = "enrolled" if has_two_factor(user) else "none"
+
+
+def is_enrolled(request):
+    """Whether the logged-in user has 2FA, from the session (no query on every request)."""
+    state = request.session.get(ENROLMENT_SESSION_KEY)
+    if state is None:
+        remember_enrolment(request, request.user)
+        state = request.session[ENROLMENT_SESSION_KEY]
+    return state == "enrolled"
+
+
+def normalise_code(value):
+    return re.sub(r"[\s-]", "", value or "")
+
+
+def start_enrolment(user):
+    """The user's unconfirmed TOTP device (a new secret when there is none yet)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+    return device
+
+
+def secret_for_display(device):
+    """The base32 secret in groups of four, for typing into an app by hand."""
+    secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def qr_code_svg(device):
+    """The otpauth:// URL as an inline SVG QR code (no external request, no inline style)."""
+    svg = segno.make(device.config_url, error="m").svg_inline(scale=4, border=4, light="#ffffff")
+    label = escape(_("QR code to scan with your authenticator app"))
+    return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))  # noqa: S308 - segno output and an escaped label
+
+
+def _new_recovery_code():
+    return f"{secrets.randbelow(10**RECOVERY_CODE_DIGITS):0{RECOVERY_CODE_DIGITS}d}"
+
+
+def format_recovery_code(code):
+    half = RECOVERY_CODE_DIGITS // 2
+    return f"{code[:half]}-{code[half:]}"
+
+
+def regenerate_recovery_codes(user):
+    """Replace all recovery codes of the user by new ones and return them."""
+    with transaction.atomic():
+        device, _created = StaticDevice.objects.get_or_create(
+            user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+        )
+        device.token_set.all().delete()
+        codes = [_new_recovery_code() for _ in range(settings.TANDEM_RECOVERY_CODES)]
+        StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    logger.info("recovery codes regenerated user=%s", user.pk)
+    return codes
+
+
+def recovery_codes(user):
+    return list(
+        StaticToken.objects.filter(device__user=user, device__name=RECOVERY_DEVICE_NAME)
+        .order_by("pk")
+        .values_list("token", flat=True)
+    )
+
+
+def confirm_enrolment(request, device, code):
+    """Confirm the new TOTP device with a code from the app; True when it matched.
+
+    On success the device is the user's only TOTP device, recovery codes are created and the
+    session counts as verified."""
+    user = request.user
+    if device.user_id != user.pk or device.confirmed:
+        raise PermissionDenied
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        if not device.verify_token(normalise_code(code)):
+            return False
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        regenerate_recovery_codes(user)
+    otp_login(request, device)
+    request.session.cycle_key()
+    request.session[ENROLMENT_SESSION_KEY] = "enrolled"
+    logger.info("two-factor authentication enabled user=%s", user.pk)
+    return True
+
+
+def verify_code(request, code):
+    """Verify a TOTP code or a recovery code for the logged-in user.
+
+    A wrong code is reported to django-axes as a failed login, so wrong codes and wrong
+    passwords lock the account together (ADR 0041). Returns the matching device or None."""
+    user = request.user
+    code = normalise_code(code)
+    device_types = (TOTPDevice,) if len(code) != RECOVERY_CODE_DIGITS else (StaticDevice,)
+    matched = None
+    with transaction.atomic():
+        for model in device_types:
+            for device in model.objects.select_for_update().filter(user=user, confirmed=True):
+                if device.verify_token(code):
+                    matched = device
+                    break
+    if matched is None:
+        logger.info("two-factor code refused user=%s", user.pk)
+        user_login_failed.send(
+            sender=__name__, credentials={"username": user.get_username()}, request=request
+        )
+        return None
+    otp_login(request, matched)
+    request.session.cycle_key()
+    request.session[ENROLMENT_SESSION_KEY] = "enrolled"
+    reset_failed_logins(user)
+    if isinstance(matched, StaticDevice):
+        logger.info("recovery code used user=%s", user.pk)
+    return matched
+
+
+def disable_two_factor(request):
+    """Remove the user's 2FA devices; refused for users who must use 2FA."""
+    user = request.user
+    if requires_two_factor(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+    request.session.pop("otp_device_id", None)
+    request.session[ENROLMENT_SESSION_KEY] = "none"
+    logger.info("two-factor authentication disabled user=%s", user.pk)
+
+
+def reset_failed_logins(user):
+    from axes.utils import reset
+
+    reset(username=user.get_username().lower())
+
+
+def reset_two_factor(user):
+    """An administrator's reset for a user who lost phone and recovery codes: devices removed,
+    sessions ended, failed attempts cleared. The user enrols again at the next login."""
+    from security.signals import end_sessions
+
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+    end_sessions(user)
+    reset_failed_logins(user)
+    logger.warning("two-factor authentication reset by an administrator user=%s", user.pk)

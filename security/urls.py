@@ -1,0 +1,16 @@
+from django.urls import path
+
+from security import views
+
+app_name = "security"
+
+urlpatterns = [
+    path("account/tweestapsverificatie/", views.overview, name="two_factor"),
+    path("account/tweestapsverificatie/instellen/", views.setup, name="two_factor_setup"),
+    path("account/tweestapsverificatie/controleren/", views.verify, name="two_factor_verify"),
+    path("account/tweestapsverificatie/herstelcodes/", views.recovery_codes, name="recovery_codes"),
+    path("account/tweestapsverificatie/uitschakelen/", views.disable, name="two_factor_disable"),
+    path("account/sessie/verlengen/", views.session_keepalive, name="session_keepalive"),
+    path("privacyverklaring/", views.privacy_statement, name="privacy_statement"),
+    path("toegankelijkheidsverklaring/", views.accessibility_statement, name="accessibility_statement"),
+]

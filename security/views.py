@@ -1,0 +1,140 @@
+"""Two-factor pages, the session keep-alive, and the public privacy and accessibility pages."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from security import services
+from security.forms import SetupForm, VerifyForm
+from security.lockout import lockout_response
+
+
+def _next_url(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _is_locked(request):
+    from axes.handlers.proxy import AxesProxyHandler
+
+    return not AxesProxyHandler.is_allowed(request, {"username": request.user.get_username()})
+
+
+@login_required
+def overview(request):
+    enrolled = services.is_enrolled(request)
+    return render(
+        request,
+        "security/two_factor.html",
+        {
+            "enrolled": enrolled,
+            "required": services.requires_two_factor(request.user),
+            "codes_left": len(services.recovery_codes(request.user)) if enrolled else 0,
+        },
+    )
+
+
+@login_required
+def setup(request):
+    # Asked of the database, not the session: a device confirmed in another session counts.
+    if services.has_two_factor(request.user):
+        services.remember_enrolment(request, request.user)
+        if request.user.is_verified():
+            return redirect("security:two_factor")
+        return redirect(f"{reverse('security:two_factor_verify')}?{request.GET.urlencode()}")
+    device = services.start_enrolment(request.user)
+    form = SetupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.confirm_enrolment(request, device, form.cleaned_data["otp_token"]):
+            messages.success(request, _("Two-step verification is on."))
+            query = urlencode({"next": _next_url(request)})
+            return redirect(f"{reverse('security:recovery_codes')}?{query}")
+        form.add_error(
+            "otp_token",
+            _("This code is not correct. Check that the time on your phone is right, and try the new code."),
+        )
+    return render(
+        request,
+        "security/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_code": services.qr_code_svg(device),
+            "secret": services.secret_for_display(device),
+            "next": _next_url(request),
+            "required": services.requires_two_factor(request.user),
+        },
+    )
+
+
+@login_required
+def verify(request):
+    if not services.is_enrolled(request):
+        return redirect(f"{reverse('security:two_factor_setup')}?{request.GET.urlencode()}")
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    if _is_locked(request):
+        return lockout_response(request)
+    form = VerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.verify_code(request, form.cleaned_data["otp_token"]):
+            return redirect(_next_url(request))
+        if getattr(request, "axes_locked_out", False):
+            return lockout_response(request)
+        form.add_error("otp_token", _("This code is not correct. Try the new code your app shows."))
+    return render(request, "security/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+def recovery_codes(request):
+    if not services.is_enrolled(request) or not request.user.is_verified():
+        return redirect("security:two_factor")
+    if request.method == "POST":
+        services.regenerate_recovery_codes(request.user)
+        messages.success(request, _("New recovery codes have been made; the old ones no longer work."))
+        return redirect("security:recovery_codes")
+    codes = [services.format_recovery_code(c) for c in services.recovery_codes(request.user)]
+    return render(request, "security/recovery_codes.html", {"codes": codes, "next": _next_url(request)})
+
+
+@login_required
+@require_POST
+def disable(request):
+    if not services.is_enrolled(request):
+        return redirect("security:two_factor")
+    services.disable_two_factor(request)
+    messages.success(request, _("Two-step verification is off."))
+    return redirect("security:two_factor")
+
+
+@require_GET
+def session_keepalive(request):
+    """Touching the session restarts the idle timeout (SESSION_SAVE_EVERY_REQUEST)."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    return HttpResponse(status=204)
+
+
+def privacy_statement(request):
+    return render(
+        request, "security/privacy_statement.html", {"contact_email": settings.TANDEM_PRIVACY_CONTACT_EMAIL}
+    )
+
+
+def accessibility_statement(request):
+    return render(
+        request,
+        "security/accessibility_statement.html",
+        {"contact_email": settings.TANDEM_ACCESSIBILITY_CONTACT_EMAIL},
+    )

@@ -1,0 +1,90 @@
+"""Permission matrix rows for the reports (DESIGN §2): steering members, directors and officers;
+a report of another scope answers 404; every other role 403."""
+
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from reporting.models import ProgressReport
+from tests.helpers.matrix import Case
+
+READERS = {
+    "steering_member": 200,
+    "partnership_director": 200,
+    "municipal_officer": 200,
+    "other_partnership_director": 200,
+    "other_municipal_officer": 200,
+}
+REGION_ONLY = {
+    "steering_member": 200,
+    "partnership_director": 404,
+    "municipal_officer": 404,
+    "other_partnership_director": 404,
+    "other_municipal_officer": 404,
+}
+
+
+def _report(w, status=ProgressReport.Status.DONE):
+    report = ProgressReport.objects.create(period="2026-H1", region=w.region, status=status)
+    if status == ProgressReport.Status.DONE:
+        report.file.save("x.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
+        report.sha256 = "0" * 64
+        report.size = 13
+        report.save()
+    return report
+
+
+def _figures_query(w):
+    return f"?period=2026-H1&scope=r-{w.region.pk}"
+
+
+CASES = [
+    Case("reporting:dashboard", lambda w: reverse("reporting:dashboard"), expect=READERS),
+    Case("reporting:report_list", lambda w: reverse("reporting:report_list"), expect=READERS),
+    Case(
+        "reporting:export",
+        lambda w: reverse("reporting:export", args=["csv"]) + _figures_query(w),
+        expect=REGION_ONLY,
+        label="csv",
+    ),
+    Case(
+        "reporting:export",
+        lambda w: reverse("reporting:export", args=["xlsx"]) + _figures_query(w),
+        expect=REGION_ONLY,
+        label="xlsx",
+    ),
+    Case(
+        "reporting:report_request",
+        lambda w: reverse("reporting:report_request"),
+        method="post",
+        data=lambda w: {"period": "2026-H1", "scope": f"r-{w.region.pk}"},
+        expect={
+            "steering_member": 302,
+            # A scope that is not theirs is refused with a message on the form; nothing is created.
+            "partnership_director": 400,
+            "municipal_officer": 400,
+            "other_partnership_director": 400,
+            "other_municipal_officer": 400,
+        },
+    ),
+    Case(
+        "reporting:report_detail",
+        lambda w: reverse("reporting:report_detail", args=[_report(w).uuid]),
+        expect=REGION_ONLY,
+    ),
+    Case(
+        "reporting:report_status",
+        lambda w: reverse("reporting:report_status", args=[_report(w).uuid]),
+        expect=REGION_ONLY,
+    ),
+    Case(
+        "reporting:report_download",
+        lambda w: reverse("reporting:report_download", args=[_report(w).uuid]),
+        expect=REGION_ONLY,
+    ),
+    Case(
+        "reporting:report_retry",
+        lambda w: reverse("reporting:report_retry", args=[_report(w, ProgressReport.Status.FAILED).uuid]),
+        method="post",
+        expect={**REGION_ONLY, "steering_member": 302},
+    ),
+]

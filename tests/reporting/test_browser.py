@@ -1,0 +1,110 @@
+"""Browser journeys: a steering member reads the dashboard, requests a report, watches it go
+from queued to done and downloads it; a school coordinator is refused."""
+
+from pathlib import Path
+
+import pytest
+
+from reporting import services
+from reporting.models import ProgressReport
+from tests.helpers.browser import assert_no_axe_violations, login
+from tests.helpers.world import build_world
+from tests.reporting.factories import add_domains, ams, referral
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def region_world(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path), "base_url": None}},
+    }
+    world = build_world()
+    for i in range(7):
+        ref = referral(world.school, submitted=ams(2026, 3, 6), decided=ams(2026, 3, 9 + i))
+        add_domains(ref, "behaviour")
+    referral(world.other_school, submitted=ams(2026, 3, 6))
+    return world
+
+
+def test_steering_member_requests_watches_and_downloads_a_report(
+    page, live_server, region_world, monkeypatch
+):
+    world = region_world
+    queued = []
+    # Hold the task back so the page shows the queued state; the test then plays the worker.
+    monkeypatch.setattr(services, "enqueue", queued.append)
+    login(page, live_server, world.users["steering_member"].email)
+
+    page.get_by_role("link", name="Dashboard").first.click()
+    page.get_by_label("Halfjaar (verplicht)").select_option("2026-H1")
+    page.get_by_label("Bereik (verplicht)").select_option(f"r-{world.region.pk}")
+    page.get_by_role("button", name="Cijfers tonen").click()
+    assert page.locator("h1").inner_text() == "Dashboard jeugdhulp in school"
+    assert page.locator("svg[role=img]").count() >= 4
+    assert "Ingediende aanmeldingen" in page.locator(".tandem-key-figures").inner_text()
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Rapportages", exact=True).click()
+    assert_no_axe_violations(page)
+    page.locator("#request_period").select_option("2026-H1")
+    page.locator("#request_scope").select_option(f"r-{world.region.pk}")
+    page.get_by_role("button", name="Rapportage aanvragen").click()
+    status = page.locator("#report-status")
+    assert "in de wachtrij" in status.inner_text()
+    assert status.get_attribute("hx-trigger") == "every 2s"
+    assert_no_axe_violations(page)
+
+    assert len(queued) == 1
+    services.generate(queued[0])
+    link = page.get_by_role("link", name="Download de rapportage (pdf)")
+    link.wait_for(state="visible", timeout=15_000)
+    assert "gereed" in page.locator("#report-status").inner_text()
+    assert page.locator("#report-status").get_attribute("hx-trigger") is None
+    assert_no_axe_violations(page)
+    with page.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    assert download.suggested_filename == "voortgangsrapportage-2026-H1-TST.pdf"
+    assert Path(download.path()).read_bytes().startswith(b"%PDF-")
+
+    page.get_by_role("link", name="Terug naar alle voortgangsrapportages").click()
+    assert page.locator("table").filter(has_text="2026-H1").count() == 1
+    assert_no_axe_violations(page)
+
+
+def test_a_failed_report_shows_its_error_and_can_be_retried(page, live_server, region_world, monkeypatch):
+    world = region_world
+    monkeypatch.setattr(services, "enqueue", lambda report_id: None)
+    report = ProgressReport.objects.create(
+        period="2026-H1", region=world.subregion, status="failed", error="OSError: disk full"
+    )
+    login(page, live_server, world.users["steering_member"].email)
+    page.goto(f"{live_server.url}/rapportage/rapporten/{report.uuid}/")
+    assert "OSError: disk full" in page.locator("#report-status").inner_text()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Opnieuw proberen").click()
+    assert "in de wachtrij" in page.locator("#report-status").inner_text()
+    assert_no_axe_violations(page)
+
+
+def test_request_form_errors_are_accessible(page, live_server, region_world):
+    world = region_world
+    login(page, live_server, world.users["partnership_director"].email)
+    page.goto(f"{live_server.url}/rapportage/rapporten/")
+    page.locator("#request_scope").evaluate("el => { el.options[0].value = 'r-999999'; }")
+    page.get_by_role("button", name="Rapportage aanvragen").click()
+    assert page.locator(".utrecht-form-field-error-message").count() >= 1
+    assert page.title().startswith("Fout")
+    assert_no_axe_violations(page)
+
+
+def test_school_coordinator_cannot_reach_dashboard_or_reports(page, live_server, region_world):
+    world = region_world
+    login(page, live_server, world.users["school_coordinator"].email)
+    assert page.get_by_role("link", name="Dashboard").count() == 0
+    for path in ("/rapportage/", "/rapportage/rapporten/"):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 403
+        assert page.locator("h1").inner_text() == "Geen toegang"

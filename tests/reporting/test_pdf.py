@@ -1,0 +1,107 @@
+"""The PDF: Dutch headings, the dashboard's figures, tagged (PDF/UA-1), no child names, and a
+URL fetcher that serves only the project's static files."""
+
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from pypdf import PdfReader
+
+from reporting import services
+from reporting.figures import compute_figures
+from reporting.pdf import ForbiddenResource, StaticOnlyURLFetcher
+from reporting.scopes import Scope
+from tests.reporting.conftest import CHILD_FIRST_NAME, CHILD_LAST_NAME
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(pdf):
+    reader = PdfReader(io.BytesIO(pdf))
+    return reader, re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+@pytest.fixture
+def pdf(world, dataset):
+    return services.render_report("2026-H1", Scope.for_region(world.subregion))
+
+
+def test_pdf_has_the_headings_and_the_figures_of_the_dashboard(world, dataset, pdf, client):
+    reader, text = _text(pdf)
+    assert pdf.startswith(b"%PDF-1.7")
+    assert len(reader.pages) >= 5
+    for heading in [
+        "Voortgangsrapportage",
+        "Inhoud",
+        "Samenvatting",
+        "Aanmeldingen",
+        "Wachttijden",
+        "Escalaties (doorzettingsmacht)",
+        "Dekking van het netwerk",
+        "Werkagenda",
+        "Over deze cijfers",
+        "Subregio A",
+        "Eerste halfjaar 2026",
+    ]:
+        assert heading in text, heading
+    assert "Pagina 2 van" in text  # page numbers from CSS @page counters
+
+    # The dashboard, for the same period and scope, shows the same key figures.
+    client.force_login(world.users["steering_member"])
+    scope_key = Scope.for_region(world.subregion).key
+    html = client.get(
+        reverse("reporting:dashboard"), {"period": "2026-H1", "scope": scope_key}
+    ).content.decode()
+    with translation.override("nl"):
+        figures = compute_figures("2026-H1", Scope.for_region(world.subregion))
+    for kf in figures.key_figures:
+        assert f"<dd>{kf.display.replace('<', '&lt;')}</dd>" in html
+        assert f"{kf.label} {kf.display}" in text, kf.label
+    for row in figures.table("waiting_times").rows:
+        assert " ".join(row[1:4]) in text
+        assert all(cell in html for cell in row[1:4])
+    assert "5,5" in text and "9,1" in text
+
+
+def test_pdf_is_tagged_pdf_ua(pdf):
+    reader, _text_ = _text(pdf)
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"].value is True
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "nl"
+    metadata = root["/Metadata"].get_object().get_data()
+    assert b"pdfuaid:part>1<" in metadata or b'pdfuaid:part="1"' in metadata
+
+
+def test_pdf_contains_no_child_name(pdf, dataset):
+    _reader, text = _text(pdf)
+    assert CHILD_FIRST_NAME not in text
+    assert CHILD_LAST_NAME not in text
+    assert CHILD_FIRST_NAME.encode() not in pdf
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/style.css",
+        "https://127.0.0.1/static/reporting/report.css",
+        "file:///etc/passwd",
+        "file:///static/../../etc/passwd",
+        "file:///static/%2e%2e/%2e%2e/etc/passwd",
+        "file://evil.example/static/reporting/report.css",
+        "data:text/css,body{}",
+        "ftp://example.com/x",
+        "file:///static/does-not-exist.css",
+    ],
+)
+def test_url_fetcher_refuses_everything_but_static_files(url):
+    with pytest.raises(ForbiddenResource):
+        StaticOnlyURLFetcher().fetch(url)
+
+
+def test_url_fetcher_serves_the_report_stylesheet():
+    response = StaticOnlyURLFetcher().fetch("file:///static/reporting/report.css")
+    assert b"@page" in response.read()
+    assert response.content_type == "text/css"

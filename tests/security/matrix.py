@@ -1,0 +1,45 @@
+"""Permission-matrix rows for the security pages (test settings: 2FA not required, so a
+logged-in user without a device may use the site; tests/security test enforcement)."""
+
+from django.urls import reverse
+
+from tests.helpers.matrix import Case
+
+CASES = [
+    Case("security:two_factor", lambda w: reverse("security:two_factor"), default=200),
+    Case("security:two_factor_setup", lambda w: reverse("security:two_factor_setup"), default=200),
+    # Without a device there is nothing to verify: on to set-up.
+    Case("security:two_factor_verify", lambda w: reverse("security:two_factor_verify"), default=302),
+    # Recovery codes need a verified 2FA session; without one: back to the overview.
+    Case("security:recovery_codes", lambda w: reverse("security:recovery_codes"), default=302),
+    Case(
+        "security:two_factor_disable",
+        lambda w: reverse("security:two_factor_disable"),
+        method="post",
+        default=302,
+    ),
+    Case(
+        "security:two_factor_disable",
+        lambda w: reverse("security:two_factor_disable"),
+        default=405,
+        label="GET refused",
+    ),
+    Case(
+        "security:session_keepalive",
+        lambda w: reverse("security:session_keepalive"),
+        default=204,
+        anonymous=401,
+    ),
+    Case(
+        "security:privacy_statement",
+        lambda w: reverse("security:privacy_statement"),
+        default=200,
+        anonymous=200,
+    ),
+    Case(
+        "security:accessibility_statement",
+        lambda w: reverse("security:accessibility_statement"),
+        default=200,
+        anonymous=200,
+    ),
+]
