@@ -189,27 +189,65 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def login(base, email, password):
-    """Log in through the real form; returns the Cookie header value."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
-    with opener.open(base + "/account/inloggen/", timeout=30) as response:
+def prepare_two_factor(emails, codes_per_account):
+    """Production requires 2FA for most roles (docs/adr/0040): give each bench account a
+    confirmed authenticator device and fresh single-use recovery codes, so the benchmark logs
+    in through the password form and the verify form like a real user. Returns
+    ({email: [codes]}, verify path), or ({}, None) when the security app is not installed."""
+    from django.apps import apps
+    from django.urls import NoReverseMatch, reverse
+
+    if not apps.is_installed("django_otp"):
+        return {}, None
+    try:
+        verify_path = reverse("security:two_factor_verify")
+    except NoReverseMatch:
+        return {}, None
+    import secrets
+
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from contacts.models import User
+
+    codes = {}
+    for email in emails:
+        user = User.objects.get(email=email)
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="authenticator-app", confirmed=True)
+        StaticDevice.objects.filter(user=user, name="bench-recovery-codes").delete()
+        device = StaticDevice.objects.create(user=user, name="bench-recovery-codes", confirmed=True)
+        codes[email] = [f"{secrets.randbelow(10**10):010d}" for _i in range(codes_per_account)]
+        StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes[email]])
+    return codes, verify_path
+
+
+def _post_form(opener, url, fields, base):
+    """GET a form page, POST it with its CSRF token; returns the redirect Location."""
+    with opener.open(url, timeout=60) as response:
         html = response.read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    data = urllib.parse.urlencode(
-        {"username": email, "password": password, "csrfmiddlewaretoken": token}
-    ).encode()
-    request = urllib.request.Request(base + "/account/inloggen/", data=data, headers={"Referer": base + "/"})
+    data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
+    request = urllib.request.Request(url, data=data, headers={"Referer": base + "/"})
     try:
         with opener.open(request, timeout=60) as response:
             body = response.read().decode(errors="replace")
         errors = re.findall(r"(?s)<li>(.*?)</li>|error-message[^>]*><p>(.*?)</p>", body)
-        raise SystemExit(
-            f"login as {email} answered {response.status} without a redirect: {errors[:3] or body[:300]}"
-        )
+        raise SystemExit(f"{url} answered {response.status} without a redirect: {errors[:3] or body[:300]}")
     except urllib.error.HTTPError as exc:
         if exc.code != 302:
-            raise SystemExit(f"login as {email} answered {exc.code}") from exc
+            raise SystemExit(f"{url} answered {exc.code}") from exc
+        return exc.headers.get("Location", "")
+
+
+def login(base, email, password, code=None, verify_path=None):
+    """Log in through the real forms (password, then the 2FA code when given); returns the
+    Cookie header value of the session."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    _post_form(opener, base + "/account/inloggen/", {"username": email, "password": password}, base)
+    if code and verify_path:
+        _post_form(opener, base + verify_path, {"otp_token": code}, base)
     cookies = {c.name: c.value for c in jar}
     if "sessionid" not in cookies:
         raise SystemExit(f"login as {email} set no session cookie")
@@ -309,6 +347,10 @@ def main():
         resolved[page.name] = page.resolve()
         if resolved[page.name] is None:
             say(f"{page.name}: not available yet (no URL name of {page.url_names} resolves)")
+    accounts = sorted({BENCH_ACCOUNTS[p.account] for p in pages if p.account and resolved[p.name]})
+    codes, verify_path = prepare_two_factor(accounts, cfg["connections"])
+    if codes:
+        say(f"two-factor: recovery codes ready for {len(codes)} bench accounts")
     connection.close()
 
     load_before = [round(x, 2) for x in os.getloadavg()]
@@ -327,7 +369,8 @@ def main():
                 if page.account not in sessions:
                     email = BENCH_ACCOUNTS[page.account]
                     sessions[page.account] = [
-                        login(base, email, BENCH_PASSWORD) for _i in range(cfg["connections"])
+                        login(base, email, BENCH_PASSWORD, code, verify_path)
+                        for code in (codes.get(email) or [None] * cfg["connections"])
                     ]
                 cookies = sessions[page.account]
             status, size = fetch(base + path, cookies[0] if cookies else "")

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import (
@@ -162,7 +163,9 @@ def test_bench_accounts_log_in_with_their_memberships(loaded, client):
     for role, email in loadgen.BENCH_ACCOUNTS.items():
         user = User.objects.get(email=email)
         assert Membership.objects.filter(user=user, role=role).exists()
-        assert client.login(username=email, password=loadgen.BENCH_PASSWORD)
+        response = client.post(reverse("login"), {"username": email, "password": loadgen.BENCH_PASSWORD})
+        assert response.status_code == 302, email
+        assert client.session.get("_auth_user_id") == str(user.pk)
         client.logout()
     school = Membership.objects.get(user__email=loadgen.BENCH_ACCOUNTS["school_coordinator"]).school
     busiest = Referral.objects.values("school").annotate(n=models.Count("id")).order_by("-n").first()
