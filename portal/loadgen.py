@@ -1124,12 +1124,111 @@ def seed_precedents(say, rng):
     return len(rows)
 
 
-def seed_agenda(say):
-    """Agenda items only once the agenda app has models; until then say so."""
+def seed_agenda(say, rng):
+    """A work agenda per region (the regio Utrecht werkagenda's ambitions, goals and activities,
+    owned by the region's partnerships) and about eight meetings per region per year, once
+    the agenda app has its models; otherwise say so."""
     if not list(apps.get_app_config("agenda").get_models()):
         say("agenda: the agenda app has no models yet; no agenda items generated")
         return
-    say("agenda: models exist but seed_load does not know them yet; no agenda items generated")
+    try:
+        from agenda import loader
+        from agenda.models import Activity, Agenda, Ambition, Goal, Meeting
+
+        data = loader.read(loader.available()[0])
+    except (ImportError, IndexError, loader.AgendaDataError) as exc:
+        say(f"agenda: models exist but seed_load cannot use them ({exc}); no agenda items generated")
+        return
+    today = datetime.date.today()
+    regions = list(Region.objects.filter(parent__isnull=True).order_by("id"))
+    partnerships = {}
+    for p in Partnership.objects.order_by("id"):
+        partnerships.setdefault(p.region_id, []).append(p.id)
+    municipalities = {}
+    for m in Municipality.objects.select_related("region").order_by("id"):
+        municipalities.setdefault(m.region.parent_id, []).append(m.id)
+    agendas = Agenda.objects.bulk_create(
+        [
+            Agenda(
+                slug=f"load-{r.code.lower()}",
+                title=f"Werkagenda {r.name}",
+                region=r,
+                period_start=datetime.date(today.year - 1, 1, 1),
+                period_end=datetime.date(today.year + 2, 12, 31),
+                description=data.get("description", ""),
+            )
+            for r in regions
+        ]
+    )
+    ambitions = Ambition.objects.bulk_create(
+        [
+            Ambition(
+                agenda=agenda, number=a["number"], text=a["text"], bottlenecks="\n".join(a["bottlenecks"])
+            )
+            for agenda in agendas
+            for a in data["ambitions"]
+        ]
+    )
+    per_agenda = len(data["ambitions"])
+    goals, activities = [], []
+    for i, ambition in enumerate(ambitions):
+        a = data["ambitions"][i % per_agenda]
+        for g in a["goals"]:
+            goals.append(
+                Goal(
+                    ambition=ambition,
+                    number=g["number"],
+                    text=g["text"],
+                    target_value=g["target_value"],
+                    target_unit=g["target_unit"],
+                    indicator=g["indicator"],
+                )
+            )
+    goals = Goal.objects.bulk_create(goals)
+    goal_of = {(g.ambition_id, g.number): g for g in goals}
+    statuses = ["planned", "in_progress", "in_progress", "done", "stopped"]
+    for i, ambition in enumerate(ambitions):
+        a = data["ambitions"][i % per_agenda]
+        region_id = agendas[i // per_agenda].region_id
+        for act in a["activities"]:
+            activities.append(
+                Activity(
+                    ambition=ambition,
+                    goal=goal_of.get((ambition.id, act["goal"])) if act["goal"] else None,
+                    number=act["number"],
+                    title=act["title"],
+                    owner_partnership_id=rng.choice(partnerships[region_id]),
+                    status=rng.choice(statuses),
+                    due_date=today + datetime.timedelta(days=rng.randint(-200, 500)),
+                    impact=rng.randint(1, 5),
+                    added_value=rng.randint(1, 5),
+                )
+            )
+    Activity.objects.bulk_create(activities)
+    meetings, attending = [], []
+    types = ["practitioner", "inspiration", "ib_network", "steering_group", "administrative"]
+    for r in regions:
+        for _i in range(16):
+            meetings.append(
+                Meeting(
+                    region=r,
+                    meeting_type=rng.choice(types),
+                    date=today - datetime.timedelta(days=rng.randint(0, 730)),
+                    place=f"Gemeentehuis {rng.choice(PLACE_START)}{rng.choice(PLACE_END)}",
+                )
+            )
+    meetings = Meeting.objects.bulk_create(meetings)
+    through = Meeting.attending_municipalities.through
+    for meeting in meetings:
+        for m in rng.sample(
+            municipalities[meeting.region_id], min(3, len(municipalities[meeting.region_id]))
+        ):
+            attending.append(through(meeting_id=meeting.id, municipality_id=m))
+    through.objects.bulk_create(attending)
+    say(
+        f"agenda: {len(agendas)} work agendas, {len(ambitions)} ambitions, {len(goals)} goals, "
+        f"{len(activities)} activities, {len(meetings)} meetings"
+    )
 
 
 def seed(referrals, seed_value=2026, out=print, chunk=50_000):
@@ -1167,7 +1266,7 @@ def seed(referrals, seed_value=2026, out=print, chunk=50_000):
             )
             reset_sequences(cursor, REFERRAL_TABLES)
         seed_precedents(say, rng)
-        seed_agenda(say)
+        seed_agenda(say, rng)
     with connection.cursor() as cursor:
         if connection.in_atomic_block:
             cursor.execute("ANALYZE")

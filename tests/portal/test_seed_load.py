@@ -65,6 +65,17 @@ def test_registry_has_national_size(loaded):
     assert "Loaded 2,000 referrals" in loaded
 
 
+def test_agenda_items_per_region(loaded):
+    from agenda.models import Activity, Agenda, Meeting
+
+    assert Agenda.objects.count() == 42
+    assert set(Agenda.objects.values_list("region__parent", flat=True)) == {None}
+    assert Activity.objects.filter(ambition__agenda__region__code="JR01").exists()
+    for activity in Activity.objects.select_related("owner_partnership", "ambition__agenda")[:100]:
+        assert activity.owner_partnership.region_id == activity.ambition.agenda.region_id
+    assert Meeting.objects.filter(attending_municipalities__isnull=False).distinct().count() == 42 * 16
+
+
 def test_referrals_follow_the_life_cycle(loaded):
     assert Referral.objects.count() == N
     statuses = Counter(Referral.objects.values_list("status", flat=True))
