@@ -259,3 +259,52 @@ def _seed_network():
         valid_to=None,
         defaults={"person": officer, "valid_from": start},
     )
+    _seed_history_and_more(contact, start)
+
+
+def _person(local, name, function, phone=""):
+    return Person.objects.update_or_create(
+        email=f"{local}@{DOMAIN}", defaults={"name": name, "function": function, "phone": phone}
+    )[0]
+
+
+def _seed_history_and_more(contact, start):
+    """History ("who was our contact last year?"), backups, an assignment that ends soon, and
+    contacts of a partnership and a district team. Dates relative to today are kept stable
+    per organisation by matching on the start date."""
+    import datetime as _dt
+
+    from django.utils import timezone
+
+    baken = School.objects.get(brin="99AE", vestiging="00")
+    for school in School.objects.filter(brin__in=["99AE", "99AD"], vestiging="00"):
+        contact.schools.add(school)
+    previous = _person("oud.contact", "Olaf de Oude", "Vaste contactpersoon (v)so tot 2026", "030 000 0009")
+    ContactAssignment.objects.update_or_create(
+        school=baken,
+        valid_from=_dt.date(2025, 1, 1),
+        defaults={"person": previous, "valid_to": start - _dt.timedelta(days=1)},
+    )
+    backup = _person("backup.vso", "Bianca Bos", "Orthopedagoog", "030 000 0002")
+    ContactAssignment.objects.filter(school=baken, valid_to=None).update(backup=backup)
+    nieuwegein = Municipality.objects.get(cbs_code="GM0356")
+    leaving = _person("vertrekt", "Victor Verhuist", "Beleidsmedewerker jeugd Nieuwegein", "030 000 0003")
+    leaving.municipalities.add(nieuwegein)
+    ContactAssignment.objects.update_or_create(
+        municipality=nieuwegein,
+        valid_from=start,
+        defaults={"person": leaving, "valid_to": timezone.localdate() + _dt.timedelta(days=21)},
+    )
+    director = Person.objects.get(email=f"directeur@{DOMAIN}")
+    ContactAssignment.objects.get_or_create(
+        partnership=Partnership.objects.get(code="PO2690"),
+        valid_to=None,
+        defaults={"person": director, "valid_from": start},
+    )
+    team = DistrictTeam.objects.get(name="Demo-buurtteam Utrecht Noordwest")
+    worker = Person.objects.get(email=f"wijkteam@{DOMAIN}")
+    ContactAssignment.objects.get_or_create(
+        district_team=team, valid_to=None, defaults={"person": worker, "valid_from": start}
+    )
+    provider = CareProvider.objects.get(name="Demo-jeugdhulp De Kering")
+    _person("intake.kering", "Ingrid Intake", "Intake jeugdhulp", "030 000 0004").care_providers.add(provider)

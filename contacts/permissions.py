@@ -81,6 +81,77 @@ def can_admin_registry(user):
     return has_role(user, Role.REGISTRY_ADMIN)
 
 
+# Which membership ids may maintain the fixed contact of each kind of organisation.
+_TARGET_IDS = {
+    "school": school_ids,
+    "municipality": municipality_ids,
+    "partnership": partnership_ids,
+    "district_team": district_team_ids,
+}
+
+COVERAGE_ROLES = (
+    Role.REGISTRY_ADMIN,
+    Role.STEERING_MEMBER,
+    Role.PARTNERSHIP_DIRECTOR,
+    Role.MUNICIPAL_OFFICER,
+)
+
+
+def can_edit_assignment(user, kind, organisation_id):
+    """registry_admin everywhere; otherwise members maintain their own organisation's contact:
+    a school coordinator for the school, a district worker for the team, a director for the
+    partnership, a municipal officer for the municipality."""
+    if can_admin_registry(user):
+        return True
+    ids = _TARGET_IDS.get(kind)
+    return bool(ids and organisation_id in ids(user))
+
+
+def can_edit_tandem(user, school, current_team_id=None, new_team_id=None):
+    """registry_admin and the school's coordinators; a district worker for their own team's
+    tandems: the school's open tandem (if any) and the new one must both be their team's."""
+    if can_admin_registry(user):
+        return True
+    if school.pk in school_ids(user):
+        return True
+    own_teams = district_team_ids(user)
+    if not own_teams:
+        return False
+    if current_team_id and current_team_id not in own_teams:
+        return False
+    return not (new_team_id and new_team_id not in own_teams)
+
+
+def can_see_coverage(user):
+    return has_role(user, *COVERAGE_ROLES)
+
+
+def person_organisation_choices(user):
+    """The organisations (kind, id) a user maintains people for, other than the registry admin."""
+    pairs = []
+    for kind, ids in _TARGET_IDS.items():
+        pairs.extend((kind, pk) for pk in sorted(ids(user)))
+    return pairs
+
+
+def can_create_person(user):
+    return can_admin_registry(user) or bool(person_organisation_choices(user))
+
+
+def can_edit_person(user, person):
+    """registry_admin; the person themself; a member of an organisation the person works for."""
+    if can_admin_registry(user):
+        return True
+    if getattr(user, "person_id", None) == person.pk:
+        return True
+    return (
+        bool(school_ids(user) & {s.pk for s in person.schools.all()})
+        or bool(district_team_ids(user) & {t.pk for t in person.district_teams.all()})
+        or bool(partnership_ids(user) & {p.pk for p in person.partnerships.all()})
+        or bool(municipality_ids(user) & {m.pk for m in person.municipalities.all()})
+    )
+
+
 # --- View helpers ---------------------------------------------------------------------------
 
 

@@ -20,6 +20,12 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("home", _("Home")),
+    NavItem("contacts:directory", _("Directory")),
+    NavItem(
+        "contacts:coverage",
+        _("Coverage"),
+        (Role.REGISTRY_ADMIN, Role.STEERING_MEMBER, Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER),
+    ),
     NavItem("agenda:index", _("Work agenda")),
 ]
 _REPORT_ROLES = (Role.STEERING_MEMBER, Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER)
@@ -27,6 +33,22 @@ NAV_ITEMS += [
     NavItem("reporting:dashboard", _("Dashboard"), _REPORT_ROLES),
     NavItem("reporting:report_list", _("Reports"), _REPORT_ROLES),
 ]
+NAV_ITEMS.append(
+    NavItem("escalations:inbox", _("Escalations"), (Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER))
+)
+NAV_ITEMS.append(
+    NavItem(
+        "escalations:precedents",
+        _("Precedents"),
+        (
+            Role.SCHOOL_COORDINATOR,
+            Role.DISTRICT_WORKER,
+            Role.PARTNERSHIP_DIRECTOR,
+            Role.MUNICIPAL_OFFICER,
+            Role.STEERING_MEMBER,
+        ),
+    )
+)
 
 
 def items_for(user, user_roles):

@@ -235,6 +235,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # Third-party libraries that narrate every step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -362,3 +365,16 @@ if env.int("TANDEM_HEARTBEAT_SECONDS", default=0) > 0:
     CELERY_BEAT_SCHEDULE["portal-heartbeat"]["schedule"] = timedelta(
         seconds=env.int("TANDEM_HEARTBEAT_SECONDS")
     )
+# --- Escalation (referrals/escalation_services.py) ------------------------------------------
+# A referral without a decision this many working days beyond TANDEM_NORM_DECISION_DAYS is
+# escalated automatically with reason "no progress".
+TANDEM_AUTO_ESCALATE_MARGIN_DAYS = env.int("TANDEM_AUTO_ESCALATE_MARGIN_DAYS", default=5)
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "referrals.tasks_escalation"]
+CELERY_BEAT_SCHEDULE["referrals-auto-escalate"] = {
+    "task": "referrals.auto_escalate",
+    "schedule": crontab(hour=6, minute=10),
+}
+CELERY_BEAT_SCHEDULE["referrals-decision-reminders"] = {
+    "task": "referrals.decision_reminders",
+    "schedule": crontab(hour=6, minute=20),
+}

@@ -45,7 +45,9 @@ urlpatterns = [
     path("account/", include(auth_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
+    path("netwerk/", include("contacts.urls")),
     path("", include("security.urls")),
     path("werkagenda/", include("agenda.urls")),
     path("rapportage/", include("reporting.urls")),
+    path("opschaling/", include("referrals.urls_escalation", namespace="escalations")),
 ]

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = _("Referrals")
+
+    def ready(self):
+        from referrals import escalation_setup
+
+        escalation_setup.register()

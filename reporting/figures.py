@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from agenda import indicators
+from agenda.models import Goal, Meeting, ProgressUpdate
 from contacts.models import ContactAssignment, Municipality, School, SchoolType, Tandem
 from referrals.models import (
     CarriedBy,
@@ -453,24 +455,12 @@ def _network_section(period, scope):
 
 def _agenda_figures(period, scope):
     """The work-agenda section: each goal's target, actual value and latest status, and the
-    meetings held. Reads the agenda app lazily; until its models exist the section says so."""
-    from django.apps import apps  # noqa: PLC0415
+    meetings held."""
 
     section = Section(key="agenda", title=_("Work agenda"))
-    try:
-        Goal = apps.get_model("agenda", "Goal")  # noqa: N806
-        ProgressUpdate = apps.get_model("agenda", "ProgressUpdate")  # noqa: N806
-        Meeting = apps.get_model("agenda", "Meeting")  # noqa: N806
-        from agenda import indicators  # noqa: PLC0415
-    except (LookupError, ImportError):
-        section.note = _("The work agenda is not available in this installation yet.")
-        return section
-
-    from django.db.models import OuterRef as Ref  # noqa: PLC0415
-    from django.db.models import Subquery  # noqa: PLC0415
 
     region = scope.region
-    latest = ProgressUpdate.objects.filter(activity__goal=Ref("pk"), date__lte=period.last_day).order_by(
+    latest = ProgressUpdate.objects.filter(activity__goal=OuterRef("pk"), date__lte=period.last_day).order_by(
         "-date", "-id"
     )
     goals = (

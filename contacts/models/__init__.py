@@ -1,4 +1,5 @@
 from .accounts import Membership, Role, User
+from .imports import PendingImport
 from .network import ContactAssignment, Person, Tandem
 from .organisations import (
     CareProvider,
@@ -18,6 +19,7 @@ __all__ = [
     "Membership",
     "Municipality",
     "Partnership",
+    "PendingImport",
     "Person",
     "Region",
     "Role",

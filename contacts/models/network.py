@@ -41,6 +41,17 @@ class Person(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def organisations(self):
+        """Every organisation the person works for (uses prefetched relations when present)."""
+        return [
+            *self.schools.all(),
+            *self.district_teams.all(),
+            *self.municipalities.all(),
+            *self.partnerships.all(),
+            *self.care_providers.all(),
+        ]
+
 
 class CurrentQuerySet(models.QuerySet):
     def current(self, on=None):
@@ -111,6 +122,15 @@ class ContactAssignment(models.Model):
     valid_from = models.DateField(_("valid from"), default=datetime.date.today)
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
 
+    created_by = models.ForeignKey(
+        "contacts.User",
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
     objects = CurrentQuerySet.as_manager()
 
     class Meta:
@@ -119,17 +139,27 @@ class ContactAssignment(models.Model):
         verbose_name_plural = _("fixed contact assignments")
         constraints = [
             models.CheckConstraint(
-                condition=_exactly_one(ASSIGNMENT_TARGETS), name="assignment_exactly_one_target"
+                condition=_exactly_one(ASSIGNMENT_TARGETS),
+                name="assignment_exactly_one_target",
+                violation_error_message=_(
+                    "A fixed contact belongs to exactly one school, municipality, "
+                    "partnership or district team."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="assignment_valid_period",
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
             *[
                 models.UniqueConstraint(
                     fields=[field],
                     condition=Q(valid_to__isnull=True, **{f"{field}__isnull": False}),
                     name=f"assignment_one_open_per_{field}",
+                    violation_error_message=_(
+                        "There is already an open fixed contact for this organisation; "
+                        "give that one an end date (valid_to) first."
+                    ),
                 )
                 for field in ASSIGNMENT_TARGETS
             ],
@@ -173,6 +203,15 @@ class Tandem(models.Model):
     valid_from = models.DateField(_("valid from"), default=datetime.date.today)
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
 
+    created_by = models.ForeignKey(
+        "contacts.User",
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
     objects = CurrentQuerySet.as_manager()
 
     class Meta:
@@ -183,9 +222,15 @@ class Tandem(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="tandem_valid_period",
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
             models.UniqueConstraint(
-                fields=["school"], condition=Q(valid_to__isnull=True), name="tandem_one_open_per_school"
+                fields=["school"],
+                condition=Q(valid_to__isnull=True),
+                name="tandem_one_open_per_school",
+                violation_error_message=_(
+                    "This school already has an open tandem; give that one an end date (valid_to) first."
+                ),
             ),
         ]
 

@@ -1,4 +1,5 @@
 from .escalation import CarriedBy, Decision, Escalation, EscalationReason, Side
+from .precedent import AgeBand, Precedent, PrecedentDomain
 from .referral import (
     Attachment,
     Consent,
@@ -13,6 +14,9 @@ from .referral import (
 )
 
 __all__ = [
+    "AgeBand",
+    "Precedent",
+    "PrecedentDomain",
     "CarriedBy",
     "Decision",
     "Escalation",

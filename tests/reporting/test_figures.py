@@ -188,18 +188,49 @@ def test_network_coverage(world, dataset):
     assert rows["Scholen met een tandem"] == ["1", "2", "50%"]
 
 
-def test_agenda_section_says_when_the_agenda_is_missing(world):
-    figures = compute_figures("2026-H1", Scope.for_region(world.region))
-    agenda = figures.section("agenda")
-    try:
-        from django.apps import apps
+def test_agenda_section_shows_target_actual_status_and_meetings(world):
+    from decimal import Decimal
 
-        apps.get_model("agenda", "Goal")
-    except LookupError:
-        assert agenda.tables == []
-        assert "niet beschikbaar" in agenda.note
-    else:
-        assert agenda.tables[0].key == "agenda_goals"
+    from agenda.models import MeetingType, UpdateStatus
+    from tests.agenda.factories import (
+        ActivityFactory,
+        AgendaFactory,
+        AmbitionFactory,
+        GoalFactory,
+        MeetingFactory,
+        ProgressUpdateFactory,
+    )
+
+    agenda = AgendaFactory(region=world.region)
+    ambition = AmbitionFactory(agenda=agenda, number=2)
+    goal = GoalFactory(
+        ambition=ambition,
+        number=3,
+        indicator="practitioner_meetings",
+        target_value=Decimal(2),
+        target_unit="keer",
+    )
+    activity = ActivityFactory(ambition=ambition, goal=goal)
+    ProgressUpdateFactory(activity=activity, status=UpdateStatus.ON_TRACK, date=datetime.date(2026, 2, 1))
+    ProgressUpdateFactory(activity=activity, status=UpdateStatus.AT_RISK, date=datetime.date(2026, 3, 1))
+    MeetingFactory(
+        region=world.region, meeting_type=MeetingType.PRACTITIONER, date=datetime.date(2026, 3, 10)
+    )
+    MeetingFactory(region=world.region, meeting_type=MeetingType.INSPIRATION, date=datetime.date(2026, 4, 10))
+    MeetingFactory(
+        region=world.other_subregion, meeting_type=MeetingType.INSPIRATION, date=datetime.date(2025, 4, 10)
+    )
+
+    with translation.override("nl"):
+        figures = compute_figures("2026-H1", Scope.for_region(world.region))
+    section = figures.section("agenda")
+    goals = section.tables[0]
+    assert goals.key == "agenda_goals"
+    (row,) = [list(map(str, r)) for r in goals.rows]
+    assert row[0] == goal.code
+    assert row[2] == "2 keer"
+    assert row[3] == "1"  # one practitioner meeting held in 2026 so far
+    assert row[4] == "loopt risico" or "risico" in row[4].lower()
 
 
 def test_the_number_of_queries_does_not_grow_with_referrals(world, dataset):

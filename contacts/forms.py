@@ -1,0 +1,129 @@
+"""Forms of the registry's edit flows and import."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import DistrictTeam, Person
+from portal.forms import TandemForm, TandemModelForm
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.email})"
+
+
+def _persons():
+    return Person.objects.order_by("name", "email")
+
+
+class SaneDateField(forms.DateField):
+    widget = DateInput
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is not None and not (1990 <= value.year <= 2100):
+            raise forms.ValidationError(_("Enter a date between 1990 and 2100."), code="out_of_range")
+        return value
+
+
+class AssignmentForm(TandemForm):
+    person = PersonChoiceField(label=_("New fixed contact"), queryset=_persons())
+    backup = PersonChoiceField(label=_("Backup"), queryset=_persons(), required=False)
+    valid_from = SaneDateField(
+        label=_("From"), help_text=_("The current contact stays until the day before.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["valid_from"].initial = timezone.localdate()
+
+
+class TandemReplaceForm(TandemForm):
+    school_coordinator = PersonChoiceField(label=_("School coordinator (IB-er)"), queryset=_persons())
+    district_worker = PersonChoiceField(label=_("District-team worker"), queryset=_persons())
+    district_team = forms.ModelChoiceField(
+        label=_("District team"),
+        queryset=DistrictTeam.objects.select_related("municipality").order_by("name"),
+    )
+    valid_from = SaneDateField(label=_("From"), help_text=_("The current tandem stays until the day before."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["valid_from"].initial = timezone.localdate()
+
+
+class EndForm(TandemForm):
+    valid_to = SaneDateField(label=_("Last day"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["valid_to"].initial = timezone.localdate()
+
+
+class PersonForm(TandemModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "email", "phone", "function"]
+
+
+AFFILIATION_FIELDS = ("schools", "district_teams", "municipalities", "partnerships", "care_providers")
+
+
+class PersonAffiliationsForm(TandemModelForm):
+    """The registry admin also edits whom a person works for."""
+
+    class Meta:
+        model = Person
+        fields = ["name", "email", "phone", "function", *AFFILIATION_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district_teams"].queryset = DistrictTeam.objects.select_related("municipality").order_by(
+            "name"
+        )
+        for name in AFFILIATION_FIELDS:
+            self.fields[name].help_text = _("Hold Ctrl (Cmd on a Mac) to choose more than one.")
+
+
+class PersonCreateForm(PersonForm):
+    organisation = forms.ChoiceField(label=_("Works for"))
+
+    def __init__(self, *args, organisation_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [("", "---------"), *organisation_choices]
+        if len(organisation_choices) == 1:
+            self.fields["organisation"].initial = organisation_choices[0][0]
+
+
+class ImportForm(TandemForm):
+    kind = forms.ChoiceField(label=_("What is in the file"))
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV (UTF-8, separated by commas or semicolons) or XLSX, at most 5 MB."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from contacts.registry_import import KIND_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = list(KIND_LABELS.items())
+        self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not (name.endswith(".csv") or name.endswith(".xlsx")):
+            raise forms.ValidationError(_("Choose a .csv or .xlsx file."), code="extension")
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."), code="size")
+        return upload

@@ -1,0 +1,700 @@
+"""Import and export of the registry with django-import-export.
+
+One `ModelResource` per kind; natural keys as columns (CBS code, BRIN + vestiging, partnership
+code, e-mail, ...), never database ids. `run_import()` is all-or-nothing: it checks the header,
+duplicate keys within the file and every row in a rolled-back dry run first, and writes only
+when there is no error at all. Each error names the file, the row (the header is row 1) and the
+column. Columns are documented in docs/registry-import.md.
+"""
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+from import_export.instance_loaders import ModelInstanceLoader
+
+from contacts.models import (
+    CareProvider,
+    ContactAssignment,
+    DistrictTeam,
+    Municipality,
+    Partnership,
+    Person,
+    Region,
+    School,
+    Tandem,
+)
+
+LIST_SEPARATOR = "|"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PHONE_LIKE = re.compile(r"^[+-][0-9 ()-]*$")
+TEAM_SEPARATOR = ":"
+
+KIND_LABELS = {
+    "regions": gettext_lazy("Regions and subregions"),
+    "municipalities": gettext_lazy("Municipalities"),
+    "partnerships": gettext_lazy("Partnerships"),
+    "schools": gettext_lazy("Schools"),
+    "district_teams": gettext_lazy("District teams"),
+    "care_providers": gettext_lazy("Care providers"),
+    "persons": gettext_lazy("Contact persons"),
+    "assignments": gettext_lazy("Fixed contacts"),
+    "tandems": gettext_lazy("Tandems"),
+}
+
+
+# --- Widgets: natural keys in, natural keys out; unknown keys are a clear error ------------------
+
+
+class KeyWidget(widgets.ForeignKeyWidget):
+    """A foreign key by natural key. Empty → None; unknown → ValueError naming the value."""
+
+    def __init__(self, model, lookup, render_key, message):
+        super().__init__(model)
+        self.lookup = lookup
+        self.render_key = render_key
+        self.message = message
+
+    def clean(self, value, row=None, **kwargs):
+        value = "" if value is None else str(value).strip()
+        if not value:
+            return None
+        params = self.lookup(value)
+        obj = self.model.objects.filter(**params).first() if params else None
+        if obj is None:
+            raise ValueError(self.message() % {"value": value})
+        return obj
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else self.render_key(value)
+
+
+class KeyListWidget(widgets.ManyToManyWidget):
+    """Many-to-many by natural keys separated by "|"."""
+
+    def __init__(self, key_widget):
+        super().__init__(key_widget.model, separator=LIST_SEPARATOR)
+        self.key_widget = key_widget
+
+    def clean(self, value, row=None, **kwargs):
+        value = "" if value is None else str(value)
+        parts = [p.strip() for p in value.split(LIST_SEPARATOR) if p.strip()]
+        return [self.key_widget.clean(p) for p in parts]
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return LIST_SEPARATOR.join(sorted(self.key_widget.render_key(o) for o in value.all()))
+
+
+class TextWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        value = "" if value is None else str(value).strip()
+        # Undo the export's formula guard (see `_guard`), so an export imports unchanged.
+        if value.startswith("'") and value[1:2] in FORMULA_STARTS:
+            value = value[1:]
+        return value
+
+
+class EmailWidget(TextWidget):
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value, row, **kwargs).lower()
+
+
+class IsoDateWidget(widgets.Widget):
+    FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
+
+    def clean(self, value, row=None, **kwargs):
+        value = "" if value is None else str(value).strip()
+        if not value:
+            return None
+        for fmt in self.FORMATS:
+            try:
+                parsed = datetime.datetime.strptime(value, fmt).date()
+            except ValueError:
+                continue
+            if 1990 <= parsed.year <= 2100:
+                return parsed
+        raise ValueError(
+            _("“%(value)s” is not a date; write it as YYYY-MM-DD, e.g. 2026-01-31.") % {"value": value}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+def _school_lookup(value):
+    value = value.replace(" ", "")
+    if len(value) != 6:
+        return None
+    return {"brin": value[:4], "vestiging": value[4:]}
+
+
+def _team_lookup(value):
+    code, sep, name = value.partition(TEAM_SEPARATOR)
+    if not sep:
+        return None
+    return {"municipality__cbs_code": code.strip(), "name": name.strip()}
+
+
+def _team_key(team):
+    return f"{team.municipality.cbs_code}{TEAM_SEPARATOR}{team.name}"
+
+
+def region_key():
+    return KeyWidget(
+        Region, lambda v: {"code": v}, lambda o: o.code, lambda: _("there is no region with code “%(value)s”")
+    )
+
+
+def municipality_key():
+    return KeyWidget(
+        Municipality,
+        lambda v: {"cbs_code": v},
+        lambda o: o.cbs_code,
+        lambda: _("there is no municipality with CBS code “%(value)s”"),
+    )
+
+
+def partnership_key():
+    return KeyWidget(
+        Partnership,
+        lambda v: {"code": v},
+        lambda o: o.code,
+        lambda: _("there is no partnership with code “%(value)s”"),
+    )
+
+
+def school_key():
+    return KeyWidget(
+        School,
+        _school_lookup,
+        lambda o: o.brin_vestiging,
+        lambda: _("there is no school with BRIN + location number “%(value)s” (write e.g. 12AB00)"),
+    )
+
+
+def team_key():
+    return KeyWidget(
+        DistrictTeam,
+        _team_lookup,
+        _team_key,
+        lambda: _("there is no district team “%(value)s” (write CBS code:name, e.g. GM0344:Buurtteam Noord)"),
+    )
+
+
+def care_provider_key():
+    return KeyWidget(
+        CareProvider,
+        lambda v: {"name": v},
+        lambda o: o.name,
+        lambda: _("there is no care provider named “%(value)s”"),
+    )
+
+
+def person_key():
+    return KeyWidget(
+        Person,
+        lambda v: {"email": v.lower()},
+        lambda o: o.email,
+        lambda: _("there is no contact person with e-mail address “%(value)s”"),
+    )
+
+
+def text(attribute, column=None):
+    return fields.Field(attribute=attribute, column_name=column or attribute, widget=TextWidget())
+
+
+def key(attribute, column, widget):
+    return fields.Field(attribute=attribute, column_name=column, widget=widget)
+
+
+class SafeLoader(ModelInstanceLoader):
+    """An unknown key in a key column means "no existing row"; the field error is reported
+    by the import of the row itself."""
+
+    def get_instance(self, row):
+        try:
+            return super().get_instance(row)
+        except ValueError:
+            return None
+
+
+class RegistryResource(resources.ModelResource):
+    """Shared behaviour: report every field error by column, including many-to-many ones."""
+
+    key_columns: tuple = ()
+    required_columns: tuple = ()
+
+    class Meta:
+        abstract = True
+
+    def import_instance(self, instance, row, **kwargs):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.error_dict
+        for f in self.get_import_fields():
+            if isinstance(f.widget, widgets.ManyToManyWidget) and f.column_name in row:
+                try:
+                    f.clean(row)
+                except ValueError as exc:
+                    errors[f.attribute] = [ValidationError(str(exc), code="invalid")]
+        if errors:
+            raise ValidationError(errors)
+
+
+def _meta(model, field_names, id_fields):
+    return type(
+        "Meta",
+        (),
+        {
+            "model": model,
+            "fields": field_names,
+            "import_id_fields": id_fields,
+            "export_order": field_names,
+            "skip_unchanged": True,
+            "report_skipped": True,
+            "clean_model_instances": True,
+            "instance_loader_class": SafeLoader,
+            "use_transactions": True,
+            "skip_html_diff": True,
+        },
+    )
+
+
+class RegionResource(RegistryResource):
+    code = text("code")
+    name = text("name")
+    parent = key("parent", "parent_code", region_key())
+    key_columns = ("code",)
+    required_columns = ("code", "name")
+    Meta = _meta(Region, ("code", "name", "parent"), ("code",))
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("parent")
+
+
+class MunicipalityResource(RegistryResource):
+    cbs_code = text("cbs_code")
+    name = text("name")
+    region = key("region", "subregion_code", region_key())
+    key_columns = ("cbs_code",)
+    required_columns = ("cbs_code", "name", "subregion_code")
+    Meta = _meta(Municipality, ("cbs_code", "name", "region"), ("cbs_code",))
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region")
+
+
+class PartnershipResource(RegistryResource):
+    code = text("code")
+    name = text("name")
+    sector = text("sector")
+    region = key("region", "region_code", region_key())
+    key_columns = ("code",)
+    required_columns = ("code", "name", "sector", "region_code")
+    Meta = _meta(Partnership, ("code", "name", "sector", "region"), ("code",))
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region")
+
+
+class SchoolResource(RegistryResource):
+    brin = text("brin")
+    vestiging = text("vestiging")
+    name = text("name")
+    school_type = text("school_type")
+    partnership = key("partnership", "partnership_code", partnership_key())
+    municipality = key("municipality", "municipality_code", municipality_key())
+    postcode = text("postcode")
+    key_columns = ("brin", "vestiging")
+    required_columns = ("brin", "vestiging", "name", "school_type", "partnership_code", "municipality_code")
+    Meta = _meta(
+        School,
+        ("brin", "vestiging", "name", "school_type", "partnership", "municipality", "postcode"),
+        ("brin", "vestiging"),
+    )
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("partnership", "municipality")
+
+
+class DistrictTeamResource(RegistryResource):
+    municipality = key("municipality", "municipality_code", municipality_key())
+    name = text("name")
+    email = fields.Field(attribute="email", column_name="email", widget=EmailWidget())
+    key_columns = ("municipality_code", "name")
+    required_columns = ("municipality_code", "name")
+    Meta = _meta(DistrictTeam, ("municipality", "name", "email"), ("municipality", "name"))
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("municipality")
+
+
+class CareProviderResource(RegistryResource):
+    name = text("name")
+    email = fields.Field(attribute="email", column_name="email", widget=EmailWidget())
+    phone = text("phone")
+    region = key("region", "region_code", region_key())
+    key_columns = ("name",)
+    required_columns = ("name",)
+    Meta = _meta(CareProvider, ("name", "email", "phone", "region"), ("name",))
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region")
+
+
+class PersonResource(RegistryResource):
+    email = fields.Field(attribute="email", column_name="email", widget=EmailWidget())
+    name = text("name")
+    phone = text("phone")
+    function = text("function")
+    schools = key("schools", "schools", KeyListWidget(school_key()))
+    district_teams = key("district_teams", "district_teams", KeyListWidget(team_key()))
+    municipalities = key("municipalities", "municipalities", KeyListWidget(municipality_key()))
+    partnerships = key("partnerships", "partnerships", KeyListWidget(partnership_key()))
+    care_providers = key("care_providers", "care_providers", KeyListWidget(care_provider_key()))
+    key_columns = ("email",)
+    required_columns = ("email", "name")
+    Meta = _meta(
+        Person,
+        (
+            "email",
+            "name",
+            "phone",
+            "function",
+            "schools",
+            "district_teams",
+            "municipalities",
+            "partnerships",
+            "care_providers",
+        ),
+        ("email",),
+    )
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                "schools", "district_teams__municipality", "municipalities", "partnerships", "care_providers"
+            )
+        )
+
+
+class AssignmentResource(RegistryResource):
+    school = key("school", "school", school_key())
+    municipality = key("municipality", "municipality_code", municipality_key())
+    partnership = key("partnership", "partnership_code", partnership_key())
+    district_team = key("district_team", "district_team", team_key())
+    person = key("person", "person_email", person_key())
+    backup = key("backup", "backup_email", person_key())
+    valid_from = fields.Field(attribute="valid_from", column_name="valid_from", widget=IsoDateWidget())
+    valid_to = fields.Field(attribute="valid_to", column_name="valid_to", widget=IsoDateWidget())
+    key_columns = ("school", "municipality_code", "partnership_code", "district_team", "valid_from")
+    required_columns = (*key_columns, "person_email")
+    Meta = _meta(
+        ContactAssignment,
+        (
+            "school",
+            "municipality",
+            "partnership",
+            "district_team",
+            "person",
+            "backup",
+            "valid_from",
+            "valid_to",
+        ),
+        ("school", "municipality", "partnership", "district_team", "valid_from"),
+    )
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "school", "municipality", "partnership", "district_team__municipality", "person", "backup"
+            )
+        )
+
+
+class TandemResource(RegistryResource):
+    school = key("school", "school", school_key())
+    school_coordinator = key("school_coordinator", "school_coordinator_email", person_key())
+    district_worker = key("district_worker", "district_worker_email", person_key())
+    district_team = key("district_team", "district_team", team_key())
+    valid_from = fields.Field(attribute="valid_from", column_name="valid_from", widget=IsoDateWidget())
+    valid_to = fields.Field(attribute="valid_to", column_name="valid_to", widget=IsoDateWidget())
+    key_columns = ("school", "valid_from")
+    required_columns = (
+        "school",
+        "school_coordinator_email",
+        "district_worker_email",
+        "district_team",
+        "valid_from",
+    )
+    Meta = _meta(
+        Tandem,
+        ("school", "school_coordinator", "district_worker", "district_team", "valid_from", "valid_to"),
+        ("school", "valid_from"),
+    )
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("school", "school_coordinator", "district_worker", "district_team__municipality")
+        )
+
+
+RESOURCES = {
+    "regions": RegionResource,
+    "municipalities": MunicipalityResource,
+    "partnerships": PartnershipResource,
+    "schools": SchoolResource,
+    "district_teams": DistrictTeamResource,
+    "care_providers": CareProviderResource,
+    "persons": PersonResource,
+    "assignments": AssignmentResource,
+    "tandems": TandemResource,
+}
+
+
+# --- Reading files -----------------------------------------------------------------------------
+
+
+class FileError(Exception):
+    """The file as a whole cannot be read."""
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_dataset(filename, content):
+    """A tablib Dataset of strings from CSV (UTF-8; comma or semicolon) or XLSX bytes."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        try:
+            raw = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
+        except Exception as exc:  # noqa: BLE001 - any parse failure is a user error
+            raise FileError(_("The file is not a readable XLSX workbook.")) from exc
+        headers = [_cell(h) for h in (raw.headers or [])]
+        rows = [[_cell(v) for v in row] for row in raw]
+    elif name.endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FileError(_("The file is not UTF-8 encoded; save it as “CSV UTF-8”.")) from exc
+        if "\x00" in text:
+            raise FileError(_("The file contains NUL characters; it is not a text file."))
+        first_line = text.split("\n", 1)[0]
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        reader = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        reader = [row for row in reader if any(cell.strip() for cell in row)]
+        if not reader:
+            raise FileError(_("The file is empty."))
+        headers = [h.strip() for h in reader[0]]
+        rows = []
+        for row in reader[1:]:
+            row = [cell.strip() for cell in row][: len(headers)]
+            rows.append(row + [""] * (len(headers) - len(row)))
+    else:
+        raise FileError(_("Choose a .csv or .xlsx file."))
+    if not headers or not any(headers):
+        raise FileError(_("The file has no header row."))
+    dataset = tablib.Dataset(headers=headers)
+    for row in rows:
+        if any(row):
+            dataset.append(row)
+    return dataset
+
+
+# --- Running an import -------------------------------------------------------------------------
+
+
+@dataclass
+class RowError:
+    file: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        if self.column:
+            return _("%(file)s, row %(row)s, column “%(column)s”: %(message)s") % self.__dict__
+        return _("%(file)s, row %(row)s: %(message)s") % self.__dict__
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    file: str
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    @property
+    def total(self):
+        return self.added + self.changed + self.unchanged
+
+
+def _check_header(resource, dataset, filename):
+    columns = {f.column_name for f in resource.get_import_fields()}
+    errors = []
+    for column in resource.required_columns:
+        if column not in dataset.headers:
+            errors.append(RowError(filename, 1, column, _("this required column is missing")))
+    for column in dataset.headers:
+        if column not in columns:
+            errors.append(
+                RowError(
+                    filename,
+                    1,
+                    column,
+                    _("unknown column; expected: %(columns)s") % {"columns": ", ".join(sorted(columns))},
+                )
+            )
+    seen = set()
+    for column in dataset.headers:
+        if column in seen:
+            errors.append(RowError(filename, 1, column, _("this column appears twice")))
+        seen.add(column)
+    return errors
+
+
+def _check_duplicates(resource, dataset, filename):
+    errors = []
+    first = {}
+    columns = [c for c in resource.key_columns if c in dataset.headers]
+    for index, row in enumerate(dataset.dict, start=2):
+        value = tuple(str(row.get(c, "")).strip().lower() for c in columns)
+        if not any(value):
+            continue
+        if value in first:
+            errors.append(
+                RowError(
+                    filename,
+                    index,
+                    ", ".join(columns),
+                    _("duplicate key within the file (same as row %(row)s)") % {"row": first[value]},
+                )
+            )
+        else:
+            first[value] = index
+    return errors
+
+
+def _collect(resource, result, filename, report):
+    by_attribute = {f.attribute: f.column_name for f in resource.get_import_fields()}
+    for invalid in result.invalid_rows:
+        for name, messages in invalid.error_dict.items():
+            column = "" if name == NON_FIELD_ERRORS else by_attribute.get(name, name)
+            for message in messages:
+                report.errors.append(RowError(filename, invalid.number + 1, column, str(message)))
+    for error_row in result.error_rows:
+        for error in error_row.errors:
+            report.errors.append(RowError(filename, error_row.number + 1, "", str(error.error)))
+    for error in result.base_errors:
+        report.errors.append(RowError(filename, 1, "", str(error.error)))
+    for row in result.rows:
+        if row.import_type == "new":
+            report.added += 1
+        elif row.import_type == "update":
+            report.changed += 1
+        elif row.import_type == "skip":
+            report.unchanged += 1
+
+
+def run_import(kind, dataset, filename, commit=False):
+    """Check the whole file; with `commit`, write it when (and only when) it has no error."""
+    resource = RESOURCES[kind]()
+    report = ImportReport(kind=kind, file=filename)
+    report.errors.extend(_check_header(resource, dataset, filename))
+    if report.errors:
+        return report
+    report.errors.extend(_check_duplicates(resource, dataset, filename))
+    if report.errors:
+        return report
+    result = resource.import_data(
+        dataset, dry_run=True, use_transactions=True, rollback_on_validation_errors=True
+    )
+    _collect(resource, result, filename, report)
+    report.errors.sort(key=lambda e: (e.row, e.column))
+    if report.errors or not commit:
+        return report
+    with transaction.atomic():
+        final = ImportReport(kind=kind, file=filename)
+        result = RESOURCES[kind]().import_data(dataset, dry_run=False, use_transactions=True)
+        _collect(resource, result, filename, final)
+        if final.errors:
+            transaction.set_rollback(True)
+            return final
+    final.written = True
+    return final
+
+
+def import_file(kind, filename, content, commit=False):
+    try:
+        dataset = read_dataset(filename, content)
+    except FileError as exc:
+        report = ImportReport(kind=kind, file=filename)
+        report.errors.append(RowError(filename, 1, "", str(exc)))
+        return report
+    return run_import(kind, dataset, filename, commit=commit)
+
+
+# --- Export ------------------------------------------------------------------------------------
+
+EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _guard(value):
+    """Spreadsheet programs run cells that start like a formula; a leading apostrophe keeps a
+    text such as "=HYPERLINK(...)" a text. Phone numbers such as "+31 30 ..." stay as they are."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS and not PHONE_LIKE.match(value):
+        return "'" + value
+    return value
+
+
+def export(kind, queryset, fmt):
+    """The rows of `queryset` (e.g. a filtered directory list) in the import columns of `kind`."""
+    resource = RESOURCES[kind]()
+    model = resource._meta.model
+    rows = resource.get_queryset().filter(pk__in=queryset.values("pk")).order_by(*model._meta.ordering, "pk")
+    exported = resource.export(rows)
+    dataset = tablib.Dataset(headers=exported.headers)
+    for row in exported:
+        dataset.append([_guard(value) for value in row])
+    if fmt == "csv":
+        return dataset.export("csv").encode("utf-8-sig")
+    return dataset.export("xlsx")

@@ -1,0 +1,204 @@
+"""Read-side questions about the network, shared by the pages and the reports.
+
+`coverage()` is the figure the progress report and the work agenda's live goals use; the
+coverage page renders the same object.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from contacts.models import (
+    ContactAssignment,
+    Municipality,
+    Person,
+    Role,
+    School,
+    SchoolType,
+    Tandem,
+)
+
+SPECIAL_TYPES = (SchoolType.SO, SchoolType.VSO)
+ENDING_WITHIN_DAYS = 30
+
+
+def _current_q(on, prefix=""):
+    return Q(**{f"{prefix}valid_from__lte": on}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": on})
+    )
+
+
+def in_region_q(region, path):
+    """Objects whose subregion (at `path`, e.g. "municipality__region") is `region` or lies in it."""
+    if region is None:
+        return Q()
+    return Q(**{path: region}) | Q(**{f"{path}__parent": region})
+
+
+def current_assignments(on=None):
+    on = on or timezone.localdate()
+    return ContactAssignment.objects.current(on).select_related("person", "backup")
+
+
+def current_tandems(on=None):
+    on = on or timezone.localdate()
+    return Tandem.objects.current(on).select_related("school_coordinator", "district_worker", "district_team")
+
+
+def with_current_contact(queryset, on=None):
+    """Prefetch the current fixed contact(s) into `.current_contacts` (one query)."""
+    return queryset.prefetch_related(
+        Prefetch("contact_assignments", queryset=current_assignments(on), to_attr="current_contacts")
+    )
+
+
+def with_current_tandem(queryset, on=None):
+    return queryset.prefetch_related(
+        Prefetch("tandems", queryset=current_tandems(on), to_attr="current_tandems")
+    )
+
+
+def has_current_contact(on, **outer):
+    return Exists(ContactAssignment.objects.current(on).filter(**outer))
+
+
+@dataclass
+class Coverage:
+    on: datetime.date
+    region: object
+    special_schools_total: int = 0
+    municipalities_total: int = 0
+    schools_total: int = 0
+    special_schools_without_contact: list = field(default_factory=list)
+    municipalities_without_contact: list = field(default_factory=list)
+    schools_without_tandem: list = field(default_factory=list)
+    assignments_ending: list = field(default_factory=list)
+    tandems_ending: list = field(default_factory=list)
+
+    @property
+    def special_schools_covered(self):
+        return self.special_schools_total - len(self.special_schools_without_contact)
+
+    @property
+    def municipalities_covered(self):
+        return self.municipalities_total - len(self.municipalities_without_contact)
+
+    @property
+    def schools_with_tandem(self):
+        return self.schools_total - len(self.schools_without_tandem)
+
+    @property
+    def ending_count(self):
+        return len(self.assignments_ending) + len(self.tandems_ending)
+
+    @property
+    def gap_count(self):
+        return (
+            len(self.special_schools_without_contact)
+            + len(self.municipalities_without_contact)
+            + len(self.schools_without_tandem)
+        )
+
+
+def coverage(region=None, on=None):
+    """Counts and gap lists of the network on `on` (default today), for the whole registry or
+    one (sub)region: (v)so schools without a current fixed contact, municipalities without one,
+    schools without an active tandem, assignments and tandems ending within 30 days."""
+    on = on or timezone.localdate()
+    until = on + datetime.timedelta(days=ENDING_WITHIN_DAYS)
+    schools = (
+        School.objects.filter(in_region_q(region, "municipality__region"))
+        .select_related("municipality", "municipality__region", "partnership")
+        .annotate(
+            has_contact=has_current_contact(on, school=OuterRef("pk")),
+            has_tandem=Exists(Tandem.objects.current(on).filter(school=OuterRef("pk"))),
+        )
+        .order_by("name", "brin", "vestiging")
+    )
+    school_rows = list(schools)
+    municipalities = list(
+        Municipality.objects.filter(in_region_q(region, "region"))
+        .select_related("region")
+        .annotate(has_contact=has_current_contact(on, municipality=OuterRef("pk")))
+        .order_by("name")
+    )
+    special = [s for s in school_rows if s.school_type in SPECIAL_TYPES]
+    region_assignments = (
+        in_region_q(region, "school__municipality__region")
+        | in_region_q(region, "municipality__region")
+        | in_region_q(region, "district_team__municipality__region")
+        | in_region_q(region, "partnership__region")
+    )
+    ending = list(
+        current_assignments(on)
+        .filter(valid_to__isnull=False, valid_to__lte=until)
+        .filter(region_assignments)
+        .select_related("school", "municipality", "district_team", "partnership")
+        .order_by("valid_to", "id")
+    )
+    tandems_ending = list(
+        current_tandems(on)
+        .filter(valid_to__isnull=False, valid_to__lte=until)
+        .filter(in_region_q(region, "school__municipality__region"))
+        .select_related("school")
+        .order_by("valid_to", "id")
+    )
+    return Coverage(
+        on=on,
+        region=region,
+        special_schools_total=len(special),
+        municipalities_total=len(municipalities),
+        schools_total=len(school_rows),
+        special_schools_without_contact=[s for s in special if not s.has_contact],
+        municipalities_without_contact=[m for m in municipalities if not m.has_contact],
+        schools_without_tandem=[s for s in school_rows if not s.has_tandem],
+        assignments_ending=ending,
+        tandems_ending=tandems_ending,
+    )
+
+
+def _members(role, **org):
+    return Person.objects.filter(
+        user__memberships__role=role, **{f"user__memberships__{k}": v for k, v in org.items()}
+    )
+
+
+def who_to_call_for_school(school, on=None):
+    """The answer to "who do I call for what" for one school."""
+    on = on or timezone.localdate()
+    tandem = current_tandems(on).filter(school=school).first()
+    coordinators = list(
+        Person.objects.filter(
+            Q(user__memberships__role=Role.SCHOOL_COORDINATOR, user__memberships__school=school)
+            | Q(pk=tandem.school_coordinator_id if tandem else None)
+        )
+        .distinct()
+        .order_by("name")
+    )
+    return {
+        "coordinators": coordinators,
+        "tandem": tandem,
+        "contact": current_assignments(on).filter(school=school).first(),
+        "municipality_contact": current_assignments(on).filter(municipality=school.municipality_id).first(),
+        "directors": list(_members(Role.PARTNERSHIP_DIRECTOR, partnership=school.partnership_id).distinct()),
+        "partnership_contact": current_assignments(on).filter(partnership=school.partnership_id).first(),
+        "others": list(school.persons.exclude(pk__in=[p.pk for p in coordinators]).order_by("name")),
+    }
+
+
+def assignment_history(**target):
+    return (
+        ContactAssignment.objects.filter(**target)
+        .select_related("person", "backup", "created_by")
+        .order_by("-valid_from", "-id")
+    )
+
+
+def tandem_history(school):
+    return (
+        Tandem.objects.filter(school=school)
+        .select_related("school_coordinator", "district_worker", "district_team", "created_by")
+        .order_by("-valid_from", "-id")
+    )

@@ -1,0 +1,219 @@
+"""Registry actions: one function per user action. Each checks permission, then changes state
+inside one transaction. Assignments and tandems are never edited away: replacing one closes the
+open one (valid_to) and opens a new one, so the history stays answerable.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts import permissions
+from contacts.models import (
+    ContactAssignment,
+    DistrictTeam,
+    Municipality,
+    Partnership,
+    Person,
+    School,
+    Tandem,
+)
+
+TARGET_MODELS = {
+    "school": School,
+    "municipality": Municipality,
+    "partnership": Partnership,
+    "district_team": DistrictTeam,
+}
+PERSON_AFFILIATIONS = {
+    "school": "schools",
+    "municipality": "municipalities",
+    "partnership": "partnerships",
+    "district_team": "district_teams",
+}
+
+
+def target_kind(target):
+    for kind, model in TARGET_MODELS.items():
+        if isinstance(target, model):
+            return kind
+    raise ValueError(f"not an assignment target: {target!r}")
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _closing_date(open_from, new_from):
+    """The last day of the old period: the day before the new one starts, but never before
+    the old one started (a same-day correction closes it on its first day)."""
+    return max(open_from, new_from - datetime.timedelta(days=1))
+
+
+def replace_contact_assignment(actor, target, person, backup=None, valid_from=None):
+    """Make `person` the fixed contact of `target` from `valid_from` (default today); the open
+    assignment, if any, is closed and kept as history."""
+    kind = target_kind(target)
+    if not permissions.can_edit_assignment(actor, kind, target.pk):
+        raise PermissionDenied
+    valid_from = valid_from or timezone.localdate()
+    if backup is not None and backup.pk == person.pk:
+        raise ValidationError({"backup": _("The backup must be someone other than the contact person.")})
+    try:
+        with transaction.atomic():
+            current = (
+                ContactAssignment.objects.select_for_update()
+                .filter(**{kind: target}, valid_to__isnull=True)
+                .first()
+            )
+            if current is not None:
+                if valid_from < current.valid_from:
+                    raise ValidationError(
+                        {
+                            "valid_from": _(
+                                "The new contact cannot start before the current one started (%(date)s)."
+                            )
+                            % {"date": current.valid_from.strftime("%d-%m-%Y")}
+                        }
+                    )
+                current.valid_to = _closing_date(current.valid_from, valid_from)
+                current.save(update_fields=["valid_to"])
+            return ContactAssignment.objects.create(
+                person=person, backup=backup, valid_from=valid_from, created_by=_user(actor), **{kind: target}
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("Someone else changed this contact at the same moment. Reload the page and try again.")
+        ) from exc
+
+
+def end_contact_assignment(actor, assignment, valid_to=None):
+    """Close an open assignment without a successor (the gap shows on the coverage page)."""
+    kind = target_kind(assignment.target)
+    if not permissions.can_edit_assignment(actor, kind, assignment.target.pk):
+        raise PermissionDenied
+    valid_to = valid_to or timezone.localdate()
+    with transaction.atomic():
+        locked = ContactAssignment.objects.select_for_update().get(pk=assignment.pk)
+        if locked.valid_to is not None:
+            raise ValidationError(_("This assignment has already ended."))
+        if valid_to < locked.valid_from:
+            raise ValidationError({"valid_to": _("The end date cannot be before the start date.")})
+        locked.valid_to = valid_to
+        locked.save(update_fields=["valid_to"])
+        return locked
+
+
+def replace_tandem(actor, school, school_coordinator, district_worker, district_team, valid_from=None):
+    """Start a new tandem for `school`; the open tandem, if any, is closed and kept as history."""
+    current = Tandem.objects.filter(school=school, valid_to__isnull=True).first()
+    current_team = current.district_team_id if current else None
+    if not permissions.can_edit_tandem(actor, school, current_team, district_team.pk):
+        raise PermissionDenied
+    valid_from = valid_from or timezone.localdate()
+    if school_coordinator.pk == district_worker.pk:
+        raise ValidationError(
+            {
+                "district_worker": _(
+                    "The district-team worker must be someone other than the school coordinator."
+                )
+            }
+        )
+    try:
+        with transaction.atomic():
+            current = Tandem.objects.select_for_update().filter(school=school, valid_to__isnull=True).first()
+            if current is not None:
+                if valid_from < current.valid_from:
+                    raise ValidationError(
+                        {
+                            "valid_from": _(
+                                "The new tandem cannot start before the current one started (%(date)s)."
+                            )
+                            % {"date": current.valid_from.strftime("%d-%m-%Y")}
+                        }
+                    )
+                current.valid_to = _closing_date(current.valid_from, valid_from)
+                current.save(update_fields=["valid_to"])
+            return Tandem.objects.create(
+                school=school,
+                school_coordinator=school_coordinator,
+                district_worker=district_worker,
+                district_team=district_team,
+                valid_from=valid_from,
+                created_by=_user(actor),
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("Someone else changed this tandem at the same moment. Reload the page and try again.")
+        ) from exc
+
+
+def end_tandem(actor, tandem, valid_to=None):
+    if not permissions.can_edit_tandem(actor, tandem.school, tandem.district_team_id):
+        raise PermissionDenied
+    valid_to = valid_to or timezone.localdate()
+    with transaction.atomic():
+        locked = Tandem.objects.select_for_update().get(pk=tandem.pk)
+        if locked.valid_to is not None:
+            raise ValidationError(_("This tandem has already ended."))
+        if valid_to < locked.valid_from:
+            raise ValidationError({"valid_to": _("The end date cannot be before the start date.")})
+        locked.valid_to = valid_to
+        locked.save(update_fields=["valid_to"])
+        return locked
+
+
+PERSON_FIELDS = ("name", "email", "phone", "function")
+
+
+def create_person(actor, data, organisation=None, affiliations=None):
+    """Add a contact person. Members add people to one of their own organisations
+    (`organisation` is (kind, instance)); the registry admin may instead give any
+    `affiliations` ({"schools": [...], ...}) or none."""
+    if not permissions.can_create_person(actor):
+        raise PermissionDenied
+    is_admin = permissions.can_admin_registry(actor)
+    if (organisation is None or affiliations is not None) and not is_admin:
+        raise PermissionDenied
+    if organisation is not None:
+        kind, org = organisation
+        if not permissions.can_edit_assignment(actor, kind, org.pk):
+            raise PermissionDenied
+    with transaction.atomic():
+        person = Person(**{f: data.get(f, "") for f in PERSON_FIELDS})
+        person.email = (person.email or "").strip().lower()
+        person.full_clean()
+        person.save()
+        if organisation is not None:
+            kind, org = organisation
+            getattr(person, PERSON_AFFILIATIONS[kind]).add(org)
+        for name, objects in (affiliations or {}).items():
+            if name in AFFILIATIONS:
+                getattr(person, name).set(objects)
+        return person
+
+
+AFFILIATIONS = ("schools", "district_teams", "municipalities", "partnerships", "care_providers")
+
+
+def update_person(actor, person, data, affiliations=None):
+    """Edit a person's details; only the registry admin changes `affiliations`
+    ({"schools": [...], ...}: whom the person works for)."""
+    if not permissions.can_edit_person(actor, person):
+        raise PermissionDenied
+    if affiliations is not None and not permissions.can_admin_registry(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        for field in PERSON_FIELDS:
+            if field in data:
+                setattr(locked, field, data[field])
+        locked.email = locked.email.strip().lower()
+        locked.full_clean()
+        locked.save()
+        for name, objects in (affiliations or {}).items():
+            if name in AFFILIATIONS:
+                getattr(locked, name).set(objects)
+        return locked

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from contacts import views
+
+app_name = "contacts"
+
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("lijst/<slug:kind>/", views.directory_list, name="list"),
+    path("lijst/<slug:kind>/export.<slug:fmt>", views.export_list, name="export"),
+    path("scholen/<int:pk>/", views.school_detail, name="school_detail"),
+    path("gemeenten/<int:pk>/", views.municipality_detail, name="municipality_detail"),
+    path("samenwerkingsverbanden/<int:pk>/", views.partnership_detail, name="partnership_detail"),
+    path("wijkteams/<int:pk>/", views.district_team_detail, name="district_team_detail"),
+    path("zorgaanbieders/<int:pk>/", views.care_provider_detail, name="care_provider_detail"),
+    path("personen/nieuw/", views.person_create, name="person_create"),
+    path("personen/<int:pk>/", views.person_detail, name="person_detail"),
+    path("personen/<int:pk>/wijzigen/", views.person_edit, name="person_edit"),
+    path(
+        "contactpersoon/<slug:kind>/<int:pk>/vervangen/",
+        views.assignment_replace,
+        name="assignment_replace",
+    ),
+    path("contactpersoon/<int:pk>/beeindigen/", views.assignment_end, name="assignment_end"),
+    path("scholen/<int:pk>/tandem/", views.tandem_replace, name="tandem_replace"),
+    path("tandems/<int:pk>/beeindigen/", views.tandem_end, name="tandem_end"),
+    path("dekking/", views.coverage, name="coverage"),
+    path("import/", views.import_upload, name="import"),
+    path("import/bevestigen/", views.import_confirm, name="import_confirm"),
+]

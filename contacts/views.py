@@ -1,0 +1,542 @@
+"""Registry pages: directory, who-to-call pages, coverage, edit flows, import and export.
+
+Views stay thin: reading goes through selectors/directory, writing through services.
+Everyone with a membership reads the directory; edits are checked in contacts.permissions.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from contacts import permissions, selectors, services
+from contacts.directory import KINDS
+from contacts.forms import (
+    AFFILIATION_FIELDS,
+    AssignmentForm,
+    EndForm,
+    ImportForm,
+    PersonAffiliationsForm,
+    PersonCreateForm,
+    PersonForm,
+    TandemReplaceForm,
+)
+from contacts.models import (
+    CareProvider,
+    ContactAssignment,
+    DistrictTeam,
+    Municipality,
+    Partnership,
+    PendingImport,
+    Person,
+    Region,
+    Role,
+    School,
+    Tandem,
+)
+from contacts.permissions import member_required, role_required
+from contacts.registry_import import EXPORT_FORMATS, KIND_LABELS, export, import_file
+
+PAGE_SIZE = 50
+
+
+@member_required
+def directory(request):
+    whole = [(key, KIND_LABELS[key]) for key in ("regions", "assignments", "tandems")]
+    return render(request, "contacts/directory.html", {"kinds": KINDS.values(), "whole_exports": whole})
+
+
+def _filtered(request, kind):
+    config = KINDS[kind]
+    filterset = config.filterset(request.GET or None, queryset=config.queryset())
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else config.queryset()
+    return config, filterset, queryset
+
+
+@member_required
+def directory_list(request, kind):
+    if kind not in KINDS:
+        raise Http404
+    config, filterset, queryset = _filtered(request, kind)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "contacts/list.html",
+        {
+            "config": config,
+            "filter": filterset,
+            "page": page,
+            "rows": page.object_list,
+            "query": query.urlencode(),
+            "can_add_person": kind == "persons" and permissions.can_create_person(request.user),
+        },
+    )
+
+
+# Kinds without a list page, exported whole (history included) for editing and re-import.
+WHOLE_EXPORTS = {
+    "regions": Region.objects.all,
+    "assignments": ContactAssignment.objects.all,
+    "tandems": Tandem.objects.all,
+}
+
+
+@member_required
+def export_list(request, kind, fmt):
+    if fmt not in EXPORT_FORMATS or (kind not in KINDS and kind not in WHOLE_EXPORTS):
+        raise Http404
+    if kind in KINDS:
+        config, _filterset, queryset = _filtered(request, kind)
+        content = export(config.export_kind, queryset, fmt)
+    else:
+        content = export(kind, WHOLE_EXPORTS[kind](), fmt)
+    response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="tandem-{kind}-{stamp}.{fmt}"'
+    return response
+
+
+# --- Organisation pages ------------------------------------------------------------------------
+
+
+def _edit_links(user, kind, obj):
+    return {"can_edit_contact": permissions.can_edit_assignment(user, kind, obj.pk)}
+
+
+@member_required
+def school_detail(request, pk):
+    school = get_object_or_404(
+        School.objects.select_related("municipality", "municipality__region", "partnership"), pk=pk
+    )
+    who = selectors.who_to_call_for_school(school)
+    current = who["tandem"]
+    return render(
+        request,
+        "contacts/school_detail.html",
+        {
+            "school": school,
+            "who": who,
+            "history": selectors.assignment_history(school=school),
+            "tandems": selectors.tandem_history(school),
+            "can_edit_tandem": permissions.can_edit_tandem(
+                request.user, school, current.district_team_id if current else None
+            ),
+            **_edit_links(request.user, "school", school),
+        },
+    )
+
+
+@member_required
+def municipality_detail(request, pk):
+    municipality = get_object_or_404(Municipality.objects.select_related("region"), pk=pk)
+    return render(
+        request,
+        "contacts/municipality_detail.html",
+        {
+            "municipality": municipality,
+            "contact": selectors.current_assignments().filter(municipality=municipality).first(),
+            "officers": Person.objects.filter(
+                user__memberships__role=Role.MUNICIPAL_OFFICER, user__memberships__municipality=municipality
+            ).distinct(),
+            "teams": municipality.district_teams.order_by("name"),
+            "schools": municipality.schools.order_by("name"),
+            "history": selectors.assignment_history(municipality=municipality),
+            **_edit_links(request.user, "municipality", municipality),
+        },
+    )
+
+
+@member_required
+def partnership_detail(request, pk):
+    partnership = get_object_or_404(Partnership.objects.select_related("region"), pk=pk)
+    return render(
+        request,
+        "contacts/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "contact": selectors.current_assignments().filter(partnership=partnership).first(),
+            "directors": Person.objects.filter(
+                user__memberships__role=Role.PARTNERSHIP_DIRECTOR, user__memberships__partnership=partnership
+            ).distinct(),
+            "schools": partnership.schools.select_related("municipality").order_by("name"),
+            "history": selectors.assignment_history(partnership=partnership),
+            **_edit_links(request.user, "partnership", partnership),
+        },
+    )
+
+
+@member_required
+def district_team_detail(request, pk):
+    team = get_object_or_404(DistrictTeam.objects.select_related("municipality"), pk=pk)
+    return render(
+        request,
+        "contacts/district_team_detail.html",
+        {
+            "team": team,
+            "contact": selectors.current_assignments().filter(district_team=team).first(),
+            "workers": team.persons.order_by("name"),
+            "tandems": selectors.current_tandems().filter(district_team=team).select_related("school"),
+            "history": selectors.assignment_history(district_team=team),
+            **_edit_links(request.user, "district_team", team),
+        },
+    )
+
+
+@member_required
+def care_provider_detail(request, pk):
+    provider = get_object_or_404(CareProvider.objects.select_related("region"), pk=pk)
+    return render(
+        request,
+        "contacts/care_provider_detail.html",
+        {"provider": provider, "people": provider.persons.order_by("name")},
+    )
+
+
+@member_required
+def person_detail(request, pk):
+    person = get_object_or_404(
+        Person.objects.prefetch_related(
+            "schools", "district_teams", "municipalities", "partnerships", "care_providers"
+        ),
+        pk=pk,
+    )
+    assignments = (
+        ContactAssignment.objects.filter(person=person)
+        .select_related("school", "municipality", "partnership", "district_team")
+        .order_by("-valid_from")
+    )
+    tandems = Tandem.objects.filter(school_coordinator=person) | Tandem.objects.filter(district_worker=person)
+    return render(
+        request,
+        "contacts/person_detail.html",
+        {
+            "person": person,
+            "assignments": assignments,
+            "tandems": tandems.select_related("school", "school_coordinator", "district_worker").order_by(
+                "-valid_from"
+            ),
+            "can_edit": permissions.can_edit_person(request.user, person),
+        },
+    )
+
+
+# --- Coverage ----------------------------------------------------------------------------------
+
+
+@role_required(*permissions.COVERAGE_ROLES)
+def coverage(request):
+    subregions = Region.objects.filter(parent__isnull=False).order_by("name")
+    region = None
+    code = request.GET.get("subregio", "")
+    if code:
+        region = next((r for r in subregions if r.code == code), None)
+    return render(
+        request,
+        "contacts/coverage.html",
+        {
+            "coverage": selectors.coverage(region=region),
+            "subregions": subregions,
+            "selected": region.code if region else "",
+            "is_admin": permissions.can_admin_registry(request.user),
+            "own_schools": permissions.school_ids(request.user),
+            "own_municipalities": permissions.municipality_ids(request.user),
+        },
+    )
+
+
+# --- Edit flows --------------------------------------------------------------------------------
+
+TARGETS = {
+    "school": (School, "contacts:school_detail"),
+    "municipality": (Municipality, "contacts:municipality_detail"),
+    "partnership": (Partnership, "contacts:partnership_detail"),
+    "district_team": (DistrictTeam, "contacts:district_team_detail"),
+}
+
+
+def _apply_errors(form, exc):
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def assignment_replace(request, kind, pk):
+    if kind not in TARGETS:
+        raise Http404
+    model, detail = TARGETS[kind]
+    target = get_object_or_404(model, pk=pk)
+    if not permissions.can_edit_assignment(request.user, kind, target.pk):
+        raise PermissionDenied
+    current = selectors.current_assignments().filter(**{kind: target}).first()
+    form = AssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.replace_contact_assignment(
+                request.user,
+                target,
+                form.cleaned_data["person"],
+                backup=form.cleaned_data["backup"],
+                valid_from=form.cleaned_data["valid_from"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The fixed contact has been replaced; the previous one is kept in the history.")
+            )
+            return redirect(detail, pk=target.pk)
+    return render(
+        request,
+        "contacts/assignment_form.html",
+        {"form": form, "target": target, "current": current, "back": reverse(detail, args=[target.pk])},
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def assignment_end(request, pk):
+    assignment = get_object_or_404(
+        ContactAssignment.objects.select_related(
+            "person", "school", "municipality", "partnership", "district_team"
+        ),
+        pk=pk,
+        valid_to__isnull=True,
+    )
+    kind = services.target_kind(assignment.target)
+    if not permissions.can_edit_assignment(request.user, kind, assignment.target.pk):
+        raise PermissionDenied
+    detail = TARGETS[kind][1]
+    form = EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_contact_assignment(request.user, assignment, form.cleaned_data["valid_to"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The fixed contact has been ended."))
+            return redirect(detail, pk=assignment.target.pk)
+    return render(
+        request,
+        "contacts/end_form.html",
+        {
+            "form": form,
+            "title": _("End fixed contact of %(target)s") % {"target": assignment.target},
+            "subject": assignment,
+            "back": reverse(detail, args=[assignment.target.pk]),
+        },
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def tandem_replace(request, pk):
+    school = get_object_or_404(School.objects.select_related("municipality"), pk=pk)
+    current = selectors.current_tandems().filter(school=school).first()
+    own_teams = permissions.district_team_ids(request.user)
+    if not permissions.can_edit_tandem(request.user, school, current.district_team_id if current else None):
+        raise PermissionDenied
+    form = TandemReplaceForm(request.POST or None)
+    if not permissions.can_admin_registry(request.user) and school.pk not in permissions.school_ids(
+        request.user
+    ):
+        # A district worker names a tandem for one of their own teams.
+        form.fields["district_team"].queryset = form.fields["district_team"].queryset.filter(pk__in=own_teams)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.replace_tandem(
+                request.user,
+                school,
+                form.cleaned_data["school_coordinator"],
+                form.cleaned_data["district_worker"],
+                form.cleaned_data["district_team"],
+                valid_from=form.cleaned_data["valid_from"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied:
+            form.add_error(None, _("You may not change the tandem of this school."))
+        else:
+            messages.success(
+                request, _("The tandem has been saved; the previous one is kept in the history.")
+            )
+            return redirect("contacts:school_detail", pk=school.pk)
+    return render(
+        request,
+        "contacts/tandem_form.html",
+        {
+            "form": form,
+            "school": school,
+            "current": current,
+            "back": reverse("contacts:school_detail", args=[pk]),
+        },
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def tandem_end(request, pk):
+    tandem = get_object_or_404(
+        Tandem.objects.select_related("school", "school_coordinator", "district_worker"),
+        pk=pk,
+        valid_to__isnull=True,
+    )
+    if not permissions.can_edit_tandem(request.user, tandem.school, tandem.district_team_id):
+        raise PermissionDenied
+    form = EndForm(request.POST or None)
+    back = reverse("contacts:school_detail", args=[tandem.school_id])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_tandem(request.user, tandem, form.cleaned_data["valid_to"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The tandem has been ended."))
+            return redirect(back)
+    return render(
+        request,
+        "contacts/end_form.html",
+        {
+            "form": form,
+            "title": _("End tandem of %(school)s") % {"school": tandem.school.name},
+            "subject": tandem,
+            "back": back,
+        },
+    )
+
+
+def _organisation_choices(user):
+    labels = {}
+    for kind, model in (
+        ("school", School),
+        ("municipality", Municipality),
+        ("partnership", Partnership),
+        ("district_team", DistrictTeam),
+    ):
+        ids = [pk for k, pk in permissions.person_organisation_choices(user) if k == kind]
+        for obj in model.objects.filter(pk__in=ids):
+            labels[f"{kind}:{obj.pk}"] = str(obj)
+    return list(labels.items())
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    if not permissions.can_create_person(request.user):
+        raise PermissionDenied
+    is_admin = permissions.can_admin_registry(request.user)
+    if is_admin:
+        form = PersonAffiliationsForm(request.POST or None)
+    else:
+        form = PersonCreateForm(
+            request.POST or None, organisation_choices=_organisation_choices(request.user)
+        )
+    if request.method == "POST" and form.is_valid():
+        organisation = affiliations = None
+        if is_admin:
+            affiliations = {name: form.cleaned_data[name] for name in AFFILIATION_FIELDS}
+        else:
+            kind, pk = form.cleaned_data["organisation"].split(":")
+            organisation = (kind, TARGETS[kind][0].objects.get(pk=int(pk)))
+        try:
+            person = services.create_person(request.user, form.cleaned_data, organisation, affiliations)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The contact person has been added."))
+            return redirect("contacts:person_detail", pk=person.pk)
+    return render(request, "contacts/person_form.html", {"form": form, "person": None})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    person = get_object_or_404(Person, pk=pk)
+    if not permissions.can_edit_person(request.user, person):
+        raise PermissionDenied
+    is_admin = permissions.can_admin_registry(request.user)
+    form_class = PersonAffiliationsForm if is_admin else PersonForm
+    form = form_class(request.POST or None, instance=Person.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        affiliations = {name: form.cleaned_data[name] for name in AFFILIATION_FIELDS} if is_admin else None
+        try:
+            services.update_person(request.user, person, form.cleaned_data, affiliations)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The contact person has been saved."))
+            return redirect("contacts:person_detail", pk=person.pk)
+    return render(request, "contacts/person_form.html", {"form": form, "person": person})
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+
+@role_required(Role.REGISTRY_ADMIN)
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = pending = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        kind = form.cleaned_data["kind"]
+        report = import_file(kind, upload.name, content, commit=False)
+        if report.ok:
+            PendingImport.purge_expired()
+            pending = PendingImport.objects.create(
+                user=request.user, kind=kind, filename=upload.name[:255], content=content
+            )
+    return render(
+        request,
+        "contacts/import.html",
+        {
+            "form": form,
+            "report": report,
+            "pending": pending,
+            "kind_label": KIND_LABELS.get(report.kind) if report else "",
+        },
+    )
+
+
+@role_required(Role.REGISTRY_ADMIN)
+@require_POST
+def import_confirm(request):
+    """Import the checked file for real; it is checked again and written all or nothing."""
+    token = request.POST.get("token", "")
+    try:
+        pending = PendingImport.objects.filter(token=token, user=request.user).first()
+    except ValidationError:  # not a UUID
+        pending = None
+    if pending is None:
+        messages.error(request, _("There is no checked file waiting; upload it again."))
+        return redirect("contacts:import")
+    report = import_file(pending.kind, pending.filename, bytes(pending.content), commit=True)
+    pending.delete()
+    if not report.written:
+        return render(
+            request,
+            "contacts/import.html",
+            {"form": ImportForm(), "report": report, "kind_label": KIND_LABELS.get(report.kind)},
+        )
+    messages.success(
+        request,
+        _("Imported %(file)s: %(added)s added, %(changed)s changed, %(unchanged)s unchanged.")
+        % {
+            "file": report.file,
+            "added": report.added,
+            "changed": report.changed,
+            "unchanged": report.unchanged,
+        },
+    )
+    return redirect("contacts:import")

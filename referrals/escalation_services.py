@@ -1,0 +1,579 @@
+"""Escalation with doorzettingsmacht: one function per user action (DESIGN §5, ADR 0060/0061).
+
+Each action checks permission (PermissionDenied), changes state inside one transaction,
+writes the referral event and queues notifications. Notification texts never carry child
+data; they link to the escalation page.
+"""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.notifications import notify
+from referrals import escalation_permissions as perms
+from referrals.models import (
+    AgeBand,
+    CarriedBy,
+    Decision,
+    Escalation,
+    EscalationReason,
+    Precedent,
+    PrecedentDomain,
+    Referral,
+    Side,
+    Status,
+)
+from referrals.workflow import TransitionNotAllowed, record_event, transition
+
+DEFAULT_AUTO_ESCALATE_MARGIN_DAYS = 5
+
+
+def _url(escalation):
+    return reverse("escalations:detail", args=[escalation.pk])
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def age_band(date_of_birth, on):
+    """The precedent age band of a child born on `date_of_birth`, on day `on`."""
+    if not date_of_birth:
+        return ""
+    years = on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+    if years < 4:
+        return AgeBand.UNDER_4
+    if years < 8:
+        return AgeBand.AGE_4_7
+    if years < 12:
+        return AgeBand.AGE_8_11
+    if years < 16:
+        return AgeBand.AGE_12_15
+    return AgeBand.AGE_16_PLUS
+
+
+def working_days_before(day, count):
+    """The latest date from which `count` working days (Monday–Friday; no public holidays)
+    have passed by the end of `day`: the working days after it, up to and including `day`."""
+    while count > 0:
+        if day.weekday() < 5:
+            count -= 1
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def resume_target(referral, assign_help):
+    """Where the referral goes after the decision (ADR 0060): to accepted when the decision
+    assigns help; otherwise back where it was, except that a returned referral goes to triage
+    (the team takes the question up again with the decision in hand)."""
+    if assign_help:
+        return Status.ACCEPTED
+    before = referral.status_before_escalation
+    if before == Status.RETURNED or not before:
+        return Status.IN_TRIAGE
+    return before
+
+
+def responsible_sides(carried_by):
+    if carried_by == CarriedBy.EDUCATION:
+        return (Side.SCHOOL,)
+    if carried_by == CarriedBy.YOUTH_CARE:
+        return (Side.DISTRICT_TEAM,)
+    return (Side.SCHOOL, Side.DISTRICT_TEAM)
+
+
+def _responsible_users(referral, carried_by):
+    users = []
+    for side in responsible_sides(carried_by):
+        users.extend(perms.party_users(referral, side))
+    return users
+
+
+def _deciders_of(referral):
+    """The partnership and municipality whose people decide on an escalation of `referral`.
+    The home municipality pays (woonplaatsbeginsel); without one, the school's municipality."""
+    return referral.school.partnership, referral.home_municipality or referral.school.municipality
+
+
+# --- Raise ---------------------------------------------------------------------------------
+
+
+def raise_escalation(user, referral, *, reason, position, other_position=""):
+    """A party escalates `referral`. Returns the new open Escalation."""
+    sides = perms.party_sides(user, referral)
+    if not sides or referral.status not in perms.RAISABLE_STATUSES:
+        raise PermissionDenied
+    side = sides[0]
+    partnership, municipality = _deciders_of(referral)
+    with transaction.atomic():
+        referral = transition(
+            referral,
+            "escalate",
+            user,
+            note=_("Escalated: %(reason)s") % {"reason": EscalationReason(reason).label},
+        )
+        escalation = Escalation.objects.create(
+            referral=referral,
+            reason=reason,
+            raised_side=side,
+            raised_by=user,
+            raiser_position=position,
+            other_position=other_position,
+            partnership=partnership,
+            municipality=municipality,
+        )
+        _notify_raised(escalation, exclude_side=side)
+    return escalation
+
+
+def _notify_raised(escalation, exclude_side=None):
+    url = _url(escalation)
+    notify(
+        perms.decider_users(escalation),
+        "escalation_raised",
+        _("An escalation waits for your decision"),
+        _(
+            "School and district team ask you to decide on a referral (doorzettingsmacht). "
+            "Consult the other decider and record the decision in Tandem."
+        ),
+        url,
+    )
+    other_sides = [s for s in (Side.SCHOOL, Side.DISTRICT_TEAM) if s != exclude_side]
+    others = [u for s in other_sides for u in perms.party_users(escalation.referral, s)]
+    notify(
+        others,
+        "escalation_raised_party",
+        _("A referral of yours was escalated"),
+        _("A referral you work on was escalated to the deciders. You may add your position."),
+        url,
+    )
+
+
+def auto_escalate_referral(referral, working_days):
+    """Escalate `referral` automatically (no progress); returns the Escalation or None when the
+    referral moved on meanwhile."""
+    partnership, municipality = _deciders_of(referral)
+    try:
+        with transaction.atomic():
+            referral = transition(
+                referral, "escalate", None, note=_("Escalated automatically: the waiting norm was exceeded.")
+            )
+            escalation = Escalation.objects.create(
+                referral=referral,
+                reason=EscalationReason.NO_PROGRESS,
+                raised_side=Side.SYSTEM,
+                raised_by=None,
+                raiser_position="",
+                partnership=partnership,
+                municipality=municipality,
+            )
+            _notify_raised(escalation)
+    except TransitionNotAllowed:
+        return None
+    return escalation
+
+
+def overdue_referrals(now=None):
+    """Referrals without a decision longer than the norm plus the margin (in working days),
+    counted from the first submission or, after an earlier escalation, from its decision."""
+    now = now or timezone.now()
+    margin = getattr(settings, "TANDEM_AUTO_ESCALATE_MARGIN_DAYS", DEFAULT_AUTO_ESCALATE_MARGIN_DAYS)
+    threshold = settings.TANDEM_NORM_DECISION_DAYS + margin
+    cutoff = working_days_before(timezone.localdate(now), threshold)
+    limit = timezone.make_aware(
+        datetime.datetime.combine(cutoff + datetime.timedelta(days=1), datetime.time.min)
+    )
+    return (
+        Referral.objects.filter(
+            status__in=(Status.SUBMITTED, Status.IN_TRIAGE),
+            decided_at__isnull=True,
+            first_submitted_at__isnull=False,
+        )
+        .annotate(clock=Coalesce(Max("escalations__decided_at"), F("first_submitted_at")))
+        .filter(clock__lt=limit)
+        .select_related("school__partnership", "school__municipality", "home_municipality")
+        .order_by("pk")
+    ), threshold
+
+
+def auto_escalate(now=None):
+    """The daily task's work: escalate every overdue referral once. Returns how many."""
+    referrals, threshold = overdue_referrals(now)
+    count = 0
+    for referral in referrals:
+        if auto_escalate_referral(referral, threshold):
+            count += 1
+    return count
+
+
+# --- The other side's position ------------------------------------------------------------
+
+
+def add_position(user, escalation, position):
+    side = perms.position_side(user, escalation)
+    if side is None:
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Escalation.objects.select_for_update().select_related("referral").get(pk=escalation.pk)
+        if locked.state != Escalation.State.OPEN:
+            raise TransitionNotAllowed(_("This escalation has been decided meanwhile."))
+        if locked.raised_side == Side.SYSTEM and side == Side.SCHOOL:
+            locked.raiser_position = position
+            locked.save(update_fields=["raiser_position"])
+        else:
+            locked.other_position = position
+            locked.other_position_by = user
+            locked.save(update_fields=["other_position", "other_position_by"])
+        record_event(
+            locked.referral,
+            "escalation_position",
+            user,
+            note=_("Position added to the escalation by the %(side)s.") % {"side": Side(side).label},
+        )
+        notify(
+            perms.decider_users(locked),
+            "escalation_position",
+            _("A position was added to an escalation"),
+            _("A position was added to an escalation that waits for your decision."),
+            _url(locked),
+        )
+    return locked
+
+
+# --- Decide ----------------------------------------------------------------------------------
+
+
+def agreement_candidates(user, escalation):
+    """Who may be recorded as having agreed: a decider on the other side."""
+    sides = perms.decider_sides(user, escalation)
+    if sides == [CarriedBy.EDUCATION]:
+        qs = perms.decider_users(escalation, CarriedBy.YOUTH_CARE)
+    elif sides == [CarriedBy.YOUTH_CARE]:
+        qs = perms.decider_users(escalation, CarriedBy.EDUCATION)
+    else:
+        qs = perms.decider_users(escalation)
+    return qs.exclude(pk=user.pk)
+
+
+def decide(
+    user,
+    escalation,
+    *,
+    agreed_by,
+    help,  # noqa: A002 - the model's field name
+    carried_by,
+    rationale,
+    carry_out_by,
+    split="",
+    assign_help=True,
+):
+    """Record the decision, put the referral back into its flow, draft a precedent."""
+    if not perms.can_decide(user, escalation):
+        raise PermissionDenied
+    candidates = agreement_candidates(user, escalation)
+    if agreed_by is not None and not candidates.filter(pk=agreed_by.pk).exists():
+        raise ValidationError({"agreed_by": _("Choose a decider of the other side.")})
+    if agreed_by is None and candidates.exists():
+        raise ValidationError({"agreed_by": _("Record which decider of the other side agreed.")})
+    if carried_by == CarriedBy.SHARED and not split.strip():
+        raise ValidationError({"split": _("Describe how the costs are split.")})
+    with transaction.atomic():
+        locked = Escalation.objects.select_for_update().get(pk=escalation.pk)
+        if locked.state != Escalation.State.OPEN:
+            raise TransitionNotAllowed(_("Another decider recorded the decision just before you."))
+        now = timezone.now()
+        decision = Decision.objects.create(
+            escalation=locked,
+            decided_by=user,
+            agreed_by=agreed_by,
+            help=help,
+            carried_by=carried_by,
+            split=split,
+            rationale=rationale,
+            carry_out_by=carry_out_by,
+        )
+        locked.state = Escalation.State.DECIDED
+        locked.decided_at = now
+        locked.save(update_fields=["state", "decided_at"])
+        referral = Referral.objects.select_related("school").get(pk=locked.referral_id)
+        note = _("Decision after escalation: carried by %(carried_by)s, to be carried out by %(date)s.") % {
+            "carried_by": CarriedBy(carried_by).label,
+            "date": carry_out_by.isoformat(),
+        }
+        referral = transition(
+            referral, "resume", user, note=note, target=resume_target(referral, assign_help)
+        )
+        draft_precedent(decision, referral)
+        url = _url(locked)
+        responsible = _responsible_users(referral, carried_by)
+        notify(
+            responsible,
+            "escalation_decided_responsible",
+            _("A decision asks you to act"),
+            _("The deciders decided on an escalated referral; your side carries it out. See the decision."),
+            url,
+        )
+        others = [u for u in [*perms.party_users(referral), *perms.decider_users(locked)] if u.pk != user.pk]
+        notify(
+            [u for u in others if u not in responsible],
+            "escalation_decided",
+            _("An escalation was decided"),
+            _("A decision was recorded on an escalation you are involved in."),
+            url,
+        )
+    return decision
+
+
+# --- Precedents --------------------------------------------------------------------------------
+
+
+def draft_precedent(decision, referral):
+    """A draft with the structured facts only: no free text is copied (ADR 0061)."""
+    escalation = decision.escalation
+    precedent = Precedent.objects.create(
+        decision=decision,
+        partnership_id=escalation.partnership_id,
+        municipality_id=escalation.municipality_id,
+        reason=escalation.reason,
+        school_type=referral.school.school_type,
+        age_band=age_band(referral.child_date_of_birth, timezone.localdate()),
+        carried_by=decision.carried_by,
+    )
+    PrecedentDomain.objects.bulk_create(
+        [
+            PrecedentDomain(precedent=precedent, domain=d)
+            for d in referral.domains.values_list("domain", flat=True)
+        ]
+    )
+    notify(
+        perms.decider_users(escalation),
+        "precedent_draft",
+        _("A precedent waits for your review"),
+        _("Review the anonymised precedent of a decision before it is published in the library."),
+        reverse("escalations:precedent_edit", args=[precedent.pk]),
+    )
+    return precedent
+
+
+PRECEDENT_TEXT_FIELDS = ("title", "summary", "outcome", "rationale", "split")
+MONTHS_NL = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+MONTHS_EN = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+
+
+def _name_patterns(referral):
+    names = set()
+    for value in (referral.child_first_name, referral.child_last_name):
+        value = (value or "").strip()
+        if len(value) >= 2:
+            names.add(value)
+        for part in value.split():
+            if len(part) >= 3:  # "van", "de" are prefixes, not the name
+                names.add(part)
+    for name in referral.guardians.values_list("name", flat=True):
+        for part in name.split():
+            if len(part) >= 3:
+                names.add(part)
+    # A name counts wherever no letter touches it ("Sem2" yes, "Semester" no).
+    return [re.compile(rf"(?<![^\W\d_]){re.escape(n)}(?![^\W\d_])", re.IGNORECASE) for n in sorted(names)]
+
+
+def _date_patterns(day):
+    if not day:
+        return []
+    d, m, y = day.day, day.month, day.year
+    sep = r"\s*[-/.]\s*"
+    return [
+        re.compile(rf"(?<!\d)0?{d}{sep}0?{m}{sep}({y}|{y % 100:02d})(?!\d)"),
+        re.compile(rf"(?<!\d){y}{sep}0?{m}{sep}0?{d}(?!\d)"),
+        re.compile(
+            rf"(?<!\d)0?{d}\s+({MONTHS_NL[m - 1]}|{MONTHS_EN[m - 1]}|{MONTHS_NL[m - 1][:3]})\.?\s+{y}", re.I
+        ),
+    ]
+
+
+IDENTIFYING_MESSAGE = gettext_lazy(
+    "This text identifies the child (a name or the date of birth). Rewrite it without them."
+)
+
+
+def identifying_findings(precedent, values=None):
+    """{field: message} for every text field that contains the child's (or a guardian's) name
+    or the child's date of birth. `values` overrides the precedent's stored texts."""
+    decision = precedent.decision
+    if decision is None:
+        return {}
+    referral = decision.escalation.referral
+    patterns = _name_patterns(referral) + _date_patterns(referral.child_date_of_birth)
+    findings = {}
+    for field in PRECEDENT_TEXT_FIELDS:
+        text = (values or {}).get(field, getattr(precedent, field)) or ""
+        if any(p.search(text) for p in patterns):
+            findings[field] = IDENTIFYING_MESSAGE
+    return findings
+
+
+def update_precedent(user, precedent, *, domains=None, **fields):
+    if not perms.can_edit_precedent(user, precedent):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Precedent.objects.select_for_update().get(pk=precedent.pk)
+        if locked.status != Precedent.Status.DRAFT:
+            raise TransitionNotAllowed(_("This precedent has been published meanwhile."))
+        findings = identifying_findings(locked, fields)
+        if findings:
+            raise ValidationError(findings)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save()
+        if domains is not None:
+            locked.domains.exclude(domain__in=domains).delete()
+            existing = set(locked.domains.values_list("domain", flat=True))
+            PrecedentDomain.objects.bulk_create(
+                [PrecedentDomain(precedent=locked, domain=d) for d in domains if d not in existing]
+            )
+    return locked
+
+
+def publish_precedent(user, precedent):
+    """Publish a reviewed draft; refused (ValidationError) while a text identifies the child or
+    a required text is empty."""
+    if not perms.can_edit_precedent(user, precedent):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Precedent.objects.select_for_update().get(pk=precedent.pk)
+        if locked.status != Precedent.Status.DRAFT:
+            raise TransitionNotAllowed(_("This precedent has been published meanwhile."))
+        errors = dict(identifying_findings(locked))
+        for field in ("title", "summary", "outcome", "rationale"):
+            if not getattr(locked, field).strip():
+                errors.setdefault(field, _("Fill this in before publishing."))
+        if locked.carried_by == CarriedBy.SHARED and not locked.split.strip():
+            errors.setdefault("split", _("Describe how the costs are split."))
+        if errors:
+            raise ValidationError(errors)
+        locked.status = Precedent.Status.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.published_by = user
+        locked.save()
+    return locked
+
+
+def similar_precedents(*, reason="", domains=(), school_type="", age_band="", exclude_pk=None, limit=5):
+    """Published precedents ranked by likeness: the same reason weighs most, then each shared
+    domain, then the same school type and the same age band. Only those with something in
+    common are returned."""
+    overlap = (
+        PrecedentDomain.objects.filter(precedent=OuterRef("pk"), domain__in=list(domains))
+        .order_by()
+        .values("precedent")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = Precedent.objects.published().annotate(
+        overlap=Coalesce(Subquery(overlap, output_field=IntegerField()), Value(0)),
+        score=Case(When(reason=reason or "-", then=Value(8)), default=Value(0))
+        + F("overlap") * 2
+        + Case(When(school_type=school_type or "-", then=Value(1)), default=Value(0))
+        + Case(When(age_band=age_band or "-", then=Value(1)), default=Value(0)),
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return list(qs.filter(score__gt=0).order_by("-score", "-published_at", "-pk")[:limit])
+
+
+def similar_to_referral(referral, reason=""):
+    return similar_precedents(
+        reason=reason,
+        domains=[d.domain for d in referral.domains.all()],
+        school_type=referral.school.school_type,
+        age_band=age_band(referral.child_date_of_birth, timezone.localdate()),
+    )
+
+
+def similar_to_precedent(precedent, limit=5):
+    return similar_precedents(
+        reason=precedent.reason,
+        domains=[d.domain for d in precedent.domains.all()],
+        school_type=precedent.school_type,
+        age_band=precedent.age_band,
+        exclude_pk=precedent.pk,
+        limit=limit,
+    )
+
+
+# --- Reminders -------------------------------------------------------------------------------
+
+
+def send_decision_reminders(today=None):
+    """Remind once when a decision's date passed without help started. Returns how many."""
+    today = today or timezone.localdate()
+    due = (
+        Decision.objects.filter(
+            carry_out_by__lt=today,
+            reminder_sent_on__isnull=True,
+            escalation__referral__help_started_at__isnull=True,
+        )
+        .exclude(escalation__referral__status__in=(Status.HELP_STARTED, Status.CLOSED, Status.DECLINED))
+        .select_related("escalation__referral", "decided_by", "agreed_by")
+        .order_by("pk")
+    )
+    sent = 0
+    for decision in due:
+        with transaction.atomic():
+            claimed = Decision.objects.filter(pk=decision.pk, reminder_sent_on__isnull=True).update(
+                reminder_sent_on=today
+            )
+            if not claimed:
+                continue
+            referral = decision.escalation.referral
+            users = [
+                *_responsible_users(referral, decision.carried_by),
+                decision.decided_by,
+                decision.agreed_by,
+            ]
+            notify(
+                users,
+                "escalation_decision_overdue",
+                _("A decision has not been carried out yet"),
+                _(
+                    "The date by which a decision on an escalated referral was to be carried out has passed "
+                    "and the help has not started."
+                ),
+                _url(decision.escalation),
+            )
+            sent += 1
+    return sent

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from referrals import views_escalation as views
+
+app_name = "escalations"
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/standpunt/", views.add_position, name="position"),
+    path("<int:pk>/besluit/", views.decide, name="decide"),
+    path("aanmelding/<uuid:referral_uuid>/opschalen/", views.raise_escalation, name="raise"),
+    path("precedenten/", views.precedents, name="precedents"),
+    path("precedenten/<int:pk>/", views.precedent_detail, name="precedent"),
+    path("precedenten/<int:pk>/bewerken/", views.precedent_edit, name="precedent_edit"),
+]

@@ -1,0 +1,323 @@
+"""Escalation inbox, raising, positions, decisions and the precedent library. Thin views:
+permissions in referrals/escalation_permissions.py, rules in referrals/escalation_services.py."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from contacts.models import Role
+from contacts.permissions import member_required, memberships, role_required
+from portal.audit import log_access
+from portal.models import AccessLog
+from referrals import escalation_permissions as perms
+from referrals import escalation_services as services
+from referrals.forms_escalation import DecideForm, PositionForm, PrecedentFilter, PrecedentForm, RaiseForm
+from referrals.models import Escalation, Precedent, PrecedentDomain, Side
+from referrals.workflow import TransitionNotAllowed
+
+RECENTLY_DECIDED_DAYS = 90
+
+
+def _escalations(user):
+    return perms.visible_escalations(user).select_related(
+        "referral__school", "referral__home_municipality", "partnership", "municipality"
+    )
+
+
+def _referral_url(referral):
+    """The referrals app's detail page (built in parallel); None while it does not exist."""
+    for args in ([referral.uuid], [referral.pk]):
+        try:
+            return reverse("referrals:detail", args=args)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _acting_as(user, escalation):
+    """(role, organisation) under which the user sees the escalation, for the access log."""
+    wanted = {
+        Role.PARTNERSHIP_DIRECTOR: escalation.partnership_id,
+        Role.MUNICIPAL_OFFICER: escalation.municipality_id,
+        Role.SCHOOL_COORDINATOR: escalation.referral.school_id,
+        Role.DISTRICT_WORKER: escalation.referral.routed_team_id,
+    }
+    for m in memberships(user):
+        if (
+            m.role in wanted
+            and getattr(m, "organisation", None) is not None
+            and m.organisation.pk == wanted[m.role]
+        ):
+            return m.role, m.organisation
+    return "", ""
+
+
+@role_required(*perms.INBOX_ROLES)
+def inbox(request):
+    qs = _escalations(request.user)
+    since = timezone.now() - datetime.timedelta(days=RECENTLY_DECIDED_DAYS)
+    open_ = list(qs.filter(state=Escalation.State.OPEN).order_by("raised_at", "pk"))
+    decided = list(
+        qs.filter(state=Escalation.State.DECIDED, decided_at__gte=since)
+        .select_related("decision")
+        .order_by("-decided_at", "-pk")[:100]
+    )
+    return render(
+        request,
+        "escalations/inbox.html",
+        {"open_escalations": open_, "decided_escalations": decided, "days": RECENTLY_DECIDED_DAYS},
+    )
+
+
+@member_required
+def detail(request, pk):
+    escalation = get_object_or_404(_escalations(request.user), pk=pk)
+    user = request.user
+    role, organisation = _acting_as(user, escalation)
+    show_positions = perms.may_see_positions(user, escalation)
+    if show_positions:
+        log_access(user, AccessLog.Action.VIEW, escalation.referral, role=role, organisation=organisation)
+    decision = getattr(escalation, "decision", None) if escalation.state == Escalation.State.DECIDED else None
+    precedent = None
+    if decision is not None:
+        precedent = Precedent.objects.filter(decision=decision).first()
+        if precedent and not (
+            precedent.status == Precedent.Status.PUBLISHED or perms.can_edit_precedent(user, precedent)
+        ):
+            precedent = None
+    return render(
+        request,
+        "escalations/detail.html",
+        {
+            "escalation": escalation,
+            "referral": escalation.referral,
+            "show_positions": show_positions,
+            "positions": _positions(escalation),
+            "decision": decision,
+            "precedent": precedent,
+            "can_edit_precedent": precedent is not None and perms.can_edit_precedent(user, precedent),
+            "can_decide": perms.can_decide(user, escalation),
+            "position_side": perms.position_side(user, escalation),
+            "referral_url": _referral_url(escalation.referral)
+            if perms.may_read_referral(user, escalation)
+            else None,
+            "deciders": list(perms.decider_users(escalation)),
+        },
+    )
+
+
+def _positions(escalation):
+    """[(heading, text, note)] in a fixed order: school first, then district team."""
+    school_text, team_text = escalation.raiser_position, escalation.other_position
+    if escalation.raised_side == Side.DISTRICT_TEAM:
+        school_text, team_text = escalation.other_position, escalation.raiser_position
+    rows = [(_("Position of the school"), school_text), (_("Position of the district team"), team_text)]
+    if escalation.raised_side == Side.SYSTEM:
+        return [(h, t, "") for h, t in rows]
+    other_note = "" if escalation.other_position_by_id else _("as described by the raising side")
+    if escalation.raised_side == Side.SCHOOL:
+        return [(rows[0][0], rows[0][1], ""), (rows[1][0], rows[1][1], other_note if team_text else "")]
+    return [(rows[0][0], rows[0][1], other_note if school_text else ""), (rows[1][0], rows[1][1], "")]
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*perms.PARTY_ROLES)
+def raise_escalation(request, referral_uuid):
+    referral = get_object_or_404(
+        perms.party_referrals(request.user).select_related("school").prefetch_related("domains"),
+        uuid=referral_uuid,
+    )
+    if referral.status == "escalated":
+        open_ = referral.escalations.filter(state=Escalation.State.OPEN).first()
+        if open_ is not None:
+            messages.info(request, _("This referral is already escalated."))
+            return redirect("escalations:detail", open_.pk)
+    if not perms.can_raise(request.user, referral):
+        raise PermissionDenied
+    form = RaiseForm(request.POST or None, similar_url=request.path)
+    if request.method == "POST" and form.is_valid():
+        try:
+            escalation = services.raise_escalation(
+                request.user,
+                referral,
+                reason=form.cleaned_data["reason"],
+                position=form.cleaned_data["position"],
+                other_position=form.cleaned_data["other_position"],
+            )
+        except TransitionNotAllowed as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The referral was escalated. The deciders have been notified."))
+            return redirect("escalations:detail", escalation.pk)
+    reason = form.data.get("reason") if form.is_bound else request.GET.get("reason", "")
+    similar = services.similar_to_referral(referral, reason=reason if isinstance(reason, str) else "")
+    return render(request, "escalations/raise.html", {"form": form, "referral": referral, "similar": similar})
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def add_position(request, pk):
+    escalation = get_object_or_404(_escalations(request.user), pk=pk)
+    side = perms.position_side(request.user, escalation)
+    if side is None:
+        raise PermissionDenied
+    current = (
+        escalation.raiser_position if escalation.raised_side == Side.SYSTEM and side == Side.SCHOOL else ""
+    )
+    if not current and escalation.other_position_by_id:
+        current = escalation.other_position
+    form = PositionForm(request.POST or None, initial={"position": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_position(request.user, escalation, form.cleaned_data["position"])
+        except TransitionNotAllowed as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your position was added. The deciders have been notified."))
+            return redirect("escalations:detail", escalation.pk)
+    return render(
+        request, "escalations/position.html", {"form": form, "escalation": escalation, "side": side}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def decide(request, pk):
+    escalation = get_object_or_404(_escalations(request.user), pk=pk)
+    if not perms.can_decide(request.user, escalation):
+        raise PermissionDenied
+    candidates = services.agreement_candidates(request.user, escalation)
+    form = DecideForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decide(
+                request.user,
+                escalation,
+                agreed_by=data["agreed_by"],
+                help=data["help"],
+                carried_by=data["carried_by"],
+                split=data["split"],
+                rationale=data["rationale"],
+                carry_out_by=data["carry_out_by"],
+                assign_help=data["next_step"] == DecideForm.ASSIGN,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except TransitionNotAllowed as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("The decision was recorded. Review the precedent before it is published.")
+            )
+            return redirect("escalations:detail", escalation.pk)
+    role, organisation = _acting_as(request.user, escalation)
+    log_access(request.user, AccessLog.Action.VIEW, escalation.referral, role=role, organisation=organisation)
+    return render(
+        request,
+        "escalations/decide.html",
+        {"form": form, "escalation": escalation, "positions": _positions(escalation)},
+    )
+
+
+# --- Precedent library ----------------------------------------------------------------------
+
+_DOMAINS = Prefetch("domains", queryset=PrecedentDomain.objects.order_by("domain"))
+
+
+@role_required(*perms.LIBRARY_ROLES)
+def precedents(request):
+    published = Precedent.objects.published().prefetch_related(_DOMAINS)
+    filterset = PrecedentFilter(request.GET or None, queryset=published)
+    valid = not filterset.is_bound or filterset.is_valid()
+    results = list(filterset.qs[:200]) if valid else []
+    drafts = list(
+        perms.reviewable_precedents(request.user).prefetch_related(_DOMAINS).order_by("-created_at")
+    )
+    return render(
+        request,
+        "escalations/precedents.html",
+        {"filter": filterset, "precedents": results, "drafts": drafts, "searched": bool(request.GET)},
+    )
+
+
+@role_required(*perms.LIBRARY_ROLES)
+def precedent_detail(request, pk):
+    precedent = get_object_or_404(perms.visible_precedents(request.user).prefetch_related(_DOMAINS), pk=pk)
+    similar = (
+        services.similar_to_precedent(precedent) if precedent.status == Precedent.Status.PUBLISHED else []
+    )
+    return render(
+        request,
+        "escalations/precedent.html",
+        {
+            "precedent": precedent,
+            "similar": similar,
+            "can_edit": perms.can_edit_precedent(request.user, precedent),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*perms.LIBRARY_ROLES)
+def precedent_edit(request, pk):
+    precedent = get_object_or_404(
+        perms.visible_precedents(request.user).select_related("decision__escalation"), pk=pk
+    )
+    if not perms.can_edit_precedent(request.user, precedent):
+        raise PermissionDenied
+    publishing = "publish" in request.POST
+    initial = {
+        "title": precedent.title,
+        "reason": precedent.reason,
+        "domains": list(precedent.domains.values_list("domain", flat=True)),
+        "school_type": precedent.school_type,
+        "age_band": precedent.age_band,
+        "summary": precedent.summary,
+        "outcome": precedent.outcome,
+        "carried_by": precedent.carried_by,
+        "split": precedent.split,
+        "rationale": precedent.rationale,
+    }
+    form = PrecedentForm(request.POST or None, initial=initial, publishing=publishing)
+    if request.method == "POST":
+        valid = form.is_valid()
+        # The identifying-text check runs even when other fields are wrong, and refuses saving
+        # a draft too: nothing that names the child is stored in the library.
+        texts = {f: form.cleaned_data[f] for f in services.PRECEDENT_TEXT_FIELDS if f in form.cleaned_data}
+        findings = services.identifying_findings(precedent, texts)
+        for field, message in findings.items():
+            form.add_error(field, message)
+        if valid and not findings:
+            data = dict(form.cleaned_data)
+            data.pop("reviewed")
+            domains = data.pop("domains")
+            try:
+                precedent = services.update_precedent(request.user, precedent, domains=domains, **data)
+                if publishing:
+                    services.publish_precedent(request.user, precedent)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except TransitionNotAllowed as exc:
+                form.add_error(None, str(exc))
+            else:
+                if publishing:
+                    messages.success(request, _("The precedent was published in the library."))
+                    return redirect("escalations:precedent", precedent.pk)
+                messages.success(request, _("The draft was saved."))
+                return redirect("escalations:precedent_edit", precedent.pk)
+    decision = precedent.decision
+    return render(
+        request,
+        "escalations/precedent_edit.html",
+        {"form": form, "precedent": precedent, "decision": decision},
+    )

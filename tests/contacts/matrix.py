@@ -1,0 +1,194 @@
+"""Permission matrix rows for the network registry (issue 3).
+
+Everyone with a membership reads the directory; registry_admin edits everything; members
+maintain their own organisation's contacts and tandems; coverage is for the steering side.
+"""
+
+import datetime
+
+from django.urls import reverse
+
+from tests.contacts import factories as f
+from tests.helpers.matrix import Case
+
+MEMBERS = {"no_membership": 403}
+ADMIN = {"registry_admin": 200}
+COVERAGE = {
+    "registry_admin": 200,
+    "steering_member": 200,
+    "partnership_director": 200,
+    "other_partnership_director": 200,
+    "municipal_officer": 200,
+    "other_municipal_officer": 200,
+}
+ORG_MEMBERS = {
+    "registry_admin": 200,
+    "school_coordinator": 200,
+    "other_school_coordinator": 200,
+    "district_worker": 200,
+    "other_district_worker": 200,
+    "partnership_director": 200,
+    "other_partnership_director": 200,
+    "municipal_officer": 200,
+    "other_municipal_officer": 200,
+}
+
+
+def _person_of_school(w):
+    person = f.PersonFactory(name="Iris Schoolmens")
+    person.schools.add(w.school)
+    return person
+
+
+def _open_school_assignment(w):
+    return f.ContactAssignmentFactory(school=w.school, valid_from=datetime.date(2026, 1, 1))
+
+
+def _replace_data(w):
+    return {"person": f.PersonFactory().pk, "valid_from": datetime.date.today().isoformat()}
+
+
+CASES = [
+    Case("contacts:directory", lambda w: reverse("contacts:directory"), default=200, expect=MEMBERS),
+    *[
+        Case(
+            "contacts:list",
+            lambda w, kind=kind: reverse("contacts:list", args=[kind]),
+            default=200,
+            expect=MEMBERS,
+            label=kind,
+        )
+        for kind in (
+            "schools",
+            "municipalities",
+            "partnerships",
+            "district_teams",
+            "care_providers",
+            "persons",
+        )
+    ],
+    Case(
+        "contacts:list",
+        lambda w: reverse("contacts:list", args=["unknown"]),
+        default=404,
+        expect=MEMBERS,
+        label="unknown kind",
+    ),
+    *[
+        Case(
+            "contacts:export",
+            lambda w, fmt=fmt: reverse("contacts:export", args=["schools", fmt]),
+            default=200,
+            expect=MEMBERS,
+            label=fmt,
+        )
+        for fmt in ("csv", "xlsx")
+    ],
+    *[
+        Case(
+            "contacts:export",
+            lambda w, kind=kind: reverse("contacts:export", args=[kind, "csv"]),
+            default=200,
+            expect=MEMBERS,
+            label=kind,
+        )
+        for kind in ("regions", "assignments", "tandems")
+    ],
+    Case(
+        "contacts:school_detail",
+        lambda w: reverse("contacts:school_detail", args=[w.school.pk]),
+        default=200,
+        expect=MEMBERS,
+    ),
+    Case(
+        "contacts:school_detail",
+        lambda w: reverse("contacts:school_detail", args=[999999]),
+        default=404,
+        expect=MEMBERS,
+        label="missing",
+    ),
+    Case(
+        "contacts:municipality_detail",
+        lambda w: reverse("contacts:municipality_detail", args=[w.municipality.pk]),
+        default=200,
+        expect=MEMBERS,
+    ),
+    Case(
+        "contacts:partnership_detail",
+        lambda w: reverse("contacts:partnership_detail", args=[w.partnership.pk]),
+        default=200,
+        expect=MEMBERS,
+    ),
+    Case(
+        "contacts:district_team_detail",
+        lambda w: reverse("contacts:district_team_detail", args=[w.district_team.pk]),
+        default=200,
+        expect=MEMBERS,
+    ),
+    Case(
+        "contacts:care_provider_detail",
+        lambda w: reverse("contacts:care_provider_detail", args=[w.care_provider.pk]),
+        default=200,
+        expect=MEMBERS,
+    ),
+    Case(
+        "contacts:person_detail",
+        lambda w: reverse("contacts:person_detail", args=[_person_of_school(w).pk]),
+        default=200,
+        expect=MEMBERS,
+    ),
+    Case("contacts:person_create", lambda w: reverse("contacts:person_create"), expect=ORG_MEMBERS),
+    Case(
+        "contacts:person_edit",
+        lambda w: reverse("contacts:person_edit", args=[_person_of_school(w).pk]),
+        expect={"registry_admin": 200, "school_coordinator": 200},
+    ),
+    *[
+        Case(
+            "contacts:assignment_replace",
+            lambda w, kind=kind, attr=attr: reverse(
+                "contacts:assignment_replace", args=[kind, getattr(w, attr).pk]
+            ),
+            expect={"registry_admin": 200, actor: 200},
+            label=kind,
+        )
+        for kind, attr, actor in (
+            ("school", "school", "school_coordinator"),
+            ("municipality", "municipality", "municipal_officer"),
+            ("partnership", "partnership", "partnership_director"),
+            ("district_team", "district_team", "district_worker"),
+        )
+    ],
+    Case(
+        "contacts:assignment_replace",
+        lambda w: reverse("contacts:assignment_replace", args=["school", w.school.pk]),
+        method="post",
+        data=_replace_data,
+        expect={"registry_admin": 302, "school_coordinator": 302},
+        label="save",
+    ),
+    Case(
+        "contacts:assignment_end",
+        lambda w: reverse("contacts:assignment_end", args=[_open_school_assignment(w).pk]),
+        expect={"registry_admin": 200, "school_coordinator": 200},
+    ),
+    Case(
+        "contacts:tandem_replace",
+        lambda w: reverse("contacts:tandem_replace", args=[w.school.pk]),
+        expect={"registry_admin": 200, "school_coordinator": 200, "district_worker": 200},
+    ),
+    Case(
+        "contacts:tandem_end",
+        lambda w: reverse("contacts:tandem_end", args=[w.tandem.pk]),
+        expect={"registry_admin": 200, "school_coordinator": 200, "district_worker": 200},
+    ),
+    Case("contacts:coverage", lambda w: reverse("contacts:coverage"), expect=COVERAGE),
+    Case("contacts:import", lambda w: reverse("contacts:import"), expect=ADMIN),
+    Case(
+        "contacts:import_confirm",
+        lambda w: reverse("contacts:import_confirm"),
+        method="post",
+        data=lambda w: {},
+        expect={"registry_admin": 302},
+    ),
+]

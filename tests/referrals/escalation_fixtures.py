@@ -1,0 +1,77 @@
+"""Test data for escalations: referrals brought to a state through the real workflow, and
+escalations / decisions / precedents made through the real services."""
+
+import datetime
+
+from django.utils import timezone
+
+from referrals import escalation_services as services
+from referrals.models import CarriedBy, Precedent, PrecedentDomain
+from referrals.workflow import transition
+from tests.referrals.factories import ReferralDomainFactory, ReferralFactory
+
+PATHS = {
+    "draft": [],
+    "submitted": ["submit"],
+    "in_triage": ["submit", "take_up"],
+    "returned": ["submit", "take_up", "return"],
+    "accepted": ["submit", "take_up", "accept"],
+    "help_started": ["submit", "take_up", "accept", "start_help"],
+}
+
+
+def referral_in(world, status="submitted", domains=("behaviour",), **kwargs):
+    """A referral of the world's school, home municipality and district team, in `status`."""
+    kwargs.setdefault("school", world.school)
+    kwargs.setdefault("home_municipality", world.municipality)
+    kwargs.setdefault("routed_team", world.district_team)
+    kwargs.setdefault("created_by", world.user("school_coordinator"))
+    referral = ReferralFactory(**kwargs)
+    for domain in domains:
+        ReferralDomainFactory(referral=referral, domain=domain)
+    for action in PATHS[status]:
+        referral = transition(referral, action, referral.created_by)
+    return referral
+
+
+def open_escalation(world, referral=None, actor="school_coordinator", reason="grey_funding", **kwargs):
+    referral = referral or referral_in(world, "in_triage")
+    kwargs.setdefault("position", "De school vindt dat de gemeente dit moet betalen.")
+    return services.raise_escalation(world.user(actor), referral, reason=reason, **kwargs)
+
+
+def decide(world, escalation, actor="partnership_director", agreed="municipal_officer", **kwargs):
+    kwargs.setdefault("help", "Ambulante begeleiding in de klas, twee dagdelen per week.")
+    kwargs.setdefault("carried_by", CarriedBy.YOUTH_CARE)
+    kwargs.setdefault("rationale", "Het gaat om gedrag thuis en op school; de Jeugdwet is leidend.")
+    kwargs.setdefault("carry_out_by", timezone.localdate() + datetime.timedelta(days=14))
+    return services.decide(world.user(actor), escalation, agreed_by=world.user(agreed), **kwargs)
+
+
+def decided_escalation(world, **kwargs):
+    escalation = open_escalation(world)
+    decide(world, escalation, **kwargs)
+    escalation.refresh_from_db()
+    return escalation
+
+
+def published_precedent(publisher, domains=("behaviour",), **kwargs):
+    defaults = {
+        "reason": "grey_funding",
+        "school_type": "po",
+        "age_band": "8-11",
+        "carried_by": CarriedBy.SHARED,
+        "split": "50/50",
+        "title": "Begeleiding in de klas bij gedrag",
+        "summary": "Een leerling met gedragsproblemen thuis en op school.",
+        "outcome": "Ambulante begeleiding in de klas.",
+        "rationale": "Onderwijs en jeugdhulp hebben beide een taak.",
+        "status": Precedent.Status.PUBLISHED,
+        "published_at": timezone.now(),
+        "published_by": publisher,
+    }
+    defaults.update(kwargs)
+    precedent = Precedent.objects.create(**defaults)
+    for domain in domains:
+        PrecedentDomain.objects.create(precedent=precedent, domain=domain)
+    return precedent
