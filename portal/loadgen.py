@@ -1091,7 +1091,11 @@ def seed_precedents(say, rng):
         say("precedents: the Precedent model differs from what seed_load knows (or has rows); none generated")
         return 0
     rows = []
-    decisions = Decision.objects.select_related("escalation").order_by("id").iterator(chunk_size=5000)
+    decisions = (
+        Decision.objects.select_related("escalation__referral__school")
+        .order_by("id")
+        .iterator(chunk_size=5000)
+    )
     for decision in decisions:
         if rng.random() < 0.5:
             continue
@@ -1102,6 +1106,8 @@ def seed_precedents(say, rng):
             extra["partnership_id"] = decision.escalation.partnership_id
         if "municipality" in fields:
             extra["municipality_id"] = decision.escalation.municipality_id
+        if "school_type" in fields:
+            extra["school_type"] = decision.escalation.referral.school.school_type
         if "title" in fields:
             extra["title"] = (
                 f"{decision.escalation.get_reason_display()}: {decision.get_carried_by_display()}"

@@ -149,6 +149,17 @@ def test_escalations_match_the_referrals(loaded):
     assert not escalated.filter(status_before_escalation="").exists()
 
 
+def test_published_precedents_come_from_decisions(loaded):
+    from referrals.models import Precedent
+
+    precedents = Precedent.objects.select_related("decision__escalation")
+    assert precedents.exists()
+    for p in precedents[:200]:
+        assert p.status == "published" and p.published_at == p.decision.decided_at
+        assert p.reason == p.decision.escalation.reason and p.carried_by == p.decision.carried_by
+        assert p.partnership_id == p.decision.escalation.partnership_id
+
+
 def test_no_dangling_foreign_keys(loaded):
     """The load skips per-row foreign-key triggers, so check every reference explicitly."""
     for model in [*loadgen.REFERRAL_TABLES, Tandem, ContactAssignment, Membership, School]:
