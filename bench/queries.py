@@ -26,6 +26,7 @@ BIG_TABLES = {
     "referrals_consent",
     "referrals_escalation",
     "referrals_decision",
+    "referrals_precedent",
     "referrals_message",
     "referrals_attachment",
     "portal_accesslog",
@@ -154,18 +155,7 @@ def queries(s):
             .order_by("-raised_at")[:25],
             True,
         ),
-        "precedent_search": (
-            "precedent_search",
-            Decision.objects.filter(
-                Q(help__icontains="arrangement") | Q(rationale__icontains="arrangement")
-            ).order_by("-decided_at")[:20],
-            False,
-        ),
-        "precedent_latest": (
-            "precedent_search",
-            Decision.objects.order_by("-decided_at")[:20],
-            False,
-        ),
+        **precedent_queries(),
         "dashboard_region_status": (
             "dashboard",
             Referral.objects.filter(in_region, first_submitted_at__gte=start, first_submitted_at__lt=end)
@@ -178,6 +168,36 @@ def queries(s):
             Referral.objects.filter(status__in=INBOX_STATUSES).values("status").annotate(n=Count("id")),
             False,
         ),
+    }
+
+
+def precedent_queries():
+    """The precedent library's search and newest list: on the Precedent model once it exists
+    (issue 5), else on the decisions it is built from."""
+    try:
+        from referrals.models import Precedent
+    except ImportError:
+        Precedent = None  # noqa: N806 - a model class
+    text = "arrangement"
+    if Precedent is not None:
+        published = Precedent.objects.filter(status="published")
+        match = Q(title__icontains=text) | Q(summary__icontains=text) | Q(outcome__icontains=text)
+        return {
+            "precedent_search": (
+                "precedent_search",
+                published.filter(match).order_by("-published_at")[:20],
+                False,
+            ),
+            "precedent_latest": ("precedent_search", published.order_by("-published_at")[:20], False),
+        }
+    match = Q(help__icontains=text) | Q(rationale__icontains=text)
+    return {
+        "precedent_search": (
+            "precedent_search",
+            Decision.objects.filter(match).order_by("-decided_at")[:20],
+            False,
+        ),
+        "precedent_latest": ("precedent_search", Decision.objects.order_by("-decided_at")[:20], False),
     }
 
 
