@@ -1,0 +1,483 @@
+"""`make bench`: the production stack on a load data set, measured from a separate process.
+
+Steps: make sure wrk is there; make sure the bench database exists with BENCH_REFERRALS
+referrals (seeded with `seed_load` only when missing or of another size, so a second run is
+quick); collectstatic; start gunicorn (DJANGO_DEBUG=false, PostgreSQL, Redis); log in through
+the real login form; run wrk at BENCH_CONNECTIONS connections for BENCH_DURATION seconds per
+page of bench/pages.py; then the probes (EXPLAIN, 50 concurrent submissions, half-year
+report). Prints a table and writes bench/results/latest.json.
+
+Environment: BENCH_REFERRALS (1000000), BENCH_DURATION (10), BENCH_CONNECTIONS (8),
+BENCH_THREADS (2), BENCH_WARMUP (2 s per page), BENCH_PORT (8765), BENCH_WORKERS (2 x CPUs + 1),
+BENCH_DATABASE_URL (database tandem_bench on the DATABASE_URL server, else 127.0.0.1:5432),
+BENCH_REDIS_URL (db 9 on the REDIS_URL server, else 127.0.0.1:6379),
+BENCH_PAGES (comma-separated names; default all), BENCH_SKIP (comma-separated steps to skip:
+explain,submissions,report).
+"""
+
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+RESULTS = ROOT / "bench" / "results"
+
+
+def say(msg):
+    print(f"bench: {msg}", flush=True)
+
+
+def _on_same_server(url, path, default):
+    """The bench database (or Redis db) on the server of `url` (e.g. the DATABASE_URL that
+    scripts/services.py exports), never the database itself."""
+    if not url or not url.startswith(("postgres", "redis")):
+        return default
+    return urllib.parse.urlparse(url)._replace(path=path).geturl()
+
+
+def config():
+    cpus = os.cpu_count() or 1
+    return {
+        "referrals": int(os.environ.get("BENCH_REFERRALS", "1000000")),
+        "duration": int(os.environ.get("BENCH_DURATION", "10")),
+        "warmup": int(os.environ.get("BENCH_WARMUP", "2")),
+        "connections": int(os.environ.get("BENCH_CONNECTIONS", "8")),
+        "threads": int(os.environ.get("BENCH_THREADS", "2")),
+        "port": int(os.environ.get("BENCH_PORT", "8765")),
+        "workers": int(os.environ.get("BENCH_WORKERS", str(2 * cpus + 1))),
+        "database_url": os.environ.get("BENCH_DATABASE_URL")
+        or _on_same_server(
+            os.environ.get("DATABASE_URL"), "/tandem_bench", "postgres://postgres@127.0.0.1:5432/tandem_bench"
+        ),
+        "redis_url": os.environ.get("BENCH_REDIS_URL")
+        or _on_same_server(os.environ.get("REDIS_URL"), "/9", "redis://127.0.0.1:6379/9"),
+        "pages": [p for p in os.environ.get("BENCH_PAGES", "").split(",") if p],
+        "skip": [p for p in os.environ.get("BENCH_SKIP", "").split(",") if p],
+    }
+
+
+def stack_env(cfg):
+    """The production settings, pointed at the bench database."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DATABASE_URL": cfg["database_url"],
+            "REDIS_URL": cfg["redis_url"],
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x7Qm2pLr9vTz4Kw8" * 3,
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_SECURE_COOKIES": "false",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_STATIC_ROOT": str(ROOT / "var" / "bench" / "static"),
+            "TANDEM_SITE_URL": f"http://127.0.0.1:{cfg['port']}",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    return env
+
+
+def manage(env, *args, **kwargs):
+    return subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, **kwargs)
+
+
+# --- Data set ------------------------------------------------------------------------------------
+
+
+def ensure_dataset(cfg, env):
+    import psycopg
+
+    url = urllib.parse.urlparse(cfg["database_url"])
+    dbname = url.path.lstrip("/")
+    server = url._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone()
+    current = None
+    if exists:
+        with psycopg.connect(cfg["database_url"]) as conn:
+            table = conn.execute("SELECT to_regclass('referrals_referral')").fetchone()[0]
+            if table:
+                current = conn.execute("SELECT count(*) FROM referrals_referral").fetchone()[0]
+    if current == cfg["referrals"]:
+        say(f"database {dbname} already holds {current:,} referrals: reusing it")
+        manage(env, "migrate", "--no-input", "-v", "0")
+        info = {"reused": True}
+        try:  # keep the seed figures of the run that created this database
+            previous = json.loads((RESULTS / "latest.json").read_text())
+            if previous["dataset"]["referrals"] == current:
+                old = previous["details"]["dataset"]
+                info["seed_seconds"] = old.get("seed_seconds")
+                info["seeded_by_earlier_run"] = True
+        except (OSError, KeyError, ValueError):
+            pass
+        with psycopg.connect(cfg["database_url"]) as conn:
+            info["database_mb"] = round(
+                conn.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 2**20
+            )
+        return info
+    say(
+        f"database {dbname}: {'missing' if not exists else f'{current} referrals'}; "
+        f"(re)creating with {cfg['referrals']:,} referrals"
+    )
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{dbname}"')
+    manage(env, "migrate", "--no-input", "-v", "0")
+    t0 = time.monotonic()
+    manage(env, "seed_load", "--referrals", str(cfg["referrals"]))
+    seconds = time.monotonic() - t0
+    with psycopg.connect(cfg["database_url"]) as conn:
+        size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+    return {"reused": False, "seed_seconds": round(seconds, 1), "database_mb": round(size / 2**20)}
+
+
+# --- Server and HTTP -----------------------------------------------------------------------------
+
+
+def start_server(cfg, env):
+    with socket.socket() as probe_socket:
+        if probe_socket.connect_ex(("127.0.0.1", cfg["port"])) == 0:
+            raise SystemExit(f"port {cfg['port']} is already in use: set BENCH_PORT to a free port")
+    log = open(ROOT / "var" / "bench" / "gunicorn.log", "w")  # noqa: SIM115 - closed with the process
+    gunicorn = str(Path(PY).parent / "gunicorn")
+    proc = subprocess.Popen(
+        [
+            gunicorn,
+            "portal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{cfg['port']}",
+            "--workers",
+            str(cfg["workers"]),
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "60",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{cfg['port']}"
+    for _i in range(120):
+        if proc.poll() is not None:
+            raise SystemExit(f"gunicorn stopped; see {log.name}")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310 - local
+                if response.status == 200:
+                    return proc, base
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    proc.terminate()
+    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def prepare_two_factor(emails, codes_per_account):
+    """Production requires 2FA for most roles (docs/adr/0040): give each bench account a
+    confirmed authenticator device and fresh single-use recovery codes, so the benchmark logs
+    in through the password form and the verify form like a real user. Returns
+    ({email: [codes]}, verify path), or ({}, None) when the security app is not installed."""
+    from django.apps import apps
+    from django.urls import NoReverseMatch, reverse
+
+    if not apps.is_installed("django_otp"):
+        return {}, None
+    try:
+        verify_path = reverse("security:two_factor_verify")
+    except NoReverseMatch:
+        return {}, None
+    import secrets
+
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from contacts.models import User
+
+    codes = {}
+    for email in emails:
+        user = User.objects.get(email=email)
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="authenticator-app", confirmed=True)
+        StaticDevice.objects.filter(user=user, name="bench-recovery-codes").delete()
+        device = StaticDevice.objects.create(user=user, name="bench-recovery-codes", confirmed=True)
+        codes[email] = [f"{secrets.randbelow(10**10):010d}" for _i in range(codes_per_account)]
+        StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes[email]])
+    return codes, verify_path
+
+
+def _post_form(opener, url, fields, base):
+    """GET a form page, POST it with its CSRF token; returns the redirect Location."""
+    with opener.open(url, timeout=60) as response:
+        html = response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
+    request = urllib.request.Request(url, data=data, headers={"Referer": base + "/"})
+    try:
+        with opener.open(request, timeout=60) as response:
+            body = response.read().decode(errors="replace")
+        errors = re.findall(r"(?s)<li>(.*?)</li>|error-message[^>]*><p>(.*?)</p>", body)
+        raise SystemExit(f"{url} answered {response.status} without a redirect: {errors[:3] or body[:300]}")
+    except urllib.error.HTTPError as exc:
+        if exc.code != 302:
+            raise SystemExit(f"{url} answered {exc.code}") from exc
+        return exc.headers.get("Location", "")
+
+
+def login(base, email, password, code=None, verify_path=None):
+    """Log in through the real forms (password, then the 2FA code when given); returns the
+    Cookie header value of the session."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    _post_form(opener, base + "/account/inloggen/", {"username": email, "password": password}, base)
+    if code and verify_path:
+        _post_form(opener, base + verify_path, {"otp_token": code}, base)
+    cookies = {c.name: c.value for c in jar}
+    if "sessionid" not in cookies:
+        raise SystemExit(f"login as {email} set no session cookie")
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def fetch(url, cookie):
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=60) as response:
+            return response.status, len(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, 0
+
+
+def wrk(cfg, url, cookies):
+    cmd = [
+        "wrk",
+        f"-t{cfg['threads']}",
+        f"-c{cfg['connections']}",
+        f"-d{cfg['duration']}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "bench" / "latency.lua"),
+        url,
+        "--",
+        *cookies,
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    line = next(ln for ln in out.splitlines() if ln.startswith("BENCH_JSON "))
+    raw = json.loads(line.removeprefix("BENCH_JSON "))
+    rps = raw["requests"] / (raw["duration_us"] / 1e6)
+    return {
+        "p50_ms": round(raw["p50_us"] / 1000, 2),
+        "p95_ms": round(raw["p95_us"] / 1000, 2),
+        "p99_ms": round(raw["p99_us"] / 1000, 2),
+        "rps": round(rps, 1),
+        "requests": raw["requests"],
+        "errors": raw["errors"],
+    }
+
+
+def probe(env, name):
+    result = subprocess.run(
+        [PY, "-m", "bench.probes", name], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    line = next((ln for ln in result.stdout.splitlines() if ln.startswith("PROBE_JSON ")), None)
+    if result.returncode != 0 or line is None:
+        say(f"probe {name} failed:\n{result.stderr[-3000:]}")
+        return {"error": (result.stderr.strip().splitlines() or ["no output"])[-1]}
+    return json.loads(line.removeprefix("PROBE_JSON "))
+
+
+# --- Main ----------------------------------------------------------------------------------------
+
+
+def main():
+    cfg = config()
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    if not shutil.which("wrk"):
+        say("installing wrk (Debian package)")
+        subprocess.run([str(ROOT / "scripts" / "apt_install.sh"), "wrk"], check=True)
+    env = stack_env(cfg)
+    dataset = ensure_dataset(cfg, env)
+    manage(env, "collectstatic", "--no-input", "-v", "0")
+
+    os.environ.update(
+        {
+            k: env[k]
+            for k in (
+                "DJANGO_SETTINGS_MODULE",
+                "DATABASE_URL",
+                "REDIS_URL",
+                "DJANGO_DEBUG",
+                "DJANGO_SECRET_KEY",
+                "DJANGO_SECURE_SSL_REDIRECT",
+                "DJANGO_SECURE_COOKIES",
+                "DJANGO_ALLOWED_HOSTS",
+            )
+        }
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from bench.pages import PAGES
+    from portal.loadgen import BENCH_ACCOUNTS, BENCH_PASSWORD
+
+    referrals = connection.cursor().execute("SELECT count(*) FROM referrals_referral").fetchone()[0]
+    pages = [p for p in PAGES if not cfg["pages"] or p.name in cfg["pages"] or p.name == "healthz"]
+    resolved = {}
+    for page in pages:
+        resolved[page.name] = page.resolve()
+        if resolved[page.name] is None:
+            say(f"{page.name}: not available yet (no URL name of {page.url_names} resolves)")
+    accounts = sorted({BENCH_ACCOUNTS[p.account] for p in pages if p.account and resolved[p.name]})
+    codes, verify_path = prepare_two_factor(accounts, cfg["connections"])
+    if codes:
+        say(f"two-factor: recovery codes ready for {len(codes)} bench accounts")
+    connection.close()
+
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    say(f"starting gunicorn with {cfg['workers']} workers on 127.0.0.1:{cfg['port']} (DEBUG false)")
+    server, base = start_server(cfg, env)
+    results, notes = {}, {}
+    try:
+        sessions = {}
+        for page in pages:
+            path = resolved[page.name]
+            if path is None:
+                notes[page.name] = "not available yet"
+                continue
+            cookies = []
+            if page.account:
+                if page.account not in sessions:
+                    email = BENCH_ACCOUNTS[page.account]
+                    sessions[page.account] = [
+                        login(base, email, BENCH_PASSWORD, code, verify_path)
+                        for code in (codes.get(email) or [None] * cfg["connections"])
+                    ]
+                cookies = sessions[page.account]
+            status, size = fetch(base + path, cookies[0] if cookies else "")
+            if status != 200:
+                say(f"{page.name}: {path} answered HTTP {status}; not measured")
+                notes[page.name] = f"HTTP {status} for {path}"
+                continue
+            # Warm every worker (imports, URL resolver, translations, connections) first.
+            wrk({**cfg, "duration": cfg["warmup"]}, base + path, cookies)
+            say(
+                f"{page.name}: wrk {cfg['duration']}s x {cfg['connections']} connections"
+                f" on {path} ({size} bytes)"
+            )
+            results[page.name] = {"path": path, **wrk(cfg, base + path, cookies)}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    floor = results.get("healthz", {}).get("rps")
+    for r in results.values():
+        r["rps_vs_floor"] = round(r["rps"] / floor, 3) if floor else None
+
+    extra = {}
+    for name in ("explain", "submissions", "report"):
+        if name in cfg["skip"]:
+            continue
+        say(f"probe: {name}")
+        extra[name] = probe(env, name)
+
+    report = extra.get("report", {})
+    out = {
+        "dataset": {"referrals": referrals},
+        "pages": {
+            name: {k: r[k] for k in ("p50_ms", "p95_ms", "rps", "rps_vs_floor")}
+            for name, r in results.items()
+        },
+        "report": (
+            {"seconds": report["seconds"], "peak_rss_mb": report["peak_rss_mb"]}
+            if report.get("available")
+            else {"seconds": None, "peak_rss_mb": None}
+        ),
+        "concurrent_submissions": extra.get("submissions"),
+        "not_measured": notes,
+        "explain": extra.get("explain"),
+        "details": {
+            "pages": results,
+            "report": report,
+            "dataset": dataset,
+            "stack": {
+                "workers": cfg["workers"],
+                "connections": cfg["connections"],
+                "threads": cfg["threads"],
+                "duration_s": cfg["duration"],
+                "load_average_before": load_before,
+                "load_average_after": [round(x, 2) for x in os.getloadavg()],
+                "cpus": os.cpu_count(),
+            },
+        },
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(out, indent=2, sort_keys=False) + "\n")
+    print_table(out, results, notes, extra)
+    return 0
+
+
+def print_table(out, results, notes, extra):
+    print()
+    print(f"Tandem bench — {out['dataset']['referrals']:,} referrals")
+    print(f"{'page':<20} {'p50 ms':>8} {'p95 ms':>8} {'rps':>8} {'vs floor':>9}  target p95<=100ms")
+    for name, r in results.items():
+        verdict = "ok" if r["p95_ms"] <= 100 else "MISSED"
+        if r["errors"]:
+            verdict += f" ({r['errors']} errors)"
+        print(
+            f"{name:<20} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} {r['rps']:>8.1f}"
+            f" {r['rps_vs_floor']:>9.3f}  {verdict}"
+        )
+    for name, note in notes.items():
+        print(f"{name:<20} {note}")
+    report = extra.get("report")
+    if report is not None:
+        if report.get("available"):
+            ok = report["seconds"] <= 10 and report["peak_rss_mb"] < 400
+            print(
+                f"half-year report     {report['seconds']} s, peak RSS {report['peak_rss_mb']} MB "
+                f"(target <=10 s, <400 MB): {'ok' if ok else 'MISSED'}"
+            )
+        else:
+            print(f"half-year report     {report.get('note') or report.get('error')}")
+    sub = extra.get("submissions")
+    if sub is not None:
+        if "error" in sub:
+            print(f"50 submissions       probe failed: {sub['error']}")
+        else:
+            print(
+                f"{sub['attempted']} submissions       saved {sub['saved']}, unique references "
+                f"{sub['unique_references']}, events {sub['events']}, errors {sub['error_count']}: "
+                f"{'ok' if sub['ok'] else 'FAILED'}"
+            )
+    explain = extra.get("explain")
+    if explain and "error" not in explain:
+        print("EXPLAIN ANALYZE (sequential scans on referral tables flagged):")
+        for name, e in explain.items():
+            flag = f"SEQ SCAN {','.join(e['seq_scans'])}" if e["seq_scans"] else "index"
+            print(f"  {name:<26} {e['page']:<18} {e['ms'] if e['ms'] is not None else '-':>9} ms  {flag}")
+    print(f"written: {RESULTS / 'latest.json'}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
