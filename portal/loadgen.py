@@ -772,6 +772,8 @@ def _copy_columns(model, explicit):
             continue
         if field.has_default():
             extra.append((field.column, field.get_default()))
+        elif field.empty_strings_allowed and field.blank:  # optional text: Django stores ""
+            extra.append((field.column, ""))
         elif field.db_default is NOT_PROVIDED:
             raise RuntimeError(
                 f"{model.__name__}.{name} is NOT NULL without a default: teach seed_load about it"
