@@ -19,7 +19,6 @@ The referral indicators read `referrals.models.Referral` (fields `submitted_at`,
 """
 
 import datetime
-import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -177,32 +176,43 @@ def _referral_model():
 
 
 def referrals_submitted(scope):
+    """Referrals first submitted in the period (a returned and resubmitted one counts once)."""
     referral = _referral_model()
     if referral is None:
         return Measurement.unavailable()
     return referral.objects.filter(
         scope.region_q("school__municipality__region"),
-        submitted_at__date__gte=scope.start,
-        submitted_at__date__lte=scope.end,
+        first_submitted_at__date__gte=scope.start,
+        first_submitted_at__date__lte=scope.end,
     ).count()
 
 
 def median_days_to_decision(scope):
-    """Median calendar days from submission to decision (accepted or declined), over the
-    referrals decided in the period; None when none were."""
+    """Median WORKING days from first submission to decision (accepted or declined), over the
+    referrals decided in the period, computed in the database with the same expression as the
+    progress report (reporting.sql); None when none were decided."""
+    from django.db import connection
+    from django.db.models.functions import TruncDate
+
+    from reporting.periods import AMSTERDAM
+    from reporting.sql import PercentileCont, WorkingDays, percentile_cont
+
     referral = _referral_model()
     if referral is None:
         return Measurement.unavailable()
-    rows = referral.objects.filter(
+    decided = referral.objects.filter(
         scope.region_q("school__municipality__region"),
-        submitted_at__isnull=False,
+        first_submitted_at__isnull=False,
         decided_at__date__gte=scope.start,
         decided_at__date__lte=scope.end,
-    ).values_list("submitted_at", "decided_at")
-    days = [(timezone.localdate(decided) - timezone.localdate(submitted)).days for submitted, decided in rows]
-    if not days:
-        return None
-    return statistics.median(days)
+    ).annotate(
+        days=WorkingDays(
+            TruncDate("first_submitted_at", tzinfo=AMSTERDAM), TruncDate("decided_at", tzinfo=AMSTERDAM)
+        )
+    )
+    if connection.vendor == "postgresql":
+        return decided.aggregate(median=PercentileCont("days", 0.5))["median"]
+    return percentile_cont(list(decided.values_list("days", flat=True)), 0.5)  # SQLite demo
 
 
 # --- The registry ---------------------------------------------------------------------------
@@ -267,8 +277,8 @@ INDICATORS = {
         ),
         Indicator(
             "median_days_to_decision",
-            _("median days from submission to decision"),
-            _("days"),
+            _("median working days from submission to decision"),
+            _("working days"),
             median_days_to_decision,
             higher_is_better=False,
         ),

@@ -138,14 +138,25 @@ def referrals(land):
     s = land["schools"]
 
     def referral(school, submitted, decided=None, status="submitted"):
-        return ReferralFactory(school=school, status=status, submitted_at=submitted, decided_at=decided)
+        return ReferralFactory(
+            school=school,
+            status=status,
+            first_submitted_at=submitted,
+            submitted_at=submitted,
+            decided_at=decided,
+        )
 
-    referral(s["so1"], _at(2026, 2, 2, 9), _at(2026, 2, 5, 15), "accepted")  # 3 days
-    referral(s["po1"], _at(2026, 3, 1, 23, 30), _at(2026, 3, 11, 10), "declined")  # 10 days (local dates)
-    referral(s["vso1"], _at(2026, 5, 10, 9), _at(2026, 5, 11, 9), "accepted")  # 1 day
+    # Working days count Mon-Fri after the submission day up to and including the decision day.
+    referral(s["so1"], _at(2026, 2, 2, 9), _at(2026, 2, 5, 15), "accepted")  # Mon -> Thu: 3
+    referral(s["po1"], _at(2026, 3, 1, 23, 30), _at(2026, 3, 11, 10), "declined")  # Sun -> Wed next week: 8
+    referral(s["vso1"], _at(2026, 5, 10, 9), _at(2026, 5, 11, 9), "accepted")  # Sun -> Mon: 1
     referral(s["po1"], _at(2026, 5, 20, 9))  # undecided
-    referral(s["soF"], _at(2026, 2, 1, 9), _at(2026, 2, 21, 9), "accepted")  # 20 days, foreign
-    referral(s["po1"], _at(2025, 12, 20, 9), _at(2026, 1, 6, 9), "accepted")  # 17 days, decided in 2026
+    referral(
+        s["soF"], _at(2026, 2, 1, 9), _at(2026, 2, 21, 9), "accepted"
+    )  # Sun -> Sat 3 weeks on: 15, foreign
+    referral(
+        s["po1"], _at(2025, 12, 20, 9), _at(2026, 1, 6, 9), "accepted"
+    )  # Sat -> Tue: 12, decided in 2026
     referral(s["po1"], _at(2026, 1, 1, 0, 30))  # 31 Dec 23:30 UTC, but 1 January in the Netherlands
     referral(s["po1"], None, status="draft")  # never submitted
 
@@ -159,10 +170,10 @@ def test_referrals_submitted_in_the_period(referrals, land):
 
 
 def test_median_days_to_decision(referrals, land):
-    # Decided in 2026 in R: 3, 10, 1, 17 days → sorted 1, 3, 10, 17 → median (3 + 10) / 2.
-    assert value("median_days_to_decision", Scope.calendar_year(2026, land["r"])) == 6.5
-    # With the foreign one (20 days): 1, 3, 10, 17, 20 → 10.
-    assert value("median_days_to_decision", Scope.calendar_year(2026)) == 10
+    # Decided in 2026 in R: 3, 8, 1, 12 working days → sorted 1, 3, 8, 12 → median (3 + 8) / 2.
+    assert value("median_days_to_decision", Scope.calendar_year(2026, land["r"])) == 5.5
+    # With the foreign one (15): 1, 3, 8, 12, 15 → 8.
+    assert value("median_days_to_decision", Scope.calendar_year(2026)) == 8
     # Nothing decided in the second half-year: no data, but available.
     empty = indicators.measure("median_days_to_decision", Scope.half_year("2026-H2", land["r"]))
     assert empty.value is None and empty.available
