@@ -16,6 +16,7 @@ from contacts.models import Role
 from contacts.permissions import member_required, memberships, role_required
 from portal.audit import log_access
 from portal.models import AccessLog
+from portal.paging import page_of
 from referrals import escalation_permissions as perms
 from referrals import escalation_services as services
 from referrals.forms_escalation import DecideForm, PositionForm, PrecedentFilter, PrecedentForm, RaiseForm
@@ -63,16 +64,24 @@ def _acting_as(user, escalation):
 def inbox(request):
     qs = _escalations(request.user)
     since = timezone.now() - datetime.timedelta(days=RECENTLY_DECIDED_DAYS)
-    open_ = list(qs.filter(state=Escalation.State.OPEN).order_by("raised_at", "pk"))
-    decided = list(
+    open_page = page_of(qs.filter(state=Escalation.State.OPEN).order_by("raised_at", "pk"), request, "open")
+    decided_page = page_of(
         qs.filter(state=Escalation.State.DECIDED, decided_at__gte=since)
         .select_related("decision")
-        .order_by("-decided_at", "-pk")[:100]
+        .order_by("-decided_at", "-pk"),
+        request,
+        "besloten",
     )
     return render(
         request,
         "escalations/inbox.html",
-        {"open_escalations": open_, "decided_escalations": decided, "days": RECENTLY_DECIDED_DAYS},
+        {
+            "open_escalations": open_page.rows,
+            "open_page": open_page,
+            "decided_escalations": decided_page.rows,
+            "decided_page": decided_page,
+            "days": RECENTLY_DECIDED_DAYS,
+        },
     )
 
 
@@ -238,14 +247,21 @@ def precedents(request):
     published = Precedent.objects.published().prefetch_related(_DOMAINS)
     filterset = PrecedentFilter(request.GET or None, queryset=published)
     valid = not filterset.is_bound or filterset.is_valid()
-    results = list(filterset.qs[:200]) if valid else []
+    page = page_of(filterset.qs, request) if valid else None
+    results = page.rows if page else []
     drafts = list(
         perms.reviewable_precedents(request.user).prefetch_related(_DOMAINS).order_by("-created_at")
     )
     return render(
         request,
         "escalations/precedents.html",
-        {"filter": filterset, "precedents": results, "drafts": drafts, "searched": bool(request.GET)},
+        {
+            "filter": filterset,
+            "precedents": results,
+            "page": page,
+            "drafts": drafts,
+            "searched": bool(request.GET),
+        },
     )
 
 

@@ -284,3 +284,19 @@ def test_every_professional_role_searches_and_filters_the_library(world, client,
     assert response.status_code == 200 and "utrecht-form-field-error-message" in response.content.decode()
     detail = client.get(reverse("escalations:precedent", args=[hit.pk])).content.decode()
     assert miss.title in detail  # linked as similar (same school type and age band)
+
+
+def test_library_and_inbox_show_25_rows_and_a_next_page_link(world, client):
+    _login(client, world, "partnership_director")
+    for _ in range(26):
+        published_precedent(world.user("partnership_director"))
+        open_escalation(world)
+    url = reverse("escalations:precedents")
+    html = client.get(url).content.decode()
+    assert 'aria-label="' in html and "pagina=2" in html
+    second = client.get(url + "?pagina=2").content.decode()
+    assert "pagina=1" in second and "pagina=3" not in second
+    assert client.get(url + "?pagina=x").status_code == 200
+    inbox = client.get(reverse("escalations:inbox")).content.decode()
+    assert "open=2" in inbox and "besloten=2" not in inbox
+    assert "open=1" in client.get(reverse("escalations:inbox") + "?open=2").content.decode()
