@@ -54,6 +54,7 @@ NAV_ITEMS.append(
         ),
     )
 )
+NAV_ITEMS.append(NavItem("security:access_log", _("Access log"), (Role.PRIVACY_OFFICER,)))
 
 
 def items_for(user, user_roles):

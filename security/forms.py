@@ -44,3 +44,23 @@ class VerifyForm(TandemForm):
                 _("Enter the 6 digits from the app, or a recovery code of 10 digits.")
             )
         return code
+
+
+class AccessLogFilterForm(TandemForm):
+    """Filter the access log by child (reference number), by user (e-mail) and by period."""
+
+    reference = forms.CharField(label=_("Reference number"), max_length=20, required=False)
+    user = forms.CharField(label=_("User (e-mail address)"), max_length=254, required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Up to and including"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return cleaned

@@ -13,4 +13,6 @@ urlpatterns = [
     path("account/sessie/verlengen/", views.session_keepalive, name="session_keepalive"),
     path("privacyverklaring/", views.privacy_statement, name="privacy_statement"),
     path("toegankelijkheidsverklaring/", views.accessibility_statement, name="accessibility_statement"),
+    path("toegangslog/", views.access_log, name="access_log"),
+    path("toegangslog/export.csv", views.access_log_export, name="access_log_export"),
 ]

@@ -1,18 +1,24 @@
 """Two-factor pages, the session keep-alive, and the public privacy and accessibility pages."""
 
+import csv
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from security import services
+from contacts.models import Role
+from contacts.permissions import role_required
+from portal.models import AccessLog
+from security import accesslog, services
 from security.forms import SetupForm, VerifyForm
 from security.lockout import lockout_response
 
@@ -138,3 +144,78 @@ def accessibility_statement(request):
         "security/accessibility_statement.html",
         {"contact_email": settings.TANDEM_ACCESSIBILITY_CONTACT_EMAIL},
     )
+
+
+# --- Access-log viewer (privacy officer only) -------------------------------------------------
+
+ACCESS_LOG_PAGE_SIZE = 50
+
+
+def _access_log_filter(request):
+    from security.forms import AccessLogFilterForm
+
+    form = AccessLogFilterForm(request.GET or None)
+    cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return form, cleaned
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_GET
+def access_log(request):
+    form, cleaned = _access_log_filter(request)
+    valid = not form.is_bound or form.is_valid()
+    entries = accesslog.filtered_entries(cleaned) if valid else AccessLog.objects.none()
+    page = Paginator(entries, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # read before this very read is logged
+    accesslog.record_log_read(request.user, AccessLog.Action.VIEW, cleaned)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "security/access_log.html",
+        {"form": form, "page": page, "query": query.urlencode(), "valid": valid},
+    )
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_GET
+def access_log_export(request):
+    form, cleaned = _access_log_filter(request)
+    if form.is_bound and not form.is_valid():
+        return redirect(f"{reverse('security:access_log')}?{request.GET.urlencode()}")
+    accesslog.record_log_read(request.user, AccessLog.Action.EXPORT, cleaned)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="toegangslog.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("time"),
+            _("user"),
+            _("role"),
+            _("organisation"),
+            _("action"),
+            _("object type"),
+            _("object id"),
+            _("reference"),
+        ]
+    )
+    for entry in accesslog.filtered_entries(cleaned).iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                timezone.localtime(entry.at).isoformat(timespec="seconds"),
+                entry.user.email,
+                entry.role,
+                _csv_safe(entry.organisation),
+                entry.get_action_display(),
+                entry.object_type,
+                entry.object_id,
+                _csv_safe(entry.object_reference),
+            ]
+        )
+    return response
+
+
+def _csv_safe(value):
+    """Neutralise spreadsheet formulas (CSV injection)."""
+    value = str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

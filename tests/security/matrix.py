@@ -43,3 +43,16 @@ CASES = [
         anonymous=200,
     ),
 ]
+
+CASES += [
+    Case(
+        "security:access_log",
+        lambda w: reverse("security:access_log"),
+        expect={"privacy_officer": 200},
+    ),
+    Case(
+        "security:access_log_export",
+        lambda w: reverse("security:access_log_export"),
+        expect={"privacy_officer": 200},
+    ),
+]
