@@ -133,7 +133,8 @@ def fixed_contact_coverage(scope):
 
 
 def _fixed_contact_total(scope):
-    return _special_schools(scope).count() + _municipalities(scope).count()
+    counts = _coverage(scope)
+    return counts.special_schools + counts.municipalities
 
 
 def schools_with_tandem(scope):

@@ -1,8 +1,6 @@
 """Celery configuration, and a real worker consuming from Redis."""
 
 import os
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -11,6 +9,7 @@ import pytest
 from django.conf import settings
 
 from portal.celery import app
+from tests.helpers.celery_worker import real_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,33 +31,7 @@ def test_a_real_worker_consumes_a_task_from_redis():
     import redis
 
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    env = dict(os.environ, REDIS_URL=redis_url, DJANGO_SETTINGS_MODULE="portal.settings_test")
-    env["CELERY_WORKER_TEST"] = "1"
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "-Q",
-            queue,
-            "--pool",
-            "solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+    with real_worker(REDIS_URL=redis_url, CELERY_WORKER_TEST="1") as (_worker, queue):
         token = uuid.uuid4().hex
         producer = app.connection_for_write(redis_url)
         app.send_task("portal.heartbeat", args=[token], queue=queue, connection=producer)
@@ -69,9 +42,3 @@ def test_a_real_worker_consumes_a_task_from_redis():
             found = any(client.scan_iter(match=f"*heartbeat:{token}"))
             time.sleep(0.2)
         assert found, "the worker did not run the task within 60 s"
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()

@@ -4,7 +4,6 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from django.db import connection
 
 from portal.celery import app
 from reporting.models import ProgressReport
+from tests.helpers.celery_worker import real_worker
 from tests.helpers.world import build_world
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,39 +32,14 @@ def test_a_real_worker_generates_the_report_once(tmp_path):
         database_url = database_url.replace("@", f":{settings_dict['PASSWORD']}@", 1)
     from django.conf import settings
 
-    env = dict(
-        os.environ,
+    env_overrides = dict(
         REDIS_URL=redis_url,
         DATABASE_URL=database_url,
-        DJANGO_SETTINGS_MODULE="portal.settings_test",
         TANDEM_PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT),
         CELERY_WORKER_TEST="1",  # portal/settings_test.py: not eager inside the worker
     )
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "-Q",
-            queue,
-            "--pool",
-            "solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="portal.settings_test", **env_overrides)
+    with real_worker(**env_overrides) as (_worker, queue):
         # The worker really is not eager (its retries go through Redis too).
         check = subprocess.run(
             [
@@ -101,14 +76,5 @@ def test_a_real_worker_generates_the_report_once(tmp_path):
         assert ProgressReport.objects.count() == 1
         with report.file.open("rb") as handle:
             assert handle.read(5) == b"%PDF-"
-    finally:
-        worker.terminate()
-        try:
-            output, _err = worker.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            output = b""
-        if report.status != ProgressReport.Status.DONE:
-            print(output.decode(errors="replace")[-3000:])
-        if report.file:
-            report.file.delete(save=False)
+    if report.file:
+        report.file.delete(save=False)

@@ -1,0 +1,35 @@
+"""Start a real Celery worker (a separate process) on its own Redis queue, for integration tests."""
+
+import contextlib
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextlib.contextmanager
+def real_worker(**env_overrides):
+    """Yield (process, queue name); the worker consumes only that queue and is stopped after."""
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="portal.settings_test", **env_overrides)
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", queue, "--pool", "solo",
+         "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "WARNING"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    failed = True
+    try:
+        yield worker, queue
+        failed = False
+    finally:
+        worker.terminate()
+        try:
+            output, _err = worker.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            output = b""
+        if failed:  # show what the worker said next to the failing assertion
+            print(output.decode(errors="replace")[-3000:])
