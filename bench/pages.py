@@ -85,7 +85,7 @@ PAGES = [
     ),
     Page(
         "school_referrals",
-        ["school_referrals", "referrals:school_referrals", "referrals:school_list", "referral_list"],
+        ["school_referrals", "referrals:list", "referrals:school_referrals", "referral_list"],
         "school_coordinator",
         args=lambda: [(), (_school(),)],
     ),

@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from contacts.models import Municipality, Role, School
+from contacts.models import Role
 from contacts.permissions import role_required
 from portal.audit import log_access
 from portal.models import AccessLog, Notification
+from portal.paging import page_of
 from referrals import forms as rf
 from referrals import permissions as perms
 from referrals import services
@@ -93,8 +94,8 @@ def school_list(request):
     )
     if form.is_valid() and form.cleaned_data.get("status"):
         qs = qs.filter(status=form.cleaned_data["status"])
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"referral": r, "waiting": waiting_for(r)} for r in page.object_list]
+    page = page_of(qs, request, param="page", size=PAGE_SIZE)
+    rows = [{"referral": r, "waiting": waiting_for(r)} for r in page.rows]
     return render(
         request,
         "referrals/school_list.html",
@@ -457,8 +458,7 @@ def _detail_url(referral):
 @role_required(Role.DISTRICT_WORKER)
 def inbox(request):
     base = perms.visible_referrals(request.user)
-    schools = School.objects.filter(pk__in=base.values("school_id")).order_by("name")
-    municipalities = Municipality.objects.filter(pk__in=base.values("home_municipality_id")).order_by("name")
+    schools, municipalities = perms.inbox_filter_choices(request.user, base)
     form = rf.InboxFilterForm(request.GET or None, schools=schools, municipalities=municipalities)
     qs = base.select_related("school", "home_municipality", "routed_team", "assigned_to")
     data = form.cleaned_data if form.is_valid() else {}
@@ -493,9 +493,9 @@ def inbox(request):
         default=Value(2),
     )
     qs = qs.order_by(awaiting, "first_submitted_at", "pk")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(qs, request, param="page", size=PAGE_SIZE)
     today = timezone.localdate()
-    rows = [{"referral": r, "waiting": waiting_for(r, today)} for r in page.object_list]
+    rows = [{"referral": r, "waiting": waiting_for(r, today)} for r in page.rows]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -325,8 +325,10 @@ def test_guardian_and_consent_forms(sc_client, world):
     assert response.status_code == 302 and referral.consents.count() == 2
 
 
-EXPECTED_INBOX_QUERIES = 10
-EXPECTED_LIST_QUERIES = 8
+# The inbox: + the team's tandem schools as a list (index-friendly OR) + the open (school,
+# municipality) pairs for the filter options; no COUNT(*) (portal.paging).
+EXPECTED_INBOX_QUERIES = 11
+EXPECTED_LIST_QUERIES = 7  # no COUNT(*) since portal.paging
 
 
 def test_inbox_marks_and_filters_over_the_norm(client, world):
@@ -365,3 +367,42 @@ def test_school_cannot_be_changed_after_submission(sc_client, world):
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.school == world.school
+
+
+def test_inbox_pages_without_counting(client, world):
+    """51 open referrals: page 1 shows 50 and a next link, page 2 the last one and a previous link."""
+    for _ in range(51):
+        referral_in(world, "submitted")
+    client.force_login(world.user("district_worker"))
+    first = client.get(reverse("referrals:inbox")).content.decode()
+    assert first.count('href="/aanmeldingen/') - first.count('href="/aanmeldingen/inbox') >= 50
+    assert "Volgende pagina" in first and "Vorige pagina" not in first
+    second = client.get(reverse("referrals:inbox") + "?page=2").content.decode()
+    assert "Vorige pagina" in second and "Volgende pagina" not in second
+
+
+def test_inbox_filter_options_are_open_work_and_tandem_schools(client, world):
+    """The school option list holds the team's tandem school even without open referrals, and a
+    school whose only referral here is closed is not offered."""
+    from contacts.models import School
+    from referrals.permissions import inbox_filter_choices, visible_referrals
+
+    worker = world.user("district_worker")
+    closed_school = School.objects.create(
+        brin="93CC",
+        vestiging="00",
+        name="Basisschool Cee",
+        partnership=world.partnership,
+        municipality=world.municipality,
+        school_type=world.school.school_type,
+    )
+    closed = referral_in(world, "closed")
+    Referral.objects.filter(pk=closed.pk).update(school=closed_school, routed_team=world.district_team)
+    schools, municipalities = inbox_filter_choices(worker, visible_referrals(worker))
+    assert world.school in schools  # the tandem school, no open referral
+    assert closed_school not in schools
+    assert world.municipality in municipalities  # the team's own municipality
+    open_one = referral_in(world, "submitted")
+    Referral.objects.filter(pk=open_one.pk).update(school=closed_school, routed_team=world.district_team)
+    schools, _m = inbox_filter_choices(worker, visible_referrals(worker))
+    assert closed_school in schools
