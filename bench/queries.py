@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from referrals.models import Decision, Escalation, Referral, ReferralEvent
+from referrals.models import Escalation, Referral, ReferralEvent
 
 INBOX_STATUSES = ["submitted", "in_triage", "returned", "escalated"]
 # Tables that grow with the number of referrals: a sequential scan on one of them is flagged.
@@ -172,32 +172,17 @@ def queries(s):
 
 
 def precedent_queries():
-    """The precedent library's search and newest list: on the Precedent model once it exists
-    (issue 5), else on the decisions it is built from."""
-    try:
-        from referrals.models import Precedent
-    except ImportError:
-        Precedent = None  # noqa: N806 - a model class
-    text = "arrangement"
-    if Precedent is not None:
-        published = Precedent.objects.filter(status="published")
-        match = Q(title__icontains=text) | Q(summary__icontains=text) | Q(outcome__icontains=text)
-        return {
-            "precedent_search": (
-                "precedent_search",
-                published.filter(match).order_by("-published_at")[:20],
-                False,
-            ),
-            "precedent_latest": ("precedent_search", published.order_by("-published_at")[:20], False),
-        }
-    match = Q(help__icontains=text) | Q(rationale__icontains=text)
+    """The precedent library's search (the page's own filter) and its newest-first list."""
+    from referrals.forms_escalation import PrecedentFilter
+    from referrals.models import Precedent
+
+    def search(text):
+        return PrecedentFilter({"q": text}, queryset=Precedent.objects.published()).qs[:26]
+
     return {
-        "precedent_search": (
-            "precedent_search",
-            Decision.objects.filter(match).order_by("-decided_at")[:20],
-            False,
-        ),
-        "precedent_latest": ("precedent_search", Decision.objects.order_by("-decided_at")[:20], False),
+        "precedent_search": ("precedent_search", search("arrangement"), True),
+        "precedent_search_rare": ("precedent_search", search("dyslexie"), True),
+        "precedent_latest": ("precedent_search", Precedent.objects.published()[:26], True),
     }
 
 

@@ -89,6 +89,8 @@ class Precedent(models.Model):
         verbose_name_plural = _("precedents")
         indexes = [
             models.Index(fields=["status", "reason"], name="precedent_status_reason"),
+            # The library's order: newest published first, one page at a time.
+            models.Index(fields=["status", "-published_at"], name="precedent_status_published"),
         ]
         constraints = [
             models.CheckConstraint(
