@@ -135,6 +135,17 @@ CELERY_BEAT_SCHEDULE["reporting-half-yearly-progress-reports"] = {
     "task": "reporting.schedule_progress_reports",
     "schedule": crontab(minute=0, hour=6, day_of_month=10, month_of_year="1,7"),
 }
+# Dashboard figures from the cache (reporting/summaries.py, ADR 0081): seconds a running
+# half-year's figures stay cached (0: off), a closed half-year's, and how often the beat task
+# recomputes the figures people looked at (0: never).
+TANDEM_FIGURES_CACHE_SECONDS = env.int("TANDEM_FIGURES_CACHE_SECONDS", default=600)
+TANDEM_FIGURES_CACHE_CLOSED_SECONDS = env.int("TANDEM_FIGURES_CACHE_CLOSED_SECONDS", default=24 * 3600)
+TANDEM_FIGURES_REFRESH_MINUTES = env.int("TANDEM_FIGURES_REFRESH_MINUTES", default=5)
+if TANDEM_FIGURES_REFRESH_MINUTES > 0 and TANDEM_FIGURES_CACHE_SECONDS > 0:
+    CELERY_BEAT_SCHEDULE["reporting-refresh-dashboard-figures"] = {
+        "task": "reporting.refresh_dashboard_figures",
+        "schedule": timedelta(minutes=TANDEM_FIGURES_REFRESH_MINUTES),
+    }
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "contacts.User"
 LOGIN_URL = "login"

@@ -25,6 +25,8 @@ STATIC_ROOT = BASE_DIR / "var" / "test-static"  # noqa: F405
 os.makedirs(STATIC_ROOT, exist_ok=True)
 # Tests log in with force_login / the password form; tests/security switch 2FA on (ADR 0040).
 TANDEM_REQUIRE_2FA = False
+# Tests see live figures; tests/reporting/test_summaries.py switches the figures cache on.
+TANDEM_FIGURES_CACHE_SECONDS = 0
 # A real worker started by an integration test consumes from Redis and must not run the tasks it
 # sends (retries) inline.
 if os.environ.get("CELERY_WORKER_TEST"):

@@ -49,3 +49,12 @@ def schedule_progress_reports() -> None:
     from reporting import services
 
     services.schedule_reports()
+
+
+@shared_task(name="reporting.refresh_dashboard_figures", ignore_result=True)
+def refresh_dashboard_figures() -> None:
+    """Beat, every TANDEM_FIGURES_REFRESH_MINUTES: recompute the dashboard figures people looked
+    at in the last day (reporting/summaries.py)."""
+    from reporting import summaries
+
+    summaries.refresh_viewed()

@@ -1,5 +1,6 @@
 """Dashboard, report archive, on-demand reports with live status, downloads and exports."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,12 +12,12 @@ from portal.audit import log_access
 from portal.models import AccessLog
 from reporting import exports, services
 from reporting.charts import attach_charts
-from reporting.figures import compute_figures
 from reporting.forms import FiguresForm
 from reporting.models import ProgressReport
 from reporting.periods import Period
 from reporting.permissions import acting_membership, reports_required, visible_reports
 from reporting.scopes import allowed_scopes, scope_of_report
+from reporting.summaries import figures_for
 
 
 def _figures_form(request, scopes):
@@ -38,6 +39,11 @@ def _log(user, action, scope, object_type, object_id):
     )
 
 
+def _refresh_minutes():
+    """How often the dashboard's figures are recalculated; 0 when they are live."""
+    return settings.TANDEM_FIGURES_REFRESH_MINUTES if settings.TANDEM_FIGURES_CACHE_SECONDS > 0 else 0
+
+
 @require_GET
 @reports_required
 def dashboard(request):
@@ -45,10 +51,12 @@ def dashboard(request):
     form = _figures_form(request, scopes)
     figures = None
     if form.is_valid():
-        figures = attach_charts(
-            compute_figures(form.cleaned_data["period"], form.cleaned_data["scope"]), "chart"
-        )
-    return render(request, "reporting/dashboard.html", {"form": form, "figures": figures})
+        figures = attach_charts(figures_for(form.cleaned_data["period"], form.cleaned_data["scope"]), "chart")
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {"form": form, "figures": figures, "refresh_minutes": _refresh_minutes()},
+    )
 
 
 @require_GET
@@ -59,7 +67,7 @@ def export(request, fmt):
     if not form.is_valid():
         raise Http404
     period, scope = form.cleaned_data["period"], form.cleaned_data["scope"]
-    figures = compute_figures(period, scope)
+    figures = figures_for(period, scope)
     name = f"startfoto-{period.label}-{scope.code}"
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(figures), content_type="text/csv; charset=utf-8")
