@@ -23,6 +23,9 @@ from referrals.workflow import MOVES
 
 S = Status
 EDITABLE = (S.DRAFT, S.RETURNED)
+# Submitted and not yet declined or closed: the triage inbox's default. Listed rather than
+# excluded, so the status is part of the index conditions (referral_inbox, referral_school_status).
+OPEN_STATUSES = [s.value for s in S if s not in (S.DRAFT, S.DECLINED, S.CLOSED)]
 
 
 def _tandem_school_ids(team_ids):
@@ -68,7 +71,7 @@ def inbox_filter_choices(user, visible):
 
     teams = district_team_ids(user)
     open_pairs = list(
-        visible.exclude(status__in=[S.DRAFT, S.DECLINED, S.CLOSED])
+        visible.filter(status__in=OPEN_STATUSES)
         .order_by()
         .values_list("school_id", "home_municipality_id")
         .distinct()

@@ -28,7 +28,7 @@ from referrals.models import Attachment, Consent, Guardian, Referral, Status
 from referrals.waiting import decision_norm, help_started_norm, waited_at_least_cutoff, waiting_for
 from referrals.workflow import MOVES, TransitionNotAllowed
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 
 EVENT_LABELS = {
     "draft_created": gettext_lazy("draft created"),
@@ -464,7 +464,7 @@ def inbox(request):
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status") or ""
     if status == "":
-        qs = qs.exclude(status__in=[Status.DECLINED, Status.CLOSED])
+        qs = qs.filter(status__in=perms.OPEN_STATUSES)
     elif status != "all":
         qs = qs.filter(status=status)
     if data.get("school"):

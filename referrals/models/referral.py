@@ -166,6 +166,8 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["routed_team", "status", "submitted_at"], name="referral_inbox"),
             models.Index(fields=["school", "-created_at"], name="referral_school_list"),
+            # The triage inbox: open referrals of the schools where a team holds the tandem.
+            models.Index(fields=["school", "status"], name="referral_school_status"),
             models.Index(fields=["status", "submitted_at"], name="referral_status_submitted"),
         ]
         constraints = [
