@@ -181,3 +181,22 @@ def test_notifications_page_is_accessible(page, live_server, bworld):
     page.get_by_role("button", name="Alles als gelezen markeren").click()
     page.wait_for_load_state()
     assert_no_axe_violations(page)
+
+
+def test_paged_inbox_and_school_list_are_accessible(page, live_server, bworld):
+    """More than one page: the pager links work and axe finds nothing on either page."""
+    from referrals.views import PAGE_SIZE
+
+    for _ in range(PAGE_SIZE + 1):
+        referral_in(bworld, "submitted")
+    for role, path in (("district_worker", "/aanmeldingen/inbox/"), ("school_coordinator", "/aanmeldingen/")):
+        login(page, live_server, bworld.user(role).email)
+        page.goto(f"{live_server.url}{path}")
+        assert page.locator("tbody tr").count() == PAGE_SIZE
+        assert_no_axe_violations(page)
+        page.get_by_role("link", name="Volgende pagina").click()
+        page.wait_for_load_state()
+        assert page.locator("tbody tr").count() == 1
+        assert page.get_by_role("link", name="Vorige pagina").is_visible()
+        assert_no_axe_violations(page)
+        _logout(page)
