@@ -167,6 +167,19 @@ class Referral(models.Model):
             models.Index(fields=["routed_team", "status", "submitted_at"], name="referral_inbox"),
             models.Index(fields=["school", "-created_at"], name="referral_school_list"),
             models.Index(fields=["status", "submitted_at"], name="referral_status_submitted"),
+            # The nightly retention run (referrals/retention.py) finds what is due, oldest first,
+            # through these small partial indexes instead of scanning every referral. Drafts need
+            # none: they never pile up beyond the draft term.
+            models.Index(
+                fields=["closed_at"],
+                condition=models.Q(status="closed", anonymised_at__isnull=True),
+                name="referral_retention_closed",
+            ),
+            models.Index(
+                fields=["decided_at"],
+                condition=models.Q(status="declined", anonymised_at__isnull=True),
+                name="referral_retention_declined",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
