@@ -396,3 +396,19 @@ CELERY_BEAT_SCHEDULE["referrals-waiting-time-reminders"] = {
     "task": "referrals.tasks.send_waiting_time_reminders",
     "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
 }
+
+# --- Retention (referrals/retention.py, docs/adr/0046-retention-terms.md) -------------------
+# Closed and declined referrals lose their personal data this many months after closing or
+# declining (the row stays for the figures); drafts untouched this long are deleted.
+TANDEM_RETENTION_CLOSED_MONTHS = env.int("TANDEM_RETENTION_CLOSED_MONTHS", default=24)
+TANDEM_RETENTION_DRAFT_MONTHS = env.int("TANDEM_RETENTION_DRAFT_MONTHS", default=3)
+for _name in ("TANDEM_RETENTION_CLOSED_MONTHS", "TANDEM_RETENTION_DRAFT_MONTHS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be a whole number of months, at least 1.")
+CELERY_IMPORTS = [*CELERY_IMPORTS, "referrals.tasks_retention"]
+# Nightly at 03:30 Amsterdam time: after midnight, outside office hours, and outside 02:00-03:00,
+# the hour that does not exist (March) or happens twice (October) when the clocks change.
+CELERY_BEAT_SCHEDULE["referrals-apply-retention"] = {
+    "task": "referrals.apply_retention",
+    "schedule": crontab(hour=3, minute=30),
+}

@@ -125,8 +125,8 @@ def can_triage(user, referral):
 
 
 def can_post_message(user, referral):
-    if referral.status == S.DRAFT:
-        return False
+    if referral.status == S.DRAFT or referral.anonymised_at is not None:
+        return False  # an anonymised referral takes no new personal data (retention, ADR 0046)
     return is_school_coordinator_of(user, referral) or can_triage(user, referral)
 
 

@@ -416,6 +416,8 @@ def close(user, referral, *, outcome, reason):
 def post_message(user, referral, body):
     _require(perms.can_post_message(user, referral))
     with transaction.atomic():
+        # Checked again on the locked row: the retention run may have anonymised it meanwhile.
+        _require(perms.can_post_message(user, _locked(referral)))
         message = Message.objects.create(referral=referral, author=user, body=body)
         if perms.is_school_coordinator_of(user, referral):
             recipients = team_users(referral)

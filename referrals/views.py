@@ -41,6 +41,7 @@ EVENT_LABELS = {
     "sharing_resumed": gettext_lazy("sharing resumed: consent valid again"),
     "attachment_added": gettext_lazy("attachment added"),
     "assigned": gettext_lazy("assigned"),
+    "anonymised": gettext_lazy("personal data removed (retention period)"),
 }
 
 

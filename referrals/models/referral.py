@@ -169,6 +169,19 @@ class Referral(models.Model):
             # The triage inbox: open referrals of the schools where a team holds the tandem.
             models.Index(fields=["school", "status"], name="referral_school_status"),
             models.Index(fields=["status", "submitted_at"], name="referral_status_submitted"),
+            # The nightly retention run (referrals/retention.py) finds what is due, oldest first,
+            # through these small partial indexes instead of scanning every referral. Drafts need
+            # none: they never pile up beyond the draft term.
+            models.Index(
+                fields=["closed_at"],
+                condition=models.Q(status="closed", anonymised_at__isnull=True),
+                name="referral_retention_closed",
+            ),
+            models.Index(
+                fields=["decided_at"],
+                condition=models.Q(status="declined", anonymised_at__isnull=True),
+                name="referral_retention_declined",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

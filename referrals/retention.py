@@ -1,0 +1,337 @@
+"""Retention (issue 8, docs/adr/0046-retention-terms.md, 0047-retention-in-batches.md).
+
+    apply_retention(now=None) -> RetentionResult     # what the nightly task and the command run
+    due_counts(now=None) -> RetentionResult          # the same selection, counted, nothing changed
+
+Two terms, in calendar months, from the environment:
+
+- TANDEM_RETENTION_CLOSED_MONTHS (24): a closed or declined referral is ANONYMISED that long
+  after it was closed (`closed_at`) or declined (the moment of the decline event; `decided_at`
+  is never later). Every personal field is blanked, parents, consents, messages and attachments
+  (with their files) are deleted, the free text of events, escalations and decisions is blanked,
+  unpublished precedent drafts are deleted. The row stays as a tombstone with status, dates,
+  organisations, domains, urgency, forms and outcome choices, so every figure stays the same.
+- TANDEM_RETENTION_DRAFT_MONTHS (3): a draft nobody touched that long (no save of the row and
+  no event such as a parent or attachment added) is DELETED with everything it holds.
+
+Open referrals (and any referral with an open escalation) are never touched. Work goes in
+batches of BATCH_SIZE ids, one transaction each, with a fixed number of queries per batch, so a
+run over a million referrals never holds more than one batch in memory and a run that is cut
+off keeps what it did. Files are removed from storage after the batch commits. Idempotent: done
+referrals carry `anonymised_at` (or are gone) and are not selected again. Logs hold counts only.
+"""
+
+import calendar
+import logging
+import os
+import posixpath
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from referrals.models import (
+    Attachment,
+    Consent,
+    Decision,
+    Escalation,
+    Guardian,
+    Message,
+    Precedent,
+    PrecedentDomain,
+    Referral,
+    ReferralDomain,
+    ReferralEvent,
+    Status,
+    WaitingReminder,
+)
+
+logger = logging.getLogger("tandem.retention")
+
+BATCH_SIZE = 500
+EVENT_ACTION = "anonymised"
+
+# Every concrete field of Referral is either blanked (here, with its blank value) or kept in the
+# tombstone (KEPT_FIELDS). tests/referrals/test_retention.py fails when a new field is in neither,
+# so whoever adds a field decides which it is.
+PERSONAL_FIELDS = {
+    "child_first_name": "",
+    "child_last_name": "",
+    "child_date_of_birth": None,
+    "child_group": "",
+    "question": "",
+    "already_done": "",
+    "goals": "",
+    "urgency_reason": "",
+    "current_help": "",
+    "professionals_involved": "",
+    "decline_explanation": "",
+    "close_reason": "",
+}
+KEPT_FIELDS = (
+    # identity and links: random uuid, the reference the access log names
+    "id",
+    "uuid",
+    "reference",
+    # the flow and its measured moments (waiting times, cohorts, closures)
+    "status",
+    "status_before_escalation",
+    "created_at",
+    "updated_at",
+    "first_submitted_at",
+    "submitted_at",
+    "decided_at",
+    "help_started_at",
+    "closed_at",
+    "sharing_stopped_at",
+    "anonymised_at",
+    # organisations and professionals (scopes of every figure; no child data)
+    "school",
+    "home_municipality",
+    "routed_team",
+    "routing_reason",  # generated from team and school names, never typed by a person
+    "assigned_to",
+    "created_by",
+    "care_provider",
+    # choices and structured facts the reports count
+    "urgency",
+    "desired_form",
+    "planned_help_form",
+    "expected_start",
+    "joint_deployment",
+    "decline_reason",
+    "close_outcome",
+)
+ESCALATION_TEXT_FIELDS = {"raiser_position": "", "other_position": ""}
+DECISION_TEXT_FIELDS = {"help": "", "rationale": "", "split": ""}
+
+# What happens to each table that points at a referral (also checked by the tests).
+RELATED = {
+    ReferralDomain: "kept",  # the concern domains: counted by the reports
+    Guardian: "deleted",
+    Consent: "deleted",
+    ReferralEvent: "note blanked",  # action, statuses, actor and time stay: the timeline
+    Message: "deleted",
+    Attachment: "deleted with its file",
+    WaitingReminder: "kept",  # which norm/level was reminded: no personal data
+    Escalation: "positions blanked",  # state, reason, sides, dates, deciders stay
+}
+
+
+@dataclass
+class RetentionResult:
+    anonymised: int = 0  # closed or declined referrals anonymised
+    drafts_deleted: int = 0
+    attachments_deleted: int = 0
+    files_removed: int = 0  # files removed from storage (after commit)
+    file_errors: int = 0  # files that could not be removed (logged, count only)
+
+    def as_dict(self):
+        return asdict(self)
+
+
+# --- Terms ------------------------------------------------------------------------------------
+
+
+def months_before(moment, months):
+    """The same local wall-clock time `months` calendar months earlier (31 March minus one
+    month is 28/29 February), in Europe/Amsterdam."""
+    local = timezone.localtime(moment)
+    index = local.year * 12 + (local.month - 1) - months
+    year, month = divmod(index, 12)
+    month += 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    return local.replace(year=year, month=month, day=day)
+
+
+def closed_cutoff(now):
+    return months_before(now, settings.TANDEM_RETENTION_CLOSED_MONTHS)
+
+
+def draft_cutoff(now):
+    return months_before(now, settings.TANDEM_RETENTION_DRAFT_MONTHS)
+
+
+# --- What is due ------------------------------------------------------------------------------
+
+
+def _no_open_escalation(qs):
+    return qs.exclude(Exists(Escalation.objects.filter(referral=OuterRef("pk"), state=Escalation.State.OPEN)))
+
+
+def due_closed(cutoff):
+    """Closed referrals whose closing lies before `cutoff`, not yet anonymised."""
+    return _no_open_escalation(
+        Referral.objects.filter(status=Status.CLOSED, anonymised_at__isnull=True, closed_at__lt=cutoff)
+    )
+
+
+def due_declined(cutoff):
+    """Declined referrals whose decline lies before `cutoff`, not yet anonymised. `decided_at`
+    is the FIRST decision (it may be an acceptance before an escalation sent the referral back
+    to triage), so the decline event itself must lie before the cutoff too."""
+    declined_since = ReferralEvent.objects.filter(referral=OuterRef("pk"), action="decline", at__gte=cutoff)
+    return _no_open_escalation(
+        Referral.objects.filter(status=Status.DECLINED, anonymised_at__isnull=True, decided_at__lt=cutoff)
+    ).exclude(Exists(declined_since))
+
+
+def due_drafts(cutoff):
+    """Drafts untouched since `cutoff`: the row not saved and no event (parent, consent or
+    attachment added) since."""
+    touched_since = ReferralEvent.objects.filter(referral=OuterRef("pk"), at__gte=cutoff)
+    return (
+        Referral.objects.filter(status=Status.DRAFT, updated_at__lt=cutoff)
+        .exclude(Exists(touched_since))
+        .exclude(Exists(Escalation.objects.filter(referral=OuterRef("pk"))))
+    )
+
+
+# --- Doing it ---------------------------------------------------------------------------------
+
+
+def _raw_delete(queryset):
+    """DELETE in one statement, for tables whose children were deleted just before (Django's
+    collector would otherwise fetch the rows and delete them 100 at a time). No signals are
+    connected to these models; the deferred foreign keys still check at commit that nothing
+    is left pointing at a deleted row."""
+    return queryset._raw_delete(queryset.db)
+
+
+def _forget_attachments(ids, result):
+    """Delete the attachment rows of referrals `ids`; their files go after the commit."""
+    attachments = Attachment.objects.filter(referral_id__in=ids)
+    names = list(attachments.values_list("file", flat=True))
+    deleted = _raw_delete(attachments)
+    result.attachments_deleted += deleted
+    if names:
+        transaction.on_commit(lambda: _remove_files(names, result))
+
+
+def _remove_files(names, result):
+    storage = Attachment._meta.get_field("file").storage
+    folders = set()
+    for name in names:
+        try:
+            storage.delete(name)
+            result.files_removed += 1
+        except Exception:  # noqa: BLE001 - storage errors vary by backend; counted and logged
+            result.file_errors += 1
+        folders.add(posixpath.dirname(name))
+    # FileSystemStorage leaves the per-referral folder behind; remove it when it is empty.
+    if hasattr(storage, "path"):
+        for folder in folders:
+            if folder:
+                try:
+                    os.rmdir(storage.path(folder))
+                except OSError:
+                    pass  # not empty (another file) or already gone
+    if result.file_errors:
+        logger.warning("retention: %s attachment files could not be removed", result.file_errors)
+
+
+def _anonymise_batch(rows, now, result):
+    ids = [pk for pk, _status in rows]
+    _forget_attachments(ids, result)
+    Consent.objects.filter(referral_id__in=ids).delete()
+    _raw_delete(Guardian.objects.filter(referral_id__in=ids))  # their consents are gone
+    Message.objects.filter(referral_id__in=ids).delete()
+    ReferralEvent.objects.filter(referral_id__in=ids).exclude(note="").update(note="")
+    Escalation.objects.filter(referral_id__in=ids).update(**ESCALATION_TEXT_FIELDS)
+    Decision.objects.filter(escalation__referral_id__in=ids).update(**DECISION_TEXT_FIELDS)
+    # An unpublished precedent draft was never checked against the child's name; without the
+    # name that check is impossible, so the draft goes. Published precedents stay (ADR 0061).
+    drafts = Precedent.objects.filter(
+        status=Precedent.Status.DRAFT, decision__escalation__referral_id__in=ids
+    ).values("pk")
+    PrecedentDomain.objects.filter(precedent_id__in=drafts).delete()
+    _raw_delete(Precedent.objects.filter(pk__in=drafts))
+    Referral.objects.filter(pk__in=ids).update(**PERSONAL_FIELDS, anonymised_at=now)
+    ReferralEvent.objects.bulk_create(
+        [
+            ReferralEvent(
+                referral_id=pk, actor=None, action=EVENT_ACTION, from_status=status, to_status=status
+            )
+            for pk, status in rows
+        ]
+    )
+    result.anonymised += len(ids)
+
+
+def _delete_draft_batch(rows, now, result):
+    ids = [pk for pk, _status in rows]
+    _forget_attachments(ids, result)
+    Consent.objects.filter(referral_id__in=ids).delete()
+    _raw_delete(Guardian.objects.filter(referral_id__in=ids))
+    for model in (Message, ReferralDomain, ReferralEvent, WaitingReminder):
+        model.objects.filter(referral_id__in=ids).delete()
+    result.drafts_deleted += _raw_delete(Referral.objects.filter(pk__in=ids))
+
+
+class NoProgress(RuntimeError):
+    """A batch left its referrals in the selection: a bug, never a reason to loop forever."""
+
+
+def _in_batches(queryset, order, work, now, result, batch_size):
+    """Lock the `batch_size` longest-due referrals (skipping rows someone is changing right now;
+    they come next night), `work` on them, commit; repeat until none are due. `work` takes
+    every referral out of the selection (anonymised_at set, or deleted), so no cursor is needed
+    and the oldest-first order can come straight from the partial indexes on the date."""
+    previous = set()
+    while True:
+        with transaction.atomic():
+            rows = list(
+                queryset.order_by(order, "pk")
+                .select_for_update(skip_locked=True)
+                .values_list("pk", "status")[:batch_size]
+            )
+            if not rows:
+                return
+            ids = {pk for pk, _status in rows}
+            if ids & previous:
+                raise NoProgress("retention: a batch did not take its referrals out of the selection")
+            work(rows, now, result)
+        previous = ids
+
+
+def apply_retention(now=None, batch_size=BATCH_SIZE):
+    """Anonymise closed and declined referrals past their term and delete stale drafts."""
+    now = now or timezone.now()
+    result = RetentionResult()
+    cutoff = closed_cutoff(now)
+    _in_batches(due_closed(cutoff), "closed_at", _anonymise_batch, now, result, batch_size)
+    _in_batches(due_declined(cutoff), "decided_at", _anonymise_batch, now, result, batch_size)
+    _in_batches(due_drafts(draft_cutoff(now)), "updated_at", _delete_draft_batch, now, result, batch_size)
+    logger.info(
+        "retention: %s referrals anonymised, %s drafts deleted, %s attachments deleted, "
+        "%s files removed (terms: %s months after closing, %s months for drafts)",
+        result.anonymised,
+        result.drafts_deleted,
+        result.attachments_deleted,
+        result.files_removed,
+        settings.TANDEM_RETENTION_CLOSED_MONTHS,
+        settings.TANDEM_RETENTION_DRAFT_MONTHS,
+    )
+    return result
+
+
+def due_counts(now=None):
+    """What `apply_retention(now)` would do, counted; changes nothing."""
+    now = now or timezone.now()
+    cutoff = closed_cutoff(now)
+    closed, declined, drafts = due_closed(cutoff), due_declined(cutoff), due_drafts(draft_cutoff(now))
+    attachments = Attachment.objects.filter(
+        Q(referral__in=closed.values("pk"))
+        | Q(referral__in=declined.values("pk"))
+        | Q(referral__in=drafts.values("pk"))
+    )
+    return RetentionResult(
+        anonymised=closed.count() + declined.count(),
+        drafts_deleted=drafts.count(),
+        attachments_deleted=attachments.count(),
+    )
+
+
+__all__ = ["RetentionResult", "apply_retention", "due_counts", "months_before"]
