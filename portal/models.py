@@ -48,7 +48,11 @@ class AccessLog(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
-        indexes = [models.Index(fields=["user", "-at"], name="accesslog_user_at")]
+        indexes = [
+            models.Index(fields=["user", "-at"], name="accesslog_user_at"),
+            # The subject-access export finds a referral's and its attachments' rows by id.
+            models.Index(fields=["object_type", "object_id"], name="accesslog_object"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.object_type}:{self.object_id}"

@@ -55,6 +55,7 @@ NAV_ITEMS.append(
     )
 )
 NAV_ITEMS.append(NavItem("security:access_log", _("Access log"), (Role.PRIVACY_OFFICER,)))
+NAV_ITEMS.append(NavItem("security:subject_access", _("Subject access request"), (Role.PRIVACY_OFFICER,)))
 
 
 def items_for(user, user_roles):

@@ -66,9 +66,14 @@ def render_html(figures):
     return render_to_string("reporting/report_pdf.html", {"figures": figures})
 
 
+def write_pdf(html):
+    """Tagged PDF (PDF/UA-1) bytes for an HTML document; it may fetch only static files.
+    Shared by every PDF the project makes (the progress report, the subject-access export)."""
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyURLFetcher())
+    return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+
+
 def render_pdf(figures):
     """PDF bytes for a figures.Figures tree, in Dutch."""
     with translation.override("nl"):
-        html = render_html(figures)
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyURLFetcher())
-        return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+        return write_pdf(render_html(figures))

@@ -15,4 +15,6 @@ urlpatterns = [
     path("toegankelijkheidsverklaring/", views.accessibility_statement, name="accessibility_statement"),
     path("toegangslog/", views.access_log, name="access_log"),
     path("toegangslog/export.csv", views.access_log_export, name="access_log_export"),
+    path("toegangslog/inzageverzoek/", views.subject_access_request, name="subject_access"),
+    path("toegangslog/inzageverzoek/inzage.pdf", views.subject_access_pdf, name="subject_access_pdf"),
 ]

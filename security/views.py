@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.models import Role
 from contacts.permissions import role_required
 from portal.models import AccessLog
-from security import accesslog, services
-from security.forms import SetupForm, VerifyForm
+from security import accesslog, services, subject_access
+from security.decorators import shows_child_data
+from security.forms import SetupForm, SubjectAccessExportForm, SubjectAccessForm, VerifyForm
 from security.lockout import lockout_response
 
 
@@ -219,3 +220,58 @@ def _csv_safe(value):
     """Neutralise spreadsheet formulas (CSV injection)."""
     value = str(value)
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# --- Right of access (AVG art. 15), privacy officer only --------------------------------------
+
+
+def _subject_access_page(request, form, export_form=None):
+    preview = None
+    if form.is_bound and form.is_valid():
+        preview = subject_access.preview(request.user, form.referral)
+        if export_form is None:
+            export_form = SubjectAccessExportForm(
+                initial={
+                    "reference": form.cleaned_data["reference"],
+                    "received_on": form.cleaned_data["received_on"].isoformat(),
+                },
+                candidates=[d.referral for d in preview.others],
+            )
+        else:
+            export_form.set_candidates([d.referral for d in preview.others])
+    return render(
+        request,
+        "security/subject_access.html",
+        {"form": form, "preview": preview, "export_form": export_form},
+    )
+
+
+@shows_child_data
+@role_required(Role.PRIVACY_OFFICER)
+@require_http_methods(["GET", "POST"])
+def subject_access_request(request):
+    """Enter the reference number of a request; see what the export will hold."""
+    initial = {"received_on": timezone.localdate().isoformat()}
+    form = SubjectAccessForm(request.POST or None, initial=initial)
+    return _subject_access_page(request, form)
+
+
+@shows_child_data
+@role_required(Role.PRIVACY_OFFICER)
+@require_POST
+def subject_access_pdf(request):
+    """The export as a PDF download; invalid input shows the page again with the errors."""
+    export_form = SubjectAccessExportForm(request.POST)
+    if not export_form.is_valid():
+        lookup = SubjectAccessForm(request.POST)
+        return _subject_access_page(request, lookup, export_form if lookup.is_valid() else None)
+    name, pdf = subject_access.export_pdf(
+        request.user,
+        export_form.referral,
+        export_form.others,
+        received_on=export_form.cleaned_data["received_on"],
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -60,10 +60,12 @@ class CloseOutcome(models.TextChoices):
 
 class Referral(models.Model):
     # Identity and routing ------------------------------------------------------------------
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("internal identifier"), default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("reference number"), max_length=20, unique=True, null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
-    status_before_escalation = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    status_before_escalation = models.CharField(
+        _("status before the escalation"), max_length=16, choices=Status.choices, blank=True
+    )
     school = models.ForeignKey(
         "contacts.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="referrals"
     )
@@ -196,10 +198,14 @@ class Referral(models.Model):
 class ReferralDomain(models.Model):
     """A concern domain of a referral (several allowed); a table so reports can count in SQL."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="domains")
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="domains"
+    )
     domain = models.CharField(_("domain"), max_length=32, choices=Domain.choices)
 
     class Meta:
+        verbose_name = _("concern domain")
+        verbose_name_plural = _("concern domains")
         constraints = [
             models.UniqueConstraint(fields=["referral", "domain"], name="referral_domain_unique"),
         ]
@@ -211,7 +217,9 @@ class ReferralDomain(models.Model):
 class Guardian(models.Model):
     """A parent or guardian of the child."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="guardians")
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="guardians"
+    )
     name = models.CharField(_("name"), max_length=200)
     relation = models.CharField(_("relation to the child"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -238,7 +246,9 @@ class Consent(models.Model):
         WRITTEN = "written", _("written")
         VERBAL = "verbal", _("verbal")
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="consents")
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="consents"
+    )
     giver = models.CharField(_("given by"), max_length=8, choices=Giver.choices)
     guardian = models.ForeignKey(
         Guardian,
@@ -277,7 +287,9 @@ class Consent(models.Model):
 class ReferralEvent(models.Model):
     """One transition or notable action; append-only. The timeline is built from these."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="events"
+    )
     at = models.DateTimeField(_("time"), auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -310,8 +322,12 @@ class ReferralEvent(models.Model):
 class Message(models.Model):
     """A message between school and district team on a referral's timeline."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(_("time"), auto_now_add=True)
     body = models.TextField(_("message"))
 
@@ -330,12 +346,16 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -369,12 +389,16 @@ class WaitingReminder(models.Model):
         NEAR = "near", _("near the norm")
         OVER = "over", _("over the norm")
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="waiting_reminders")
-    norm = models.CharField(max_length=16, choices=Norm.choices)
-    level = models.CharField(max_length=8, choices=Level.choices)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="waiting_reminders"
+    )
+    norm = models.CharField(_("waiting-time norm"), max_length=16, choices=Norm.choices)
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("waiting-time reminder")
+        verbose_name_plural = _("waiting-time reminders")
         constraints = [
             models.UniqueConstraint(fields=["referral", "norm", "level"], name="waiting_reminder_once"),
         ]

@@ -56,3 +56,44 @@ CASES += [
         expect={"privacy_officer": 200},
     ),
 ]
+
+
+def _subject_access_data(w):
+    from django.utils import timezone
+
+    from tests.referrals.factories import referral_in
+
+    referral = referral_in(w, "submitted")
+    return {"reference": referral.reference, "received_on": timezone.localdate().isoformat()}
+
+
+# The right of access (AVG art. 15): the privacy officer only; every other role 403, as the
+# access-log viewer (ADR 0048).
+CASES += [
+    Case(
+        "security:subject_access",
+        lambda w: reverse("security:subject_access"),
+        expect={"privacy_officer": 200},
+    ),
+    Case(
+        "security:subject_access",
+        lambda w: reverse("security:subject_access"),
+        method="post",
+        data=_subject_access_data,
+        expect={"privacy_officer": 200},
+        label="preview",
+    ),
+    Case(
+        "security:subject_access_pdf",
+        lambda w: reverse("security:subject_access_pdf"),
+        method="post",
+        data=_subject_access_data,
+        expect={"privacy_officer": 200},
+    ),
+    Case(
+        "security:subject_access_pdf",
+        lambda w: reverse("security:subject_access_pdf"),
+        expect={"privacy_officer": 405},
+        label="GET refused",
+    ),
+]
