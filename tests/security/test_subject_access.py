@@ -473,3 +473,35 @@ def test_navigation_and_access_log_link_to_the_page(world, officer_client):
     url = reverse(PAGE)
     assert f'href="{url}"' in officer_client.get(reverse("home")).content.decode()
     assert f'href="{url}"' in officer_client.get(reverse("security:access_log")).content.decode()
+
+
+def test_export_after_the_real_retention_run(world, officer_client, settings, tmp_path):
+    """The retention task (referrals/retention.py) anonymises a referral closed 25 months ago;
+    the export still works and holds none of the removed data."""
+    import datetime
+
+    from referrals import retention
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path)}},
+    }
+    referral = _full_referral(world)
+    closed = timezone.now() - datetime.timedelta(days=25 * 31)
+    Referral.objects.filter(pk=referral.pk).update(status="closed", closed_at=closed)
+    assert retention.apply_retention().anonymised == 1
+    referral.refresh_from_db()
+    assert referral.anonymised_at is not None and referral.child_first_name == ""
+    response = _post_pdf(officer_client, referral)
+    assert response.status_code == 200
+    _reader, text = _text(response.content)
+    for removed in (
+        FIRST,
+        "VraagmarkerA",
+        "BerichtmarkerA",
+        "Hendrika",
+        "NotitiemarkerA",
+        "OnderbouwingmarkerA",
+    ):
+        assert removed not in text
+    assert "Geanonimiseerd op" in text
