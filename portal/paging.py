@@ -20,13 +20,20 @@ def _url(request, param, number):
     return "?" + query.urlencode()
 
 
-def page_of(queryset, request, param="pagina", size=PAGE_SIZE):
+def page_of(queryset, request, param="pagina", size=PAGE_SIZE, narrow=False):
+    """One page of `queryset`. narrow: first pick the page's ids without the joins of
+    select_related, then fetch those rows with them; for a list whose sort needs all candidate
+    rows (PostgreSQL would otherwise join every candidate to schools and users before sorting)."""
     try:
         number = max(1, min(int(request.GET.get(param, "1")), 10_000))
     except ValueError:
         number = 1
     start = (number - 1) * size
-    rows = list(queryset[start : start + size + 1])
+    if narrow:
+        ids = list(queryset.values_list("pk", flat=True)[start : start + size + 1])
+        rows = list(queryset.filter(pk__in=ids)) if ids else []
+    else:
+        rows = list(queryset[start : start + size + 1])
     has_next = len(rows) > size
     return Page(
         rows=rows[:size],

@@ -494,7 +494,7 @@ def inbox(request):
         default=Value(2),
     )
     qs = qs.order_by(awaiting, "first_submitted_at", "pk")
-    page = page_of(qs, request, param="page", size=PAGE_SIZE)
+    page = page_of(qs, request, param="page", size=PAGE_SIZE, narrow=True)
     today = timezone.localdate()
     rows = [{"referral": r, "waiting": waiting_for(r, today)} for r in page.rows]
     query = request.GET.copy()

@@ -326,8 +326,9 @@ def test_guardian_and_consent_forms(sc_client, world):
 
 
 # The inbox: + the team's tandem schools as a list (index-friendly OR) + the open (school,
-# municipality) pairs for the filter options; no COUNT(*) (portal.paging).
-EXPECTED_INBOX_QUERIES = 11
+# municipality) pairs for the filter options; the page's ids, then its rows (portal.paging,
+# narrow); no COUNT(*).
+EXPECTED_INBOX_QUERIES = 12
 EXPECTED_LIST_QUERIES = 7  # no COUNT(*) since portal.paging
 
 
