@@ -14,7 +14,7 @@ from agenda.models import Activity
 from contacts.models import Role
 from tests.agenda.factories import MeetingFactory
 from tests.contacts import factories as f
-from tests.helpers.browser import assert_no_axe_violations, login
+from tests.helpers.browser import assert_no_axe_violations, assert_title_starts, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,7 +71,7 @@ def test_steering_owner_and_meeting_journey(page, live_server, utrecht):
     assert page.locator("h1").inner_text() == "Werkagenda's"
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Bovenregionale werkagenda jeugdhulp").click()
-    assert page.title().startswith("Bovenregionale werkagenda")
+    assert_title_starts(page, "Bovenregionale werkagenda")
     assert page.locator("h2", has_text=re.compile(r"^Ambitie \d$")).count() == 3
     expected = {
         "1.1": ("2 pilotscholen", "1"),  # one pilot school flagged
@@ -109,7 +109,7 @@ def test_steering_owner_and_meeting_journey(page, live_server, utrecht):
     page.get_by_role("link", name="Doelstelling bewerken 3.3").click()
     page.get_by_label("doelstelling").fill("")
     page.get_by_role("button", name="Doelstelling opslaan").click()
-    assert page.title().startswith("Fout")
+    assert_title_starts(page, "Fout")
     assert_no_axe_violations(page)
     page.goto(f"{live_server.url}/werkagenda/utrecht-2022/activiteiten/nieuw/")
     page.get_by_role("button", name="Activiteit opslaan").click()
@@ -124,7 +124,7 @@ def test_steering_owner_and_meeting_journey(page, live_server, utrecht):
     page.get_by_role("link", name="Uitwerken concrete afspraken over collectieve financiering").click()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Voortgang opslaan").click()
-    assert page.title().startswith("Fout")
+    assert_title_starts(page, "Fout")
     assert page.locator(".utrecht-form-field-error-message").count() == 2  # status and note
     assert_no_axe_violations(page)
     page.get_by_label("risico").check()
@@ -153,7 +153,7 @@ def test_steering_owner_and_meeting_journey(page, live_server, utrecht):
     assert_no_axe_violations(page)
     page.get_by_label("datum").fill("")
     page.get_by_role("button", name="Bijeenkomst opslaan").click()
-    assert page.title().startswith("Fout")
+    assert_title_starts(page, "Fout")
     assert_no_axe_violations(page)
     page.get_by_label("soort").select_option("practitioner")
     page.get_by_label("datum").fill(utrecht["today"].isoformat())
@@ -203,7 +203,7 @@ def test_remaining_pages_and_error_states_are_accessible(page, live_server, utre
     page.get_by_role("textbox", name="plaats").fill("x" * 200)
     page.get_by_label("datum").fill("")
     page.get_by_role("button", name="Bijeenkomst opslaan").click()
-    assert page.title().startswith("Fout")
+    assert_title_starts(page, "Fout")
     assert_no_axe_violations(page)
     meeting.refresh_from_db()
     assert meeting.place == "Utrecht"
@@ -212,7 +212,7 @@ def test_remaining_pages_and_error_states_are_accessible(page, live_server, utre
     assert_no_axe_violations(page)
     page.get_by_role("textbox", name="activiteit").fill("")
     page.get_by_role("button", name="Activiteit opslaan").click()
-    assert page.title().startswith("Fout")
+    assert_title_starts(page, "Fout")
     assert_no_axe_violations(page)
     page.goto(f"{live_server.url}/werkagenda/doelstelling/{utrecht['activity'].goal.pk}/bewerken/")
     assert_no_axe_violations(page)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from contacts.models import ContactAssignment, School
 from tests.contacts import factories as f
-from tests.helpers.browser import assert_no_axe_violations, login
+from tests.helpers.browser import assert_no_axe_violations, assert_title_starts, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -178,7 +178,7 @@ def test_every_registry_page_and_error_state_is_accessible(page, live_server, ne
     page.get_by_label(re.compile("E-mailadres")).fill("geen-adres")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.locator(".utrecht-form-field-error-message").first).to_be_visible()
-    assert page.title().startswith("Fout")
+    assert_title_starts(page, "Fout")
     assert_no_axe_violations(page)
     page.goto(f"{base}/scholen/{w.school.pk}/tandem/")
     page.get_by_label(re.compile("Vanaf")).fill("1900-01-01")

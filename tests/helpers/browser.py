@@ -18,3 +18,13 @@ def login(page, live_server, email, password="correct-horse-battery"):
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_load_state()
+
+
+def assert_title_starts(page, prefix, timeout=10_000):
+    """Wait (after a click that submits or navigates) until the page title starts with `prefix`;
+    reading page.title() right after the click can still see the previous page."""
+    import re
+
+    from playwright.sync_api import expect
+
+    expect(page).to_have_title(re.compile("^" + re.escape(prefix)), timeout=timeout)

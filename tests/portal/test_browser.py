@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from contacts.demo import ACCOUNTS, DOMAIN
-from tests.helpers.browser import assert_no_axe_violations, login
+from tests.helpers.browser import assert_no_axe_violations, assert_title_starts, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +19,7 @@ def test_login_page_and_its_error_state_are_accessible(page, live_server):
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Inloggen").click()
     assert page.locator(".utrecht-form-field-error-message").count() >= 1
-    assert page.title().startswith("Fout")
+    assert_title_starts(page, "Fout")
     assert_no_axe_violations(page)
     page.get_by_label("E-mailadres").fill("niemand@example.test")
     page.get_by_label("Wachtwoord").fill("verkeerd wachtwoord")

@@ -7,7 +7,7 @@ import pytest
 
 from reporting import services
 from reporting.models import ProgressReport
-from tests.helpers.browser import assert_no_axe_violations, login
+from tests.helpers.browser import assert_no_axe_violations, assert_title_starts, login
 from tests.helpers.world import build_world
 from tests.reporting.factories import add_domains, ams, referral
 
@@ -96,7 +96,7 @@ def test_request_form_errors_are_accessible(page, live_server, region_world):
     page.locator("#request_scope").evaluate("el => { el.options[0].value = 'r-999999'; }")
     page.get_by_role("button", name="Rapportage aanvragen").click()
     assert page.locator(".utrecht-form-field-error-message").count() >= 1
-    assert page.title().startswith("Fout")
+    assert_title_starts(page, "Fout")
     assert_no_axe_violations(page)
 
 

@@ -9,7 +9,7 @@ from django_otp.oath import TOTP
 
 from contacts.models import Role
 from tests.contacts import factories as f
-from tests.helpers.browser import assert_no_axe_violations, login
+from tests.helpers.browser import assert_no_axe_violations, assert_title_starts, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,7 +59,7 @@ def test_new_ib_er_enrols_logs_in_with_a_code_and_is_locked_after_five_wrong_cod
     code_field.fill(wrong_code(code_from_secret(secret)))
     page.get_by_role("button", name="Aanzetten").click()
     assert "niet juist" in page.locator(".utrecht-form-field-error-message").inner_text()
-    assert page.title().startswith("Fout")
+    assert_title_starts(page, "Fout")
     assert_no_axe_violations(page)
 
     page.get_by_label("Code uit de app").fill(code_from_secret(secret))
