@@ -49,8 +49,9 @@ messages-update: | $(VENV)/bin/python
 	  --ignore=tests --ignore=var --ignore=staticfiles --ignore=bench
 
 # The demo skips two-factor enrolment so a newcomer can try every role at once; production
-# (TANDEM_REQUIRE_2FA unset) requires it for every role that can see child data.
-DEMO_ENV := DJANGO_DEBUG=true TANDEM_REQUIRE_2FA=false
+# (TANDEM_REQUIRE_2FA unset) requires it for every role that can see child data. The demo has
+# no beat process, so its dashboard figures are live (no figures cache, ADR 0081).
+DEMO_ENV := DJANGO_DEBUG=true TANDEM_REQUIRE_2FA=false TANDEM_FIGURES_CACHE_SECONDS=0
 run: install
 	@mkdir -p var
 	$(DEMO_ENV) $(MANAGE) migrate --no-input
