@@ -9,7 +9,7 @@
 
 from django.db.models import Q
 
-from contacts.models import Role, Tandem
+from contacts.models import DistrictTeam, Municipality, Role, School, Tandem
 from contacts.permissions import (
     district_team_ids,
     has_role,
@@ -28,13 +28,16 @@ EDITABLE = (S.DRAFT, S.RETURNED)
 OPEN_STATUSES = [s.value for s in S if s not in (S.DRAFT, S.DECLINED, S.CLOSED)]
 
 
+def _tandem_schools(team_ids):
+    """The ids of the schools where one of `team_ids` holds the tandem today (a subquery)."""
+    return Tandem.objects.current().filter(district_team_id__in=team_ids).values_list("school_id", flat=True)
+
+
 def _tandem_school_ids(team_ids):
-    """The schools where one of `team_ids` holds the tandem today, as a list: a literal list lets
-    PostgreSQL combine the two indexes of `routed_team OR school` (BitmapOr); a subquery there
-    makes it scan every referral (3 s at a million, bench/FINDINGS.md)."""
-    return list(
-        Tandem.objects.current().filter(district_team_id__in=team_ids).values_list("school_id", flat=True)
-    )
+    """The same as a list: a literal list lets PostgreSQL combine the two indexes of
+    `routed_team OR school` (BitmapOr); a subquery there makes it scan every referral (3 s at a
+    million, bench/FINDINGS.md)."""
+    return list(_tandem_schools(team_ids))
 
 
 def visible_referrals(user):
@@ -67,8 +70,6 @@ def inbox_filter_choices(user, visible):
     the user's teams hold the tandem and the teams' own municipalities, plus those of the open
     referrals in `visible`. Closed and declined referrals are left out of the option lists, so
     the lists cost an index scan over open work instead of every referral a team ever had."""
-    from contacts.models import DistrictTeam, Municipality, School
-
     teams = district_team_ids(user)
     open_pairs = list(
         visible.filter(status__in=OPEN_STATUSES)
@@ -79,7 +80,7 @@ def inbox_filter_choices(user, visible):
     school_q = Q(pk__in={school for school, _m in open_pairs})
     municipality_q = Q(pk__in={m for _s, m in open_pairs if m})
     if teams:
-        school_q |= Q(pk__in=Tandem.objects.current().filter(district_team_id__in=teams).values("school_id"))
+        school_q |= Q(pk__in=_tandem_schools(teams))
         municipality_q |= Q(pk__in=DistrictTeam.objects.filter(pk__in=teams).values("municipality_id"))
     return (
         School.objects.filter(school_q).order_by("name"),
