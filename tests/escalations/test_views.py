@@ -6,16 +6,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from escalations.models import Decision, Escalation, Precedent
 from portal.models import AccessLog
-from referrals.models import Decision, Escalation, Precedent, Status
-from tests.helpers.queries import assert_queries_pinned, count_queries
-from tests.referrals.escalation_fixtures import (
+from referrals.models import Status
+from tests.escalations.fixtures import (
     decide,
     decided_escalation,
     open_escalation,
     published_precedent,
     referral_in,
 )
+from tests.helpers.queries import assert_queries_pinned, count_queries
 
 pytestmark = pytest.mark.django_db
 
