@@ -11,34 +11,29 @@ class EscalationsConfig(AppConfig):
     verbose_name = _("Escalations")
 
     def ready(self):
-        # Imported here, not at the top: models and the apps they import are not loaded before
-        # ready() (Django's app registry), so this is no import circle being dodged.
+        # Imported here, not at the top: these modules import models, which cannot be loaded
+        # before the app registry is ready; it is no import circle being dodged.
+        from contacts.models import Role
         from escalations import permissions, retention
+        from portal import home
         from referrals import permissions as referral_permissions
         from referrals import retention as referral_retention
 
         referral_permissions.register_reader(permissions.DECIDER_GRANT)
         referral_retention.register_part(retention.PART)
-        _register_home_entries()
 
-
-def _register_home_entries():
-    from contacts.models import Role
-    from portal import home
-
-    home.register(
-        Role.PARTNERSHIP_DIRECTOR, "escalations:inbox", _("Escalations"), _("cases waiting for your decision")
-    )
-    home.register(
-        Role.MUNICIPAL_OFFICER, "escalations:inbox", _("Escalations"), _("cases waiting for your decision")
-    )
-    for role in (Role.SCHOOL_COORDINATOR, Role.DISTRICT_WORKER):
-        home.register(role, "escalations:inbox", _("Escalations"), _("escalated referrals of yours"))
-    for role in (
-        Role.SCHOOL_COORDINATOR,
-        Role.DISTRICT_WORKER,
-        Role.PARTNERSHIP_DIRECTOR,
-        Role.MUNICIPAL_OFFICER,
-        Role.STEERING_MEMBER,
-    ):
-        home.register(role, "escalations:precedents", _("Precedents"), _("earlier decisions on grey areas"))
+        deciding = _("cases waiting for your decision")
+        home.register(Role.PARTNERSHIP_DIRECTOR, "escalations:inbox", _("Escalations"), deciding)
+        home.register(Role.MUNICIPAL_OFFICER, "escalations:inbox", _("Escalations"), deciding)
+        for role in (Role.SCHOOL_COORDINATOR, Role.DISTRICT_WORKER):
+            home.register(role, "escalations:inbox", _("Escalations"), _("escalated referrals of yours"))
+        for role in (
+            Role.SCHOOL_COORDINATOR,
+            Role.DISTRICT_WORKER,
+            Role.PARTNERSHIP_DIRECTOR,
+            Role.MUNICIPAL_OFFICER,
+            Role.STEERING_MEMBER,
+        ):
+            home.register(
+                role, "escalations:precedents", _("Precedents"), _("earlier decisions on grey areas")
+            )
