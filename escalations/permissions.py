@@ -119,8 +119,13 @@ def may_see_positions(user, escalation):
 
 
 def may_read_referral(user, escalation):
-    """Deciders follow a link to the referral while the escalation is open."""
-    return escalation.state == Escalation.State.OPEN and is_decider(user, escalation)
+    """Deciders follow a link to the referral while the escalation is open and the school
+    shares the referral (the link would answer 404 otherwise: DECIDER_GRANT)."""
+    return (
+        escalation.state == Escalation.State.OPEN
+        and escalation.referral.sharing_stopped_at is None
+        and is_decider(user, escalation)
+    )
 
 
 def decider_referral_q(user, prefix=""):

@@ -39,8 +39,12 @@ def _referral_url(referral):
 
 def _acting_as(user, escalation):
     """(role, organisation) under which the user reads the escalation's case, for the access
-    log: the party or decider membership that grants it (referrals.permissions)."""
-    membership = access_membership(user, escalation.referral)
+    log: the party membership (referrals.permissions), else the decider's of this open
+    escalation (deciders see the positions even after the school stopped sharing the referral
+    itself)."""
+    membership = access_membership(user, escalation.referral) or perms.decider_membership(
+        user, escalation.referral
+    )
     if membership is None:
         return "", ""
     return membership.role, membership.organisation

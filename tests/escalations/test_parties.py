@@ -9,7 +9,7 @@ from django.utils import timezone
 from escalations import permissions as esc_perms
 from escalations import services
 from escalations.models import Escalation, Side
-from portal.models import Notification
+from portal.models import AccessLog, Notification
 from referrals import permissions as ref_perms
 from referrals.models import Referral
 from tests.escalations.fixtures import open_escalation, referral_in
@@ -119,18 +119,30 @@ def test_a_party_sees_exactly_the_escalations_of_its_referrals(world, cases, act
         assert seen == {e for k, e in escalated.items() if k in EXPECTED[actor]}
 
 
-def test_deciders_read_the_referral_while_open_and_shared_only(world):
+def test_deciders_read_the_referral_while_open_and_shared_only(world, client):
     escalation = open_escalation(world)
     referral = escalation.referral
     for actor in ("partnership_director", "municipal_officer"):
         user = world.user(actor)
         assert ref_perms.visible_referrals(user).filter(pk=referral.pk).exists()
         assert ref_perms.access_membership(user, referral).role == actor
+        assert esc_perms.may_read_referral(user, escalation)
     _stop_sharing(referral)
+    escalation.refresh_from_db()
     for actor in ("partnership_director", "municipal_officer"):
         user = world.user(actor)
         assert not ref_perms.visible_referrals(user).filter(pk=referral.pk).exists()
-        assert esc_perms.visible_escalations(user).filter(pk=escalation.pk).exists()  # the inbox row
+        assert ref_perms.access_membership(user, referral) is None
+        assert not esc_perms.may_read_referral(user, escalation)  # no link to a 404
+        # The escalation itself stays theirs to decide, positions included; the read is logged
+        # under the decider's membership.
+        assert esc_perms.visible_escalations(user).filter(pk=escalation.pk).exists()
+        assert esc_perms.may_see_positions(user, escalation)
+        client.force_login(user)
+        html = client.get(reverse("escalations:detail", args=[escalation.pk])).content.decode()
+        assert reverse("referrals:detail", args=[referral.uuid]) not in html
+        log = AccessLog.objects.filter(user=user, object_id=str(referral.pk)).latest("pk")
+        assert log.role == actor
 
 
 # --- What the one definition changed for escalations -------------------------------------------
