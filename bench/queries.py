@@ -14,7 +14,8 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from referrals.models import Escalation, Referral, ReferralEvent
+from escalations.models import Escalation
+from referrals.models import Referral, ReferralEvent
 
 INBOX_STATUSES = ["submitted", "in_triage", "returned", "escalated"]
 # Tables that grow with the number of referrals: a sequential scan on one of them is flagged.
@@ -173,8 +174,8 @@ def queries(s):
 
 def precedent_queries():
     """The precedent library's search (the page's own filter) and its newest-first list."""
-    from referrals.forms_escalation import PrecedentFilter
-    from referrals.models import Precedent
+    from escalations.forms import PrecedentFilter
+    from escalations.models import Precedent
 
     def search(text):
         return PrecedentFilter({"q": text}, queryset=Precedent.objects.published()).qs[:26]

@@ -38,10 +38,9 @@ from contacts.models import (
     Tandem,
     User,
 )
+from escalations.models import Decision, Escalation
 from referrals.models import (
     Consent,
-    Decision,
-    Escalation,
     Guardian,
     ReferenceCounter,
     Referral,
@@ -1082,9 +1081,9 @@ PRECEDENT_FIELDS = {
 
 def seed_precedents(say, rng):
     """Published precedents for about half of the decisions, once the precedent library's model
-    (referrals.Precedent, issue 5) exists with the fields used here; otherwise say so."""
+    (escalations.Precedent) exists with the fields used here; otherwise say so."""
     try:
-        Precedent = apps.get_model("referrals", "Precedent")  # noqa: N806 - a model class
+        Precedent = apps.get_model("escalations", "Precedent")  # noqa: N806 - a model class
     except LookupError:
         say("precedents: no Precedent model yet; none generated")
         return 0

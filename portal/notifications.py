@@ -2,9 +2,15 @@
 
 Callers pass a kind, a subject and a text that contain NO child data ("A referral is waiting
 for you") and a link to the object. The task receives only the notification id.
+
+Every notification is written in the site's language (settings.LANGUAGE_CODE), whatever
+language the acting user browses in: pass lazy translations (gettext_lazy), notify() renders
+them.
 """
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from portal.models import Notification
 
@@ -14,13 +20,15 @@ def notify(users, kind, subject, body, url):
     surrounding transaction commits. Returns the notifications."""
     from portal.tasks import send_notification_email
 
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = str(subject), str(body)
     seen, created = set(), []
     for user in users:
         if user is None or user.pk in seen or not user.is_active:
             continue
         seen.add(user.pk)
         created.append(
-            Notification.objects.create(user=user, kind=kind, subject=str(subject), body=str(body), url=url)
+            Notification.objects.create(user=user, kind=kind, subject=subject, body=body, url=url)
         )
     for notification in created:
         transaction.on_commit(lambda pk=notification.pk: send_notification_email.delay(pk))

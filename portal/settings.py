@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "portal",
     "contacts",
     "referrals",
+    "escalations",
     "agenda",
     "reporting",
 ]
@@ -376,11 +377,10 @@ if env.int("TANDEM_HEARTBEAT_SECONDS", default=0) > 0:
     CELERY_BEAT_SCHEDULE["portal-heartbeat"]["schedule"] = timedelta(
         seconds=env.int("TANDEM_HEARTBEAT_SECONDS")
     )
-# --- Escalation (referrals/escalation_services.py) ------------------------------------------
+# --- Escalation (escalations/services.py) -----------------------------------------------------
 # A referral without a decision this many working days beyond TANDEM_NORM_DECISION_DAYS is
 # escalated automatically with reason "no progress".
 TANDEM_AUTO_ESCALATE_MARGIN_DAYS = env.int("TANDEM_AUTO_ESCALATE_MARGIN_DAYS", default=5)
-CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "referrals.tasks_escalation"]
 CELERY_BEAT_SCHEDULE["referrals-auto-escalate"] = {
     "task": "referrals.auto_escalate",
     "schedule": crontab(hour=6, minute=10),
@@ -405,7 +405,7 @@ TANDEM_RETENTION_DRAFT_MONTHS = env.int("TANDEM_RETENTION_DRAFT_MONTHS", default
 for _name in ("TANDEM_RETENTION_CLOSED_MONTHS", "TANDEM_RETENTION_DRAFT_MONTHS"):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be a whole number of months, at least 1.")
-CELERY_IMPORTS = [*CELERY_IMPORTS, "referrals.tasks_retention"]
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "referrals.tasks_retention"]
 # Nightly at 03:30 Amsterdam time: after midnight, outside office hours, and outside 02:00-03:00,
 # the hour that does not exist (March) or happens twice (October) when the clocks change.
 CELERY_BEAT_SCHEDULE["referrals-apply-retention"] = {

@@ -50,5 +50,5 @@ urlpatterns = [
     path("", include("security.urls")),
     path("werkagenda/", include("agenda.urls")),
     path("rapportage/", include("reporting.urls")),
-    path("opschaling/", include("referrals.urls_escalation", namespace="escalations")),
+    path("opschaling/", include("escalations.urls")),
 ]

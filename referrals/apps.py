@@ -25,6 +25,3 @@ class ReferralsConfig(AppConfig):
             _("Triage inbox"),
             _("Referrals routed to your team, longest waiting first."),
         )
-        from referrals import escalation_setup
-
-        escalation_setup.register()

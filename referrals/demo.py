@@ -1,5 +1,5 @@
 """Demo referrals in every state for the demo schools, some over the waiting norm (the
-escalated state comes from referrals/demo_escalation.py, which runs after this module).
+escalated state comes from escalations/demo.py, which runs after this module).
 
 Idempotent: every demo referral has a fixed UUID derived from its demo key; a referral that
 exists is left alone. The children are clearly fictional.

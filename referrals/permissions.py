@@ -1,11 +1,18 @@
-"""Who may see and do what with referrals (DESIGN §2), in one place.
+"""Who may see and do what with referrals (ADR 0002, 0053), in one place.
 
+- `party_condition(user)` / `school_party_membership` / `team_party_membership`: who is a party
+  to a referral, the one definition that every app uses (escalations too, ADR 0062).
 - `visible_referrals(user)`: the queryset scope; a referral outside it answers 404.
 - `can_*` / `allowed_actions(user, referral)`: the actions; a visible referral with a
   forbidden action answers 403.
 - `access_membership(user, referral)`: the membership that grants the access, for the
   access log (role + organisation).
+- `register_reader(grant)`: the hook through which an app above referrals (escalations: the
+  deciders of an open escalation) grants read access without referrals importing it.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import Q
 
@@ -14,11 +21,9 @@ from contacts.permissions import (
     district_team_ids,
     has_role,
     memberships,
-    municipality_ids,
-    partnership_ids,
     school_ids,
 )
-from referrals.models import Escalation, Referral, Status
+from referrals.models import Referral, Status
 from referrals.workflow import MOVES
 
 S = Status
@@ -40,28 +45,108 @@ def _tandem_school_ids(team_ids):
     return list(_tandem_schools(team_ids))
 
 
-def visible_referrals(user):
-    """The referrals `user` may read. Drafts only for the school; nothing for roles that do not
-    work on cases; the deciders of an escalation only while it is open; after a withdrawal of
-    consent only the school."""
-    if not getattr(user, "is_authenticated", False) or not memberships(user):
-        return Referral.objects.none()
-    condition = Q(pk__in=[])
+# --- Who is a party to a referral -----------------------------------------------------------
+# The school's coordinators, always (drafts too, and after the sharing stopped: the referral is
+# theirs). The district workers of the team the referral is routed to, or of the team that holds
+# the school's tandem today, once it is submitted and as long as the school shares it (a
+# withdrawal of consent stops the sharing). The Q and the two functions on one referral say the
+# same; tests/escalations/test_parties.py holds them to that for every role.
+
+
+def party_condition(user, prefix="", literal=True):
+    """A Q on Referral (or, with `prefix` such as "referral__", on a model pointing at one) for
+    the referrals of which `user` is a party. `literal`: the tandem schools as a list (one query
+    now, the fast plan on the referral table, see `_tandem_school_ids`); otherwise as a
+    subquery (no query now; for a query on a smaller table joined to the referral)."""
+    condition = Q(**{f"{prefix}pk__in": []})
     schools = school_ids(user)
     if schools:
-        condition |= Q(school_id__in=schools)
-    shared = Q(sharing_stopped_at__isnull=True)
+        condition |= Q(**{f"{prefix}school_id__in": schools})
     teams = district_team_ids(user)
     if teams:
+        tandem_schools = _tandem_school_ids if literal else _tandem_schools
         condition |= (
-            ~Q(status=S.DRAFT)
-            & shared
-            & (Q(routed_team_id__in=teams) | Q(school_id__in=_tandem_school_ids(teams)))
+            ~Q(**{f"{prefix}status": S.DRAFT})
+            & Q(**{f"{prefix}sharing_stopped_at__isnull": True})
+            & (
+                Q(**{f"{prefix}routed_team_id__in": teams})
+                | Q(**{f"{prefix}school_id__in": tandem_schools(teams)})
+            )
         )
-    if partnership_ids(user) or municipality_ids(user):
-        from referrals.escalation_permissions import decider_referral_q
+    return condition
 
-        condition |= shared & decider_referral_q(user)
+
+def school_party_membership(user, referral):
+    """The school-coordinator membership that makes `user` a party to `referral`, or None."""
+    for m in memberships(user):
+        if m.role == Role.SCHOOL_COORDINATOR and m.school_id == referral.school_id:
+            return m
+    return None
+
+
+def team_party_membership(user, referral):
+    """The district-worker membership that makes `user` a party to `referral`, or None: the
+    routed team first, then the team holding the school's tandem today."""
+    if referral.status == S.DRAFT or referral.sharing_stopped_at is not None:
+        return None
+    workers = [m for m in memberships(user) if m.role == Role.DISTRICT_WORKER]
+    for m in workers:
+        if referral.routed_team_id is not None and m.district_team_id == referral.routed_team_id:
+            return m
+    if workers:
+        holding = set(
+            Tandem.objects.current()
+            .filter(school_id=referral.school_id, district_team_id__in=[m.district_team_id for m in workers])
+            .values_list("district_team_id", flat=True)
+        )
+        for m in workers:
+            if m.district_team_id in holding:
+                return m
+    return None
+
+
+def is_school_party(user, referral):
+    return school_party_membership(user, referral) is not None
+
+
+def is_team_party(user, referral):
+    return team_party_membership(user, referral) is not None
+
+
+# --- Read access granted by apps above referrals --------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadGrant:
+    """Read access to referrals that an app above referrals grants (ADR 0062).
+
+    `referrals(user)` is a Q on Referral for the extra referrals `user` may read;
+    `membership(user, referral)` the membership that grants it, for the access log (None when
+    none does). Referrals adds the stop on sharing itself: a grant never outlasts it."""
+
+    referrals: Callable
+    membership: Callable
+
+
+_READ_GRANTS = []
+
+
+def register_reader(grant):
+    """Called from an AppConfig.ready(); registering the same grant twice changes nothing."""
+    if grant not in _READ_GRANTS:
+        _READ_GRANTS.append(grant)
+
+
+def visible_referrals(user):
+    """The referrals `user` may read: those of which the user is a party, plus those a
+    registered grant adds (the deciders of an open escalation) while the school shares them.
+    Nothing for roles that do not work on cases."""
+    if not getattr(user, "is_authenticated", False) or not memberships(user):
+        return Referral.objects.none()
+    condition = party_condition(user)
+    shared = Q(sharing_stopped_at__isnull=True)
+    for grant in _READ_GRANTS:
+        condition |= shared & grant.referrals(user)
     return Referral.objects.filter(condition)
 
 
@@ -178,27 +263,16 @@ def team_colleagues(referral):
 
 
 def access_membership(user, referral):
-    """The membership through which `user` reads `referral` (for the access log)."""
-    candidates = memberships(user)
-    for m in candidates:
-        if m.role == Role.SCHOOL_COORDINATOR and m.school_id == referral.school_id:
-            return m
-    for m in candidates:
-        if m.role == Role.DISTRICT_WORKER and m.district_team_id == referral.routed_team_id:
-            return m
-    for m in candidates:
-        if m.role == Role.DISTRICT_WORKER:
-            if Tandem.objects.current().filter(
-                school_id=referral.school_id, district_team_id=m.district_team_id
-            ):
-                return m
-    open_escalations = Escalation.objects.filter(referral=referral, state=Escalation.State.OPEN)
-    for m in candidates:
-        if m.role == Role.PARTNERSHIP_DIRECTOR and open_escalations.filter(partnership_id=m.partnership_id):
-            return m
-        if m.role == Role.MUNICIPAL_OFFICER and open_escalations.filter(municipality_id=m.municipality_id):
-            return m
-    return None
+    """The membership through which `user` reads `referral` (for the access log): as a party
+    (school first, then the district team), else through a registered grant while the school
+    shares the referral; None when the user may not read it."""
+    membership = school_party_membership(user, referral) or team_party_membership(user, referral)
+    if referral.sharing_stopped_at is None:
+        for grant in _READ_GRANTS:
+            if membership is not None:
+                break
+            membership = grant.membership(user, referral)
+    return membership
 
 
 def is_district_worker(user):
@@ -210,6 +284,7 @@ def is_school_coordinator(user):
 
 
 __all__ = [
+    "ReadGrant",
     "access_membership",
     "allowed_actions",
     "can_assign",
@@ -222,7 +297,13 @@ __all__ = [
     "can_triage",
     "is_routed_worker",
     "is_school_coordinator_of",
+    "is_school_party",
+    "is_team_party",
     "may_perform",
+    "party_condition",
+    "register_reader",
+    "school_party_membership",
     "team_colleagues",
+    "team_party_membership",
     "visible_referrals",
 ]

@@ -1,4 +1,4 @@
-"""Retention (issue 8, docs/adr/0046-retention-terms.md, 0047-retention-in-batches.md).
+"""Retention (docs/adr/0046-retention-terms.md, 0047-retention-in-batches.md).
 
     apply_retention(now=None) -> RetentionResult     # what the nightly task and the command run
     due_counts(now=None) -> RetentionResult          # the same selection, counted, nothing changed
@@ -8,13 +8,15 @@ Two terms, in calendar months, from the environment:
 - TANDEM_RETENTION_CLOSED_MONTHS (24): a closed or declined referral is ANONYMISED that long
   after it was closed (`closed_at`) or declined (the moment of the decline event; `decided_at`
   is never later). Every personal field is blanked, parents, consents, messages and attachments
-  (with their files) are deleted, the free text of events, escalations and decisions is blanked,
-  unpublished precedent drafts are deleted. The row stays as a tombstone with status, dates,
+  (with their files) are deleted, the free text of events is blanked, and each registered part
+  of an app above referrals forgets its own (escalations: the positions and the decision's free
+  text are blanked, unpublished precedent drafts deleted). The row stays as a tombstone with status, dates,
   organisations, domains, urgency, forms and outcome choices, so every figure stays the same.
 - TANDEM_RETENTION_DRAFT_MONTHS (3): a draft nobody touched that long (no save of the row and
   no event such as a parent or attachment added) is DELETED with everything it holds.
 
-Open referrals (and any referral with an open escalation) are never touched. Work goes in
+Open referrals (and any referral a registered part still works on, such as one with an open
+escalation) are never touched. Work goes in
 batches of BATCH_SIZE ids, one transaction each, with a fixed number of queries per batch, so a
 run over a million referrals never holds more than one batch in memory and a run that is cut
 off keeps what it did. Files are removed from storage after the batch commits. Idempotent: done
@@ -25,6 +27,7 @@ import calendar
 import logging
 import os
 import posixpath
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -35,12 +38,8 @@ from django.utils import timezone
 from referrals.models import (
     Attachment,
     Consent,
-    Decision,
-    Escalation,
     Guardian,
     Message,
-    Precedent,
-    PrecedentDomain,
     Referral,
     ReferralDomain,
     ReferralEvent,
@@ -104,10 +103,8 @@ KEPT_FIELDS = (
     "decline_reason",
     "close_outcome",
 )
-ESCALATION_TEXT_FIELDS = {"raiser_position": "", "other_position": ""}
-DECISION_TEXT_FIELDS = {"help": "", "rationale": "", "split": ""}
-
-# What happens to each table that points at a referral (also checked by the tests).
+# What happens to each table that points at a referral (also checked by the tests). The
+# registered parts add their own tables.
 RELATED = {
     ReferralDomain: "kept",  # the concern domains: counted by the reports
     Guardian: "deleted",
@@ -116,8 +113,34 @@ RELATED = {
     Message: "deleted",
     Attachment: "deleted with its file",
     WaitingReminder: "kept",  # which norm/level was reminded: no personal data
-    Escalation: "positions blanked",  # state, reason, sides, dates, deciders stay
 }
+
+
+@dataclass(frozen=True)
+class RetentionPart:
+    """What an app above referrals keeps about a referral, for retention (ADR 0062).
+
+    `related`: {model pointing at Referral: what happens to it}, added to RELATED.
+    `busy(referral)`: rows of the part that keep the referral (an OuterRef) from being
+    anonymised now (escalations: an open escalation).
+    `holds(referral)`: rows that keep a draft from being deleted (any row pointing at it).
+    `anonymise(ids)`: blank or delete the part's personal data of the referrals `ids`, inside
+    the batch's transaction, in a fixed number of queries."""
+
+    related: dict
+    busy: Callable
+    holds: Callable
+    anonymise: Callable
+
+
+_PARTS = []
+
+
+def register_part(part):
+    """Called from an AppConfig.ready(); registering the same part twice changes nothing."""
+    if part not in _PARTS:
+        _PARTS.append(part)
+        RELATED.update(part.related)
 
 
 @dataclass
@@ -157,13 +180,15 @@ def draft_cutoff(now):
 # --- What is due ------------------------------------------------------------------------------
 
 
-def _no_open_escalation(qs):
-    return qs.exclude(Exists(Escalation.objects.filter(referral=OuterRef("pk"), state=Escalation.State.OPEN)))
+def _not_busy(qs):
+    for part in _PARTS:
+        qs = qs.exclude(Exists(part.busy(OuterRef("pk"))))
+    return qs
 
 
 def due_closed(cutoff):
     """Closed referrals whose closing lies before `cutoff`, not yet anonymised."""
-    return _no_open_escalation(
+    return _not_busy(
         Referral.objects.filter(status=Status.CLOSED, anonymised_at__isnull=True, closed_at__lt=cutoff)
     )
 
@@ -173,7 +198,7 @@ def due_declined(cutoff):
     is the FIRST decision (it may be an acceptance before an escalation sent the referral back
     to triage), so the decline event itself must lie before the cutoff too."""
     declined_since = ReferralEvent.objects.filter(referral=OuterRef("pk"), action="decline", at__gte=cutoff)
-    return _no_open_escalation(
+    return _not_busy(
         Referral.objects.filter(status=Status.DECLINED, anonymised_at__isnull=True, decided_at__lt=cutoff)
     ).exclude(Exists(declined_since))
 
@@ -182,17 +207,18 @@ def due_drafts(cutoff):
     """Drafts untouched since `cutoff`: the row not saved and no event (parent, consent or
     attachment added) since."""
     touched_since = ReferralEvent.objects.filter(referral=OuterRef("pk"), at__gte=cutoff)
-    return (
-        Referral.objects.filter(status=Status.DRAFT, updated_at__lt=cutoff)
-        .exclude(Exists(touched_since))
-        .exclude(Exists(Escalation.objects.filter(referral=OuterRef("pk"))))
+    drafts = Referral.objects.filter(status=Status.DRAFT, updated_at__lt=cutoff).exclude(
+        Exists(touched_since)
     )
+    for part in _PARTS:
+        drafts = drafts.exclude(Exists(part.holds(OuterRef("pk"))))
+    return drafts
 
 
 # --- Doing it ---------------------------------------------------------------------------------
 
 
-def _raw_delete(queryset):
+def raw_delete(queryset):
     """DELETE in one statement, for tables whose children were deleted just before (Django's
     collector would otherwise fetch the rows and delete them 100 at a time). No signals are
     connected to these models; the deferred foreign keys still check at commit that nothing
@@ -204,7 +230,7 @@ def _forget_attachments(ids, result):
     """Delete the attachment rows of referrals `ids`; their files go after the commit."""
     attachments = Attachment.objects.filter(referral_id__in=ids)
     names = list(attachments.values_list("file", flat=True))
-    deleted = _raw_delete(attachments)
+    deleted = raw_delete(attachments)
     result.attachments_deleted += deleted
     if names:
         transaction.on_commit(lambda: _remove_files(names, result))
@@ -236,18 +262,11 @@ def _anonymise_batch(rows, now, result):
     ids = [pk for pk, _status in rows]
     _forget_attachments(ids, result)
     Consent.objects.filter(referral_id__in=ids).delete()
-    _raw_delete(Guardian.objects.filter(referral_id__in=ids))  # their consents are gone
+    raw_delete(Guardian.objects.filter(referral_id__in=ids))  # their consents are gone
     Message.objects.filter(referral_id__in=ids).delete()
     ReferralEvent.objects.filter(referral_id__in=ids).exclude(note="").update(note="")
-    Escalation.objects.filter(referral_id__in=ids).update(**ESCALATION_TEXT_FIELDS)
-    Decision.objects.filter(escalation__referral_id__in=ids).update(**DECISION_TEXT_FIELDS)
-    # An unpublished precedent draft was never checked against the child's name; without the
-    # name that check is impossible, so the draft goes. Published precedents stay (ADR 0061).
-    drafts = Precedent.objects.filter(
-        status=Precedent.Status.DRAFT, decision__escalation__referral_id__in=ids
-    ).values("pk")
-    PrecedentDomain.objects.filter(precedent_id__in=drafts).delete()
-    _raw_delete(Precedent.objects.filter(pk__in=drafts))
+    for part in _PARTS:
+        part.anonymise(ids)
     Referral.objects.filter(pk__in=ids).update(**PERSONAL_FIELDS, anonymised_at=now)
     ReferralEvent.objects.bulk_create(
         [
@@ -264,10 +283,10 @@ def _delete_draft_batch(rows, now, result):
     ids = [pk for pk, _status in rows]
     _forget_attachments(ids, result)
     Consent.objects.filter(referral_id__in=ids).delete()
-    _raw_delete(Guardian.objects.filter(referral_id__in=ids))
+    raw_delete(Guardian.objects.filter(referral_id__in=ids))
     for model in (Message, ReferralDomain, ReferralEvent, WaitingReminder):
         model.objects.filter(referral_id__in=ids).delete()
-    result.drafts_deleted += _raw_delete(Referral.objects.filter(pk__in=ids))
+    result.drafts_deleted += raw_delete(Referral.objects.filter(pk__in=ids))
 
 
 class NoProgress(RuntimeError):
@@ -334,4 +353,12 @@ def due_counts(now=None):
     )
 
 
-__all__ = ["RetentionResult", "apply_retention", "due_counts", "months_before"]
+__all__ = [
+    "RetentionPart",
+    "RetentionResult",
+    "apply_retention",
+    "due_counts",
+    "months_before",
+    "raw_delete",
+    "register_part",
+]

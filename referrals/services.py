@@ -5,11 +5,10 @@ writes the event through referrals/workflow.py and queues notifications that car
 data: only "a referral is waiting for you" and a link.
 """
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -118,8 +117,7 @@ def detail_url(referral):
 
 def send_notice(users, kind, referral, url=None):
     subject, body = NOTICES[kind]
-    with translation.override(settings.LANGUAGE_CODE):
-        return notify(users, kind, str(subject), str(body), url or detail_url(referral))
+    return notify(users, kind, subject, body, url or detail_url(referral))
 
 
 def school_users(referral):

@@ -23,11 +23,9 @@ from agenda import indicators
 from agenda.models import Goal, Meeting, ProgressUpdate
 from contacts.models import Municipality, School, SchoolType
 from contacts.selectors import coverage_counts
+from escalations.models import CarriedBy, Escalation, EscalationReason
 from referrals.models import (
-    CarriedBy,
     Domain,
-    Escalation,
-    EscalationReason,
     Referral,
     ReferralDomain,
     ReferralEvent,

@@ -22,13 +22,12 @@ from django.utils.translation import gettext as _
 
 from contacts.models import Role
 from contacts.permissions import has_role, memberships
+from escalations.models import Decision, Escalation
 from portal.audit import log_access
 from portal.models import AccessLog
 from referrals.models import (
     Attachment,
     Consent,
-    Decision,
-    Escalation,
     Guardian,
     Message,
     Referral,
@@ -72,7 +71,7 @@ PARTS = [
 EXCLUDED = {
     # The precedent library holds anonymised, reviewed text about a decision, not data about
     # the child; it outlives the case on purpose.
-    "referrals.precedent",
+    "escalations.precedent",
 }
 ACCESS_LOG_KEY = "access_log"
 REFERRAL_OBJECT = Referral._meta.label_lower

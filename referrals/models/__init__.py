@@ -1,5 +1,3 @@
-from .escalation import CarriedBy, Decision, Escalation, EscalationReason, Side
-from .precedent import AgeBand, Precedent, PrecedentDomain
 from .referral import (
     Attachment,
     CloseOutcome,
@@ -19,14 +17,6 @@ from .referral import (
 )
 
 __all__ = [
-    "AgeBand",
-    "Precedent",
-    "PrecedentDomain",
-    "CarriedBy",
-    "Decision",
-    "Escalation",
-    "EscalationReason",
-    "Side",
     "Attachment",
     "CloseOutcome",
     "DeclineReason",

@@ -20,7 +20,7 @@ MATRIX_MODULES = [
     "tests.agenda.matrix",
     "tests.reporting.matrix",
     "tests.security.matrix",
-    "tests.referrals.matrix_escalation",
+    "tests.escalations.matrix",
 ]
 
 # URL names that are not ours to test (Django's admin has its own staff-only rules).

@@ -1,4 +1,6 @@
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from portal.models import Notification
 from portal.notifications import notify
@@ -28,3 +30,14 @@ def test_inactive_users_are_not_notified(django_capture_on_commit_callbacks, mai
     with django_capture_on_commit_callbacks(execute=True):
         assert notify([user], "k", "s", "b", "/") == []
     assert mailoutbox == []
+
+
+def test_notifications_are_written_in_the_site_language_whatever_the_actor_browses_in():
+    user = UserFactory()
+    subject = gettext_lazy("An escalation waits for your decision")
+    with translation.override("nl"):
+        dutch = str(subject)
+    with translation.override("en"):
+        (notification,) = notify([user], "k", subject, subject, "/")
+    assert dutch != "An escalation waits for your decision"
+    assert notification.subject == notification.body == dutch

@@ -22,10 +22,9 @@ from contacts.models import (
     Tandem,
     User,
 )
+from escalations.models import Decision, Escalation
 from portal import loadgen
 from referrals.models import (
-    Decision,
-    Escalation,
     ReferenceCounter,
     Referral,
     ReferralDomain,
@@ -150,7 +149,7 @@ def test_escalations_match_the_referrals(loaded):
 
 
 def test_published_precedents_come_from_decisions(loaded):
-    from referrals.models import Precedent
+    from escalations.models import Precedent
 
     precedents = Precedent.objects.select_related("decision__escalation")
     assert precedents.exists()

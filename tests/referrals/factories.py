@@ -87,7 +87,7 @@ def complete_referral(school, coordinator, home_municipality=None, **kwargs):
 
 def referral_in(world, status, other=False, **kwargs):
     """A referral of world.school (other: world.other_school) moved into `status`."""
-    from referrals.models import Escalation
+    from escalations.models import Escalation
     from referrals.workflow import transition
 
     school = world.other_school if other else world.school

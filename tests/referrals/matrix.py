@@ -3,8 +3,9 @@ action 403. Referrals are created inside the url lambdas."""
 
 from django.urls import reverse
 
+from escalations.models import Escalation
 from portal.models import Notification
-from referrals.models import Attachment, Escalation
+from referrals.models import Attachment
 from tests.helpers.matrix import Case
 from tests.referrals.factories import ConsentFactory, GuardianFactory, referral_in
 

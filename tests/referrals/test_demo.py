@@ -15,9 +15,9 @@ def test_demo_has_every_state_some_over_the_norm_and_is_idempotent():
     assert demo.seed({}) == 0
     assert Referral.objects.count() == len(demo.REFERRALS)
     assert set(Referral.objects.values_list("status", flat=True)) == set(Status) - {Status.ESCALATED}
-    from referrals import demo_escalation
+    from escalations import demo as escalation_demo
 
-    demo_escalation.seed({})
+    escalation_demo.seed({})
     assert set(Referral.objects.values_list("status", flat=True)) == set(Status)
     levels = {getattr(waiting_for(r), "level", None) for r in Referral.objects.all()}
     assert "over" in levels

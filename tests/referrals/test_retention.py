@@ -17,17 +17,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from escalations import retention as escalation_retention
+from escalations.models import Decision, Escalation, Precedent
 from portal.models import AccessLog
 from referrals import retention, services, tasks_retention
-from referrals.escalation_figures import escalation_figures
 from referrals.models import (
     Attachment,
     Consent,
-    Decision,
-    Escalation,
     Guardian,
     Message,
-    Precedent,
     Referral,
     ReferralDomain,
     ReferralEvent,
@@ -36,10 +34,11 @@ from referrals.models import (
 from referrals.workflow import transition
 from reporting.figures import compute_figures
 from reporting.scopes import Scope
+from tests.escalations.fixtures import decide, open_escalation
 from tests.helpers.browser import assert_no_axe_violations, login
 from tests.helpers.world import build_world
-from tests.referrals.escalation_fixtures import decide, open_escalation
 from tests.referrals.factories import complete_referral, referral_in
+from tests.reporting.escalation_counts import escalation_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -192,13 +191,13 @@ def test_every_field_and_related_table_is_classified():
         for f in Escalation._meta.concrete_fields
         if f.get_internal_type() in ("TextField", "CharField") and not f.choices
     }
-    assert free_text == set(retention.ESCALATION_TEXT_FIELDS)
+    assert free_text == set(escalation_retention.ESCALATION_TEXT_FIELDS)
     free_text = {
         f.name
         for f in Decision._meta.concrete_fields
         if f.get_internal_type() in ("TextField", "CharField") and not f.choices
     }
-    assert free_text == set(retention.DECISION_TEXT_FIELDS)
+    assert free_text == set(escalation_retention.DECISION_TEXT_FIELDS)
 
 
 def test_months_are_calendar_months_in_amsterdam_time():
@@ -391,7 +390,7 @@ def test_report_and_escalation_figures_are_identical_before_and_after(world, sto
         return (
             computed.key_figures,
             computed.sections,
-            escalation_figures(datetime.date(2026, 7, 1), datetime.date(2026, 12, 31)),
+            escalation_counts("2026-H2", scope),
         )
 
     with travel(ams(2029, 1, 15)):

@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from contacts.models import SchoolType
-from referrals.models import CarriedBy, Decision, Escalation, Status
+from escalations.models import CarriedBy, Decision, Escalation
+from referrals.models import Status
 from tests.contacts.factories import ContactAssignmentFactory, PersonFactory, SchoolFactory
 from tests.reporting.factories import add_domains, add_return, ams, referral
 

@@ -25,7 +25,7 @@ from referrals.models import (
     WaitingReminder,
 )
 from security import subject_access
-from tests.referrals.escalation_fixtures import decide, open_escalation
+from tests.escalations.fixtures import decide, open_escalation
 from tests.referrals.factories import ConsentFactory, GuardianFactory, ReferralDomainFactory, referral_in
 
 pytestmark = pytest.mark.django_db

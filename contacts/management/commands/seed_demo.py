@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from contacts import demo
 
 DEMO_MODULES = ["contacts.demo", "referrals.demo", "agenda.demo", "reporting.demo"]
-DEMO_MODULES.append("referrals.demo_escalation")  # after referrals.demo
+DEMO_MODULES.append("escalations.demo")  # after referrals.demo
 
 
 class Command(BaseCommand):

@@ -3,19 +3,22 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from portal.models import AccessLog
-from referrals.models import Decision, Escalation, Precedent, Status
-from tests.helpers.queries import assert_queries_pinned, count_queries
-from tests.referrals.escalation_fixtures import (
+from escalations import services
+from escalations.models import Decision, Escalation, Precedent
+from portal.models import AccessLog, Notification
+from referrals.models import Status
+from tests.escalations.fixtures import (
     decide,
     decided_escalation,
     open_escalation,
     published_precedent,
     referral_in,
 )
+from tests.helpers.queries import assert_queries_pinned, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +142,29 @@ def test_raise_success_and_raise_again_redirects_to_the_open_escalation(world, c
     assert response.status_code == 302 and response.url == reverse("escalations:detail", args=[escalation.pk])
     response = client.get(url)
     assert response.status_code == 302 and response.url == reverse("escalations:detail", args=[escalation.pk])
+
+
+def test_a_raise_by_someone_browsing_in_english_notifies_in_dutch(world, client):
+    """Escalation notices take the same path as referral notices: the site's language."""
+    referral = referral_in(world, "in_triage")
+    _login(client, world, "school_coordinator")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("escalations:raise", args=[referral.uuid]))
+    assert page.headers["Content-Language"] == "en"
+    client.post(
+        reverse("escalations:raise", args=[referral.uuid]),
+        {"reason": "grey_funding", "position": "De school vindt dit jeugdhulp."},
+    )
+    assert Escalation.objects.filter(referral=referral).exists()
+    with translation.override("nl"):
+        dutch = str(services.NOTICES["escalation_raised"][0])
+    with translation.override("en"):
+        english = str(services.NOTICES["escalation_raised"][0])
+    assert dutch != english
+    notice = Notification.objects.get(user=world.user("partnership_director"))
+    assert notice.subject == dutch
+    with translation.override("nl"):
+        assert notice.body == str(services.NOTICES["escalation_raised"][1])
 
 
 def _decide_data(world, **overrides):

@@ -15,17 +15,8 @@ from django.utils import timezone
 
 from contacts.demo import DOMAIN
 from contacts.models import DistrictTeam, School, User
-from referrals.escalation_services import age_band
-from referrals.models import (
-    CarriedBy,
-    Decision,
-    Escalation,
-    Precedent,
-    PrecedentDomain,
-    Referral,
-    ReferralDomain,
-    Side,
-)
+from escalations.models import CarriedBy, Decision, Escalation, Precedent, PrecedentDomain, Side, age_band
+from referrals.models import Referral, ReferralDomain
 from referrals.workflow import transition
 
 NAMESPACE = uuid.UUID("6f1d7a52-3c1e-4f57-9a55-5e0d4c1b0e05")

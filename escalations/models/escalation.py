@@ -1,6 +1,9 @@
-"""Escalation with doorzettingsmacht (DESIGN §5): when school and district team disagree,
-the partnership director of the school's SWV and the policy officer of the child's home
-municipality decide. The deciders' organisations are fixed when the escalation is raised."""
+"""Escalation with doorzettingsmacht (docs/adr/0060-escalation-flow.md): when school and
+district team disagree, the partnership director of the school's SWV and the policy officer of
+the child's home municipality decide. The deciders' organisations are fixed when the escalation
+is raised.
+
+The tables keep the names they had when these models lived in the referrals app (ADR 0062)."""
 
 from django.conf import settings
 from django.db import models
@@ -68,6 +71,7 @@ class Escalation(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
+        db_table = "referrals_escalation"
         ordering = ["-raised_at", "-id"]
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
@@ -116,6 +120,7 @@ class Decision(models.Model):
     reminder_sent_on = models.DateField(_("reminder sent on"), null=True, blank=True)
 
     class Meta:
+        db_table = "referrals_decision"
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import views_escalation as views
+from escalations import views
 
 app_name = "escalations"
 

@@ -1,15 +1,19 @@
-"""Who may do what with escalations and precedents (DESIGN §2, §5).
+"""Who may do what with escalations and precedents (ADR 0060, 0061, 0062).
 
-- Raise: the school coordinator of the referral's school, or a district worker of the team the
-  referral is routed to, while the referral is submitted / in triage / returned / accepted.
-- See an escalation: its parties (those same people) and its deciders (directors of the
-  partnership and officers of the municipality fixed on the escalation when it was raised).
+- Parties: who is a party to a referral is referrals' one definition
+  (`referrals.permissions.party_condition` and friends): the school's coordinators, and the
+  district workers of the routed team or of the team holding the school's tandem, once the
+  referral is submitted and while the school shares it.
+- Raise: a party, while the referral is submitted / in triage / returned / accepted.
+- See an escalation: its parties and its deciders (directors of the partnership and officers
+  of the municipality fixed on the escalation when it was raised).
 - Decide: a decider, while the escalation is open.
 - Precedents: every professional role reads the published library; a draft is visible to and
   edited by the deciders of the escalation it came from.
 
-The referrals app's `visible_referrals(user)` grants deciders read access to the referral
-itself only while an OPEN escalation names their partnership / municipality.
+`DECIDER_GRANT`, registered with `referrals.permissions.register_reader` in apps.py, lets the
+deciders read the referral itself only while an OPEN escalation names their partnership /
+municipality (and, as for every grant, not after the sharing stopped).
 """
 
 from django.db.models import Q
@@ -17,13 +21,14 @@ from django.db.models import Q
 from contacts.models import Membership, Role, User
 from contacts.permissions import (
     PROFESSIONAL_ROLES,
-    district_team_ids,
     has_role,
+    memberships,
     municipality_ids,
     partnership_ids,
-    school_ids,
 )
-from referrals.models import CarriedBy, Escalation, Precedent, Referral, Side, Status
+from escalations.models import CarriedBy, Escalation, Precedent, Side
+from referrals.models import Referral, Status
+from referrals.permissions import ReadGrant, is_school_party, is_team_party, party_condition
 
 RAISABLE_STATUSES = (Status.SUBMITTED, Status.IN_TRIAGE, Status.RETURNED, Status.ACCEPTED)
 PARTY_ROLES = (Role.SCHOOL_COORDINATOR, Role.DISTRICT_WORKER)
@@ -36,21 +41,16 @@ LIBRARY_ROLES = PROFESSIONAL_ROLES
 
 
 def party_referrals(user):
-    """Referrals of which the user is a party: own school (coordinator) or routed to own team."""
-    schools, teams = school_ids(user), district_team_ids(user)
-    if not schools and not teams:
-        return Referral.objects.none()
-    return Referral.objects.filter(Q(school_id__in=schools) | Q(routed_team_id__in=teams)).exclude(
-        status=Status.DRAFT
-    )
+    """Referrals of which the user is a party (referrals' definition)."""
+    return Referral.objects.filter(party_condition(user))
 
 
 def party_sides(user, referral):
     """The sides (Side.SCHOOL, Side.DISTRICT_TEAM) the user belongs to for this referral."""
     sides = []
-    if referral.school_id in school_ids(user):
+    if is_school_party(user, referral):
         sides.append(Side.SCHOOL)
-    if referral.routed_team_id and referral.routed_team_id in district_team_ids(user):
+    if is_team_party(user, referral):
         sides.append(Side.DISTRICT_TEAM)
     return sides
 
@@ -63,20 +63,13 @@ def can_raise(user, referral):
 
 
 def visible_escalations(user):
-    """Escalations the user may see: as a decider (any state) or as a party."""
-    condition = Q()
-    any_condition = False
-    for ids, lookup in (
-        (partnership_ids(user), "partnership_id__in"),
-        (municipality_ids(user), "municipality_id__in"),
-        (school_ids(user), "referral__school_id__in"),
-        (district_team_ids(user), "referral__routed_team_id__in"),
-    ):
-        if ids:
-            condition |= Q(**{lookup: ids})
-            any_condition = True
-    if not any_condition:
-        return Escalation.objects.none()
+    """Escalations the user may see: as a decider (any state) or as a party to the referral."""
+    condition = party_condition(user, prefix="referral__", literal=False)
+    parts, municipalities = partnership_ids(user), municipality_ids(user)
+    if parts:
+        condition |= Q(partnership_id__in=parts)
+    if municipalities:
+        condition |= Q(municipality_id__in=municipalities)
     return Escalation.objects.filter(condition)
 
 
@@ -126,15 +119,19 @@ def may_see_positions(user, escalation):
 
 
 def may_read_referral(user, escalation):
-    """Deciders follow a link to the referral while the escalation is open."""
-    return escalation.state == Escalation.State.OPEN and is_decider(user, escalation)
+    """Deciders follow a link to the referral while the escalation is open and the school
+    shares the referral (the link would answer 404 otherwise: DECIDER_GRANT)."""
+    return (
+        escalation.state == Escalation.State.OPEN
+        and escalation.referral.sharing_stopped_at is None
+        and is_decider(user, escalation)
+    )
 
 
 def decider_referral_q(user, prefix=""):
     """A Q on Referral (or, with `prefix`, on a model pointing at it) for the referrals the user
     may read as a decider: those with an OPEN escalation naming one of the user's partnerships
-    (director) or municipalities (officer). For `referrals/permissions.py` to OR into
-    `visible_referrals(user)`; access ends with the decision."""
+    (director) or municipalities (officer). Access ends with the decision."""
     parts, municipalities = partnership_ids(user), municipality_ids(user)
     condition = Q(pk__in=[])
     if parts or municipalities:
@@ -143,6 +140,27 @@ def decider_referral_q(user, prefix=""):
         )
         condition = Q(**{f"{prefix}pk__in": open_ids.values("referral_id")})
     return condition
+
+
+def decider_membership(user, referral):
+    """The director or officer membership through which `user` reads `referral` as a decider of
+    an open escalation, or None (for the access log)."""
+    open_escalations = Escalation.objects.filter(referral=referral, state=Escalation.State.OPEN)
+    for m in memberships(user):
+        if (
+            m.role == Role.PARTNERSHIP_DIRECTOR
+            and open_escalations.filter(partnership_id=m.partnership_id).exists()
+        ):
+            return m
+        if (
+            m.role == Role.MUNICIPAL_OFFICER
+            and open_escalations.filter(municipality_id=m.municipality_id).exists()
+        ):
+            return m
+    return None
+
+
+DECIDER_GRANT = ReadGrant(referrals=decider_referral_q, membership=decider_membership)
 
 
 # --- People ----------------------------------------------------------------------------------
@@ -161,11 +179,13 @@ def decider_users(escalation, side=None):
 
 
 def party_users(referral, side=None):
-    """Active users on a side of the referral: coordinators of its school, workers of its team."""
+    """Active users told about an escalation on a side of the referral: the coordinators of its
+    school, the workers of the team it is routed to (as referral notices go to that team). The
+    team is no longer told once the school stopped sharing: it is no party any more."""
     condition = Q(pk__in=[])
     if side in (None, Side.SCHOOL):
         condition |= Q(role=Role.SCHOOL_COORDINATOR, school_id=referral.school_id)
-    if side in (None, Side.DISTRICT_TEAM) and referral.routed_team_id:
+    if side in (None, Side.DISTRICT_TEAM) and referral.routed_team_id and referral.sharing_stopped_at is None:
         condition |= Q(role=Role.DISTRICT_WORKER, district_team_id=referral.routed_team_id)
     user_ids = Membership.objects.filter(condition).values("user_id")
     return User.objects.filter(pk__in=user_ids, is_active=True).order_by("full_name", "pk")

@@ -1,26 +1,27 @@
 """Escalation inbox, raising, positions, decisions and the precedent library. Thin views:
-permissions in referrals/escalation_permissions.py, rules in referrals/escalation_services.py."""
+permissions in escalations/permissions.py, rules in escalations/services.py, library queries
+in escalations/selectors.py."""
 
 import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from contacts.models import Role
-from contacts.permissions import member_required, memberships, role_required
+from contacts.permissions import member_required, role_required
+from escalations import permissions as perms
+from escalations import selectors, services
+from escalations.anonymity import PRECEDENT_TEXT_FIELDS, identifying_findings
+from escalations.forms import DecideForm, PositionForm, PrecedentFilter, PrecedentForm, RaiseForm
+from escalations.models import Escalation, Precedent, Side
 from portal.audit import log_access
 from portal.models import AccessLog
 from portal.paging import page_of
-from referrals import escalation_permissions as perms
-from referrals import escalation_services as services
-from referrals.forms_escalation import DecideForm, PositionForm, PrecedentFilter, PrecedentForm, RaiseForm
-from referrals.models import Escalation, Precedent, PrecedentDomain, Side
+from referrals.permissions import access_membership
 from referrals.workflow import TransitionNotAllowed
 
 RECENTLY_DECIDED_DAYS = 90
@@ -33,31 +34,20 @@ def _escalations(user):
 
 
 def _referral_url(referral):
-    """The referrals app's detail page (built in parallel); None while it does not exist."""
-    for args in ([referral.uuid], [referral.pk]):
-        try:
-            return reverse("referrals:detail", args=args)
-        except NoReverseMatch:
-            continue
-    return None
+    return reverse("referrals:detail", args=[referral.uuid])
 
 
 def _acting_as(user, escalation):
-    """(role, organisation) under which the user sees the escalation, for the access log."""
-    wanted = {
-        Role.PARTNERSHIP_DIRECTOR: escalation.partnership_id,
-        Role.MUNICIPAL_OFFICER: escalation.municipality_id,
-        Role.SCHOOL_COORDINATOR: escalation.referral.school_id,
-        Role.DISTRICT_WORKER: escalation.referral.routed_team_id,
-    }
-    for m in memberships(user):
-        if (
-            m.role in wanted
-            and getattr(m, "organisation", None) is not None
-            and m.organisation.pk == wanted[m.role]
-        ):
-            return m.role, m.organisation
-    return "", ""
+    """(role, organisation) under which the user reads the escalation's case, for the access
+    log: the party membership (referrals.permissions), else the decider's of this open
+    escalation (deciders see the positions even after the school stopped sharing the referral
+    itself)."""
+    membership = access_membership(user, escalation.referral) or perms.decider_membership(
+        user, escalation.referral
+    )
+    if membership is None:
+        return "", ""
+    return membership.role, membership.organisation
 
 
 @role_required(*perms.INBOX_ROLES)
@@ -166,7 +156,7 @@ def raise_escalation(request, referral_uuid):
             messages.success(request, _("The referral was escalated. The deciders have been notified."))
             return redirect("escalations:detail", escalation.pk)
     reason = form.data.get("reason") if form.is_bound else request.GET.get("reason", "")
-    similar = services.similar_to_referral(referral, reason=reason if isinstance(reason, str) else "")
+    similar = selectors.similar_to_referral(referral, reason=reason if isinstance(reason, str) else "")
     return render(request, "escalations/raise.html", {"form": form, "referral": referral, "similar": similar})
 
 
@@ -239,18 +229,15 @@ def decide(request, pk):
 
 # --- Precedent library ----------------------------------------------------------------------
 
-_DOMAINS = Prefetch("domains", queryset=PrecedentDomain.objects.order_by("domain"))
-
 
 @role_required(*perms.LIBRARY_ROLES)
 def precedents(request):
-    published = Precedent.objects.published().prefetch_related(_DOMAINS)
-    filterset = PrecedentFilter(request.GET or None, queryset=published)
+    filterset = PrecedentFilter(request.GET or None, queryset=selectors.library())
     valid = not filterset.is_bound or filterset.is_valid()
     page = page_of(filterset.qs, request) if valid else None
     results = page.rows if page else []
     drafts = list(
-        perms.reviewable_precedents(request.user).prefetch_related(_DOMAINS).order_by("-created_at")
+        perms.reviewable_precedents(request.user).prefetch_related(selectors.DOMAINS).order_by("-created_at")
     )
     return render(
         request,
@@ -267,9 +254,11 @@ def precedents(request):
 
 @role_required(*perms.LIBRARY_ROLES)
 def precedent_detail(request, pk):
-    precedent = get_object_or_404(perms.visible_precedents(request.user).prefetch_related(_DOMAINS), pk=pk)
+    precedent = get_object_or_404(
+        perms.visible_precedents(request.user).prefetch_related(selectors.DOMAINS), pk=pk
+    )
     similar = (
-        services.similar_to_precedent(precedent) if precedent.status == Precedent.Status.PUBLISHED else []
+        selectors.similar_to_precedent(precedent) if precedent.status == Precedent.Status.PUBLISHED else []
     )
     return render(
         request,
@@ -308,8 +297,8 @@ def precedent_edit(request, pk):
         valid = form.is_valid()
         # The identifying-text check runs even when other fields are wrong, and refuses saving
         # a draft too: nothing that names the child is stored in the library.
-        texts = {f: form.cleaned_data[f] for f in services.PRECEDENT_TEXT_FIELDS if f in form.cleaned_data}
-        findings = services.identifying_findings(precedent, texts)
+        texts = {f: form.cleaned_data[f] for f in PRECEDENT_TEXT_FIELDS if f in form.cleaned_data}
+        findings = identifying_findings(precedent, texts)
         for field, message in findings.items():
             form.add_error(field, message)
         if valid and not findings:

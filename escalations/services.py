@@ -1,40 +1,85 @@
-"""Escalation with doorzettingsmacht: one function per user action (DESIGN §5, ADR 0060/0061).
+"""Escalation with doorzettingsmacht: one function per user action (ADR 0060, 0061).
 
 Each action checks permission (PermissionDenied), changes state inside one transaction,
 writes the referral event and queues notifications. Notification texts never carry child
-data; they link to the escalation page.
+data; they link to the escalation page, and go out in the site's language whatever language
+the acting user browses in (portal.notifications.notify).
 """
 
 import datetime
-import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Subquery, Value, When
+from django.db.models import F, Max
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.notifications import notify
-from referrals import escalation_permissions as perms
-from referrals.models import (
-    AgeBand,
+from escalations import permissions as perms
+from escalations.anonymity import identifying_findings
+from escalations.models import (
     CarriedBy,
     Decision,
     Escalation,
     EscalationReason,
     Precedent,
     PrecedentDomain,
-    Referral,
     Side,
-    Status,
+    age_band,
 )
+from portal.notifications import notify
+from referrals.models import Referral, Status
 from referrals.workflow import TransitionNotAllowed, record_event, transition
 
 DEFAULT_AUTO_ESCALATE_MARGIN_DAYS = 5
+
+# kind -> (subject, body): lazy, so that notify() renders them in the site's language.
+NOTICES = {
+    "escalation_raised": (
+        gettext_lazy("An escalation waits for your decision"),
+        gettext_lazy(
+            "School and district team ask you to decide on a referral (doorzettingsmacht). "
+            "Consult the other decider and record the decision in Tandem."
+        ),
+    ),
+    "escalation_raised_party": (
+        gettext_lazy("A referral of yours was escalated"),
+        gettext_lazy("A referral you work on was escalated to the deciders. You may add your position."),
+    ),
+    "escalation_position": (
+        gettext_lazy("A position was added to an escalation"),
+        gettext_lazy("A position was added to an escalation that waits for your decision."),
+    ),
+    "escalation_decided_responsible": (
+        gettext_lazy("A decision asks you to act"),
+        gettext_lazy(
+            "The deciders decided on an escalated referral; your side carries it out. See the decision."
+        ),
+    ),
+    "escalation_decided": (
+        gettext_lazy("An escalation was decided"),
+        gettext_lazy("A decision was recorded on an escalation you are involved in."),
+    ),
+    "precedent_draft": (
+        gettext_lazy("A precedent waits for your review"),
+        gettext_lazy("Review the anonymised precedent of a decision before it is published in the library."),
+    ),
+    "escalation_decision_overdue": (
+        gettext_lazy("A decision has not been carried out yet"),
+        gettext_lazy(
+            "The date by which a decision on an escalated referral was to be carried out has passed "
+            "and the help has not started."
+        ),
+    ),
+}
+
+
+def _notify(users, kind, url):
+    subject, body = NOTICES[kind]
+    return notify(users, kind, subject, body, url)
 
 
 def _url(escalation):
@@ -42,22 +87,6 @@ def _url(escalation):
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def age_band(date_of_birth, on):
-    """The precedent age band of a child born on `date_of_birth`, on day `on`."""
-    if not date_of_birth:
-        return ""
-    years = on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
-    if years < 4:
-        return AgeBand.UNDER_4
-    if years < 8:
-        return AgeBand.AGE_4_7
-    if years < 12:
-        return AgeBand.AGE_8_11
-    if years < 16:
-        return AgeBand.AGE_12_15
-    return AgeBand.AGE_16_PLUS
 
 
 def working_days_before(day, count):
@@ -136,25 +165,10 @@ def raise_escalation(user, referral, *, reason, position, other_position=""):
 
 def _notify_raised(escalation, exclude_side=None):
     url = _url(escalation)
-    notify(
-        perms.decider_users(escalation),
-        "escalation_raised",
-        _("An escalation waits for your decision"),
-        _(
-            "School and district team ask you to decide on a referral (doorzettingsmacht). "
-            "Consult the other decider and record the decision in Tandem."
-        ),
-        url,
-    )
+    _notify(perms.decider_users(escalation), "escalation_raised", url)
     other_sides = [s for s in (Side.SCHOOL, Side.DISTRICT_TEAM) if s != exclude_side]
     others = [u for s in other_sides for u in perms.party_users(escalation.referral, s)]
-    notify(
-        others,
-        "escalation_raised_party",
-        _("A referral of yours was escalated"),
-        _("A referral you work on was escalated to the deciders. You may add your position."),
-        url,
-    )
+    _notify(others, "escalation_raised_party", url)
 
 
 def auto_escalate_referral(referral, working_days):
@@ -238,13 +252,7 @@ def add_position(user, escalation, position):
             user,
             note=_("Position added to the escalation by the %(side)s.") % {"side": Side(side).label},
         )
-        notify(
-            perms.decider_users(locked),
-            "escalation_position",
-            _("A position was added to an escalation"),
-            _("A position was added to an escalation that waits for your decision."),
-            _url(locked),
-        )
+        _notify(perms.decider_users(locked), "escalation_position", _url(locked))
     return locked
 
 
@@ -314,21 +322,9 @@ def decide(
         draft_precedent(decision, referral)
         url = _url(locked)
         responsible = _responsible_users(referral, carried_by)
-        notify(
-            responsible,
-            "escalation_decided_responsible",
-            _("A decision asks you to act"),
-            _("The deciders decided on an escalated referral; your side carries it out. See the decision."),
-            url,
-        )
+        _notify(responsible, "escalation_decided_responsible", url)
         others = [u for u in [*perms.party_users(referral), *perms.decider_users(locked)] if u.pk != user.pk]
-        notify(
-            [u for u in others if u not in responsible],
-            "escalation_decided",
-            _("An escalation was decided"),
-            _("A decision was recorded on an escalation you are involved in."),
-            url,
-        )
+        _notify([u for u in others if u not in responsible], "escalation_decided", url)
     return decision
 
 
@@ -353,97 +349,12 @@ def draft_precedent(decision, referral):
             for d in referral.domains.values_list("domain", flat=True)
         ]
     )
-    notify(
+    _notify(
         perms.decider_users(escalation),
         "precedent_draft",
-        _("A precedent waits for your review"),
-        _("Review the anonymised precedent of a decision before it is published in the library."),
         reverse("escalations:precedent_edit", args=[precedent.pk]),
     )
     return precedent
-
-
-PRECEDENT_TEXT_FIELDS = ("title", "summary", "outcome", "rationale", "split")
-MONTHS_NL = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-MONTHS_EN = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-
-
-def _name_patterns(referral):
-    names = set()
-    for value in (referral.child_first_name, referral.child_last_name):
-        value = (value or "").strip()
-        if len(value) >= 2:
-            names.add(value)
-        for part in value.split():
-            if len(part) >= 3:  # "van", "de" are prefixes, not the name
-                names.add(part)
-    for name in referral.guardians.values_list("name", flat=True):
-        for part in name.split():
-            if len(part) >= 3:
-                names.add(part)
-    # A name counts wherever no letter touches it ("Sem2" yes, "Semester" no).
-    return [re.compile(rf"(?<![^\W\d_]){re.escape(n)}(?![^\W\d_])", re.IGNORECASE) for n in sorted(names)]
-
-
-def _date_patterns(day):
-    if not day:
-        return []
-    d, m, y = day.day, day.month, day.year
-    sep = r"\s*[-/.]\s*"
-    return [
-        re.compile(rf"(?<!\d)0?{d}{sep}0?{m}{sep}({y}|{y % 100:02d})(?!\d)"),
-        re.compile(rf"(?<!\d){y}{sep}0?{m}{sep}0?{d}(?!\d)"),
-        re.compile(
-            rf"(?<!\d)0?{d}\s+({MONTHS_NL[m - 1]}|{MONTHS_EN[m - 1]}|{MONTHS_NL[m - 1][:3]})\.?\s+{y}", re.I
-        ),
-    ]
-
-
-IDENTIFYING_MESSAGE = gettext_lazy(
-    "This text identifies the child (a name or the date of birth). Rewrite it without them."
-)
-
-
-def identifying_findings(precedent, values=None):
-    """{field: message} for every text field that contains the child's (or a guardian's) name
-    or the child's date of birth. `values` overrides the precedent's stored texts."""
-    decision = precedent.decision
-    if decision is None:
-        return {}
-    referral = decision.escalation.referral
-    patterns = _name_patterns(referral) + _date_patterns(referral.child_date_of_birth)
-    findings = {}
-    for field in PRECEDENT_TEXT_FIELDS:
-        text = (values or {}).get(field, getattr(precedent, field)) or ""
-        if any(p.search(text) for p in patterns):
-            findings[field] = IDENTIFYING_MESSAGE
-    return findings
 
 
 def update_precedent(user, precedent, *, domains=None, **fields):
@@ -492,49 +403,6 @@ def publish_precedent(user, precedent):
     return locked
 
 
-def similar_precedents(*, reason="", domains=(), school_type="", age_band="", exclude_pk=None, limit=5):
-    """Published precedents ranked by likeness: the same reason weighs most, then each shared
-    domain, then the same school type and the same age band. Only those with something in
-    common are returned."""
-    overlap = (
-        PrecedentDomain.objects.filter(precedent=OuterRef("pk"), domain__in=list(domains))
-        .order_by()
-        .values("precedent")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    qs = Precedent.objects.published().annotate(
-        overlap=Coalesce(Subquery(overlap, output_field=IntegerField()), Value(0)),
-        score=Case(When(reason=reason or "-", then=Value(8)), default=Value(0))
-        + F("overlap") * 2
-        + Case(When(school_type=school_type or "-", then=Value(1)), default=Value(0))
-        + Case(When(age_band=age_band or "-", then=Value(1)), default=Value(0)),
-    )
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return list(qs.filter(score__gt=0).order_by("-score", "-published_at", "-pk")[:limit])
-
-
-def similar_to_referral(referral, reason=""):
-    return similar_precedents(
-        reason=reason,
-        domains=[d.domain for d in referral.domains.all()],
-        school_type=referral.school.school_type,
-        age_band=age_band(referral.child_date_of_birth, timezone.localdate()),
-    )
-
-
-def similar_to_precedent(precedent, limit=5):
-    return similar_precedents(
-        reason=precedent.reason,
-        domains=[d.domain for d in precedent.domains.all()],
-        school_type=precedent.school_type,
-        age_band=precedent.age_band,
-        exclude_pk=precedent.pk,
-        limit=limit,
-    )
-
-
 # --- Reminders -------------------------------------------------------------------------------
 
 
@@ -565,15 +433,6 @@ def send_decision_reminders(today=None):
                 decision.decided_by,
                 decision.agreed_by,
             ]
-            notify(
-                users,
-                "escalation_decision_overdue",
-                _("A decision has not been carried out yet"),
-                _(
-                    "The date by which a decision on an escalated referral was to be carried out has passed "
-                    "and the help has not started."
-                ),
-                _url(decision.escalation),
-            )
+            _notify(users, "escalation_decision_overdue", _url(decision.escalation))
             sent += 1
     return sent

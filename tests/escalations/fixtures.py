@@ -5,8 +5,8 @@ import datetime
 
 from django.utils import timezone
 
-from referrals import escalation_services as services
-from referrals.models import CarriedBy, Precedent, PrecedentDomain
+from escalations import services
+from escalations.models import CarriedBy, Precedent, PrecedentDomain
 from referrals.workflow import transition
 from tests.referrals.factories import ReferralDomainFactory, ReferralFactory
 

@@ -3,7 +3,7 @@ escalations of this referral the user may see, and an "Escalate" link when the u
 
 from django import template
 
-from referrals import escalation_permissions as perms
+from escalations import permissions as perms
 
 register = template.Library()
 

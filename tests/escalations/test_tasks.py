@@ -7,11 +7,13 @@ import pytest
 import time_machine
 from django.conf import settings
 
+from escalations import tasks
+from escalations.models import Escalation, EscalationReason, Side
+from portal.celery import app
 from portal.models import Notification
-from referrals import tasks_escalation
-from referrals.models import Escalation, EscalationReason, Side, Status
+from referrals.models import Status
 from referrals.workflow import transition
-from tests.referrals.escalation_fixtures import decide, open_escalation, referral_in
+from tests.escalations.fixtures import decide, open_escalation, referral_in
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +30,14 @@ def _submitted_on_monday_2_november(world, status="submitted"):
 
 
 def test_beat_runs_both_tasks_daily():
-    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"referrals.auto_escalate", "referrals.decision_reminders"} <= tasks
-    assert "referrals.tasks_escalation" in settings.CELERY_IMPORTS
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"referrals.auto_escalate", "referrals.decision_reminders"} <= scheduled
+    # No CELERY_IMPORTS entry: Celery's autodiscovery finds escalations/tasks.py, and the
+    # worker knows both names the beat schedule sends.
+    assert "escalations.tasks" not in getattr(settings, "CELERY_IMPORTS", [])
+    app.loader.import_default_modules()
+    for name in ("referrals.auto_escalate", "referrals.decision_reminders"):
+        assert app.tasks[name].__module__ == "escalations.tasks"
 
 
 def test_escalated_automatically_after_norm_plus_margin_working_days_once(world):
@@ -38,12 +45,12 @@ def test_escalated_automatically_after_norm_plus_margin_working_days_once(world)
     # Norm 5 + margin 5 = 10 working days: Friday 13 November is the 9th, Monday 16th the 10th.
     for day in (6, 9, 13, 14, 15):
         with time_machine.travel(at(day), tick=False):
-            assert tasks_escalation.auto_escalate() == 0
+            assert tasks.auto_escalate() == 0
     with time_machine.travel(at(16), tick=False):
-        assert tasks_escalation.auto_escalate() == 1
-        assert tasks_escalation.auto_escalate() == 0  # twice the same day: nothing new
+        assert tasks.auto_escalate() == 1
+        assert tasks.auto_escalate() == 0  # twice the same day: nothing new
     with time_machine.travel(at(17), tick=False):
-        assert tasks_escalation.auto_escalate() == 0
+        assert tasks.auto_escalate() == 0
     escalation = Escalation.objects.get()
     assert escalation.referral == referral
     assert (escalation.reason, escalation.raised_side, escalation.raised_by) == (
@@ -64,31 +71,31 @@ def test_the_margin_is_configurable(world, settings):
     settings.TANDEM_AUTO_ESCALATE_MARGIN_DAYS = 0
     _submitted_on_monday_2_november(world, "in_triage")
     with time_machine.travel(at(6), tick=False):  # Friday: 4 working days
-        assert tasks_escalation.auto_escalate() == 0
+        assert tasks.auto_escalate() == 0
     with time_machine.travel(at(9), tick=False):  # Monday: 5 working days
-        assert tasks_escalation.auto_escalate() == 1
+        assert tasks.auto_escalate() == 1
 
 
 @pytest.mark.parametrize("status", ["returned", "accepted", "draft"])
 def test_referrals_with_a_decision_or_waiting_for_the_school_are_left_alone(world, status):
     _submitted_on_monday_2_november(world, status)
     with time_machine.travel(at(30), tick=False):
-        assert tasks_escalation.auto_escalate() == 0
+        assert tasks.auto_escalate() == 0
     assert not Escalation.objects.exists()
 
 
 def test_after_a_decision_the_clock_restarts(world):
     referral = _submitted_on_monday_2_november(world, "in_triage")
     with time_machine.travel(at(16), tick=False):
-        assert tasks_escalation.auto_escalate() == 1
+        assert tasks.auto_escalate() == 1
     with time_machine.travel(at(17, 12), tick=False):  # Tuesday 17th: decided, back to triage
         decide(world, Escalation.objects.get(), assign_help=False)
     referral.refresh_from_db()
     assert referral.status == Status.IN_TRIAGE
     with time_machine.travel(at(30), tick=False):  # Monday 30th: 9 working days after the 17th
-        assert tasks_escalation.auto_escalate() == 0
+        assert tasks.auto_escalate() == 0
     with time_machine.travel(datetime.datetime(2026, 12, 1, 6, 10, tzinfo=AMS), tick=False):
-        assert tasks_escalation.auto_escalate() == 1
+        assert tasks.auto_escalate() == 1
     assert Escalation.objects.filter(state="open").count() == 1
 
 
@@ -100,13 +107,13 @@ def test_reminder_is_sent_once_when_the_date_passes_without_help(
         decide(world, escalation, carry_out_by=datetime.date(2026, 11, 10))
     Notification.objects.all().delete()
     with time_machine.travel(at(10), tick=False):  # on the date itself: not yet passed
-        assert tasks_escalation.decision_reminders() == 0
+        assert tasks.decision_reminders() == 0
     with django_capture_on_commit_callbacks(execute=True):
         with time_machine.travel(at(11), tick=False):
-            assert tasks_escalation.decision_reminders() == 1
-            assert tasks_escalation.decision_reminders() == 0
+            assert tasks.decision_reminders() == 1
+            assert tasks.decision_reminders() == 0
         with time_machine.travel(at(12), tick=False):
-            assert tasks_escalation.decision_reminders() == 0
+            assert tasks.decision_reminders() == 0
     reminded = Notification.objects.filter(kind="escalation_decision_overdue")
     # Youth care carries it: the district team, plus the decider and the one who agreed.
     assert sorted(n.user_id for n in reminded) == sorted(
@@ -123,7 +130,7 @@ def test_no_reminder_once_help_started(world):
         decide(world, escalation, carry_out_by=datetime.date(2026, 11, 10))
         transition(escalation.referral, "start_help", world.user("district_worker"))
     with time_machine.travel(at(20), tick=False):
-        assert tasks_escalation.decision_reminders() == 0
+        assert tasks.decision_reminders() == 0
 
 
 @pytest.mark.parametrize(
@@ -136,6 +143,6 @@ def test_no_reminder_once_help_started(world):
     ],
 )
 def test_working_days_before(today, count, expected):
-    from referrals.escalation_services import working_days_before
+    from escalations.services import working_days_before
 
     assert working_days_before(today, count) == expected

@@ -1,17 +1,17 @@
-"""Permission matrix rows for escalations and the precedent library (DESIGN §2, §5).
+"""Permission matrix rows for escalations and the precedent library (ADR 0002, 0060, 0061).
 
 A director of another SWV or an officer of another municipality sees nothing: 404."""
 
 from django.urls import reverse
 
-from referrals.models import Precedent
-from tests.helpers.matrix import Case
-from tests.referrals.escalation_fixtures import (
+from escalations.models import Precedent
+from tests.escalations.fixtures import (
     decided_escalation,
     open_escalation,
     published_precedent,
     referral_in,
 )
+from tests.helpers.matrix import Case
 
 PARTIES = {"school_coordinator": 200, "district_worker": 200}
 DECIDERS = {"partnership_director": 200, "municipal_officer": 200}

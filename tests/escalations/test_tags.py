@@ -2,7 +2,7 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from tests.referrals.escalation_fixtures import open_escalation, referral_in
+from tests.escalations.fixtures import open_escalation, referral_in
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from referrals.models import Escalation, Precedent
+from escalations.models import Escalation, Precedent
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Browser journey (issue 5): an IB-er escalates on funding, the district worker adds its
+"""Browser journey (ADR 0060, 0061): an IB-er escalates on funding, the district worker adds its
 position, director and officer see it in their inboxes, one decides with the other's
 agreement, the district worker sees the decision; the decider publishes the precedent and it
 is found by a search on its reason. axe-core on every page and state."""
@@ -9,10 +9,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from referrals.models import Escalation, Precedent, ReferralEvent
+from escalations.models import Escalation, Precedent
+from referrals.models import ReferralEvent
+from tests.escalations.fixtures import published_precedent, referral_in
 from tests.helpers.browser import assert_no_axe_violations, assert_title_starts, login
 from tests.helpers.world import build_world
-from tests.referrals.escalation_fixtures import published_precedent, referral_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -170,8 +171,8 @@ def test_escalation_journey(page, live_server):
 def test_other_states_are_accessible(page, live_server):
     """Empty inbox, drafts waiting for review, a draft precedent, the filter error state, the
     raise page after htmx refreshed its similar precedents, a decided case seen by a decider."""
-    from referrals import escalation_services as services
-    from tests.referrals.escalation_fixtures import decided_escalation
+    from escalations import selectors
+    from tests.escalations.fixtures import decided_escalation
 
     world = build_world()
     base = live_server.url
@@ -211,5 +212,5 @@ def test_other_states_are_accessible(page, live_server):
     assert_no_axe_violations(page)
     page.get_by_label("Reden").select_option("grey_funding")
     expect(page.locator("#similar-precedents li").first).to_contain_text("Dyslexie")
-    assert services.similar_to_referral(referral, "grey_funding")[0].title == "Dyslexie en financiering"
+    assert selectors.similar_to_referral(referral, "grey_funding")[0].title == "Dyslexie en financiering"
     assert_no_axe_violations(page)

@@ -1,4 +1,5 @@
-"""Escalation figures for the reports: counts by reason and outcome, median time to decision."""
+"""The report's escalation figures (reporting.figures): counts by reason and outcome, the
+median time to decision in working days, limited to a scope and a half-year."""
 
 import datetime
 import zoneinfo
@@ -6,10 +7,12 @@ import zoneinfo
 import pytest
 import time_machine
 
-from contacts.models import Municipality, School
-from referrals.escalation_figures import escalation_figures
-from referrals.models import CarriedBy
-from tests.referrals.escalation_fixtures import decide, open_escalation, referral_in
+from escalations.models import CarriedBy
+from reporting.figures import compute_figures
+from reporting.scopes import Scope
+from tests.contacts.factories import PartnershipFactory
+from tests.escalations.fixtures import decide, open_escalation, referral_in
+from tests.reporting.escalation_counts import escalation_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -42,16 +45,18 @@ def _escalation(
 
 
 def test_counts_by_reason_and_outcome_and_the_median_in_days(world):
-    _escalation(world, (3, 2), (3, 4), reason="grey_funding", carried_by=CarriedBy.YOUTH_CARE)  # 2 days
-    _escalation(world, (3, 10), (3, 14), reason="grey_funding", carried_by=CarriedBy.SHARED)  # 4 days
-    _escalation(world, (4, 1), (4, 11), reason="capacity", carried_by=CarriedBy.EDUCATION)  # 10 days
+    # Working days from raising to decision: Mon 2 → Wed 4 March 2; Tue 10 → Sat 14 March 3;
+    # Wed 1 → Sat 11 April 7 (calendar days: 2, 4, 10).
+    _escalation(world, (3, 2), (3, 4), reason="grey_funding", carried_by=CarriedBy.YOUTH_CARE)
+    _escalation(world, (3, 10), (3, 14), reason="grey_funding", carried_by=CarriedBy.SHARED)
+    _escalation(world, (4, 1), (4, 11), reason="capacity", carried_by=CarriedBy.EDUCATION)
     _escalation(world, (5, 1), reason="no_progress")  # open
     _escalation(world, (8, 1), (8, 2), reason="other")  # outside the half-year
-    figures = escalation_figures(datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
+    region = Scope.for_region(world.region)
+    figures = escalation_counts("2026-H1", region)
     assert figures["total"] == 4
     assert figures["open"] == 1
     assert figures["decided"] == 3
-    assert figures["automatic"] == 0
     assert figures["by_reason"] == {
         "grey_responsibility": 0,
         "grey_funding": 2,
@@ -60,24 +65,24 @@ def test_counts_by_reason_and_outcome_and_the_median_in_days(world):
         "other": 0,
     }
     assert figures["by_outcome"] == {"education": 1, "youth_care": 1, "shared": 1, "collective": 0}
-    assert figures["median_days_to_decision"] == 4.0
+    assert figures["median_working_days"] == 3.0
+    # What a reader sees: four escalations are fewer than five.
+    assert compute_figures("2026-H1", region).key_figures[-1].display == "<5"
 
 
 def test_limited_to_schools_and_home_municipalities(world):
     _escalation(world, (3, 2), (3, 3))
     _escalation(world, (3, 2), (3, 5), foreign=True)
-    period = (datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
-    mine = escalation_figures(*period, schools_qs=School.objects.filter(pk=world.school.pk))
-    assert (mine["total"], mine["median_days_to_decision"]) == (1, 1.0)
-    theirs = escalation_figures(
-        *period, municipalities_qs=Municipality.objects.filter(pk=world.other_municipality.pk)
-    )
-    assert (theirs["total"], theirs["median_days_to_decision"]) == (1, 3.0)
-    none = escalation_figures(*period, schools_qs=School.objects.none())
-    assert none["total"] == 0 and none["median_days_to_decision"] is None
+    mine = escalation_counts("2026-H1", Scope.for_partnership(world.partnership))
+    assert (mine["total"], mine["median_working_days"]) == (1, 1.0)  # Mon 2 → Tue 3 March
+    theirs = escalation_counts("2026-H1", Scope.for_municipality(world.other_municipality))
+    assert (theirs["total"], theirs["median_working_days"]) == (1, 3.0)  # Mon 2 → Thu 5 March
+    none = escalation_counts("2026-H1", Scope.for_partnership(PartnershipFactory()))
+    assert none["total"] == 0 and none["median_working_days"] is None
 
 
 def test_the_period_is_inclusive_in_local_time(world):
     _escalation(world, (6, 30, 23))  # 23:00 in Amsterdam on the last day
-    assert escalation_figures(datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))["total"] == 1
-    assert escalation_figures(datetime.date(2026, 7, 1), datetime.date(2026, 12, 31))["total"] == 0
+    region = Scope.for_region(world.region)
+    assert escalation_counts("2026-H1", region)["total"] == 1
+    assert escalation_counts("2026-H2", region)["total"] == 0

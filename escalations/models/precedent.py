@@ -1,18 +1,20 @@
-"""The precedent library (seed 004: "stop holding the same discussions again case by case").
+"""The precedent library ("stop holding the same discussions again case by case").
 
 A precedent is an anonymised record of an escalation decision: structured facts (reason,
 domains, school type, age band, who carries it) plus free text that a decider wrote or
 reviewed for publication. It is created as a draft when a decision is recorded, WITHOUT the
 decision's free text; publishing is refused while the text names the child or its date of
-birth (referrals/escalation_services.py). See docs/adr/0061-precedent-library.md.
+birth (escalations/anonymity.py). See docs/adr/0061-precedent-library.md.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from referrals.consent import age_on
+from referrals.models import Domain
+
 from .escalation import CarriedBy, EscalationReason
-from .referral import Domain
 
 
 class AgeBand(models.TextChoices):
@@ -21,6 +23,23 @@ class AgeBand(models.TextChoices):
     AGE_8_11 = "8-11", "8–11"
     AGE_12_15 = "12-15", "12–15"
     AGE_16_PLUS = "16+", "16+"
+
+
+def age_band(date_of_birth, on):
+    """The precedent age band of a child born on `date_of_birth`, on day `on` (the age from
+    referrals.consent.age_on, the one age function); "" without a date of birth."""
+    years = age_on(date_of_birth, on)
+    if years is None:
+        return ""
+    if years < 4:
+        return AgeBand.UNDER_4
+    if years < 8:
+        return AgeBand.AGE_4_7
+    if years < 12:
+        return AgeBand.AGE_8_11
+    if years < 16:
+        return AgeBand.AGE_12_15
+    return AgeBand.AGE_16_PLUS
 
 
 class PrecedentQuerySet(models.QuerySet):
@@ -34,7 +53,7 @@ class Precedent(models.Model):
         PUBLISHED = "published", _("published")
 
     decision = models.OneToOneField(
-        "referrals.Decision",
+        "escalations.Decision",
         verbose_name=_("decision"),
         null=True,
         blank=True,
@@ -84,6 +103,7 @@ class Precedent(models.Model):
     objects = PrecedentQuerySet.as_manager()
 
     class Meta:
+        db_table = "referrals_precedent"
         ordering = ["-published_at", "-created_at", "-id"]
         verbose_name = _("precedent")
         verbose_name_plural = _("precedents")
@@ -111,6 +131,7 @@ class PrecedentDomain(models.Model):
     domain = models.CharField(_("domain"), max_length=32, choices=Domain.choices)
 
     class Meta:
+        db_table = "referrals_precedentdomain"
         ordering = ["domain"]
         constraints = [
             models.UniqueConstraint(fields=["precedent", "domain"], name="precedent_domain_unique"),

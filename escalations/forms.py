@@ -4,13 +4,14 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import SchoolType
+from escalations import selectors
+from escalations.models import AgeBand, CarriedBy, EscalationReason, Precedent
 from portal.forms import TandemForm
-from referrals.models import AgeBand, CarriedBy, Domain, EscalationReason, Precedent, PrecedentDomain
+from referrals.models import Domain
 
 TEXT_MAX = 5000
 
@@ -161,16 +162,8 @@ class PrecedentForm(TandemForm):
         return data
 
 
-def _label_matches(choices, text):
-    text = text.lower()
-    return [value for value, label in choices if text in str(label).lower()]
-
-
 class PrecedentFilter(django_filters.FilterSet):
-    """Search and filters of the precedent library. The domain conditions are EXISTS subqueries
-    rather than joins, so the result needs no DISTINCT and PostgreSQL can walk the
-    (status, -published_at) index and stop after one page; the free-text terms use the trigram
-    indexes of migration 0006 (issue 9)."""
+    """Search and filters of the precedent library; the queries are escalations/selectors.py's."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
     reason = django_filters.ChoiceFilter(label=_("Reason"), choices=EscalationReason.choices)
@@ -184,28 +177,8 @@ class PrecedentFilter(django_filters.FilterSet):
         fields = ["q", "reason", "domain", "school_type", "age_band", "carried_by"]
         form = TandemForm
 
-    @staticmethod
-    def _has_domain(domains):
-        return Exists(PrecedentDomain.objects.filter(precedent=OuterRef("pk"), domain__in=domains))
-
     def with_domain(self, queryset, name, value):
-        return queryset.filter(self._has_domain([value])) if value else queryset
+        return selectors.with_domain(queryset, [value]) if value else queryset
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q()
-        for field in ("title", "summary", "outcome", "rationale", "split"):
-            condition |= Q(**{f"{field}__icontains": value})
-        # Words of the labels find the coded facts: "financiering" finds the funding reason.
-        reasons = _label_matches(EscalationReason.choices, value)
-        carried = _label_matches(CarriedBy.choices, value)
-        domains = _label_matches(Domain.choices, value)
-        if reasons:
-            condition |= Q(reason__in=reasons)
-        if carried:
-            condition |= Q(carried_by__in=carried)
-        if domains:
-            condition |= self._has_domain(domains)
-        return queryset.filter(condition)
+        return selectors.search(queryset, value)

@@ -1,0 +1,39 @@
+"""Escalations with doorzettingsmacht, their decisions and the precedent library (ADR 0060,
+0061, 0062). The app sits above referrals: it imports referrals, referrals never imports it.
+What referrals must know about escalations it learns through the hooks registered here."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EscalationsConfig(AppConfig):
+    name = "escalations"
+    verbose_name = _("Escalations")
+
+    def ready(self):
+        # Imported here, not at the top: these modules import models, which cannot be loaded
+        # before the app registry is ready; it is no import circle being dodged.
+        from contacts.models import Role
+        from escalations import permissions, retention
+        from portal import home
+        from referrals import permissions as referral_permissions
+        from referrals import retention as referral_retention
+
+        referral_permissions.register_reader(permissions.DECIDER_GRANT)
+        referral_retention.register_part(retention.PART)
+
+        deciding = _("cases waiting for your decision")
+        home.register(Role.PARTNERSHIP_DIRECTOR, "escalations:inbox", _("Escalations"), deciding)
+        home.register(Role.MUNICIPAL_OFFICER, "escalations:inbox", _("Escalations"), deciding)
+        for role in (Role.SCHOOL_COORDINATOR, Role.DISTRICT_WORKER):
+            home.register(role, "escalations:inbox", _("Escalations"), _("escalated referrals of yours"))
+        for role in (
+            Role.SCHOOL_COORDINATOR,
+            Role.DISTRICT_WORKER,
+            Role.PARTNERSHIP_DIRECTOR,
+            Role.MUNICIPAL_OFFICER,
+            Role.STEERING_MEMBER,
+        ):
+            home.register(
+                role, "escalations:precedents", _("Precedents"), _("earlier decisions on grey areas")
+            )

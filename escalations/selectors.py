@@ -1,0 +1,128 @@
+"""Read-only queries of the precedent library (ADR 0061): the search of the library page and
+the "similar precedents" lists. No permission checks here: callers pass querysets already
+scoped by escalations.permissions, or ask for published precedents only."""
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from escalations.models import CarriedBy, EscalationReason, Precedent, PrecedentDomain
+from escalations.models import age_band as age_band_on
+from referrals.models import Domain
+
+SEARCHED_FIELDS = ("title", "summary", "outcome", "rationale", "split")
+DOMAINS = Prefetch("domains", queryset=PrecedentDomain.objects.order_by("domain"))
+
+
+# --- The library ---------------------------------------------------------------------------
+
+
+def library():
+    """Published precedents with their domains, newest first (the model's order)."""
+    return Precedent.objects.published().prefetch_related(DOMAINS)
+
+
+def _has_domain(domains):
+    # An EXISTS subquery rather than a join, so the result needs no DISTINCT and PostgreSQL can
+    # walk the (status, -published_at) index and stop after one page.
+    return Exists(PrecedentDomain.objects.filter(precedent=OuterRef("pk"), domain__in=domains))
+
+
+def with_domain(queryset, domains):
+    """Precedents with one of `domains`."""
+    return queryset.filter(_has_domain(domains))
+
+
+def _label_matches(choices, text):
+    text = text.lower()
+    return [value for value, label in choices if text in str(label).lower()]
+
+
+def search(queryset, text):
+    """Precedents whose free text contains `text` (served by the trigram indexes of
+    referrals/migrations/0006), or whose coded facts have a label containing it: "financiering"
+    finds the funding reason."""
+    text = text.strip()
+    if not text:
+        return queryset
+    condition = Q()
+    for field in SEARCHED_FIELDS:
+        condition |= Q(**{f"{field}__icontains": text})
+    reasons = _label_matches(EscalationReason.choices, text)
+    carried = _label_matches(CarriedBy.choices, text)
+    domains = _label_matches(Domain.choices, text)
+    if reasons:
+        condition |= Q(reason__in=reasons)
+    if carried:
+        condition |= Q(carried_by__in=carried)
+    if domains:
+        condition |= _has_domain(domains)
+    return queryset.filter(condition)
+
+
+# --- Similar precedents --------------------------------------------------------------------
+
+
+def similar_precedents(*, reason="", domains=(), school_type="", age_band="", exclude_pk=None, limit=5):
+    """Published precedents ranked by likeness: the same reason weighs most, then each shared
+    domain, then the same school type and the same age band. Only those with something in
+    common are returned."""
+    overlap = (
+        PrecedentDomain.objects.filter(precedent=OuterRef("pk"), domain__in=list(domains))
+        .order_by()
+        .values("precedent")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = Precedent.objects.published().annotate(
+        overlap=Coalesce(Subquery(overlap, output_field=IntegerField()), Value(0)),
+        score=Case(When(reason=reason or "-", then=Value(8)), default=Value(0))
+        + F("overlap") * 2
+        + Case(When(school_type=school_type or "-", then=Value(1)), default=Value(0))
+        + Case(When(age_band=age_band or "-", then=Value(1)), default=Value(0)),
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return list(qs.filter(score__gt=0).order_by("-score", "-published_at", "-pk")[:limit])
+
+
+def similar_to_referral(referral, reason=""):
+    return similar_precedents(
+        reason=reason,
+        domains=[d.domain for d in referral.domains.all()],
+        school_type=referral.school.school_type,
+        age_band=age_band_on(referral.child_date_of_birth, timezone.localdate()),
+    )
+
+
+def similar_to_precedent(precedent, limit=5):
+    return similar_precedents(
+        reason=precedent.reason,
+        domains=[d.domain for d in precedent.domains.all()],
+        school_type=precedent.school_type,
+        age_band=precedent.age_band,
+        exclude_pk=precedent.pk,
+        limit=limit,
+    )
+
+
+__all__ = [
+    "library",
+    "search",
+    "similar_precedents",
+    "similar_to_precedent",
+    "similar_to_referral",
+    "with_domain",
+]
