@@ -210,7 +210,8 @@ class AttachmentForm(TandemForm):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        self.content_type = validate_attachment(uploaded)
+        # Judged by content; a keyword of services.upload_attachment like the file itself.
+        self.cleaned_data["content_type"] = validate_attachment(uploaded)
         return uploaded
 
 

@@ -219,17 +219,17 @@ def withdraw_consent(user, consent):
     return consent
 
 
-def upload_attachment(user, referral, uploaded, content_type):
+def upload_attachment(user, referral, file, content_type):
     _require(perms.can_edit(user, referral))
     with transaction.atomic():
         attachment = Attachment(
             referral=referral,
-            original_name=(uploaded.name or "").replace("\x00", "")[:200] or "bijlage",
+            original_name=(file.name or "").replace("\x00", "")[:200] or "bijlage",
             content_type=content_type,
-            size=uploaded.size,
+            size=file.size,
             uploaded_by=user,
         )
-        attachment.file.save("upload", uploaded, save=False)
+        attachment.file.save("upload", file, save=False)
         attachment.save()
         record_event(referral, "attachment_added", user)
     return attachment

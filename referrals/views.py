@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Q, Value, When
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -159,18 +160,36 @@ def edit(request, uuid):
     return render(request, "referrals/form.html", _edit_context(request, referral))
 
 
+def _add(request, uuid, *, allowed, bind, service, done, section, context_name):
+    """The add-views' one shape: the scoped referral, the permission, the form bound by
+    `bind(referral)`; valid → `service(user, referral, **cleaned_data)`, the message `done` and
+    back to `section`; invalid → the page again with the bound form as `context_name`."""
+    referral = _scoped(request, uuid)
+    if not allowed(request.user, referral):
+        raise PermissionDenied
+    form = bind(referral)
+    if form.is_valid():
+        service(request.user, referral, **form.cleaned_data)
+        messages.success(request, done)
+        return redirect(_section_url(request, referral, section))
+    if not perms.can_edit(request.user, referral):
+        return _render_detail(request, referral, **{context_name: form})
+    return render(request, "referrals/form.html", _edit_context(request, referral, **{context_name: form}))
+
+
 @login_required
 @require_POST
 def guardian_add(request, uuid):
-    referral = _scoped(request, uuid)
-    if not perms.can_edit(request.user, referral):
-        raise PermissionDenied
-    form = rf.GuardianForm(request.POST)
-    if form.is_valid():
-        services.add_guardian(request.user, referral, **form.cleaned_data)
-        messages.success(request, _("The parent or guardian was added."))
-        return redirect(f"{_edit_url(referral)}#section-guardians")
-    return render(request, "referrals/form.html", _edit_context(request, referral, guardian_form=form))
+    return _add(
+        request,
+        uuid,
+        allowed=perms.can_edit,
+        bind=lambda referral: rf.GuardianForm(request.POST),
+        service=services.add_guardian,
+        done=_("The parent or guardian was added."),
+        section="section-guardians",
+        context_name="guardian_form",
+    )
 
 
 @login_required
@@ -186,17 +205,16 @@ def guardian_remove(request, uuid, pk):
 @login_required
 @require_POST
 def consent_add(request, uuid):
-    referral = _scoped(request, uuid)
-    if not perms.can_manage_consent(request.user, referral):
-        raise PermissionDenied
-    form = rf.ConsentForm(request.POST, referral=referral)
-    if form.is_valid():
-        services.record_consent(request.user, referral, **form.cleaned_data)
-        messages.success(request, _("The consent was recorded."))
-        return redirect(_after_consent_url(request, referral))
-    if not perms.can_edit(request.user, referral):
-        return _render_detail(request, referral, consent_form=form)
-    return render(request, "referrals/form.html", _edit_context(request, referral, consent_form=form))
+    return _add(
+        request,
+        uuid,
+        allowed=perms.can_manage_consent,
+        bind=lambda referral: rf.ConsentForm(request.POST, referral=referral),
+        service=services.record_consent,
+        done=_("The consent was recorded."),
+        section="section-consent",
+        context_name="consent_form",
+    )
 
 
 @login_required
@@ -206,35 +224,37 @@ def consent_withdraw(request, uuid, pk):
     consent = get_object_or_404(Consent, referral=referral, pk=pk)
     services.withdraw_consent(request.user, consent)
     messages.success(request, _("The withdrawal of consent was recorded."))
-    return redirect(_after_consent_url(request, referral))
-
-
-def _edit_url(referral):
-    from django.urls import reverse
-
-    return reverse("referrals:edit", args=[referral.uuid])
-
-
-def _after_consent_url(request, referral):
-    from django.urls import reverse
-
-    if perms.can_edit(request.user, referral):
-        return f"{_edit_url(referral)}#section-consent"
-    return reverse("referrals:detail", args=[referral.uuid]) + "#section-consent"
+    return redirect(_section_url(request, referral, "section-consent"))
 
 
 @login_required
 @require_POST
 def attachment_upload(request, uuid):
-    referral = _scoped(request, uuid)
-    if not perms.can_edit(request.user, referral):
-        raise PermissionDenied
-    form = rf.AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        services.upload_attachment(request.user, referral, form.cleaned_data["file"], form.content_type)
-        messages.success(request, _("The attachment was added."))
-        return redirect(f"{_edit_url(referral)}#section-attachments")
-    return render(request, "referrals/form.html", _edit_context(request, referral, attachment_form=form))
+    return _add(
+        request,
+        uuid,
+        allowed=perms.can_edit,
+        bind=lambda referral: rf.AttachmentForm(request.POST, request.FILES),
+        service=services.upload_attachment,
+        done=_("The attachment was added."),
+        section="section-attachments",
+        context_name="attachment_form",
+    )
+
+
+def _edit_url(referral):
+    return reverse("referrals:edit", args=[referral.uuid])
+
+
+def _detail_url(referral):
+    return reverse("referrals:detail", args=[referral.uuid])
+
+
+def _section_url(request, referral, section):
+    """A section of the edit page while the user may edit, else of the referral page."""
+    if perms.can_edit(request.user, referral):
+        return f"{_edit_url(referral)}#{section}"
+    return f"{_detail_url(referral)}#{section}"
 
 
 @login_required
@@ -395,12 +415,6 @@ def message(request, uuid):
     services.post_message(request.user, referral, form.cleaned_data["body"])
     messages.success(request, _("The message was sent."))
     return redirect(f"{_detail_url(referral)}#timeline")
-
-
-def _detail_url(referral):
-    from django.urls import reverse
-
-    return reverse("referrals:detail", args=[referral.uuid])
 
 
 # --- Triage inbox ---------------------------------------------------------------------------
