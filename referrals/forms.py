@@ -210,7 +210,8 @@ class AttachmentForm(TandemForm):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        self.content_type = validate_attachment(uploaded)
+        # Judged by content; a keyword of services.upload_attachment like the file itself.
+        self.cleaned_data["content_type"] = validate_attachment(uploaded)
         return uploaded
 
 
@@ -221,7 +222,20 @@ class MessageForm(TandemForm):
     )
 
 
-class AnswerForm(TandemForm):
+class ActionFormMixin:
+    """A form on the referral page that performs a workflow action (referrals/workflow.py
+    ACTIONS). Every action form is built alike, `Form(data, colleagues=…, user=…)`, and its
+    cleaned data are the keyword arguments of the action's service."""
+
+    def __init__(self, *args, colleagues=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class ActionForm(ActionFormMixin, TandemForm):
+    pass
+
+
+class AnswerForm(ActionForm):
     prefix = "resubmit"
     answer = forms.CharField(
         label=_("Your answer to the district team's question"),
@@ -230,7 +244,7 @@ class AnswerForm(TandemForm):
     )
 
 
-class TakeUpForm(TandemForm):
+class TakeUpForm(ActionForm):
     prefix = "take_up"
     assignee = forms.ModelChoiceField(label=_("Take up for"), queryset=None, empty_label=None)
 
@@ -249,7 +263,7 @@ class AssignForm(TakeUpForm):
         self.fields["assignee"].label = _("Assign to")
 
 
-class AcceptForm(TandemModelForm):
+class AcceptForm(ActionFormMixin, TandemModelForm):
     prefix = "accept"
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -277,7 +291,7 @@ class AcceptForm(TandemModelForm):
         return value
 
 
-class ReturnForm(TandemForm):
+class ReturnForm(ActionForm):
     prefix = "return"
     question = forms.CharField(
         label=_("Your question to the school"),
@@ -286,7 +300,7 @@ class ReturnForm(TandemForm):
     )
 
 
-class DeclineForm(TandemForm):
+class DeclineForm(ActionForm):
     prefix = "decline"
     reason = forms.ChoiceField(label=_("Reason"), choices=DeclineReason.choices, widget=forms.RadioSelect)
     explanation = forms.CharField(
@@ -297,14 +311,14 @@ class DeclineForm(TandemForm):
     )
 
 
-class StartHelpForm(TandemForm):
+class StartHelpForm(ActionForm):
     prefix = "start_help"
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=MESSAGE_MAX
     )
 
 
-class CloseForm(TandemForm):
+class CloseForm(ActionForm):
     prefix = "close"
     outcome = forms.ChoiceField(label=_("Outcome"), choices=CloseOutcome.choices, widget=forms.RadioSelect)
     reason = forms.CharField(

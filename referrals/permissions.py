@@ -24,7 +24,7 @@ from contacts.permissions import (
     school_ids,
 )
 from referrals.models import Referral, Status
-from referrals.workflow import MOVES
+from referrals.workflow import ACTIONS, SCHOOL, TEAM
 
 S = Status
 EDITABLE = (S.DRAFT, S.RETURNED)
@@ -194,11 +194,11 @@ def can_edit(user, referral):
 
 
 def can_submit(user, referral):
-    return is_school_coordinator_of(user, referral) and referral.status == S.DRAFT
+    return may_perform(user, referral, "submit")
 
 
 def can_resubmit(user, referral):
-    return is_school_coordinator_of(user, referral) and referral.status == S.RETURNED
+    return may_perform(user, referral, "resubmit")
 
 
 def can_manage_consent(user, referral):
@@ -216,33 +216,27 @@ def can_post_message(user, referral):
     return is_school_coordinator_of(user, referral) or can_triage(user, referral)
 
 
-TRIAGE_ACTIONS = ("take_up", "return", "accept", "decline", "start_help", "close")
+# Who acts for a side of the transition table (referrals/workflow.py ACTIONS). The moves of the
+# ESCALATIONS side are the escalations app's, under its own rules: none of them here.
+SIDE_CHECKS = {SCHOOL: is_school_coordinator_of, TEAM: can_triage}
+
+
+def may_perform(user, referral, action):
+    """The action exists from the referral's status and `user` acts for its side."""
+    entry = ACTIONS.get(action)
+    check = SIDE_CHECKS.get(entry.side) if entry else None
+    return check is not None and referral.status in entry.sources and check(user, referral)
 
 
 def allowed_actions(user, referral):
-    """The workflow actions `user` may perform on `referral` now (table ∩ role)."""
-    actions = []
-    for action, move in MOVES.items():
-        if referral.status not in move.sources:
-            continue
-        if action == "submit" and can_submit(user, referral):
-            actions.append(action)
-        elif action == "resubmit" and can_resubmit(user, referral):
-            actions.append(action)
-        elif action in TRIAGE_ACTIONS and can_triage(user, referral):
-            actions.append(action)
-    if can_assign(user, referral):
-        actions.append("assign")
-    return actions
+    """The workflow actions `user` may perform on `referral` now (table ∩ side), in the
+    table's order."""
+    return [name for name in ACTIONS if may_perform(user, referral, name)]
 
 
 def can_assign(user, referral):
     """Hand a referral to a colleague of the same team (or take it over) while it is open."""
-    return can_triage(user, referral) and referral.status in (S.SUBMITTED, S.IN_TRIAGE, S.ACCEPTED)
-
-
-def may_perform(user, referral, action):
-    return action in allowed_actions(user, referral)
+    return may_perform(user, referral, "assign")
 
 
 def team_colleagues(referral):

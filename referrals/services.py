@@ -1,8 +1,10 @@
-"""One function per user action on a referral (DESIGN §4).
+"""One function per user action on a referral.
 
 Each checks the permission (PermissionDenied → 403), changes state inside one transaction,
 writes the event through referrals/workflow.py and queues notifications that carry no child
-data: only "a referral is waiting for you" and a link.
+data: only "a referral is waiting for you" and a link. The workflow actions' services are
+bound to their entry of the transition table with `@performs` and are called alike,
+`service(user, referral, **form.cleaned_data)` (ADR 0054).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -27,7 +29,7 @@ from referrals.models import (
     Urgency,
 )
 from referrals.routing import home_municipality_contact_users, route_for
-from referrals.workflow import TransitionNotAllowed, record_event, transition
+from referrals.workflow import ACTIONS, TransitionNotAllowed, performs, record_event, transition
 
 S = Status
 
@@ -48,41 +50,15 @@ DRAFT_FIELDS = (
     "professionals_involved",
 )
 
-# Notification texts: never child data (DESIGN §10).
+# Notification texts: never child data (ADR 0054). Those the workflow actions send are declared
+# with the actions (referrals/workflow.py ACTIONS).
 NOTICES = {
-    "referral_submitted": (
-        gettext_lazy("A referral is waiting for you"),
-        gettext_lazy("A referral is waiting for you in Tandem."),
-    ),
+    **{a.notice.kind: (a.notice.subject, a.notice.body) for a in ACTIONS.values() if a.notice},
     "referral_home_municipality": (
         gettext_lazy("A referral for a pupil of your municipality"),
         gettext_lazy(
             "A referral for a pupil living in your municipality was submitted at a school elsewhere."
         ),
-    ),
-    "referral_assigned": (
-        gettext_lazy("A referral is waiting for you"),
-        gettext_lazy("A referral was assigned to you in Tandem."),
-    ),
-    "referral_returned": (
-        gettext_lazy("A referral is waiting for you"),
-        gettext_lazy("The district team asks a question about a referral."),
-    ),
-    "referral_accepted": (
-        gettext_lazy("A referral was accepted"),
-        gettext_lazy("The district team accepted a referral."),
-    ),
-    "referral_declined": (
-        gettext_lazy("A referral was declined"),
-        gettext_lazy("The district team declined a referral."),
-    ),
-    "referral_help_started": (
-        gettext_lazy("Help has started"),
-        gettext_lazy("The help for a referral has started."),
-    ),
-    "referral_closed": (
-        gettext_lazy("A referral was closed"),
-        gettext_lazy("A referral was closed (help scaled down)."),
     ),
     "referral_message": (
         gettext_lazy("A new message on a referral"),
@@ -118,6 +94,11 @@ def detail_url(referral):
 def send_notice(users, kind, referral, url=None):
     subject, body = NOTICES[kind]
     return notify(users, kind, subject, body, url or detail_url(referral))
+
+
+def send_action_notice(users, action, referral):
+    """The notice the table declares for `action` (referrals/workflow.py ACTIONS)."""
+    send_notice(users, ACTIONS[action].notice.kind, referral)
 
 
 def school_users(referral):
@@ -236,17 +217,17 @@ def withdraw_consent(user, consent):
     return consent
 
 
-def upload_attachment(user, referral, uploaded, content_type):
+def upload_attachment(user, referral, file, content_type):
     _require(perms.can_edit(user, referral))
     with transaction.atomic():
         attachment = Attachment(
             referral=referral,
-            original_name=(uploaded.name or "").replace("\x00", "")[:200] or "bijlage",
+            original_name=(file.name or "").replace("\x00", "")[:200] or "bijlage",
             content_type=content_type,
-            size=uploaded.size,
+            size=file.size,
             uploaded_by=user,
         )
-        attachment.file.save("upload", uploaded, save=False)
+        attachment.file.save("upload", file, save=False)
         attachment.save()
         record_event(referral, "attachment_added", user)
     return attachment
@@ -291,11 +272,13 @@ def submit_problems(referral):
     return problems
 
 
+@performs("submit")
 def submit(user, referral):
     _require(perms.can_submit(user, referral))
     return _send_to_team(user, referral, "submit", note="")
 
 
+@performs("resubmit")
 def answer_and_resubmit(user, referral, answer):
     _require(perms.can_resubmit(user, referral))
     return _send_to_team(user, referral, "resubmit", note=answer)
@@ -312,7 +295,7 @@ def _send_to_team(user, referral, action, note):
         if action == "submit" or locked.routed_team_id is None:
             changes = {"routed_team": route.team, "routing_reason": route.reason}
         referral = transition(locked, action, user, note=note, **changes)
-        send_notice(team_users(referral), "referral_submitted", referral)
+        send_action_notice(team_users(referral), action, referral)
         if action == "submit":
             others = home_municipality_contact_users(referral)
             if others:
@@ -323,6 +306,7 @@ def _send_to_team(user, referral, action, note):
 # --- The district team: triage ------------------------------------------------------------
 
 
+@performs("take_up")
 def take_up(user, referral, assignee=None):
     """Take up for yourself or for a colleague of the routed team."""
     _require(perms.may_perform(user, referral, "take_up"))
@@ -331,16 +315,17 @@ def take_up(user, referral, assignee=None):
     with transaction.atomic():
         referral = transition(referral, "take_up", user, assigned_to=assignee)
         if assignee != user:
-            send_notice([assignee], "referral_assigned", referral)
+            send_action_notice([assignee], "take_up", referral)
     return referral
 
 
+@performs("assign")
 def assign(user, referral, assignee):
     _require(perms.can_assign(user, referral))
     _require(perms.team_colleagues(referral).filter(pk=assignee.pk).exists())
     with transaction.atomic():
         locked = _locked(referral)
-        if locked.status not in (S.SUBMITTED, S.IN_TRIAGE, S.ACCEPTED):
+        if locked.status not in ACTIONS["assign"].sources:
             raise TransitionNotAllowed(
                 _("This action is not possible: the referral is now “%(status)s”.")
                 % {"status": locked.get_status_display()}
@@ -349,10 +334,11 @@ def assign(user, referral, assignee):
         locked.save(update_fields=["assigned_to", "updated_at"])
         record_event(locked, "assigned", user, note=assignee.full_name)
         if assignee != user:
-            send_notice([assignee], "referral_assigned", locked)
+            send_action_notice([assignee], "assign", locked)
     return locked
 
 
+@performs("accept")
 def accept(user, referral, *, care_provider, planned_help_form, expected_start, joint_deployment, note=""):
     _require(perms.may_perform(user, referral, "accept"))
     with transaction.atomic():
@@ -366,18 +352,20 @@ def accept(user, referral, *, care_provider, planned_help_form, expected_start, 
             expected_start=expected_start,
             joint_deployment=joint_deployment,
         )
-        send_notice(school_users(referral), "referral_accepted", referral)
+        send_action_notice(school_users(referral), "accept", referral)
     return referral
 
 
+@performs("return")
 def return_with_question(user, referral, question):
     _require(perms.may_perform(user, referral, "return"))
     with transaction.atomic():
         referral = transition(referral, "return", user, note=question)
-        send_notice(school_users(referral), "referral_returned", referral)
+        send_action_notice(school_users(referral), "return", referral)
     return referral
 
 
+@performs("decline")
 def decline(user, referral, *, reason, explanation):
     _require(perms.may_perform(user, referral, "decline"))
     with transaction.atomic():
@@ -389,25 +377,27 @@ def decline(user, referral, *, reason, explanation):
             decline_reason=reason,
             decline_explanation=explanation,
         )
-        send_notice(school_users(referral), "referral_declined", referral)
+        send_action_notice(school_users(referral), "decline", referral)
     return referral
 
 
+@performs("start_help")
 def start_help(user, referral, note=""):
     _require(perms.may_perform(user, referral, "start_help"))
     with transaction.atomic():
         referral = transition(referral, "start_help", user, note=note)
-        send_notice(school_users(referral), "referral_help_started", referral)
+        send_action_notice(school_users(referral), "start_help", referral)
     return referral
 
 
+@performs("close")
 def close(user, referral, *, outcome, reason):
     _require(perms.may_perform(user, referral, "close"))
     with transaction.atomic():
         referral = transition(
             referral, "close", user, note=reason, close_outcome=outcome, close_reason=reason
         )
-        send_notice(school_users(referral), "referral_closed", referral)
+        send_action_notice(school_users(referral), "close", referral)
     return referral
 
 

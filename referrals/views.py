@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Q, Value, When
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +27,7 @@ from referrals import services
 from referrals.consent import age_on, consent_summary, required_givers
 from referrals.models import Attachment, Consent, Guardian, Referral, Status
 from referrals.waiting import decision_norm, help_started_norm, waited_at_least_cutoff, waiting_for
-from referrals.workflow import MOVES, TransitionNotAllowed
+from referrals.workflow import ACTIONS, TEAM, TransitionNotAllowed
 
 PAGE_SIZE = 25
 
@@ -46,8 +47,8 @@ EVENT_LABELS = {
 
 
 def event_label(action):
-    if action in MOVES:
-        return MOVES[action].label
+    if action in ACTIONS:
+        return ACTIONS[action].label
     return EVENT_LABELS.get(action, action)
 
 
@@ -159,18 +160,36 @@ def edit(request, uuid):
     return render(request, "referrals/form.html", _edit_context(request, referral))
 
 
+def _add(request, uuid, *, allowed, bind, service, done, section, context_name):
+    """The add-views' one shape: the scoped referral, the permission, the form bound by
+    `bind(referral)`; valid → `service(user, referral, **cleaned_data)`, the message `done` and
+    back to `section`; invalid → the page again with the bound form as `context_name`."""
+    referral = _scoped(request, uuid)
+    if not allowed(request.user, referral):
+        raise PermissionDenied
+    form = bind(referral)
+    if form.is_valid():
+        service(request.user, referral, **form.cleaned_data)
+        messages.success(request, done)
+        return redirect(_section_url(request, referral, section))
+    if not perms.can_edit(request.user, referral):
+        return _render_detail(request, referral, **{context_name: form})
+    return render(request, "referrals/form.html", _edit_context(request, referral, **{context_name: form}))
+
+
 @login_required
 @require_POST
 def guardian_add(request, uuid):
-    referral = _scoped(request, uuid)
-    if not perms.can_edit(request.user, referral):
-        raise PermissionDenied
-    form = rf.GuardianForm(request.POST)
-    if form.is_valid():
-        services.add_guardian(request.user, referral, **form.cleaned_data)
-        messages.success(request, _("The parent or guardian was added."))
-        return redirect(f"{_edit_url(referral)}#section-guardians")
-    return render(request, "referrals/form.html", _edit_context(request, referral, guardian_form=form))
+    return _add(
+        request,
+        uuid,
+        allowed=perms.can_edit,
+        bind=lambda referral: rf.GuardianForm(request.POST),
+        service=services.add_guardian,
+        done=_("The parent or guardian was added."),
+        section="section-guardians",
+        context_name="guardian_form",
+    )
 
 
 @login_required
@@ -186,17 +205,16 @@ def guardian_remove(request, uuid, pk):
 @login_required
 @require_POST
 def consent_add(request, uuid):
-    referral = _scoped(request, uuid)
-    if not perms.can_manage_consent(request.user, referral):
-        raise PermissionDenied
-    form = rf.ConsentForm(request.POST, referral=referral)
-    if form.is_valid():
-        services.record_consent(request.user, referral, **form.cleaned_data)
-        messages.success(request, _("The consent was recorded."))
-        return redirect(_after_consent_url(request, referral))
-    if not perms.can_edit(request.user, referral):
-        return _render_detail(request, referral, consent_form=form)
-    return render(request, "referrals/form.html", _edit_context(request, referral, consent_form=form))
+    return _add(
+        request,
+        uuid,
+        allowed=perms.can_manage_consent,
+        bind=lambda referral: rf.ConsentForm(request.POST, referral=referral),
+        service=services.record_consent,
+        done=_("The consent was recorded."),
+        section="section-consent",
+        context_name="consent_form",
+    )
 
 
 @login_required
@@ -206,35 +224,37 @@ def consent_withdraw(request, uuid, pk):
     consent = get_object_or_404(Consent, referral=referral, pk=pk)
     services.withdraw_consent(request.user, consent)
     messages.success(request, _("The withdrawal of consent was recorded."))
-    return redirect(_after_consent_url(request, referral))
-
-
-def _edit_url(referral):
-    from django.urls import reverse
-
-    return reverse("referrals:edit", args=[referral.uuid])
-
-
-def _after_consent_url(request, referral):
-    from django.urls import reverse
-
-    if perms.can_edit(request.user, referral):
-        return f"{_edit_url(referral)}#section-consent"
-    return reverse("referrals:detail", args=[referral.uuid]) + "#section-consent"
+    return redirect(_section_url(request, referral, "section-consent"))
 
 
 @login_required
 @require_POST
 def attachment_upload(request, uuid):
-    referral = _scoped(request, uuid)
-    if not perms.can_edit(request.user, referral):
-        raise PermissionDenied
-    form = rf.AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        services.upload_attachment(request.user, referral, form.cleaned_data["file"], form.content_type)
-        messages.success(request, _("The attachment was added."))
-        return redirect(f"{_edit_url(referral)}#section-attachments")
-    return render(request, "referrals/form.html", _edit_context(request, referral, attachment_form=form))
+    return _add(
+        request,
+        uuid,
+        allowed=perms.can_edit,
+        bind=lambda referral: rf.AttachmentForm(request.POST, request.FILES),
+        service=services.upload_attachment,
+        done=_("The attachment was added."),
+        section="section-attachments",
+        context_name="attachment_form",
+    )
+
+
+def _edit_url(referral):
+    return reverse("referrals:edit", args=[referral.uuid])
+
+
+def _detail_url(referral):
+    return reverse("referrals:detail", args=[referral.uuid])
+
+
+def _section_url(request, referral, section):
+    """A section of the edit page while the user may edit, else of the referral page."""
+    if perms.can_edit(request.user, referral):
+        return f"{_edit_url(referral)}#{section}"
+    return f"{_detail_url(referral)}#{section}"
 
 
 @login_required
@@ -298,38 +318,18 @@ def timeline(referral):
     return sorted(events + notes, key=lambda item: item["at"])
 
 
-ACTION_FORMS = {
-    "take_up": rf.TakeUpForm,
-    "assign": rf.AssignForm,
-    "accept": rf.AcceptForm,
-    "return": rf.ReturnForm,
-    "decline": rf.DeclineForm,
-    "start_help": rf.StartHelpForm,
-    "close": rf.CloseForm,
-    "resubmit": rf.AnswerForm,
-}
-
-
 def _action_form(action, request, referral, data=None):
-    klass = ACTION_FORMS[action]
-    if klass in (rf.TakeUpForm, rf.AssignForm):
-        return klass(data, colleagues=perms.team_colleagues(referral), user=request.user)
-    return klass(data)
+    return action.form(data, colleagues=perms.team_colleagues(referral), user=request.user)
 
 
 def _render_detail(request, referral, bound=None, status=200, **extra):
-    actions = [a for a in perms.allowed_actions(request.user, referral) if a in ACTION_FORMS]
     forms = []
-    for action in actions:
-        form = bound[1] if bound and bound[0] == action else _action_form(action, request, referral)
-        forms.append(
-            {
-                "action": action,
-                "form": form,
-                "label": ACTION_LABELS[action],
-                "open": action in ("take_up", "resubmit", "start_help"),
-            }
-        )
+    for name in perms.allowed_actions(request.user, referral):
+        action = ACTIONS[name]
+        if action.form is None:
+            continue
+        form = bound[1] if bound and bound[0] == name else _action_form(action, request, referral)
+        forms.append({"action": name, "form": form, "label": action.button, "open": action.open})
     context = {
         "referral": referral,
         "timeline": timeline(referral),
@@ -349,18 +349,6 @@ def _render_detail(request, referral, bound=None, status=200, **extra):
     return render(request, "referrals/detail.html", context, status=status)
 
 
-ACTION_LABELS = {
-    "take_up": gettext_lazy("Take up"),
-    "assign": gettext_lazy("Assign to a colleague"),
-    "accept": gettext_lazy("Accept"),
-    "return": gettext_lazy("Return with a question"),
-    "decline": gettext_lazy("Decline"),
-    "start_help": gettext_lazy("Help has started"),
-    "close": gettext_lazy("Close (scale down)"),
-    "resubmit": gettext_lazy("Answer and resubmit"),
-}
-
-
 @never_cache
 @login_required
 def detail(request, uuid):
@@ -372,63 +360,46 @@ def detail(request, uuid):
 @login_required
 @require_POST
 def act(request, uuid, action):
+    """Perform a workflow action from the referral page: everything about it is its entry in
+    referrals/workflow.py ACTIONS (ADR 0054)."""
     referral = _scoped(request, uuid)
-    if action not in ACTION_FORMS:
+    entry = ACTIONS.get(action)
+    if entry is None or entry.form is None:
         raise PermissionDenied
     if not perms.may_perform(request.user, referral, action):
-        current = Referral.objects.filter(pk=referral.pk).values_list("status", flat=True).first()
-        if action in perms.TRIAGE_ACTIONS + ("assign",) and perms.is_routed_worker(request.user, referral):
-            # Someone else was first: a clear message, not an error page.
-            messages.error(
-                request,
-                _(
-                    "This action is not possible: the referral is now “%(status)s”. "
-                    "Someone may have acted on it just before you."
-                )
-                % {"status": Status(current).label},
-            )
-            return redirect("referrals:detail", uuid=referral.uuid)
-        raise PermissionDenied
-    form = _action_form(action, request, referral, request.POST)
+        return _not_possible(request, referral, entry)
+    form = _action_form(entry, request, referral, request.POST)
     if not form.is_valid():
         return _render_detail(request, referral, bound=(action, form))
-    data = form.cleaned_data
-    user = request.user
     try:
-        if action == "take_up":
-            services.take_up(user, referral, data["assignee"])
-        elif action == "assign":
-            services.assign(user, referral, data["assignee"])
-        elif action == "accept":
-            services.accept(
-                user,
-                referral,
-                care_provider=data["care_provider"],
-                planned_help_form=data["planned_help_form"],
-                expected_start=data["expected_start"],
-                joint_deployment=data["joint_deployment"],
-                note=data["note"],
-            )
-        elif action == "return":
-            services.return_with_question(user, referral, data["question"])
-        elif action == "decline":
-            services.decline(user, referral, reason=data["reason"], explanation=data["explanation"])
-        elif action == "start_help":
-            services.start_help(user, referral, data["note"])
-        elif action == "close":
-            services.close(user, referral, outcome=data["outcome"], reason=data["reason"])
-        elif action == "resubmit":
-            services.answer_and_resubmit(user, referral, data["answer"])
+        entry.service(request.user, referral, **form.cleaned_data)
     except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
         return redirect("referrals:detail", uuid=referral.uuid)
     except services.SubmitRefused as refused:
-        if perms.can_edit(user, referral):
+        if perms.can_edit(request.user, referral):
             return render(
                 request, "referrals/form.html", _edit_context(request, referral, problems=refused.problems)
             )
         raise PermissionDenied from None
-    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    messages.success(request, _("Done: %(action)s.") % {"action": entry.button})
+    return redirect("referrals:detail", uuid=referral.uuid)
+
+
+def _not_possible(request, referral, entry):
+    """A district team action the routed worker may no longer perform: someone else was first,
+    so a clear message, not an error page. Anyone else: 403."""
+    if entry.side != TEAM or not perms.is_routed_worker(request.user, referral):
+        raise PermissionDenied
+    current = Referral.objects.filter(pk=referral.pk).values_list("status", flat=True).first()
+    messages.error(
+        request,
+        _(
+            "This action is not possible: the referral is now “%(status)s”. "
+            "Someone may have acted on it just before you."
+        )
+        % {"status": Status(current).label},
+    )
     return redirect("referrals:detail", uuid=referral.uuid)
 
 
@@ -444,12 +415,6 @@ def message(request, uuid):
     services.post_message(request.user, referral, form.cleaned_data["body"])
     messages.success(request, _("The message was sent."))
     return redirect(f"{_detail_url(referral)}#timeline")
-
-
-def _detail_url(referral):
-    from django.urls import reverse
-
-    return reverse("referrals:detail", args=[referral.uuid])
 
 
 # --- Triage inbox ---------------------------------------------------------------------------

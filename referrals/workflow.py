@@ -1,41 +1,192 @@
-"""The referral life cycle as one explicit transition table (DESIGN §4), in the style of
-Signalen: every change of status goes through `transition()`, which locks the row, checks the
-table, and appends a ReferralEvent. Who may perform an action is decided in
-referrals/permissions.py; this module only knows which moves exist.
+"""The referral life cycle as one explicit transition table, in the style of Signalen (ADR 0054).
+
+`ACTIONS` declares every action on a referral once: the statuses it may start from and the one
+it leads to, the side that performs it, the words on the timeline, the button and form on the
+referral page, the notice it sends, and the service function that performs it (bound by
+`performs` in referrals/services.py). Every change of status goes through `transition()`, which
+locks the row, checks the table and appends a ReferralEvent. Who acts for a side is decided in
+referrals/permissions.py; the view that performs actions only looks them up here.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from referrals import forms as rf
 from referrals.models import ReferenceCounter, Referral, ReferralEvent, Status
 
 S = Status
 
+# The side that performs an action; referrals/permissions.py says who acts for it.
+SCHOOL = "school"  # a coordinator of the referral's school
+TEAM = "district_team"  # a worker of the team it is routed to, while sharing is not stopped
+ESCALATIONS = "escalations"  # performed by the escalations app, under its own rules
+SIDES = (SCHOOL, TEAM, ESCALATIONS)
+
+SAME = "same"  # the target of an action that does not change the status
+
 
 @dataclass(frozen=True)
-class Move:
-    action: str
-    sources: tuple
-    target: str | None  # None: decided at run time (resume after escalation)
-    label: str
+class Notice:
+    """A notification an action sends. Never child data: only "something is waiting for you"
+    and a link to the referral."""
+
+    kind: str  # Notification.kind
+    subject: str
+    body: str
 
 
-MOVES = {
-    m.action: m
-    for m in [
-        Move("submit", (S.DRAFT,), S.SUBMITTED, _("submitted")),
-        Move("take_up", (S.SUBMITTED,), S.IN_TRIAGE, _("taken up")),
-        Move("return", (S.IN_TRIAGE,), S.RETURNED, _("returned with a question")),
-        Move("resubmit", (S.RETURNED,), S.SUBMITTED, _("resubmitted")),
-        Move("accept", (S.IN_TRIAGE,), S.ACCEPTED, _("accepted")),
-        Move("decline", (S.IN_TRIAGE,), S.DECLINED, _("declined")),
-        Move("start_help", (S.ACCEPTED,), S.HELP_STARTED, _("help started")),
-        Move("close", (S.HELP_STARTED,), S.CLOSED, _("closed (help scaled down)")),
-        Move("escalate", (S.SUBMITTED, S.IN_TRIAGE, S.RETURNED, S.ACCEPTED), S.ESCALATED, _("escalated")),
-        Move("resume", (S.ESCALATED,), None, _("back in the flow after a decision")),
+@dataclass(eq=False)
+class Action:
+    name: str
+    side: str
+    sources: tuple  # the statuses it may be performed from
+    target: str | None  # the status after it; None: decided at run time (resume); SAME: unchanged
+    label: str  # the timeline's words for it
+    button: str | None = None  # the button and the "Done: …" message on the referral page
+    form: type | None = None  # None: not performed from the referral page
+    open: bool = False  # the form is shown unfolded
+    notice: Notice | None = None
+    service: Callable | None = None  # service(user, referral, **form.cleaned_data)
+
+    @property
+    def changes_status(self):
+        return self.target != SAME
+
+
+TO_TEAM = Notice(
+    "referral_submitted",
+    _("A referral is waiting for you"),
+    _("A referral is waiting for you in Tandem."),
+)
+TO_ASSIGNEE = Notice(
+    "referral_assigned",
+    _("A referral is waiting for you"),
+    _("A referral was assigned to you in Tandem."),
+)
+
+A = Action
+ACTIONS = {
+    a.name: a
+    for a in [
+        # submit has its own view (the draft's completeness is checked there).
+        A("submit", SCHOOL, (S.DRAFT,), S.SUBMITTED, _("submitted"), notice=TO_TEAM),
+        A(
+            "take_up",
+            TEAM,
+            (S.SUBMITTED,),
+            S.IN_TRIAGE,
+            _("taken up"),
+            button=_("Take up"),
+            form=rf.TakeUpForm,
+            open=True,
+            notice=TO_ASSIGNEE,
+        ),
+        A(
+            "return",
+            TEAM,
+            (S.IN_TRIAGE,),
+            S.RETURNED,
+            _("returned with a question"),
+            button=_("Return with a question"),
+            form=rf.ReturnForm,
+            notice=Notice(
+                "referral_returned",
+                _("A referral is waiting for you"),
+                _("The district team asks a question about a referral."),
+            ),
+        ),
+        A(
+            "resubmit",
+            SCHOOL,
+            (S.RETURNED,),
+            S.SUBMITTED,
+            _("resubmitted"),
+            button=_("Answer and resubmit"),
+            form=rf.AnswerForm,
+            open=True,
+            notice=TO_TEAM,
+        ),
+        A(
+            "accept",
+            TEAM,
+            (S.IN_TRIAGE,),
+            S.ACCEPTED,
+            _("accepted"),
+            button=_("Accept"),
+            form=rf.AcceptForm,
+            notice=Notice(
+                "referral_accepted",
+                _("A referral was accepted"),
+                _("The district team accepted a referral."),
+            ),
+        ),
+        A(
+            "decline",
+            TEAM,
+            (S.IN_TRIAGE,),
+            S.DECLINED,
+            _("declined"),
+            button=_("Decline"),
+            form=rf.DeclineForm,
+            notice=Notice(
+                "referral_declined",
+                _("A referral was declined"),
+                _("The district team declined a referral."),
+            ),
+        ),
+        A(
+            "start_help",
+            TEAM,
+            (S.ACCEPTED,),
+            S.HELP_STARTED,
+            _("help started"),
+            button=_("Help has started"),
+            form=rf.StartHelpForm,
+            open=True,
+            notice=Notice(
+                "referral_help_started",
+                _("Help has started"),
+                _("The help for a referral has started."),
+            ),
+        ),
+        A(
+            "close",
+            TEAM,
+            (S.HELP_STARTED,),
+            S.CLOSED,
+            _("closed (help scaled down)"),
+            button=_("Close (scale down)"),
+            form=rf.CloseForm,
+            notice=Notice(
+                "referral_closed",
+                _("A referral was closed"),
+                _("A referral was closed (help scaled down)."),
+            ),
+        ),
+        A(
+            "escalate",
+            ESCALATIONS,
+            (S.SUBMITTED, S.IN_TRIAGE, S.RETURNED, S.ACCEPTED),
+            S.ESCALATED,
+            _("escalated"),
+        ),
+        A("resume", ESCALATIONS, (S.ESCALATED,), None, _("back in the flow after a decision")),
+        # Last, so the referral page lists it after the moves (as it always did).
+        A(
+            "assign",
+            TEAM,
+            (S.SUBMITTED, S.IN_TRIAGE, S.ACCEPTED),
+            SAME,
+            _("assigned"),
+            button=_("Assign to a colleague"),
+            form=rf.AssignForm,
+            notice=TO_ASSIGNEE,
+        ),
     ]
 }
 RESUME_TARGETS = (S.SUBMITTED, S.IN_TRIAGE, S.ACCEPTED, S.HELP_STARTED)
@@ -55,8 +206,24 @@ class TransitionNotAllowed(Exception):
     first). The message is safe to show to the user."""
 
 
-def allowed_actions(status):
-    return [m.action for m in MOVES.values() if status in m.sources]
+def performs(name):
+    """Bind the decorated service function to the action `name`: the view performs the action
+    as `service(user, referral, **form.cleaned_data)`. An unknown name, or a second service for
+    one action, fails at import."""
+    action = ACTIONS[name]
+
+    def bind(service):
+        if action.service is not None and action.service is not service:
+            raise ImproperlyConfigured(f"The action {name!r} already has a service.")
+        action.service = service
+        return service
+
+    return bind
+
+
+def moves_from(status):
+    """The names of the moves (status changes) that exist from `status`."""
+    return [a.name for a in ACTIONS.values() if a.changes_status and status in a.sources]
 
 
 def next_reference(year):
@@ -73,8 +240,8 @@ def transition(referral, action, actor, note="", target=None, **changes):
     """Perform `action` on `referral` as `actor`: lock, check the table, apply `changes`,
     stamp measured moments, write the event. Returns the fresh referral. Raises
     TransitionNotAllowed when the current status does not allow it."""
-    move = MOVES.get(action)
-    if move is None:
+    move = ACTIONS.get(action)
+    if move is None or not move.changes_status:
         raise TransitionNotAllowed(_("Unknown action."))
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
