@@ -1,6 +1,6 @@
 """Accounts: a custom user with e-mail login, and memberships that give roles in organisations.
 
-Access is scoped by membership, never by `is_staff` (DESIGN §2).
+Access is scoped by membership, never by `is_staff` (ADR 0002).
 """
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
