@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from reporting import services
+from reporting import generation
 from reporting.figures import compute_figures
 from reporting.scopes import Scope
 from tests.reporting.conftest import CHILD_FIRST_NAME, CHILD_LAST_NAME
@@ -24,7 +24,7 @@ def _text(pdf):
 
 @pytest.fixture
 def pdf(world, dataset):
-    return services.render_report("2026-H1", Scope.for_region(world.subregion))
+    return generation.render_report("2026-H1", Scope.for_region(world.subregion))
 
 
 def test_pdf_has_the_headings_and_the_figures_of_the_dashboard(world, dataset, pdf, client):
