@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from contacts.models.conditions import any_of, only_set
 from contacts.models.periods import ValidPeriod, valid_period_constraint
 
 
@@ -53,17 +54,6 @@ class Person(models.Model):
 
 
 ASSIGNMENT_TARGETS = ("school", "municipality", "district_team", "partnership")
-
-
-def _exactly_one(fields):
-    condition = None
-    for field in fields:
-        part = Q(**{f"{field}__isnull": False})
-        for other in fields:
-            if other != field:
-                part &= Q(**{f"{other}__isnull": True})
-        condition = part if condition is None else condition | part
-    return condition
 
 
 class ContactAssignment(ValidPeriod):
@@ -118,7 +108,7 @@ class ContactAssignment(ValidPeriod):
         verbose_name_plural = _("fixed contact assignments")
         constraints = [
             models.CheckConstraint(
-                condition=_exactly_one(ASSIGNMENT_TARGETS),
+                condition=any_of(only_set(field, ASSIGNMENT_TARGETS) for field in ASSIGNMENT_TARGETS),
                 name="assignment_exactly_one_target",
                 violation_error_message=_(
                     "A fixed contact belongs to exactly one school, municipality, "
