@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Activity, Goal, Meeting, ProgressUpdate, UpdateStatus
+from contacts.models import CareProvider, DistrictTeam, Municipality, Partnership, Region, School
+from contacts.selectors import in_region_q
 from portal.forms import TandemModelForm
 
 TEXT_LIMIT = 10_000
@@ -37,10 +39,6 @@ def _check_date_range(value):
     if value and not (EARLIEST <= value <= LATEST):
         raise forms.ValidationError(_("Enter a date between 2000 and 2100."))
     return value
-
-
-def region_tree_q(region, path):
-    return Q(**{path: region}) | Q(**{f"{path}__parent": region})
 
 
 class ProgressUpdateForm(TandemModelForm):
@@ -98,18 +96,16 @@ class ActivityForm(TandemModelForm):
 
     def __init__(self, *args, agenda, **kwargs):
         super().__init__(*args, **kwargs)
-        from contacts.models import Municipality, Partnership, Region
-
         self.agenda = agenda
         self.fields["ambition"].queryset = agenda.ambitions.order_by("number")
         self.fields["goal"].queryset = Goal.objects.filter(ambition__agenda=agenda).select_related("ambition")
         self.fields["goal"].label_from_instance = lambda g: f"{g.code} {g.text[:90]}"
         self.fields["ambition"].label_from_instance = lambda a: f"{a.number}. {a.text[:90]}"
         self.fields["owner_partnership"].queryset = Partnership.objects.filter(
-            region_tree_q(agenda.region, "region")
+            in_region_q(agenda.region, "region")
         )
         self.fields["owner_municipality"].queryset = Municipality.objects.filter(
-            region_tree_q(agenda.region, "region")
+            in_region_q(agenda.region, "region")
         )
         self.fields["owner_region"].queryset = Region.objects.filter(pk=agenda.region_id)
         _limit_text(self)
@@ -155,13 +151,8 @@ class MeetingForm(TandemModelForm):
             "meeting_type",
             "date",
             "place",
-            "organising_partnerships",
-            "organising_municipalities",
-            "attending_partnerships",
-            "attending_municipalities",
-            "attending_schools",
-            "attending_district_teams",
-            "attending_care_providers",
+            *Meeting.ORGANISER_FIELDS,
+            *Meeting.ATTENDEE_FIELDS,
             "notes",
             "follow_up_activities",
         ]
@@ -170,38 +161,27 @@ class MeetingForm(TandemModelForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
             **{
                 name: forms.CheckboxSelectMultiple
-                for name in (
-                    "organising_partnerships",
-                    "organising_municipalities",
-                    "attending_partnerships",
-                    "attending_municipalities",
-                    "attending_schools",
-                    "attending_district_teams",
-                    "attending_care_providers",
-                    "follow_up_activities",
-                )
+                for name in (*Meeting.ORGANISER_FIELDS, *Meeting.ATTENDEE_FIELDS, "follow_up_activities")
             },
         }
 
     def __init__(self, *args, agenda, **kwargs):
         super().__init__(*args, **kwargs)
-        from contacts.models import CareProvider, DistrictTeam, Municipality, Partnership, School
-
         region = agenda.region
-        partnerships = Partnership.objects.filter(region_tree_q(region, "region"))
-        municipalities = Municipality.objects.filter(region_tree_q(region, "region"))
+        partnerships = Partnership.objects.filter(in_region_q(region, "region"))
+        municipalities = Municipality.objects.filter(in_region_q(region, "region"))
         for name in ("organising_partnerships", "attending_partnerships"):
             self.fields[name].queryset = partnerships
         for name in ("organising_municipalities", "attending_municipalities"):
             self.fields[name].queryset = municipalities
         self.fields["attending_schools"].queryset = School.objects.filter(
-            region_tree_q(region, "municipality__region")
+            in_region_q(region, "municipality__region")
         )
         self.fields["attending_district_teams"].queryset = DistrictTeam.objects.filter(
-            region_tree_q(region, "municipality__region")
+            in_region_q(region, "municipality__region")
         )
         self.fields["attending_care_providers"].queryset = CareProvider.objects.filter(
-            Q(region__isnull=True) | region_tree_q(region, "region")
+            Q(region__isnull=True) | in_region_q(region, "region")
         )
         self.fields["follow_up_activities"].queryset = Activity.objects.filter(
             ambition__agenda=agenda

@@ -14,17 +14,24 @@ covers its subregions. Questions about "current" things (who is the vaste contac
 are answered on the scope's end date, or today when the period has not ended yet. Meetings
 count as held when their date lies in the period and not after today.
 
-The referral indicators read `referrals.models.Referral` (fields `submitted_at`,
-`decided_at`, `school`); until that model exists they answer "not available".
+The keys and labels live in agenda/indicator_keys.py (the choices of `Goal.indicator`). The
+referral indicators read `referrals.models.Referral` through `_referral_model()`; where it
+answers None (an installation without referrals) they are "not available".
 """
 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from agenda.indicator_keys import INDICATOR_LABELS
+from agenda.models import Meeting, MeetingType
+from contacts.models import SPECIAL_SCHOOL_TYPES, Municipality, School
+from contacts.selectors import coverage_counts, in_region_q
+from portal.workdays import WorkingDays, day_count_stats, local_date
+from referrals.models import Referral
 
 
 @dataclass(frozen=True)
@@ -55,9 +62,7 @@ class Scope:
 
     def region_q(self, path):
         """Q for objects whose region (at `path`) is the scope's region or one of its subregions."""
-        if self.region is None:
-            return Q()
-        return Q(**{path: self.region}) | Q(**{f"{path}__parent": self.region})
+        return in_region_q(self.region, path)
 
 
 @dataclass(frozen=True)
@@ -73,14 +78,17 @@ class Measurement:
 
 @dataclass(frozen=True)
 class Indicator:
-    key: str
-    label: str
+    key: str  # one of agenda.indicator_keys.INDICATOR_LABELS
     unit: str
     function: Callable
     total: Callable | None = None
     default_target: object = None
     higher_is_better: bool = True
     description: str = field(default="")
+
+    @property
+    def label(self):
+        return INDICATOR_LABELS[self.key]
 
     def measure(self, scope):
         value = self.function(scope)
@@ -94,28 +102,18 @@ class Indicator:
 
 
 def _special_schools(scope):
-    from contacts.models import School, SchoolType
-
-    return School.objects.filter(
-        scope.region_q("municipality__region"), school_type__in=[SchoolType.SO, SchoolType.VSO]
-    )
+    return School.objects.filter(scope.region_q("municipality__region"), school_type__in=SPECIAL_SCHOOL_TYPES)
 
 
 def _municipalities(scope):
-    from contacts.models import Municipality
-
     return Municipality.objects.filter(scope.region_q("region"))
 
 
 def _schools(scope):
-    from contacts.models import School
-
     return School.objects.filter(scope.region_q("municipality__region"))
 
 
 def _coverage(scope):
-    from contacts.selectors import coverage_counts
-
     return coverage_counts(_schools(scope), _municipalities(scope), scope.on)
 
 
@@ -142,8 +140,6 @@ def schools_with_tandem(scope):
 
 
 def _meetings_held(scope, meeting_type):
-    from agenda.models import Meeting
-
     last = min(scope.end, timezone.localdate())
     if last < scope.start:
         return 0
@@ -153,14 +149,10 @@ def _meetings_held(scope, meeting_type):
 
 
 def practitioner_meetings(scope):
-    from agenda.models import MeetingType
-
     return _meetings_held(scope, MeetingType.PRACTITIONER)
 
 
 def inspiration_sessions(scope):
-    from agenda.models import MeetingType
-
     return _meetings_held(scope, MeetingType.INSPIRATION)
 
 
@@ -169,10 +161,8 @@ def collective_funding_pilots(scope):
 
 
 def _referral_model():
-    try:
-        from referrals.models import Referral
-    except ImportError:
-        return None
+    """The referral model, or None where referrals are not available (tests stand in for such
+    an installation by replacing this function)."""
     return Referral
 
 
@@ -190,14 +180,8 @@ def referrals_submitted(scope):
 
 def median_days_to_decision(scope):
     """Median WORKING days from first submission to decision (accepted or declined), over the
-    referrals decided in the period, computed in the database with the same expression as the
-    progress report (reporting.sql); None when none were decided."""
-    from django.db import connection
-    from django.db.models.functions import TruncDate
-
-    from reporting.periods import AMSTERDAM
-    from reporting.sql import PercentileCont, WorkingDays, percentile_cont
-
+    referrals decided in the period, computed in the database with the same expressions as the
+    progress report (portal/workdays.py); None when none were decided."""
     referral = _referral_model()
     if referral is None:
         return Measurement.unavailable()
@@ -206,14 +190,9 @@ def median_days_to_decision(scope):
         first_submitted_at__isnull=False,
         decided_at__date__gte=scope.start,
         decided_at__date__lte=scope.end,
-    ).annotate(
-        days=WorkingDays(
-            TruncDate("first_submitted_at", tzinfo=AMSTERDAM), TruncDate("decided_at", tzinfo=AMSTERDAM)
-        )
-    )
-    if connection.vendor == "postgresql":
-        return decided.aggregate(median=PercentileCont("days", 0.5))["median"]
-    return percentile_cont(list(decided.values_list("days", flat=True)), 0.5)  # SQLite demo
+    ).annotate(days=WorkingDays(local_date("first_submitted_at"), local_date("decided_at")))
+    ((_n, median, _p90),) = day_count_stats(decided, "days")
+    return median
 
 
 # --- The registry ---------------------------------------------------------------------------
@@ -223,75 +202,59 @@ INDICATORS = {
     for indicator in [
         Indicator(
             "special_schools_with_contact",
-            _("(v)so schools with a fixed contact person"),
             _("schools"),
             special_schools_with_contact,
             total=lambda scope: _special_schools(scope).count(),
         ),
         Indicator(
             "municipalities_with_contact",
-            _("municipalities with a fixed contact person"),
             _("municipalities"),
             municipalities_with_contact,
             total=lambda scope: _municipalities(scope).count(),
         ),
         Indicator(
             "fixed_contact_coverage",
-            _("(v)so schools and municipalities with a fixed contact person"),
             _("schools and municipalities"),
             fixed_contact_coverage,
             total=_fixed_contact_total,
         ),
         Indicator(
             "schools_with_tandem",
-            _("schools with an active tandem"),
             _("schools"),
             schools_with_tandem,
             total=lambda scope: _schools(scope).count(),
         ),
         Indicator(
             "practitioner_meetings",
-            _("practitioner meetings held this calendar year"),
             _("meetings"),
             practitioner_meetings,
             default_target=2,
         ),
         Indicator(
             "inspiration_sessions",
-            _("inspiration sessions held this calendar year"),
             _("sessions"),
             inspiration_sessions,
             default_target=1,
         ),
         Indicator(
             "collective_funding_pilots",
-            _("pilot schools with collective funding"),
             _("schools"),
             collective_funding_pilots,
             default_target=2,
         ),
         Indicator(
             "referrals_submitted",
-            _("referrals submitted in the period"),
             _("referrals"),
             referrals_submitted,
         ),
         Indicator(
             "median_days_to_decision",
-            _("median working days from submission to decision"),
             _("working days"),
             median_days_to_decision,
             higher_is_better=False,
         ),
     ]
 }
-
-
-def indicator_choices():
-    return [(key, indicator.label) for key, indicator in INDICATORS.items()]
-
-
-INDICATOR_CHOICES = indicator_choices
 
 
 def get(key):

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from agenda.indicators import INDICATORS
 from agenda.models import Activity, Agenda, Ambition, Goal
+from contacts.models import Region
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -35,8 +36,6 @@ def read(name):
 @transaction.atomic
 def load(name):
     """Create or update the agenda `name`; returns it."""
-    from contacts.models import Region
-
     data = read(name)
     region, _ = Region.objects.get_or_create(
         code=data["region"]["code"], defaults={"name": data["region"]["name"], "parent": None}

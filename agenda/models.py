@@ -1,4 +1,4 @@
-"""The work agenda (DESIGN §6): agenda → ambition → goal → activity → progress update, and meetings.
+"""The work agenda (ADR 0020): agenda → ambition → goal → activity → progress update, and meetings.
 
 Numbering follows the source document: ambitions 1–3, goals and activities numbered within
 their ambition ("2.3"). An activity belongs to an ambition and, where the document ties it
@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agenda.indicators import INDICATOR_CHOICES
+from agenda.indicator_keys import indicator_choices
 
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -88,7 +88,7 @@ class Goal(models.Model):
         _("live indicator"),
         max_length=64,
         blank=True,
-        choices=INDICATOR_CHOICES,
+        choices=indicator_choices,
         help_text=_("When set, the actual value is computed from live data."),
     )
 
@@ -277,6 +277,16 @@ class MeetingType(models.TextChoices):
 
 
 class Meeting(models.Model):
+    # The organisations a meeting names (many-to-many fields), in the order the form shows them.
+    ORGANISER_FIELDS = ("organising_partnerships", "organising_municipalities")
+    ATTENDEE_FIELDS = (
+        "attending_partnerships",
+        "attending_municipalities",
+        "attending_schools",
+        "attending_district_teams",
+        "attending_care_providers",
+    )
+
     region = models.ForeignKey(
         "contacts.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="agenda_meetings"
     )
@@ -317,16 +327,13 @@ class Meeting(models.Model):
     def __str__(self):
         return f"{self.get_meeting_type_display()} {self.date}"
 
+    def _named(self, fields):
+        return [organisation for name in fields for organisation in getattr(self, name).all()]
+
     @property
     def organisers(self):
-        return [*self.organising_partnerships.all(), *self.organising_municipalities.all()]
+        return self._named(self.ORGANISER_FIELDS)
 
     @property
     def attendees(self):
-        return [
-            *self.attending_partnerships.all(),
-            *self.attending_municipalities.all(),
-            *self.attending_schools.all(),
-            *self.attending_district_teams.all(),
-            *self.attending_care_providers.all(),
-        ]
+        return self._named(self.ATTENDEE_FIELDS)

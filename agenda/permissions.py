@@ -1,8 +1,8 @@
-"""Who may do what with the work agenda (DESIGN §2, issue 6).
+"""Who may do what with the work agenda (membership-scoped, ADR 0002; ADR 0020).
 
 - Everyone with a membership reads every agenda, activity and meeting (no personal or child
   data lives here).
-- Steering members (and registry administrators, DESIGN §2) of the agenda's region edit the
+- Steering members (and registry administrators) of the agenda's region edit the
   whole agenda: goals, activities, meetings.
 - Partnership directors and municipal officers edit the activities their organisation owns
   and post progress updates on them; they record meetings in their region and edit the
@@ -10,7 +10,7 @@
 - The owner person of an activity posts progress updates on it.
 """
 
-from contacts.models import Role
+from contacts.models import Region, Role
 from contacts.permissions import (
     has_role,
     member_required,
@@ -84,8 +84,6 @@ def can_add_meeting(user, agenda):
         return True
     if not has_role(user, *OWNER_ROLES):
         return False
-    from contacts.models import Region
-
     subregions = set(Region.objects.filter(parent=agenda.region).values_list("pk", flat=True))
     return bool(_owner_region_ids(user) & (subregions | {agenda.region_id}))
 

@@ -8,7 +8,7 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from agenda import indicators
-from agenda.models import Activity, Ambition, Goal, ProgressUpdate
+from agenda.models import Activity, Ambition, Goal, ProgressUpdate, UpdateStatus
 
 
 def latest_update_annotations():
@@ -62,8 +62,6 @@ class GoalProgress:
 
     @property
     def latest_status_label(self):
-        from agenda.models import UpdateStatus
-
         return UpdateStatus(self.latest_status).label if self.latest_status else ""
 
 

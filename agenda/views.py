@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -258,8 +259,6 @@ def goal_edit(request, pk):
 
 
 def agenda_url(agenda):
-    from django.urls import reverse
-
     return reverse("agenda:detail", args=[agenda.slug])
 
 
@@ -294,13 +293,8 @@ def meetings(request, slug, year=None):
         Meeting.objects.filter(scope.region_q("region"), date__year=year)
         .select_related("region")
         .prefetch_related(
-            "organising_partnerships",
-            "organising_municipalities",
-            "attending_partnerships",
-            "attending_municipalities",
-            "attending_schools",
-            "attending_district_teams",
-            "attending_care_providers",
+            *Meeting.ORGANISER_FIELDS,
+            *Meeting.ATTENDEE_FIELDS,
             Prefetch("follow_up_activities", queryset=Activity.objects.select_related("ambition")),
         )
     )

@@ -36,7 +36,16 @@ for model in (
     models.DistrictTeam,
     models.CareProvider,
     models.Person,
-    models.ContactAssignment,
-    models.Tandem,
 ):
     admin.site.register(model)
+
+
+@admin.register(models.ContactAssignment, models.Tandem)
+class PeriodAdmin(admin.ModelAdmin):
+    """The period fields come from the abstract ValidPeriod, so Django lists them first; the form
+    shows what the row is about first and the period after it."""
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        period = [f for f in ("valid_from", "valid_to", "created_by") if f in fields]
+        return [f for f in fields if f not in period] + period

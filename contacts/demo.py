@@ -7,6 +7,7 @@ demo data in `<app>/demo.py` (see contacts/management/commands/seed_demo.py).
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from contacts.models import (
     CareProvider,
@@ -272,18 +273,14 @@ def _seed_history_and_more(contact, start):
     """History ("who was our contact last year?"), backups, an assignment that ends soon, and
     contacts of a partnership and a district team. Dates relative to today are kept stable
     per organisation by matching on the start date."""
-    import datetime as _dt
-
-    from django.utils import timezone
-
     baken = School.objects.get(brin="99AE", vestiging="00")
     for school in School.objects.filter(brin__in=["99AE", "99AD"], vestiging="00"):
         contact.schools.add(school)
     previous = _person("oud.contact", "Olaf de Oude", "Vaste contactpersoon (v)so tot 2026", "030 000 0009")
     ContactAssignment.objects.update_or_create(
         school=baken,
-        valid_from=_dt.date(2025, 1, 1),
-        defaults={"person": previous, "valid_to": start - _dt.timedelta(days=1)},
+        valid_from=datetime.date(2025, 1, 1),
+        defaults={"person": previous, "valid_to": start - datetime.timedelta(days=1)},
     )
     backup = _person("backup.vso", "Bianca Bos", "Orthopedagoog", "030 000 0002")
     ContactAssignment.objects.filter(school=baken, valid_to=None).update(backup=backup)
@@ -293,7 +290,7 @@ def _seed_history_and_more(contact, start):
     ContactAssignment.objects.update_or_create(
         municipality=nieuwegein,
         valid_from=start,
-        defaults={"person": leaving, "valid_to": timezone.localdate() + _dt.timedelta(days=21)},
+        defaults={"person": leaving, "valid_to": timezone.localdate() + datetime.timedelta(days=21)},
     )
     director = Person.objects.get(email=f"directeur@{DOMAIN}")
     ContactAssignment.objects.get_or_create(

@@ -33,11 +33,21 @@ def _subregions(request=None):
     return Region.objects.filter(parent__isnull=False).order_by("name")
 
 
+def _subregion_filter(field_name):
+    return django_filters.ModelChoiceFilter(label=_("Subregion"), queryset=_subregions, field_name=field_name)
+
+
 class SearchFilterSet(django_filters.FilterSet):
+    """A list with a search box `q`: each list says in `search_q` what a search term matches."""
+
     q = django_filters.CharFilter(label=_("Search"), method="search")
 
-    def search(self, queryset, name, value):  # pragma: no cover - overridden
-        return queryset
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(self.search_q(value)) if value else queryset
+
+    def search_q(self, value):  # pragma: no cover - overridden
+        raise NotImplementedError
 
     @property
     def form(self):
@@ -52,9 +62,7 @@ def _person_ids(value):
 
 
 class SchoolFilter(SearchFilterSet):
-    subregion = django_filters.ModelChoiceFilter(
-        label=_("Subregion"), queryset=_subregions, field_name="municipality__region"
-    )
+    subregion = _subregion_filter("municipality__region")
     school_type = django_filters.ChoiceFilter(label=_("School type"), choices=SchoolType.choices)
     partnership = django_filters.ModelChoiceFilter(label=_("Partnership"), queryset=Partnership.objects.all())
     municipality = django_filters.ModelChoiceFilter(
@@ -66,10 +74,7 @@ class SchoolFilter(SearchFilterSet):
         fields = ["q", "subregion", "school_type", "partnership", "municipality"]
         form = FilterForm
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
+    def search_q(self, value):
         condition = Q(name__icontains=value)
         if match := POSTCODE.match(value):
             condition |= Q(postcode__iexact=f"{match[1]} {match[2].upper()}")
@@ -87,25 +92,20 @@ class SchoolFilter(SearchFilterSet):
             .filter(Q(school_coordinator__in=people) | Q(district_worker__in=people))
             .values("school_id")
         )
-        return queryset.filter(condition)
+        return condition
 
 
 class MunicipalityFilter(SearchFilterSet):
-    subregion = django_filters.ModelChoiceFilter(
-        label=_("Subregion"), queryset=_subregions, field_name="region"
-    )
+    subregion = _subregion_filter("region")
 
     class Meta:
         model = Municipality
         fields = ["q", "subregion"]
         form = FilterForm
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
+    def search_q(self, value):
         people = _person_ids(value)
-        return queryset.filter(
+        return (
             Q(name__icontains=value)
             | Q(cbs_code__iexact=value)
             | Q(cbs_code__iexact=f"GM{value}")
@@ -116,9 +116,7 @@ class MunicipalityFilter(SearchFilterSet):
 
 
 class PartnershipFilter(SearchFilterSet):
-    subregion = django_filters.ModelChoiceFilter(
-        label=_("Subregion"), queryset=_subregions, field_name="region"
-    )
+    subregion = _subregion_filter("region")
     sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Sector.choices)
 
     class Meta:
@@ -126,17 +124,12 @@ class PartnershipFilter(SearchFilterSet):
         fields = ["q", "subregion", "sector"]
         form = FilterForm
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(code__iexact=value))
+    def search_q(self, value):
+        return Q(name__icontains=value) | Q(code__iexact=value)
 
 
 class DistrictTeamFilter(SearchFilterSet):
-    subregion = django_filters.ModelChoiceFilter(
-        label=_("Subregion"), queryset=_subregions, field_name="municipality__region"
-    )
+    subregion = _subregion_filter("municipality__region")
     municipality = django_filters.ModelChoiceFilter(
         label=_("Municipality"), queryset=Municipality.objects.all()
     )
@@ -146,12 +139,9 @@ class DistrictTeamFilter(SearchFilterSet):
         fields = ["q", "subregion", "municipality"]
         form = FilterForm
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
+    def search_q(self, value):
         people = _person_ids(value)
-        return queryset.filter(
+        return (
             Q(name__icontains=value)
             | Q(municipality__name__icontains=value)
             | Q(
@@ -168,9 +158,8 @@ class CareProviderFilter(SearchFilterSet):
         fields = ["q"]
         form = FilterForm
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(name__icontains=value) if value else queryset
+    def search_q(self, value):
+        return Q(name__icontains=value)
 
 
 class PersonFilter(SearchFilterSet):
@@ -189,10 +178,5 @@ class PersonFilter(SearchFilterSet):
         fields = ["q", "school", "municipality", "partnership"]
         form = FilterForm
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(email__icontains=value) | Q(function__icontains=value)
-        )
+    def search_q(self, value):
+        return Q(name__icontains=value) | Q(email__icontains=value) | Q(function__icontains=value)

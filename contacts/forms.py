@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import DistrictTeam, Person
+from contacts.registry_import import KIND_LABELS
 from portal.forms import TandemForm, TandemModelForm
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -113,8 +114,6 @@ class ImportForm(TandemForm):
     )
 
     def __init__(self, *args, **kwargs):
-        from contacts.registry_import import KIND_LABELS
-
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = list(KIND_LABELS.items())
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"

@@ -1,6 +1,6 @@
 """Who may do what in the registry, and the role helpers every app's permissions build on.
 
-DESIGN §2: access is scoped by organisation membership, never by "is staff". A foreign
+Access is scoped by organisation membership, never by "is staff" (ADR 0002). A foreign
 object answers 404 (scope the queryset), a forbidden action 403.
 """
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 import tablib
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -238,8 +238,6 @@ class RegistryResource(resources.ModelResource):
         abstract = True
 
     def import_instance(self, instance, row, **kwargs):
-        from django.core.exceptions import ValidationError
-
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)

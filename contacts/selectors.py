@@ -11,23 +11,16 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from contacts.models import (
+    SPECIAL_SCHOOL_TYPES,
     ContactAssignment,
     Municipality,
     Person,
     Role,
     School,
-    SchoolType,
     Tandem,
 )
 
-SPECIAL_TYPES = (SchoolType.SO, SchoolType.VSO)
 ENDING_WITHIN_DAYS = 30
-
-
-def _current_q(on, prefix=""):
-    return Q(**{f"{prefix}valid_from__lte": on}) & (
-        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": on})
-    )
 
 
 def in_region_q(region, path):
@@ -91,8 +84,8 @@ def coverage_counts(schools=None, municipalities=None, on=None):
         .order_by()
         .aggregate(
             schools=Count("id"),
-            special=Count("id", filter=Q(school_type__in=SPECIAL_TYPES)),
-            special_covered=Count("id", filter=Q(school_type__in=SPECIAL_TYPES, has_contact=True)),
+            special=Count("id", filter=Q(school_type__in=SPECIAL_SCHOOL_TYPES)),
+            special_covered=Count("id", filter=Q(school_type__in=SPECIAL_SCHOOL_TYPES, has_contact=True)),
             with_tandem=Count("id", filter=Q(has_tandem=True)),
         )
     )
@@ -171,7 +164,7 @@ def coverage(region=None, on=None):
         .annotate(has_contact=has_current_contact(on, municipality=OuterRef("pk")))
         .order_by("name")
     )
-    special = [s for s in school_rows if s.school_type in SPECIAL_TYPES]
+    special = [s for s in school_rows if s.school_type in SPECIAL_SCHOOL_TYPES]
     region_assignments = (
         in_region_q(region, "school__municipality__region")
         | in_region_q(region, "municipality__region")

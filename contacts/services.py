@@ -3,8 +3,6 @@ inside one transaction. Assignments and tandems are never edited away: replacing
 open one (valid_to) and opens a new one, so the history stays answerable.
 """
 
-import datetime
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -46,10 +44,37 @@ def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _closing_date(open_from, new_from):
-    """The last day of the old period: the day before the new one starts, but never before
-    the old one started (a same-day correction closes it on its first day)."""
-    return max(open_from, new_from - datetime.timedelta(days=1))
+def _replace_open(model, of, valid_from, too_early, concurrent, **fields):
+    """Close the open period of `model` for `of` (e.g. {"school": school}) on the day before
+    `valid_from` and open a new one with `fields`, in one transaction (ADR 0011). A new period
+    may not start before the open one did (`too_early`, with %(date)s); a concurrent
+    replacement loses on the one-open-per-target constraint (`concurrent`)."""
+    try:
+        with transaction.atomic():
+            current = model.objects.select_for_update().open().filter(**of).first()
+            if current is not None:
+                if valid_from < current.valid_from:
+                    raise ValidationError(
+                        {"valid_from": too_early % {"date": current.valid_from.strftime("%d-%m-%Y")}}
+                    )
+                current.valid_to = current.closing_date(valid_from)
+                current.save(update_fields=["valid_to"])
+            return model.objects.create(valid_from=valid_from, **of, **fields)
+    except IntegrityError as exc:
+        raise ValidationError(concurrent) from exc
+
+
+def _end_open(period, valid_to, already_ended):
+    """Give an open period its last day `valid_to` (no successor)."""
+    with transaction.atomic():
+        locked = type(period).objects.select_for_update().get(pk=period.pk)
+        if locked.valid_to is not None:
+            raise ValidationError(already_ended)
+        if valid_to < locked.valid_from:
+            raise ValidationError({"valid_to": _("The end date cannot be before the start date.")})
+        locked.valid_to = valid_to
+        locked.save(update_fields=["valid_to"])
+        return locked
 
 
 def replace_contact_assignment(actor, target, person, backup=None, valid_from=None):
@@ -61,32 +86,16 @@ def replace_contact_assignment(actor, target, person, backup=None, valid_from=No
     valid_from = valid_from or timezone.localdate()
     if backup is not None and backup.pk == person.pk:
         raise ValidationError({"backup": _("The backup must be someone other than the contact person.")})
-    try:
-        with transaction.atomic():
-            current = (
-                ContactAssignment.objects.select_for_update()
-                .filter(**{kind: target}, valid_to__isnull=True)
-                .first()
-            )
-            if current is not None:
-                if valid_from < current.valid_from:
-                    raise ValidationError(
-                        {
-                            "valid_from": _(
-                                "The new contact cannot start before the current one started (%(date)s)."
-                            )
-                            % {"date": current.valid_from.strftime("%d-%m-%Y")}
-                        }
-                    )
-                current.valid_to = _closing_date(current.valid_from, valid_from)
-                current.save(update_fields=["valid_to"])
-            return ContactAssignment.objects.create(
-                person=person, backup=backup, valid_from=valid_from, created_by=_user(actor), **{kind: target}
-            )
-    except IntegrityError as exc:
-        raise ValidationError(
-            _("Someone else changed this contact at the same moment. Reload the page and try again.")
-        ) from exc
+    return _replace_open(
+        ContactAssignment,
+        {kind: target},
+        valid_from,
+        _("The new contact cannot start before the current one started (%(date)s)."),
+        _("Someone else changed this contact at the same moment. Reload the page and try again."),
+        person=person,
+        backup=backup,
+        created_by=_user(actor),
+    )
 
 
 def end_contact_assignment(actor, assignment, valid_to=None):
@@ -94,21 +103,12 @@ def end_contact_assignment(actor, assignment, valid_to=None):
     kind = target_kind(assignment.target)
     if not permissions.can_edit_assignment(actor, kind, assignment.target.pk):
         raise PermissionDenied
-    valid_to = valid_to or timezone.localdate()
-    with transaction.atomic():
-        locked = ContactAssignment.objects.select_for_update().get(pk=assignment.pk)
-        if locked.valid_to is not None:
-            raise ValidationError(_("This assignment has already ended."))
-        if valid_to < locked.valid_from:
-            raise ValidationError({"valid_to": _("The end date cannot be before the start date.")})
-        locked.valid_to = valid_to
-        locked.save(update_fields=["valid_to"])
-        return locked
+    return _end_open(assignment, valid_to or timezone.localdate(), _("This assignment has already ended."))
 
 
 def replace_tandem(actor, school, school_coordinator, district_worker, district_team, valid_from=None):
     """Start a new tandem for `school`; the open tandem, if any, is closed and kept as history."""
-    current = Tandem.objects.filter(school=school, valid_to__isnull=True).first()
+    current = Tandem.objects.open().filter(school=school).first()
     current_team = current.district_team_id if current else None
     if not permissions.can_edit_tandem(actor, school, current_team, district_team.pk):
         raise PermissionDenied
@@ -121,48 +121,23 @@ def replace_tandem(actor, school, school_coordinator, district_worker, district_
                 )
             }
         )
-    try:
-        with transaction.atomic():
-            current = Tandem.objects.select_for_update().filter(school=school, valid_to__isnull=True).first()
-            if current is not None:
-                if valid_from < current.valid_from:
-                    raise ValidationError(
-                        {
-                            "valid_from": _(
-                                "The new tandem cannot start before the current one started (%(date)s)."
-                            )
-                            % {"date": current.valid_from.strftime("%d-%m-%Y")}
-                        }
-                    )
-                current.valid_to = _closing_date(current.valid_from, valid_from)
-                current.save(update_fields=["valid_to"])
-            return Tandem.objects.create(
-                school=school,
-                school_coordinator=school_coordinator,
-                district_worker=district_worker,
-                district_team=district_team,
-                valid_from=valid_from,
-                created_by=_user(actor),
-            )
-    except IntegrityError as exc:
-        raise ValidationError(
-            _("Someone else changed this tandem at the same moment. Reload the page and try again.")
-        ) from exc
+    return _replace_open(
+        Tandem,
+        {"school": school},
+        valid_from,
+        _("The new tandem cannot start before the current one started (%(date)s)."),
+        _("Someone else changed this tandem at the same moment. Reload the page and try again."),
+        school_coordinator=school_coordinator,
+        district_worker=district_worker,
+        district_team=district_team,
+        created_by=_user(actor),
+    )
 
 
 def end_tandem(actor, tandem, valid_to=None):
     if not permissions.can_edit_tandem(actor, tandem.school, tandem.district_team_id):
         raise PermissionDenied
-    valid_to = valid_to or timezone.localdate()
-    with transaction.atomic():
-        locked = Tandem.objects.select_for_update().get(pk=tandem.pk)
-        if locked.valid_to is not None:
-            raise ValidationError(_("This tandem has already ended."))
-        if valid_to < locked.valid_from:
-            raise ValidationError({"valid_to": _("The end date cannot be before the start date.")})
-        locked.valid_to = valid_to
-        locked.save(update_fields=["valid_to"])
-        return locked
+    return _end_open(tandem, valid_to or timezone.localdate(), _("This tandem has already ended."))
 
 
 PERSON_FIELDS = ("name", "email", "phone", "function")

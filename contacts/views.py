@@ -307,11 +307,10 @@ def assignment_replace(request, kind, pk):
 @require_http_methods(["GET", "POST"])
 def assignment_end(request, pk):
     assignment = get_object_or_404(
-        ContactAssignment.objects.select_related(
+        ContactAssignment.objects.open().select_related(
             "person", "school", "municipality", "partnership", "district_team"
         ),
         pk=pk,
-        valid_to__isnull=True,
     )
     kind = services.target_kind(assignment.target)
     if not permissions.can_edit_assignment(request.user, kind, assignment.target.pk):
@@ -387,9 +386,7 @@ def tandem_replace(request, pk):
 @require_http_methods(["GET", "POST"])
 def tandem_end(request, pk):
     tandem = get_object_or_404(
-        Tandem.objects.select_related("school", "school_coordinator", "district_worker"),
-        pk=pk,
-        valid_to__isnull=True,
+        Tandem.objects.open().select_related("school", "school_coordinator", "district_worker"), pk=pk
     )
     if not permissions.can_edit_tandem(request.user, tandem.school, tandem.district_team_id):
         raise PermissionDenied

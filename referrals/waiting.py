@@ -1,8 +1,8 @@
-"""Waiting time in working days (Monday to Friday), against the configurable norms.
+"""Waiting time in working days, against the configurable norms (ADR 0052).
 
-Reused by the reports: `working_days_between` for a single figure, `over_norm_before` for a
-cut-off that lets SQL filter "waiting at least N working days" without a per-row function.
-Public holidays are not counted out (ADR 0052).
+The working days themselves are counted in portal/workdays.py (the same count the figures make
+in SQL). `waited_at_least_cutoff` turns "waiting at least N working days" into a moment, so SQL
+filters on it without a per-row function.
 """
 
 import datetime
@@ -11,43 +11,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from portal.workdays import nth_working_day_back, working_days_between
+
 NEAR_MARGIN_DAYS = 1  # "near the norm": at most this many working days left
-
-
-def _as_date(value):
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
-    return value
-
-
-def working_days_between(start, end):
-    """Working days in the half-open interval (start, end]: submitted on Monday, decided on
-    Friday is 4 working days; the same day is 0."""
-    start, end = _as_date(start), _as_date(end)
-    if start is None or end is None or end <= start:
-        return 0
-    days = (end - start).days
-    weeks, rest = divmod(days, 7)
-    count = weeks * 5
-    for i in range(1, rest + 1):
-        if (start + datetime.timedelta(days=i)).weekday() < 5:
-            count += 1
-    return count
-
-
-def nth_working_day_back(day, n):
-    """The n-th working day counting back from `day` (day itself counts when it is a working
-    day). Anything that started before it has waited at least n working days by `day`."""
-    day = _as_date(day)
-    count = 0
-    while True:
-        if day.weekday() < 5:
-            count += 1
-            if count >= n:
-                return day
-        day -= datetime.timedelta(days=1)
 
 
 def waited_at_least_cutoff(n, today=None):

@@ -11,7 +11,7 @@ import resource
 import time
 
 from contacts.models import Region
-from reporting import services
+from reporting import generation
 from reporting.scopes import Scope
 
 BUDGET_SECONDS = 10
@@ -26,7 +26,7 @@ def peak_rss_mb():
 def bench_report(period, region_code):
     region = Region.objects.get(code=region_code)
     started = time.perf_counter()
-    pdf = services.render_report(period, Scope.for_region(region))
+    pdf = generation.render_report(period, Scope.for_region(region))
     seconds = time.perf_counter() - started
     peak = peak_rss_mb()
     return {

@@ -12,9 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -24,19 +22,18 @@ from agenda.models import Goal, Meeting, ProgressUpdate
 from contacts.models import Municipality, School, SchoolType
 from contacts.selectors import coverage_counts
 from escalations.models import CarriedBy, Escalation, EscalationReason
+from portal.workdays import WorkingDays, day_count_stats, local_date
 from referrals.models import (
+    CloseOutcome,
     Domain,
     Referral,
     ReferralDomain,
     ReferralEvent,
     Status,
 )
-from reporting.periods import AMSTERDAM, Period
+from reporting.periods import Period
 from reporting.scopes import Scope
-from reporting.sql import PercentileCont, WorkingDays, percentile_cont
 from reporting.suppression import HIDDEN, THRESHOLD, Cell, fmt_count, primary, suppress_group
-
-SPECIAL_SCHOOL_TYPES = (SchoolType.SO, SchoolType.VSO)
 
 
 # --- The tree ---------------------------------------------------------------------------------
@@ -132,22 +129,16 @@ def _grouped(rows, key_field, labels, order=None):
     return [(str(k), str(labels.get(k, k) or _("unknown")), counts.get(k, 0)) for k in keys]
 
 
-def _stats(queryset, *names):
-    """[(n, median, p90)] per annotated day count, in one query; percentiles in SQL on PostgreSQL."""
-    if connection.vendor == "postgresql":
-        aggregates = {}
-        for name in names:
-            aggregates[f"{name}_n"] = Count(name)
-            aggregates[f"{name}_median"] = PercentileCont(name, 0.5)
-            aggregates[f"{name}_p90"] = PercentileCont(name, 0.9)
-        result = queryset.aggregate(**aggregates)
-        return [(result[f"{n}_n"], result[f"{n}_median"], result[f"{n}_p90"]) for n in names]
-    # SQLite (demo only): the database computes the day counts, Python interpolates.
-    stats = []
-    for name in names:
-        days = list(queryset.filter(**{f"{name}__isnull": False}).values_list(name, flat=True))
-        stats.append((len(days), percentile_cont(days, 0.5), percentile_cont(days, 0.9)))
-    return stats
+def _stat_headers(measure, measured):
+    """The columns of a table of `_stat_row`s: what is measured, how many, median, p90, norm."""
+    return [
+        measure,
+        measured,
+        _("Median (working days)"),
+        _("90th percentile (working days)"),
+        _("Norm (working days)"),
+        _("90th percentile within norm"),
+    ]
 
 
 def _stat_row(label, n, median, p90, norm, n_reveals=False):
@@ -169,10 +160,6 @@ def _stat_row(label, n, median, p90, norm, n_reveals=False):
     ]
 
 
-def _local_date(name):
-    return TruncDate(name, tzinfo=AMSTERDAM)
-
-
 # --- Sections -----------------------------------------------------------------------------------
 def _referral_sections(period, scope):
     cohort = Referral.objects.filter(
@@ -183,8 +170,8 @@ def _referral_sections(period, scope):
         was_returned=Exists(ReferralEvent.objects.filter(referral=OuterRef("pk"), action="return")),
     )
     timed = cohort.annotate(
-        decision_days=WorkingDays(_local_date("first_submitted_at"), _local_date("decided_at")),
-        help_days=WorkingDays(_local_date("first_submitted_at"), _local_date("help_started_at")),
+        decision_days=WorkingDays(local_date("first_submitted_at"), local_date("decided_at")),
+        help_days=WorkingDays(local_date("first_submitted_at"), local_date("help_started_at")),
     )
     totals = annotated.aggregate(
         submitted=Count("id"),
@@ -202,7 +189,7 @@ def _referral_sections(period, scope):
         .order_by()
     )
     by_home = cohort.values("home_municipality__name").annotate(n=Count("id")).order_by()
-    decision, help_started = _stats(timed, "decision_days", "help_days")
+    decision, help_started = day_count_stats(timed, "decision_days", "help_days")
 
     type_cells, type_total = suppress_group(
         _grouped(by_type, "school__school_type", dict(SchoolType.choices), order=SchoolType.values),
@@ -268,14 +255,7 @@ def _referral_sections(period, scope):
     )
     norm_decision = settings.TANDEM_NORM_DECISION_DAYS
     norm_help = getattr(settings, "TANDEM_NORM_HELP_STARTED_DAYS", None)
-    waiting_headers = [
-        _("Waiting time"),
-        _("Referrals measured"),
-        _("Median (working days)"),
-        _("90th percentile (working days)"),
-        _("Norm (working days)"),
-        _("90th percentile within norm"),
-    ]
+    waiting_headers = _stat_headers(_("Waiting time"), _("Referrals measured"))
     waiting_rows = [
         # Decided = accepted + declined = submitted − undecided: hidden with the outcome group.
         _stat_row(
@@ -327,8 +307,8 @@ def _escalation_section(period, scope):
     total = raised.count()
     by_reason = raised.values("reason").annotate(n=Count("id")).order_by()
     by_outcome = raised.values("decision__carried_by").annotate(n=Count("id")).order_by()
-    days = raised.annotate(days=WorkingDays(_local_date("raised_at"), _local_date("decided_at")))
-    (stats,) = _stats(days, "days")
+    days = raised.annotate(days=WorkingDays(local_date("raised_at"), local_date("decided_at")))
+    (stats,) = day_count_stats(days, "days")
     reason_cells, reason_total = suppress_group(
         _grouped(by_reason, "reason", dict(EscalationReason.choices), order=EscalationReason.values),
         total=total,
@@ -356,14 +336,7 @@ def _escalation_section(period, scope):
             Table(
                 key="escalation_days",
                 caption=_("Working days from escalation to decision"),
-                headers=[
-                    _("Measure"),
-                    _("Escalations decided"),
-                    _("Median (working days)"),
-                    _("90th percentile (working days)"),
-                    _("Norm (working days)"),
-                    _("90th percentile within norm"),
-                ],
+                headers=_stat_headers(_("Measure"), _("Escalations decided")),
                 # Decided escalations = total − undecided: hidden with the outcome group.
                 rows=[
                     _stat_row(
@@ -385,13 +358,7 @@ def _closed_section(period, scope):
     )
     total = closed.count()
     by_outcome = closed.values("close_outcome").annotate(n=Count("id")).order_by()
-    labels = {"": _("not recorded")}
-    try:  # the referrals UI may define the outcomes as choices
-        from referrals.models import CloseOutcome  # noqa: PLC0415
-
-        labels.update(dict(CloseOutcome.choices))
-    except ImportError:
-        pass
+    labels = {"": _("not recorded"), **dict(CloseOutcome.choices)}
     cells, total_cell = suppress_group(_grouped(by_outcome, "close_outcome", labels), total=total)
     return Section(
         key="closed",

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from reporting.scopes import scope_of_report
+
 
 def report_path(instance, filename):
     # Random name: the file is found through the database, never by guessing a path.
@@ -107,6 +109,4 @@ class ProgressReport(models.Model):
 
     @property
     def download_name(self):
-        from reporting.scopes import scope_of_report
-
         return f"voortgangsrapportage-{self.period}-{scope_of_report(self).code}.pdf"

@@ -3,12 +3,12 @@
 import datetime
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from portal.workdays import AMSTERDAM
+
 PERIOD_RE = re.compile(r"^(?P<year>[0-9]{4})-H(?P<half>[12])$")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 

@@ -1,4 +1,4 @@
-"""Who sees figures and reports (DESIGN §2): steering members (their region and subregions),
+"""Who sees figures and reports (ADR 0002, ADR 0071): steering members (their region and subregions),
 partnership directors (their SWV) and municipal officers (their municipality)."""
 
 from contacts.models import Role

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from contacts.models import Municipality, Partnership, Region, Role, School
 from contacts.permissions import memberships
+from contacts.selectors import in_region_q
 
 REGION, SUBREGION, PARTNERSHIP, MUNICIPALITY = "region", "subregion", "partnership", "municipality"
 KEY_PREFIX = {REGION: "r", SUBREGION: "r", PARTNERSHIP: "p", MUNICIPALITY: "m"}
@@ -65,7 +66,7 @@ class Scope:
     # Filters ---------------------------------------------------------------------------------
     def _region_q(self, path):
         if self.kind == REGION:
-            return Q(**{path: self.obj}) | Q(**{f"{path}__parent": self.obj})
+            return in_region_q(self.obj, path)
         return Q(**{path: self.obj})
 
     def referral_q(self, prefix=""):

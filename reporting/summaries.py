@@ -1,4 +1,4 @@
-"""Dashboard figures from the cache, kept warm by a beat task (issue 9, docs/adr/0081).
+"""Dashboard figures from the cache, kept warm by a beat task (docs/adr/0081).
 
 A dashboard view runs about 30 aggregates over a region's half-year: about 1 s of SQL at a
 million referrals, far above the 100 ms a page may take. The figures of a (period, scope)
@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 
+from contacts.models import Municipality, Partnership, Region
 from reporting.figures import compute_figures
 from reporting.periods import InvalidPeriod, Period
 from reporting.scopes import MUNICIPALITY, PARTNERSHIP, REGION, SUBREGION, Scope
@@ -99,8 +100,6 @@ def _note_view(period, scope, language):
 
 
 def _scope(kind, pk):
-    from contacts.models import Municipality, Partnership, Region
-
     model = {REGION: Region, SUBREGION: Region, PARTNERSHIP: Partnership, MUNICIPALITY: Municipality}[kind]
     obj = model.objects.filter(pk=pk).first()
     return Scope(kind, obj) if obj is not None else None

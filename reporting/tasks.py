@@ -1,7 +1,16 @@
-"""Celery tasks of the reports. They take ids only, never personal data, and are idempotent."""
+"""Celery tasks of the reports. They take ids only, never personal data, and are idempotent.
+
+`enqueue` queues the making of one report once the surrounding transaction commits; the user
+actions (reporting/services.py) and the half-yearly schedule here use it (ADR 0072).
+"""
 
 from celery import Task, shared_task
-from django.db import InterfaceError, OperationalError
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+
+from contacts.models import Region
+from reporting import generation, summaries
+from reporting.models import ProgressReport
+from reporting.periods import Period
 
 # Worth another try: the database or the file system hiccuped.
 TRANSIENT = (OperationalError, InterfaceError, OSError)
@@ -10,10 +19,8 @@ TRANSIENT = (OperationalError, InterfaceError, OSError)
 class ProgressReportTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         """Out of retries: the report shows the error and can be retried from its page."""
-        from reporting import services
-
         if args:
-            services.mark_failed(args[0], exc)
+            generation.mark_failed(args[0], exc)
 
 
 @shared_task(
@@ -29,32 +36,49 @@ class ProgressReportTask(Task):
 )
 def generate_progress_report(self, report_id: int) -> None:
     """Render one ProgressReport to PDF. Running it again for a finished report does nothing."""
-    from reporting import services
-
     try:
-        services.generate(report_id)
+        generation.generate(report_id)
     except TRANSIENT as exc:
         if self.max_retries is not None and self.request.retries >= self.max_retries:
-            services.mark_failed(report_id, exc)  # out of retries
+            generation.mark_failed(report_id, exc)  # out of retries
         else:
-            services.mark_retrying(report_id, exc)
+            generation.mark_retrying(report_id, exc)
         raise  # autoretry_for schedules the next attempt
     except Exception as exc:  # noqa: BLE001 - not transient: record it, no point retrying
-        services.mark_failed(report_id, exc)
+        generation.mark_failed(report_id, exc)
+
+
+def enqueue(report_id):
+    """Queue the Celery task for one report (after the surrounding transaction commits)."""
+    transaction.on_commit(lambda: generate_progress_report.delay(report_id))
+
+
+def schedule_reports(today=None):
+    """The previous half-year for every region and subregion, once per period and region."""
+    period = Period.previous_completed(today)
+    created = []
+    for region in Region.objects.order_by("parent_id", "name"):
+        try:
+            with transaction.atomic():
+                report, was_created = ProgressReport.objects.get_or_create(
+                    period=period.label, region=region, scheduled=True
+                )
+                if was_created:
+                    enqueue(report.pk)
+                    created.append(report)
+        except IntegrityError:  # a concurrent run created it first
+            continue
+    return created
 
 
 @shared_task(name="reporting.schedule_progress_reports", ignore_result=True)
 def schedule_progress_reports() -> None:
     """Beat, 10 January and 10 July: the previous half-year for the region and its subregions."""
-    from reporting import services
-
-    services.schedule_reports()
+    schedule_reports()
 
 
 @shared_task(name="reporting.refresh_dashboard_figures", ignore_result=True)
 def refresh_dashboard_figures() -> None:
     """Beat, every TANDEM_FIGURES_REFRESH_MINUTES: recompute the dashboard figures people looked
     at in the last day (reporting/summaries.py)."""
-    from reporting import summaries
-
     summaries.refresh_viewed()

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import render
 
+from portal.forms import LoginForm
+
 
 def username(request, credentials):
     """The e-mail address in lower case, so changing its case does not escape the lockout."""
@@ -19,8 +21,6 @@ def username(request, credentials):
 
 def lockout_response(request, original_response=None, credentials=None):
     """The login page with a clear message; a half-logged-in user (2FA step) is logged out."""
-    from portal.forms import LoginForm
-
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         logout(request)
     minutes = math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60)

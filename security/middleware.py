@@ -13,9 +13,9 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from security import services
 from security.decorators import view_shows_child_data
-
-LOGIN_AT_SESSION_KEY = "tandem_login_at"
+from security.session_keys import LOGIN_AT_SESSION_KEY
 
 # Pages a logged-in user may reach before finishing two-factor authentication.
 TWO_FACTOR_EXEMPT = {
@@ -72,8 +72,6 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from security import services
-
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None

@@ -11,10 +11,13 @@ import re
 import secrets
 
 import segno
+from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -23,11 +26,10 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contacts.permissions import has_role
+from security.session_keys import ENROLMENT_SESSION_KEY
 
 logger = logging.getLogger("tandem.security")
 
-# Session key: "enrolled" or "none" (whether the user had a confirmed device at login time).
-ENROLMENT_SESSION_KEY = "tandem_2fa"
 TOTP_DEVICE_NAME = "authenticator-app"
 RECOVERY_DEVICE_NAME = "recovery-codes"
 RECOVERY_CODE_DIGITS = 10
@@ -179,16 +181,22 @@ def disable_two_factor(request):
 
 
 def reset_failed_logins(user):
-    from axes.utils import reset
-
     reset(username=user.get_username().lower())
+
+
+def end_sessions(user):
+    """Delete every database session of the user; returns how many were ended."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
 
 
 def reset_two_factor(user):
     """An administrator's reset for a user who lost phone and recovery codes: devices removed,
     sessions ended, failed attempts cleared. The user enrols again at the next login."""
-    from security.signals import end_sessions
-
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()

@@ -5,14 +5,14 @@ import logging
 
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
-from django.contrib.sessions.models import Session
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from security import services
-from security.middleware import LOGIN_AT_SESSION_KEY
+from security.session_keys import ENROLMENT_SESSION_KEY, LOGIN_AT_SESSION_KEY
 
 logger = logging.getLogger("tandem.security")
 
@@ -23,15 +23,13 @@ def on_login(sender, request, user, **kwargs):
         return
     request.session[LOGIN_AT_SESSION_KEY] = timezone.now().timestamp()
     services.remember_enrolment(request, user)
-    if request.session[services.ENROLMENT_SESSION_KEY] == "none":
+    if request.session[ENROLMENT_SESSION_KEY] == "none":
         # Without 2FA the password completes the login; with 2FA the code does (services).
         services.reset_failed_logins(user)
 
 
 @receiver(user_locked_out, dispatch_uid="tandem-security-locked-out")
 def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
-    from django.contrib.auth import get_user_model
-
     users = get_user_model().objects.filter(email__iexact=username or "")
     user_id = users.values_list("pk", flat=True).first()
     logger.warning(
@@ -42,19 +40,9 @@ def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs
     )
 
 
-def end_sessions(user):
-    """Delete every database session of the user; returns how many were ended."""
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
-            ended += 1
-    return ended
-
-
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="tandem-security-deactivated")
 def on_user_saved(sender, instance, created, **kwargs):
     if not created and not instance.is_active:
-        ended = end_sessions(instance)
+        ended = services.end_sessions(instance)
         if ended:
             logger.info("account disabled: %s sessions ended user=%s", ended, instance.pk)

@@ -25,6 +25,7 @@ from contacts.permissions import has_role, memberships
 from escalations.models import Decision, Escalation
 from portal.audit import log_access
 from portal.models import AccessLog
+from portal.pdf import write_pdf
 from referrals.models import (
     Attachment,
     Consent,
@@ -35,7 +36,6 @@ from referrals.models import (
     ReferralEvent,
     WaitingReminder,
 )
-from reporting.pdf import write_pdf
 
 # Layouts: a record is a two-column table per row (field | value), for rows with many or long
 # fields; a table has one column per field, for many short rows.

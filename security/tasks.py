@@ -2,6 +2,7 @@
 
 import logging
 
+from axes.models import AccessFailureLog, AccessLog
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
@@ -14,8 +15,6 @@ def prune_login_records():
     """Delete django-axes login records older than TANDEM_LOGIN_LOG_RETENTION_DAYS.
 
     Idempotent; takes no arguments. Lockout counters are not touched (axes expires them)."""
-    from axes.models import AccessFailureLog, AccessLog
-
     cutoff = timezone.now() - settings.TANDEM_LOGIN_LOG_RETENTION
     deleted = 0
     for model in (AccessLog, AccessFailureLog):

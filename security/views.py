@@ -3,6 +3,7 @@
 import csv
 from urllib.parse import urlencode
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +21,13 @@ from contacts.permissions import role_required
 from portal.models import AccessLog
 from security import accesslog, services, subject_access
 from security.decorators import shows_child_data
-from security.forms import SetupForm, SubjectAccessExportForm, SubjectAccessForm, VerifyForm
+from security.forms import (
+    AccessLogFilterForm,
+    SetupForm,
+    SubjectAccessExportForm,
+    SubjectAccessForm,
+    VerifyForm,
+)
 from security.lockout import lockout_response
 
 
@@ -34,8 +41,6 @@ def _next_url(request):
 
 
 def _is_locked(request):
-    from axes.handlers.proxy import AxesProxyHandler
-
     return not AxesProxyHandler.is_allowed(request, {"username": request.user.get_username()})
 
 
@@ -153,8 +158,6 @@ ACCESS_LOG_PAGE_SIZE = 50
 
 
 def _access_log_filter(request):
-    from security.forms import AccessLogFilterForm
-
     form = AccessLogFilterForm(request.GET or None)
     cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
     return form, cleaned

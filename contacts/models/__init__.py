@@ -2,6 +2,7 @@ from .accounts import Membership, Role, User
 from .imports import PendingImport
 from .network import ContactAssignment, Person, Tandem
 from .organisations import (
+    SPECIAL_SCHOOL_TYPES,
     CareProvider,
     DistrictTeam,
     Municipality,
@@ -23,6 +24,7 @@ __all__ = [
     "Person",
     "Region",
     "Role",
+    "SPECIAL_SCHOOL_TYPES",
     "School",
     "SchoolType",
     "Sector",

@@ -1,12 +1,14 @@
 """Accounts: a custom user with e-mail login, and memberships that give roles in organisations.
 
-Access is scoped by membership, never by `is_staff` (DESIGN §2).
+Access is scoped by membership, never by `is_staff` (ADR 0002).
 """
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from contacts.models.conditions import any_of, only_set
 
 
 class UserManager(BaseUserManager):
@@ -94,14 +96,10 @@ ORGANISATION_FIELDS = ("school", "district_team", "partnership", "municipality",
 
 
 def _role_org_condition():
-    condition = None
-    for role, field in ROLE_ORGANISATION_FIELD.items():
-        part = models.Q(role=role.value, **{f"{field}__isnull": False})
-        for other in ORGANISATION_FIELDS:
-            if other != field:
-                part &= models.Q(**{f"{other}__isnull": True})
-        condition = part if condition is None else condition | part
-    return condition
+    return any_of(
+        only_set(field, ORGANISATION_FIELDS, role=role.value)
+        for role, field in ROLE_ORGANISATION_FIELD.items()
+    )
 
 
 class Membership(models.Model):

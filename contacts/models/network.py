@@ -1,15 +1,15 @@
 """The network: contact persons, fixed contacts (vaste contactpersonen) and tandems.
 
-Assignments and tandems are never edited away: replacing one closes it (valid_to) and
-opens a new one, so history answers "who was our contact in March?".
+Assignments and tandems are validity periods (contacts/models/periods.py): replacing one
+closes it and opens a new one, so history answers "who was our contact in March?".
 """
-
-import datetime
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from contacts.models.conditions import any_of, only_set
+from contacts.models.periods import ValidPeriod, valid_period_constraint
 
 
 class Person(models.Model):
@@ -53,27 +53,10 @@ class Person(models.Model):
         ]
 
 
-class CurrentQuerySet(models.QuerySet):
-    def current(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-
-
 ASSIGNMENT_TARGETS = ("school", "municipality", "district_team", "partnership")
 
 
-def _exactly_one(fields):
-    condition = None
-    for field in fields:
-        part = Q(**{f"{field}__isnull": False})
-        for other in fields:
-            if other != field:
-                part &= Q(**{f"{other}__isnull": True})
-        condition = part if condition is None else condition | part
-    return condition
-
-
-class ContactAssignment(models.Model):
+class ContactAssignment(ValidPeriod):
     """A vaste contactpersoon of one school, municipality, district team or partnership."""
 
     person = models.ForeignKey(
@@ -119,38 +102,20 @@ class ContactAssignment(models.Model):
         on_delete=models.CASCADE,
         related_name="contact_assignments",
     )
-    valid_from = models.DateField(_("valid from"), default=datetime.date.today)
-    valid_to = models.DateField(_("valid until"), null=True, blank=True)
 
-    created_by = models.ForeignKey(
-        "contacts.User",
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    objects = CurrentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-valid_from", "-id"]
+    class Meta(ValidPeriod.Meta):
         verbose_name = _("fixed contact assignment")
         verbose_name_plural = _("fixed contact assignments")
         constraints = [
             models.CheckConstraint(
-                condition=_exactly_one(ASSIGNMENT_TARGETS),
+                condition=any_of(only_set(field, ASSIGNMENT_TARGETS) for field in ASSIGNMENT_TARGETS),
                 name="assignment_exactly_one_target",
                 violation_error_message=_(
                     "A fixed contact belongs to exactly one school, municipality, "
                     "partnership or district team."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="assignment_valid_period",
-                violation_error_message=_("The end date cannot be before the start date."),
-            ),
+            valid_period_constraint("assignment_valid_period"),
             *[
                 models.UniqueConstraint(
                     fields=[field],
@@ -176,7 +141,7 @@ class ContactAssignment(models.Model):
         return None
 
 
-class Tandem(models.Model):
+class Tandem(ValidPeriod):
     """An IB-er + district-team worker pair for one school (seed 004)."""
 
     school = models.ForeignKey(
@@ -200,30 +165,12 @@ class Tandem(models.Model):
         on_delete=models.PROTECT,
         related_name="tandems",
     )
-    valid_from = models.DateField(_("valid from"), default=datetime.date.today)
-    valid_to = models.DateField(_("valid until"), null=True, blank=True)
 
-    created_by = models.ForeignKey(
-        "contacts.User",
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    objects = CurrentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-valid_from", "-id"]
+    class Meta(ValidPeriod.Meta):
         verbose_name = _("tandem")
         verbose_name_plural = _("tandems")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="tandem_valid_period",
-                violation_error_message=_("The end date cannot be before the start date."),
-            ),
+            valid_period_constraint("tandem_valid_period"),
             models.UniqueConstraint(
                 fields=["school"],
                 condition=Q(valid_to__isnull=True),

@@ -116,6 +116,10 @@ class SchoolType(models.TextChoices):
     VO = "vo", _("secondary school (vo)")
 
 
+# The (v)so schools: the ones that need a fixed contact person of their own.
+SPECIAL_SCHOOL_TYPES = (SchoolType.SO, SchoolType.VSO)
+
+
 class School(models.Model):
     """A school location: BRIN number plus two-digit vestiging."""
 
@@ -167,7 +171,7 @@ class School(models.Model):
 
     @property
     def is_special(self):
-        return self.school_type in (SchoolType.SO, SchoolType.VSO)
+        return self.school_type in SPECIAL_SCHOOL_TYPES
 
     def natural_key(self):
         return (self.brin, self.vestiging)

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 
 from agenda import indicators
+from agenda.indicator_keys import indicator_choices
 from agenda.indicators import Scope
 from contacts.models import SchoolType
 from tests.agenda.factories import MeetingFactory
@@ -189,6 +190,11 @@ def test_every_indicator_has_a_dutch_label_and_unit(land):
     assert labels["practitioner_meetings"] == "ontmoetingen voor uitvoerend professionals dit kalenderjaar"
     assert all(units.values())
     assert len(indicators.measure_all(Scope.calendar_year(2026, land["r"]))) == len(indicators.INDICATORS)
+
+
+def test_the_goal_choices_are_the_registered_indicators_in_order():
+    assert [key for key, _label in indicator_choices()] == list(indicators.INDICATORS)
+    assert all(label == indicators.get(key).label for key, label in indicator_choices())
 
 
 def test_half_year_labels():

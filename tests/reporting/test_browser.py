@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from reporting import services
+from reporting import generation, services
 from reporting.models import ProgressReport
 from tests.helpers.browser import assert_no_axe_violations, assert_title_starts, login
 from tests.helpers.world import build_world
@@ -57,7 +57,7 @@ def test_steering_member_requests_watches_and_downloads_a_report(
     assert_no_axe_violations(page)
 
     assert len(queued) == 1
-    services.generate(queued[0])
+    generation.generate(queued[0])
     link = page.get_by_role("link", name="Download de rapportage (pdf)")
     link.wait_for(state="visible", timeout=15_000)
     assert "gereed" in page.locator("#report-status").inner_text()

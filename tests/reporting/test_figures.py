@@ -10,11 +10,11 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from portal.workdays import WorkingDays, percentile_cont
 from referrals.models import Referral
 from reporting.figures import compute_figures
 from reporting.periods import AMSTERDAM, InvalidPeriod, Period
 from reporting.scopes import Scope
-from reporting.sql import WorkingDays, percentile_cont
 from reporting.suppression import suppress_group
 from tests.reporting.factories import ams, referral
 

@@ -1,5 +1,5 @@
-"""The PDF: Dutch headings, the dashboard's figures, tagged (PDF/UA-1), no child names, and a
-URL fetcher that serves only the project's static files."""
+"""The PDF: Dutch headings, the dashboard's figures, tagged (PDF/UA-1), no child names (the
+static-only URL fetcher is tested with portal/pdf.py in tests/portal/test_pdf.py)."""
 
 import io
 import re
@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from reporting import services
+from reporting import generation
 from reporting.figures import compute_figures
-from reporting.pdf import ForbiddenResource, StaticOnlyURLFetcher
 from reporting.scopes import Scope
 from tests.reporting.conftest import CHILD_FIRST_NAME, CHILD_LAST_NAME
 
@@ -25,7 +24,7 @@ def _text(pdf):
 
 @pytest.fixture
 def pdf(world, dataset):
-    return services.render_report("2026-H1", Scope.for_region(world.subregion))
+    return generation.render_report("2026-H1", Scope.for_region(world.subregion))
 
 
 def test_pdf_has_the_headings_and_the_figures_of_the_dashboard(world, dataset, pdf, client):
@@ -80,28 +79,3 @@ def test_pdf_contains_no_child_name(pdf, dataset):
     assert CHILD_FIRST_NAME not in text
     assert CHILD_LAST_NAME not in text
     assert CHILD_FIRST_NAME.encode() not in pdf
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "http://example.com/style.css",
-        "https://127.0.0.1/static/reporting/report.css",
-        "file:///etc/passwd",
-        "file:///static/../../etc/passwd",
-        "file:///static/%2e%2e/%2e%2e/etc/passwd",
-        "file://evil.example/static/reporting/report.css",
-        "data:text/css,body{}",
-        "ftp://example.com/x",
-        "file:///static/does-not-exist.css",
-    ],
-)
-def test_url_fetcher_refuses_everything_but_static_files(url):
-    with pytest.raises(ForbiddenResource):
-        StaticOnlyURLFetcher().fetch(url)
-
-
-def test_url_fetcher_serves_the_report_stylesheet():
-    response = StaticOnlyURLFetcher().fetch("file:///static/reporting/report.css")
-    assert b"@page" in response.read()
-    assert response.content_type == "text/css"

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import OperationalError
 from pypdf import PdfReader
 
-from reporting import services
+from reporting import generation, services, tasks
 from reporting.models import ProgressReport
 from reporting.tasks import generate_progress_report
 
@@ -53,10 +53,10 @@ def test_running_the_task_twice_gives_one_report_and_one_file(world, private_sto
 
 def test_a_rerun_after_a_crash_replaces_the_file_instead_of_adding_one(world, private_storage):
     report = ProgressReport.objects.create(period="2026-H1", region=world.region)
-    services.generate(report.pk)
+    generation.generate(report.pk)
     # A worker died after writing the file but before marking the report done.
     ProgressReport.objects.filter(pk=report.pk).update(status=ProgressReport.Status.RUNNING)
-    services.generate(report.pk)
+    generation.generate(report.pk)
     assert len(_files(private_storage)) == 1
     report.refresh_from_db()
     assert report.status == ProgressReport.Status.DONE
@@ -68,7 +68,7 @@ def test_a_failure_is_recorded_and_can_be_retried(world, monkeypatch, django_cap
     def broken(*args, **kwargs):
         raise ValueError("template exploded")
 
-    monkeypatch.setattr(services, "render_report", broken)
+    monkeypatch.setattr(generation, "render_report", broken)
     generate_progress_report.delay(report.pk)
     report.refresh_from_db()
     assert report.status == ProgressReport.Status.FAILED
@@ -84,7 +84,7 @@ def test_a_failure_is_recorded_and_can_be_retried(world, monkeypatch, django_cap
 
 def test_transient_failures_are_retried(world, monkeypatch):
     report = ProgressReport.objects.create(period="2026-H1", region=world.region)
-    real = services.render_report
+    real = generation.render_report
     calls = []
 
     def flaky(*args, **kwargs):
@@ -93,7 +93,7 @@ def test_transient_failures_are_retried(world, monkeypatch):
             raise OperationalError("connection lost")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "render_report", flaky)
+    monkeypatch.setattr(generation, "render_report", flaky)
     generate_progress_report.apply(args=[report.pk], throw=False)
     report.refresh_from_db()
     assert len(calls) == 2
@@ -107,7 +107,7 @@ def test_transient_failures_end_as_failed_after_the_last_retry(world, monkeypatc
     def down(*args, **kwargs):
         raise OperationalError("database is down")
 
-    monkeypatch.setattr(services, "render_report", down)
+    monkeypatch.setattr(generation, "render_report", down)
     monkeypatch.setattr(generate_progress_report, "max_retries", 1)
     # Eagerly, Celery re-raises after the last retry; a worker would log it.
     with pytest.raises(OperationalError):
@@ -123,13 +123,13 @@ def test_the_schedule_makes_one_report_per_region_and_subregion_per_half_year(
     import datetime
 
     with django_capture_on_commit_callbacks(execute=True):
-        created = services.schedule_reports(today=datetime.date(2027, 1, 10))
+        created = tasks.schedule_reports(today=datetime.date(2027, 1, 10))
     assert {r.region for r in created} == {world.region, world.subregion, world.other_subregion}
     assert {r.period for r in created} == {"2026-H2"}
-    assert services.schedule_reports(today=datetime.date(2027, 1, 10)) == []
+    assert tasks.schedule_reports(today=datetime.date(2027, 1, 10)) == []
     assert ProgressReport.objects.filter(scheduled=True).count() == 3
     assert all(r.status == ProgressReport.Status.DONE for r in ProgressReport.objects.all())
-    july = services.schedule_reports(today=datetime.date(2027, 7, 10))
+    july = tasks.schedule_reports(today=datetime.date(2027, 7, 10))
     assert {r.period for r in july} == {"2027-H1"}
 
 

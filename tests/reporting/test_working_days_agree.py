@@ -1,5 +1,5 @@
-"""Working days exist twice on purpose: in Python for one referral (referrals.waiting) and in
-SQL for millions (reporting.sql.WorkingDays). They must agree."""
+"""Working days exist twice on purpose: in Python for one referral and in SQL for millions
+(portal.workdays.working_days_between and WorkingDays). They must agree."""
 
 import datetime
 
@@ -9,8 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contacts.models import Region
-from referrals.waiting import working_days_between
-from reporting.sql import WorkingDays
+from portal.workdays import WorkingDays, working_days_before, working_days_between
 
 dates = st.dates(min_value=datetime.date(2020, 1, 1), max_value=datetime.date(2030, 12, 31))
 
@@ -33,3 +32,12 @@ def test_sql_and_python_working_days_agree(start, end):
         assert sql == expected
     else:
         assert expected == 0  # Python clamps a reversed interval; SQL returns a negative count
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=dates, count=st.integers(min_value=0, max_value=30))
+def test_working_days_before_is_the_latest_day_with_that_many_working_days_after_it(day, count):
+    start = working_days_before(day, count)
+    assert working_days_between(start, day) == count
+    if count:
+        assert working_days_between(start + datetime.timedelta(days=1), day) < count

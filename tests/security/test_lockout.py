@@ -7,7 +7,7 @@ from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from security.signals import end_sessions
+from security.services import end_sessions
 from tests.contacts.factories import UserFactory
 from tests.helpers.otp import make_totp_device, totp_code
 

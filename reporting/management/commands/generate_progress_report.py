@@ -1,6 +1,6 @@
 """python manage.py generate_progress_report --period 2026-H1 [--region CODE] --output FILE.pdf
 
-The same code path as the Celery task (a ProgressReport row, services.generate), synchronous."""
+The same code path as the Celery task (a ProgressReport row, generation.generate), synchronous."""
 
 import resource
 import shutil
@@ -9,7 +9,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from contacts.models import Region
-from reporting import services
+from reporting import generation
 from reporting.models import ProgressReport
 from reporting.periods import InvalidPeriod, Period
 
@@ -40,9 +40,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         report = ProgressReport.objects.create(period=period.label, region=found)
         try:
-            report = services.generate(report.pk)
+            report = generation.generate(report.pk)
         except Exception as exc:
-            services.mark_failed(report.pk, exc)
+            generation.mark_failed(report.pk, exc)
             raise CommandError(f"Generating the report failed: {type(exc).__name__}: {exc}") from exc
         elapsed = time.perf_counter() - started
         with report.file.open("rb") as source, open(output, "wb") as target:

@@ -1,0 +1,6 @@
+"""The keys security keeps in the session, read by its middleware, services and receivers."""
+
+# When the user logged in (a timestamp), for the absolute session timeout (ADR 0042).
+LOGIN_AT_SESSION_KEY = "tandem_login_at"
+# "enrolled" or "none": whether the user had a confirmed device at login time (ADR 0040).
+ENROLMENT_SESSION_KEY = "tandem_2fa"
