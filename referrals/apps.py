@@ -1,16 +1,20 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal import home, navigation
+
 
 class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = _("Referrals")
 
     def ready(self):
-        from django.utils.translation import gettext_lazy as _
-
+        # Models can be imported only once the app registry is ready, so not at the top.
         from contacts.models import Role
-        from portal import home
+        from referrals import escalation_setup
+
+        navigation.register(500, "referrals:list", _("Referrals"), roles=[Role.SCHOOL_COORDINATOR])
+        navigation.register(600, "referrals:inbox", _("Triage inbox"), roles=[Role.DISTRICT_WORKER])
 
         home.register(
             Role.SCHOOL_COORDINATOR,
@@ -25,6 +29,25 @@ class ReferralsConfig(AppConfig):
             _("Triage inbox"),
             _("Referrals routed to your team, longest waiting first."),
         )
-        from referrals import escalation_setup
 
+        # The escalation pages, served from this app until they have an app of their own (whose
+        # AppConfig.ready() then registers these entries).
+        navigation.register(
+            1000,
+            "escalations:inbox",
+            _("Escalations"),
+            roles=[Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER],
+        )
+        navigation.register(
+            1100,
+            "escalations:precedents",
+            _("Precedents"),
+            roles=[
+                Role.SCHOOL_COORDINATOR,
+                Role.DISTRICT_WORKER,
+                Role.PARTNERSHIP_DIRECTOR,
+                Role.MUNICIPAL_OFFICER,
+                Role.STEERING_MEMBER,
+            ],
+        )
         escalation_setup.register()

@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 from portal.models import Notification
 from portal.notifications import notify
@@ -28,3 +29,28 @@ def test_inactive_users_are_not_notified(django_capture_on_commit_callbacks, mai
     with django_capture_on_commit_callbacks(execute=True):
         assert notify([user], "k", "s", "b", "/") == []
     assert mailoutbox == []
+
+
+def test_notifications_page_and_mark_read(client, world):
+    user = world.user("school_coordinator")
+    n = Notification.objects.create(
+        user=user, kind="k", subject="Er wacht iets", body="b", url="/aanmeldingen/"
+    )
+    client.force_login(user)
+    assert client.get(reverse("notifications:unread_count")).json() == {"count": 1, "text": "1 ongelezen"}
+    assert "Er wacht iets" in client.get(reverse("notifications:list")).content.decode()
+    response = client.post(reverse("notifications:read", args=[n.pk]), {"open": "1"})
+    assert response["Location"] == "/aanmeldingen/"
+    n.refresh_from_db()
+    assert n.read_at is not None
+    assert client.get(reverse("notifications:unread_count")).json()["count"] == 0
+    client.force_login(world.user("district_worker"))
+    assert client.post(reverse("notifications:read", args=[n.pk])).status_code == 404
+
+
+def test_notification_open_never_redirects_off_site(client, world):
+    user = world.user("school_coordinator")
+    n = Notification.objects.create(user=user, kind="k", subject="s", body="b", url="//evil.example/")
+    client.force_login(user)
+    response = client.post(reverse("notifications:read", args=[n.pk]), {"open": "1"})
+    assert response["Location"] == reverse("notifications:list")
