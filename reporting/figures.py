@@ -25,6 +25,7 @@ from contacts.models import Municipality, School, SchoolType
 from contacts.selectors import coverage_counts
 from referrals.models import (
     CarriedBy,
+    CloseOutcome,
     Domain,
     Escalation,
     EscalationReason,
@@ -387,13 +388,7 @@ def _closed_section(period, scope):
     )
     total = closed.count()
     by_outcome = closed.values("close_outcome").annotate(n=Count("id")).order_by()
-    labels = {"": _("not recorded")}
-    try:  # the referrals UI may define the outcomes as choices
-        from referrals.models import CloseOutcome  # noqa: PLC0415
-
-        labels.update(dict(CloseOutcome.choices))
-    except ImportError:
-        pass
+    labels = {"": _("not recorded"), **dict(CloseOutcome.choices)}
     cells, total_cell = suppress_group(_grouped(by_outcome, "close_outcome", labels), total=total)
     return Section(
         key="closed",
