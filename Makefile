@@ -97,7 +97,7 @@ restore: install
 	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/tandem-YYYYmmdd-HHMMSS.tar.gz"; exit 2; }
 	@exports="$$($(PY) scripts/serve.py --print-env)" && eval "$$exports" && $(MANAGE) restore "$(ARCHIVE)"
 
-# Load benchmark (issue 9): gunicorn + PostgreSQL + Redis with DJANGO_DEBUG=false on the
+# Load benchmark (ADR 0080): gunicorn + PostgreSQL + Redis with DJANGO_DEBUG=false on the
 # tandem_bench database (seeded with seed_load only when missing or of another size), measured
 # with wrk. Quick run: make bench BENCH_REFERRALS=20000. See bench/run.py for the variables.
 BENCH_REFERRALS ?= 1000000

@@ -1,14 +1,18 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal import home, navigation
+
 
 class AgendaConfig(AppConfig):
     name = "agenda"
     verbose_name = _("Work agenda")
 
     def ready(self):
+        # Models can be imported only once the app registry is ready, so not at the top.
         from contacts.models import Role
-        from portal import home
+
+        navigation.register(400, "agenda:index", _("Work agenda"))
 
         for role in Role:
             home.register(

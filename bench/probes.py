@@ -4,7 +4,9 @@
     python -m bench.probes submissions    50 concurrent submissions through workflow.transition
     python -m bench.probes report         one half-year report: seconds and peak RSS
 
-Each prints one line `PROBE_JSON {...}` that bench/run.py parses.
+Each prints one line `PROBE_JSON {...}` that bench/run.py parses. The probes import models
+and Django inside their functions on purpose: run as a script, this module sets Django up
+(_setup) before any of them can be imported.
 """
 
 import json
@@ -39,8 +41,8 @@ def submissions(n=50):
     afterwards so the data set keeps its size."""
     from django.db import connection
 
+    from bench.loadgen import BENCH_ACCOUNTS
     from contacts.models import Membership
-    from portal.loadgen import BENCH_ACCOUNTS
     from referrals import workflow
     from referrals.models import Referral, ReferralEvent
 
@@ -107,17 +109,14 @@ def submissions(n=50):
 
 
 def report():
-    """Times `generate_progress_report` (DESIGN §8) for the last complete half-year of the
-    bench region, when the reporting app provides it."""
-    from django.core.management import call_command, get_commands
+    """Times `generate_progress_report` (ADR 0072) for the last complete half-year of the
+    bench region."""
+    from django.core.management import call_command
 
+    from bench.loadgen import BENCH_ACCOUNTS
     from bench.queries import half_year
     from contacts.models import Membership
-    from portal.loadgen import BENCH_ACCOUNTS
 
-    if "generate_progress_report" not in get_commands():
-        _emit({"available": False, "note": "not available yet (no generate_progress_report command)"})
-        return
     start, _end = half_year()
     period = f"{start.year}-H{1 if start.month == 1 else 2}"
     region = Membership.objects.get(
@@ -146,8 +145,8 @@ def report():
 def figures():
     """The dashboard's figures for the bench region's running half-year computed live (what a
     cache miss costs, ADR 0081), and read from the cache afterwards."""
+    from bench.loadgen import BENCH_ACCOUNTS
     from contacts.models import Membership
-    from portal.loadgen import BENCH_ACCOUNTS
     from reporting import summaries
     from reporting.figures import compute_figures
     from reporting.periods import Period

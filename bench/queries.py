@@ -1,8 +1,8 @@
-"""Representative queries of the list and detail pages (issue 9), checked with EXPLAIN.
+"""Representative queries of the list and detail pages (ADR 0080), checked with EXPLAIN.
 
 Written as the ORM querysets the pages are expected to run, so the SQL is Django's. Used by
 `make bench` (EXPLAIN ANALYZE on the load data, sequential scans on referral tables flagged)
-and by tests/portal/test_bench_queries.py (with `enable_seqscan = off`: a query that still
+and by tests/bench/test_queries.py (with `enable_seqscan = off`: a query that still
 scans sequentially has no index that can serve it).
 """
 

@@ -19,6 +19,7 @@ import http.cookiejar
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -28,6 +29,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -96,8 +99,6 @@ def manage(env, *args, **kwargs):
 
 
 def ensure_dataset(cfg, env):
-    import psycopg
-
     url = urllib.parse.urlparse(cfg["database_url"])
     dbname = url.path.lstrip("/")
     server = url._replace(path="/postgres").geturl()
@@ -135,7 +136,11 @@ def ensure_dataset(cfg, env):
         conn.execute(f'CREATE DATABASE "{dbname}"')
     manage(env, "migrate", "--no-input", "-v", "0")
     t0 = time.monotonic()
-    manage(env, "seed_load", "--referrals", str(cfg["referrals"]))
+    # seed_load is a command of the development-only bench app, which only bench/settings.py
+    # installs; the stack itself runs with the production settings.
+    manage(
+        {**env, "DJANGO_SETTINGS_MODULE": "bench.settings"}, "seed_load", "--referrals", str(cfg["referrals"])
+    )
     seconds = time.monotonic() - t0
     with psycopg.connect(cfg["database_url"]) as conn:
         size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
@@ -193,23 +198,15 @@ def prepare_two_factor(emails, codes_per_account):
     """Production requires 2FA for most roles (docs/adr/0040): give each bench account a
     confirmed authenticator device and fresh single-use recovery codes, so the benchmark logs
     in through the password form and the verify form like a real user. Returns
-    ({email: [codes]}, verify path), or ({}, None) when the security app is not installed."""
-    from django.apps import apps
-    from django.urls import NoReverseMatch, reverse
-
-    if not apps.is_installed("django_otp"):
-        return {}, None
-    try:
-        verify_path = reverse("security:two_factor_verify")
-    except NoReverseMatch:
-        return {}, None
-    import secrets
-
+    ({email: [codes]}, verify path)."""
+    # Imported here: this script sets Django up (main) before models can be imported.
+    from django.urls import reverse
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from contacts.models import User
 
+    verify_path = reverse("security:two_factor_verify")
     codes = {}
     for email in emails:
         user = User.objects.get(email=email)
@@ -335,19 +332,16 @@ def main():
     import django
 
     django.setup()
+    # Imported only now: models and URL names need the settings and django.setup() above.
     from django.db import connection
 
+    from bench.loadgen import BENCH_ACCOUNTS, BENCH_PASSWORD
     from bench.pages import PAGES
-    from portal.loadgen import BENCH_ACCOUNTS, BENCH_PASSWORD
 
     referrals = connection.cursor().execute("SELECT count(*) FROM referrals_referral").fetchone()[0]
     pages = [p for p in PAGES if not cfg["pages"] or p.name in cfg["pages"] or p.name == "healthz"]
-    resolved = {}
-    for page in pages:
-        resolved[page.name] = page.resolve()
-        if resolved[page.name] is None:
-            say(f"{page.name}: not available yet (no URL name of {page.url_names} resolves)")
-    accounts = sorted({BENCH_ACCOUNTS[p.account] for p in pages if p.account and resolved[p.name]})
+    resolved = {page.name: page.resolve() for page in pages}
+    accounts = sorted({BENCH_ACCOUNTS[p.account] for p in pages if p.account})
     codes, verify_path = prepare_two_factor(accounts, cfg["connections"])
     if codes:
         say(f"two-factor: recovery codes ready for {len(codes)} bench accounts")
@@ -361,9 +355,6 @@ def main():
         sessions = {}
         for page in pages:
             path = resolved[page.name]
-            if path is None:
-                notes[page.name] = "not available yet"
-                continue
             cookies = []
             if page.account:
                 if page.account not in sessions:

@@ -1,15 +1,22 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal import home, memberships, navigation
+
 
 class ContactsConfig(AppConfig):
     name = "contacts"
     verbose_name = _("Network registry")
 
     def ready(self):
+        # Models can be imported only once the app registry is ready, so not at the top.
+        from contacts import permissions
         from contacts.models import Role
-        from contacts.permissions import COVERAGE_ROLES
-        from portal import home
+
+        memberships.set_source(permissions.memberships)
+
+        navigation.register(200, "contacts:directory", _("Directory"))
+        navigation.register(300, "contacts:coverage", _("Coverage"), roles=permissions.COVERAGE_ROLES)
 
         for role in Role:
             home.register(
@@ -18,7 +25,7 @@ class ContactsConfig(AppConfig):
                 _("Network directory"),
                 _("who do you call for what: schools, municipalities, teams and people"),
             )
-        for role in COVERAGE_ROLES:
+        for role in permissions.COVERAGE_ROLES:
             home.register(
                 role, "contacts:coverage", _("Network coverage"), _("where a contact or tandem is missing")
             )

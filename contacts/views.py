@@ -6,7 +6,6 @@ Everyone with a membership reads the directory; edits are checked in contacts.pe
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,6 +40,7 @@ from contacts.models import (
 )
 from contacts.permissions import member_required, role_required
 from contacts.registry_import import EXPORT_FORMATS, KIND_LABELS, export, import_file
+from portal.paging import page_of
 
 PAGE_SIZE = 50
 
@@ -63,7 +63,7 @@ def directory_list(request, kind):
     if kind not in KINDS:
         raise Http404
     config, filterset, queryset = _filtered(request, kind)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = page_of(queryset, request, param="pagina", size=PAGE_SIZE, count=True)
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(
@@ -73,7 +73,7 @@ def directory_list(request, kind):
             "config": config,
             "filter": filterset,
             "page": page,
-            "rows": page.object_list,
+            "rows": page.rows,
             "query": query.urlencode(),
             "can_add_person": kind == "persons" and permissions.can_create_person(request.user),
         },

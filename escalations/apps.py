@@ -15,12 +15,31 @@ class EscalationsConfig(AppConfig):
         # before the app registry is ready; it is no import circle being dodged.
         from contacts.models import Role
         from escalations import permissions, retention
-        from portal import home
+        from portal import home, navigation
         from referrals import permissions as referral_permissions
         from referrals import retention as referral_retention
 
         referral_permissions.register_reader(permissions.DECIDER_GRANT)
         referral_retention.register_part(retention.PART)
+
+        navigation.register(
+            1000,
+            "escalations:inbox",
+            _("Escalations"),
+            roles=[Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER],
+        )
+        navigation.register(
+            1100,
+            "escalations:precedents",
+            _("Precedents"),
+            roles=[
+                Role.SCHOOL_COORDINATOR,
+                Role.DISTRICT_WORKER,
+                Role.PARTNERSHIP_DIRECTOR,
+                Role.MUNICIPAL_OFFICER,
+                Role.STEERING_MEMBER,
+            ],
+        )
 
         deciding = _("cases waiting for your decision")
         home.register(Role.PARTNERSHIP_DIRECTOR, "escalations:inbox", _("Escalations"), deciding)

@@ -31,6 +31,7 @@ from escalations.models import (
     age_band,
 )
 from portal.notifications import notify
+from portal.workdays import working_days_before
 from referrals.models import Referral, Status
 from referrals.workflow import TransitionNotAllowed, record_event, transition
 
@@ -87,16 +88,6 @@ def _url(escalation):
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def working_days_before(day, count):
-    """The latest date from which `count` working days (Monday–Friday; no public holidays)
-    have passed by the end of `day`: the working days after it, up to and including `day`."""
-    while count > 0:
-        if day.weekday() < 5:
-            count -= 1
-        day -= datetime.timedelta(days=1)
-    return day
 
 
 def resume_target(referral, assign_help):

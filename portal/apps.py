@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
+
+from portal import navigation
+from portal.checks import check_registered_url_names
 
 
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        checks.register(check_registered_url_names, checks.Tags.urls)
+        navigation.register(100, "home", _("Home"))
+        navigation.register(700, "notifications:list", _("Notifications"))

@@ -29,6 +29,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
+from psycopg import sql
+
 FORMAT = 1
 MEMBERS = ("manifest.json", "database.dump", "media.tar")
 
@@ -61,8 +64,6 @@ class Database:
         )
 
     def connect(self, dbname=None, **kwargs):
-        import psycopg
-
         return psycopg.connect(
             dbname=dbname or self.name,
             host=self.host,
@@ -96,8 +97,6 @@ class Database:
             ).fetchone()[0]
 
     def exists(self) -> bool:
-        import psycopg
-
         try:
             self.connect().close()
             return True
@@ -107,8 +106,6 @@ class Database:
             raise BackupError(f"Cannot connect to PostgreSQL at {self.host}:{self.port}: {exc}") from exc
 
     def create(self):
-        from psycopg import sql
-
         with self.connect(dbname="postgres", autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
 

@@ -1,40 +1,36 @@
 """What each role sees on the home page: the entry points for that membership.
 
-Apps register their entry points with `register(role, url_name, label)`; a url name that
-does not resolve (an app not built yet) is left out.
+Each app registers its entry points in its AppConfig.ready() with
+`register(role, url_name, label, description)`; portal imports no app. A role's entry points
+are shown in the order they were registered, so in the order of INSTALLED_APPS. A url name
+that does not resolve is an error (the system check in portal/checks.py reverses them all).
 """
 
 from collections import defaultdict
 
-from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
+from django.urls import reverse
 
-from contacts.models import Role
+from portal import memberships
 
 _ENTRY_POINTS = defaultdict(list)
 
 
 def register(role, url_name, label, description=""):
-    _ENTRY_POINTS[Role(role)].append((url_name, label, description))
+    _ENTRY_POINTS[str(role)].append((url_name, label, description))
+
+
+def registered():
+    """(role, url_name, label, description) for every registered entry point."""
+    return [(role, *entry) for role, entries in _ENTRY_POINTS.items() for entry in entries]
 
 
 def entry_points_for(membership):
-    points = []
-    for url_name, label, description in _ENTRY_POINTS[Role(membership.role)]:
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            continue
-        points.append({"url": url, "label": label, "description": description})
-    return points
+    return [
+        {"url": reverse(url_name), "label": label, "description": description}
+        for url_name, label, description in _ENTRY_POINTS[str(membership.role)]
+    ]
 
 
-ROLE_DESCRIPTIONS = {
-    Role.SCHOOL_COORDINATOR: _("You refer pupils of your school for youth care in school."),
-    Role.DISTRICT_WORKER: _("You triage and take up referrals routed to your district team."),
-    Role.PARTNERSHIP_DIRECTOR: _("You decide escalated cases for the schools of your partnership."),
-    Role.MUNICIPAL_OFFICER: _("You decide escalated cases for the youth care of your municipality."),
-    Role.STEERING_MEMBER: _("You follow the work agenda and the progress reports of the region."),
-    Role.REGISTRY_ADMIN: _("You keep the network registry and the accounts up to date."),
-    Role.PRIVACY_OFFICER: _("You supervise who accessed which data (access log)."),
-}
+def blocks_for(user):
+    """One block per membership of the user: the membership and its entry points."""
+    return [{"membership": m, "entry_points": entry_points_for(m)} for m in memberships.memberships(user)]

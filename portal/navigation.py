@@ -1,74 +1,71 @@
-"""The main navigation: one entry per place, shown to the roles that may use it.
+"""The main navigation: one entry per place, shown to the users who may use it.
 
-Apps add their entries here; the context processor filters them for the current user.
+Each app registers its entries in its AppConfig.ready() with `register(...)`; portal imports
+no app. The entries are shown in the order of their `order` number, whatever the order in
+which the apps register them. Today's order (keep gaps for new entries):
+
+    100 home                      portal     700 notifications:list         portal
+    200 contacts:directory        contacts   800 reporting:dashboard        reporting
+    300 contacts:coverage         contacts   900 reporting:report_list      reporting
+    400 agenda:index              agenda    1000 escalations:inbox          escalations
+    500 referrals:list            referrals 1100 escalations:precedents     escalations
+    600 referrals:inbox           referrals 1200 security:access_log        security
+                                            1300 security:subject_access    security
+
+A url name that does not resolve is an error, not a hidden entry: the system check in
+portal/checks.py reverses every registered name.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
+from django.urls import reverse
 
-from contacts.models import Role
+from portal import memberships
 
 
 @dataclass(frozen=True)
 class NavItem:
+    order: int
     url_name: str
     label: str
-    roles: tuple = ()  # empty: every user with a membership
+    roles: frozenset = frozenset()  # role strings; empty: every user with a membership
+    visible: Callable | None = None  # visible(user) -> bool, instead of or on top of roles
+
+    def shown_to(self, user, user_roles):
+        if self.roles and not (self.roles & user_roles):
+            return False
+        return self.visible is None or self.visible(user)
 
 
-NAV_ITEMS = [
-    NavItem("home", _("Home")),
-    NavItem("contacts:directory", _("Directory")),
-    NavItem(
-        "contacts:coverage",
-        _("Coverage"),
-        (Role.REGISTRY_ADMIN, Role.STEERING_MEMBER, Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER),
-    ),
-    NavItem("agenda:index", _("Work agenda")),
-]
-NAV_ITEMS += [
-    NavItem("referrals:list", _("Referrals"), (Role.SCHOOL_COORDINATOR,)),
-    NavItem("referrals:inbox", _("Triage inbox"), (Role.DISTRICT_WORKER,)),
-    NavItem("referrals:notifications", _("Notifications")),
-]
-_REPORT_ROLES = (Role.STEERING_MEMBER, Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER)
-NAV_ITEMS += [
-    NavItem("reporting:dashboard", _("Dashboard"), _REPORT_ROLES),
-    NavItem("reporting:report_list", _("Reports"), _REPORT_ROLES),
-]
-NAV_ITEMS.append(
-    NavItem("escalations:inbox", _("Escalations"), (Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER))
-)
-NAV_ITEMS.append(
-    NavItem(
-        "escalations:precedents",
-        _("Precedents"),
-        (
-            Role.SCHOOL_COORDINATOR,
-            Role.DISTRICT_WORKER,
-            Role.PARTNERSHIP_DIRECTOR,
-            Role.MUNICIPAL_OFFICER,
-            Role.STEERING_MEMBER,
-        ),
-    )
-)
-NAV_ITEMS.append(NavItem("security:access_log", _("Access log"), (Role.PRIVACY_OFFICER,)))
-NAV_ITEMS.append(NavItem("security:subject_access", _("Subject access request"), (Role.PRIVACY_OFFICER,)))
+_ITEMS = []
 
 
-def items_for(user, user_roles):
-    visible = []
-    for item in NAV_ITEMS:
-        if item.roles and not (set(item.roles) & user_roles):
-            continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:  # an app that is not installed in this build
-            continue
-        visible.append({"url": url, "label": item.label, "url_name": item.url_name})
-    return visible
+def register(order, url_name, label, roles=(), visible=None):
+    """Add an entry. roles: the roles (strings or role enum members) that see it; none: every
+    user with a membership. visible: a callable(user) -> bool for a rule roles cannot say."""
+    if any(item.order == order for item in _ITEMS):
+        raise ValueError(f"Navigation order {order} is taken; pick a free number for {url_name}.")
+    _ITEMS.append(NavItem(order, url_name, label, frozenset(str(r) for r in roles), visible))
+    _ITEMS.sort(key=lambda item: item.order)
 
 
-__all__ = ["NAV_ITEMS", "NavItem", "Role", "items_for"]
+def registered():
+    return list(_ITEMS)
+
+
+def items_for(user, current=""):
+    """The entries for `user` (none without a membership), with `current` (a view name) marked."""
+    user_roles = memberships.roles(user)
+    if not user_roles:
+        return []
+    return [
+        {
+            "url": reverse(item.url_name),
+            "label": item.label,
+            "url_name": item.url_name,
+            "current": item.url_name == current,
+        }
+        for item in _ITEMS
+        if item.shown_to(user, user_roles)
+    ]

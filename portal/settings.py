@@ -1,7 +1,24 @@
 """Settings for Tandem, read from the environment (12-factor, as Open Formulieren / Open Zaak).
 
-Every variable is documented in README.md ("Configuration") and `.env.example`.
-Nothing here may fetch from outside the machine at run time.
+Every variable is documented in README.md ("Configuration") and `.env.example`. Nothing here
+may fetch from outside the machine at run time. The file reads top to bottom, each setting
+once, without later code changing an earlier one:
+
+    1. Environment, debug and the secret key
+    2. Applications, middleware, URLs and templates
+    3. Database and cache
+    4. Authentication: passwords, two-step verification (ADR 0040), lockout (ADR 0041)
+    5. Sessions and cookies (ADR 0042)
+    6. Security headers and Content-Security-Policy (ADR 0043)
+    7. Internationalisation
+    8. Static files and private media
+    9. E-mail
+   10. Logging (ADR 0031)
+   11. Tandem's own settings: every TANDEM_* setting, documented
+   12. Celery and the beat schedule (built from the settings above)
+
+The test settings (portal/settings_test.py) and the benchmark settings (bench/settings.py)
+import this module and override a few values.
 """
 
 from datetime import timedelta
@@ -9,9 +26,13 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from portal.logging import configure as _configure_logging
+
+# --- 1. Environment, debug and the secret key ------------------------------------------------
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -37,6 +58,10 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("TANDEM_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# --- 2. Applications, middleware, URLs and templates -----------------------------------------
+# Tandem's apps in layer order: each may import only the apps listed before it (portal is the
+# ground floor and imports none of the others). The development-only `bench` app is not here:
+# bench/settings.py and the test settings add it.
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -54,19 +79,37 @@ INSTALLED_APPS = [
     "escalations",
     "agenda",
     "reporting",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "security",
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request carries its id (ADR 0031).
+    "portal.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files need no policy (ADR 0043).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after authentication: marks the user verified or not (ADR 0040).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Tandem's absolute session timeout, 2FA enforcement and no-store (ADR 0040, 0042).
+    "security.middleware.SessionLifetimeMiddleware",
+    "security.middleware.TwoFactorMiddleware",
+    "security.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks (ADR 0041).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -84,70 +127,36 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "security.context_processors.session",
             ],
         },
     },
 ]
 FORM_RENDERER = "portal.forms.TandemFormRenderer"
 
-# --- Database -----------------------------------------------------------------------------
+# --- 3. Database and cache ---------------------------------------------------------------------
 # Default: a SQLite file for the zero-setup demo (`make run`). Production and tests: PostgreSQL.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES = {
+    "default": {
+        **env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
+        "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": True,
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache and Celery -----------------------------------------------------------------------
+# Redis is the cache and the Celery broker (section 12); without it (the demo) a local-memory
+# cache and inline tasks.
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL  # no broker configured: run tasks inline
-CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
-CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 15 * 60
-CELERY_TIMEZONE = "Europe/Amsterdam"
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# The beat schedule lives in code; apps add their entries here (task name -> schedule).
-CELERY_BEAT_SCHEDULE = {
-    # Lets operators see that beat and a worker are alive (key "heartbeat:beat" in the cache).
-    "portal-heartbeat": {
-        "task": "portal.heartbeat",
-        "schedule": crontab(minute="*/5"),
-        "args": ["beat"],
-    },
-}
-# Progress reports: the previous half-year for the region and each subregion (reporting app).
-CELERY_BEAT_SCHEDULE["reporting-half-yearly-progress-reports"] = {
-    "task": "reporting.schedule_progress_reports",
-    "schedule": crontab(minute=0, hour=6, day_of_month=10, month_of_year="1,7"),
-}
-# Dashboard figures from the cache (reporting/summaries.py, ADR 0081): seconds a running
-# half-year's figures stay cached (0: off), a closed half-year's, and how often the beat task
-# recomputes the figures people looked at (0: never).
-TANDEM_FIGURES_CACHE_SECONDS = env.int("TANDEM_FIGURES_CACHE_SECONDS", default=600)
-TANDEM_FIGURES_CACHE_CLOSED_SECONDS = env.int("TANDEM_FIGURES_CACHE_CLOSED_SECONDS", default=24 * 3600)
-TANDEM_FIGURES_REFRESH_MINUTES = env.int("TANDEM_FIGURES_REFRESH_MINUTES", default=5)
-if TANDEM_FIGURES_REFRESH_MINUTES > 0 and TANDEM_FIGURES_CACHE_SECONDS > 0:
-    CELERY_BEAT_SCHEDULE["reporting-refresh-dashboard-figures"] = {
-        "task": "reporting.refresh_dashboard_figures",
-        "schedule": timedelta(minutes=TANDEM_FIGURES_REFRESH_MINUTES),
-    }
-# --- Authentication -------------------------------------------------------------------------
+# --- 4. Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "contacts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -161,8 +170,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes checks for a lockout before Django's ModelBackend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
-# --- Sessions and cookies -------------------------------------------------------------------
+# Two-step verification (ADR 0040); who must use it: TANDEM_REQUIRE_2FA and TANDEM_2FA_ROLES.
+OTP_TOTP_ISSUER = env.str("TANDEM_OTP_ISSUER", default="Tandem")
+# Wrong codes are counted by django-axes (one lockout for passwords and codes, ADR 0041), so
+# django-otp's own per-device delay, which would refuse even a right code, is switched off.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+
+# Lockout (ADR 0041): 5 failures (passwords and 2FA codes together) lock the account.
+AXES_FAILURE_LIMIT = env.int("TANDEM_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("TANDEM_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = env.list("TANDEM_LOCKOUT_PARAMETERS", default=["username"])
+# Reviewed (ADR 0041): axes.W006 asks to lock by IP address too. A school's staff share one
+# NAT address, so five typos by colleagues would lock the whole school out; the account lock
+# already stops guessing a password or code. Rate limiting per IP belongs in the TLS proxy.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_CALLABLE = "security.lockout.username"
+AXES_LOCKOUT_CALLABLE = "security.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # reset only after a complete login (password and code)
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "csrfmiddlewaretoken"]
+
+# --- 5. Sessions and cookies (ADR 0042) ------------------------------------------------------
+# The idle timeout is Django's own: the cookie lives this long and every request restarts it.
+# The absolute timeout and the warning before the idle timeout: section 11.
 SECURE_COOKIES = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("TANDEM_SESSION_IDLE_MINUTES", default=30))
 SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
@@ -182,7 +218,7 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 
-# --- Security headers -----------------------------------------------------------------------
+# --- 6. Security headers and Content-Security-Policy (ADR 0043) -----------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -194,8 +230,21 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
 if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Per-request nonces (django-csp); no 'unsafe-inline'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
-# --- Internationalisation -------------------------------------------------------------------
+# --- 7. Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -203,7 +252,7 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 
-# --- Static files and private media ---------------------------------------------------------
+# --- 8. Static files and private media -------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -227,74 +276,82 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-# --- E-mail ---------------------------------------------------------------------------------
+# --- 9. E-mail ---------------------------------------------------------------------------------
+# EMAIL_URL becomes EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, ... (django-environ).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tandem <noreply@tandem.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Logging: never personal data; see portal/logging.py -------------------------------------
+# --- 10. Logging: never personal data (portal/logging.py, ADR 0031) --------------------------
+# DJANGO_LOG_FORMAT=json (default when DEBUG is false): one JSON object per line with time,
+# level, logger, message, request_id, user_id. plain: readable lines (default with DEBUG).
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        # Third-party libraries that narrate every step at INFO.
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="plain" if DEBUG else "json")
+try:
+    LOGGING = _configure_logging(
+        {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "formatters": {
+                "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+            },
+            "handlers": {
+                "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+            },
+            "root": {"handlers": ["console"], "level": LOG_LEVEL},
+            "loggers": {
+                "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+                # Third-party libraries that narrate every step at INFO.
+                "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"},
+            },
+        },
+        LOG_FORMAT,
+    )
+except ValueError as exc:  # an unknown DJANGO_LOG_FORMAT
+    raise ImproperlyConfigured(str(exc)) from exc
 
-# --- Tandem's own settings ------------------------------------------------------------------
-# Waiting-time norms in working days (DESIGN §4).
+# --- 11. Tandem's own settings -----------------------------------------------------------------
+# Every setting named TANDEM_*, each from the environment variable of the same name unless
+# said otherwise (README "Configuration"). Settings of Django and of libraries that Tandem
+# variables feed stay in their sections above: TANDEM_SITE_URL (SITE_URL),
+# TANDEM_PRIVATE_MEDIA_ROOT (PRIVATE_MEDIA_ROOT), TANDEM_SESSION_IDLE_MINUTES
+# (SESSION_COOKIE_AGE), TANDEM_OTP_ISSUER (OTP_TOTP_ISSUER) and TANDEM_LOCKOUT_* (AXES_*).
+
+# Referrals: waiting-time norms in working days from submission to a decision and to help
+# started (ADR 0052), and the size limit of one attachment in bytes.
 TANDEM_NORM_DECISION_DAYS = env.int("TANDEM_NORM_DECISION_DAYS", default=5)
 TANDEM_NORM_HELP_STARTED_DAYS = env.int("TANDEM_NORM_HELP_STARTED_DAYS", default=20)
 TANDEM_ATTACHMENT_MAX_BYTES = env.int("TANDEM_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
-# --- Security hardening (issue 8; docs/adr/0040-0043) ----------------------------------------
-INSTALLED_APPS += [  # noqa: F405 - appended by the security app
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-    "axes",
-    "csp",
-    "security",
-]
-# CSP right after WhiteNoise (static files need no policy); OTP right after authentication;
-# Tandem's own session, 2FA and cache middleware after messages; django-axes last.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "csp.middleware.CSPMiddleware"
-)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-    "django_otp.middleware.OTPMiddleware",
-)
-_messages_at = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1
-MIDDLEWARE[_messages_at:_messages_at] = [
-    "security.middleware.SessionLifetimeMiddleware",
-    "security.middleware.TwoFactorMiddleware",
-    "security.middleware.NoStoreMiddleware",
-]
-MIDDLEWARE.append("axes.middleware.AxesMiddleware")
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("security.context_processors.session")
+# Escalation (ADR 0060): a referral without a decision this many working days beyond
+# TANDEM_NORM_DECISION_DAYS is escalated automatically with reason "no progress".
+TANDEM_AUTO_ESCALATE_MARGIN_DAYS = env.int("TANDEM_AUTO_ESCALATE_MARGIN_DAYS", default=5)
 
-# django-axes checks for a lockout before Django's ModelBackend checks the password.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# Retention (ADR 0046, 0047): closed and declined referrals lose their personal data this many
+# months after closing or declining (the row stays for the figures); drafts untouched this
+# long are deleted. Both at least one month.
+TANDEM_RETENTION_CLOSED_MONTHS = env.int("TANDEM_RETENTION_CLOSED_MONTHS", default=24)
+TANDEM_RETENTION_DRAFT_MONTHS = env.int("TANDEM_RETENTION_DRAFT_MONTHS", default=3)
+for _name, _months in (
+    ("TANDEM_RETENTION_CLOSED_MONTHS", TANDEM_RETENTION_CLOSED_MONTHS),
+    ("TANDEM_RETENTION_DRAFT_MONTHS", TANDEM_RETENTION_DRAFT_MONTHS),
+):
+    if _months < 1:
+        raise ImproperlyConfigured(f"{_name} must be a whole number of months, at least 1.")
 
-# Two-factor authentication (ADR 0040). Required for every role that can see child data or
-# the access log, and for admin-site users; others may enrol voluntarily. The test settings
-# switch the requirement off so tests can use force_login; tests/security switch it on.
+# Dashboard figures from the cache (reporting/summaries.py, ADR 0081): seconds a running
+# half-year's figures stay cached (0: off), a closed half-year's, and how often the beat task
+# recomputes the figures people looked at (minutes, 0: never).
+TANDEM_FIGURES_CACHE_SECONDS = env.int("TANDEM_FIGURES_CACHE_SECONDS", default=600)
+TANDEM_FIGURES_CACHE_CLOSED_SECONDS = env.int("TANDEM_FIGURES_CACHE_CLOSED_SECONDS", default=24 * 3600)
+TANDEM_FIGURES_REFRESH_MINUTES = env.int("TANDEM_FIGURES_REFRESH_MINUTES", default=5)
+
+# Two-step verification (ADR 0040): required for every role that can see child data or the
+# access log, and for admin-site users; others may enrol voluntarily. The test settings switch
+# the requirement off so tests can use force_login; tests/security switch it on. The roles
+# and the number of recovery codes are fixed, not read from the environment.
 TANDEM_REQUIRE_2FA = env.bool("TANDEM_REQUIRE_2FA", default=True)
 TANDEM_2FA_ROLES = (
     "school_coordinator",
@@ -304,111 +361,97 @@ TANDEM_2FA_ROLES = (
     "privacy_officer",
 )
 TANDEM_RECOVERY_CODES = 10
-OTP_TOTP_ISSUER = env.str("TANDEM_OTP_ISSUER", default="Tandem")
-# Wrong codes are counted by django-axes (one lockout for passwords and codes, ADR 0041), so
-# django-otp's own per-device delay, which would refuse even a right code, is switched off.
-OTP_TOTP_THROTTLE_FACTOR = 0
-OTP_STATIC_THROTTLE_FACTOR = 0
 
-# Lockout (ADR 0041): 5 failures (passwords and 2FA codes together) lock the account.
-AXES_FAILURE_LIMIT = env.int("TANDEM_LOCKOUT_FAILURES", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("TANDEM_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = env.list("TANDEM_LOCKOUT_PARAMETERS", default=["username"])
-# Reviewed (ADR 0041): axes.W006 asks to lock by IP address too. A school's staff share one
-# NAT address, so five typos by colleagues would lock the whole school out; the account lock
-# already stops guessing a password or code. Rate limiting per IP belongs in the TLS proxy.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_USERNAME_CALLABLE = "security.lockout.username"
-AXES_LOCKOUT_CALLABLE = "security.lockout.lockout_response"
-AXES_RESET_ON_SUCCESS = False  # reset only after a complete login (password and code)
-AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "csrfmiddlewaretoken"]
-
-# Sessions (ADR 0042): idle timeout above (SESSION_COOKIE_AGE), a warning shortly before it,
-# and an absolute timeout after which the user logs in again however active they were.
+# Sessions (ADR 0042): after TANDEM_SESSION_ABSOLUTE_HOURS the user logs in again however
+# active; the warning shows this many seconds before the idle timeout.
 TANDEM_SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("TANDEM_SESSION_ABSOLUTE_HOURS", default=10))
 TANDEM_SESSION_WARNING_SECONDS = env.int("TANDEM_SESSION_WARNING_SECONDS", default=120)
 
-# Content-Security-Policy with per-request nonces (django-csp, ADR 0043). No 'unsafe-inline'.
-from csp.constants import NONCE  # noqa: E402
+# Login records (django-axes AccessLog: who logged in when, from which address) are kept for
+# security review for TANDEM_LOGIN_LOG_RETENTION_DAYS, then deleted nightly
+# (security.prune_login_records).
+TANDEM_LOGIN_LOG_RETENTION = timedelta(days=env.int("TANDEM_LOGIN_LOG_RETENTION_DAYS", default=180))
 
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", NONCE],
-        "style-src": ["'self'"],
-        "img-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'none'"],
-        "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
-    },
-}
-
-# Public pages: who answers questions about privacy and accessibility.
+# Public pages: who answers questions about privacy and about accessibility.
 TANDEM_PRIVACY_CONTACT_EMAIL = env.str("TANDEM_PRIVACY_CONTACT_EMAIL", default="privacy@tandem.invalid")
 TANDEM_ACCESSIBILITY_CONTACT_EMAIL = env.str(
     "TANDEM_ACCESSIBILITY_CONTACT_EMAIL", default=TANDEM_PRIVACY_CONTACT_EMAIL
 )
 
-# Login records (django-axes AccessLog: who logged in when, from which address) are kept for
-# security review for this long, then deleted nightly (security.prune_login_records).
-TANDEM_LOGIN_LOG_RETENTION = timedelta(days=env.int("TANDEM_LOGIN_LOG_RETENTION_DAYS", default=180))
-CELERY_BEAT_SCHEDULE["security-prune-login-records"] = {
-    "task": "security.prune_login_records",
-    "schedule": crontab(hour=3, minute=17),
-}
+# How often beat queues the heartbeat task, in seconds; 0 (the default): every 5 minutes on
+# the clock. The key `heartbeat:beat` expires after 10 minutes, so keep this below 600.
+TANDEM_HEARTBEAT_SECONDS = env.int("TANDEM_HEARTBEAT_SECONDS", default=0)
 
-# --- Structured logs and request ids (ops, ADR 0031) -----------------------------------------
-# DJANGO_LOG_FORMAT=json (default when DEBUG is false): one JSON object per line with time,
-# level, logger, message, request_id, user_id. plain: readable lines (default with DEBUG).
-LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="plain" if DEBUG else "json")
-try:
-    from portal.logging import configure as _configure_logging
-
-    LOGGING = _configure_logging(LOGGING, LOG_FORMAT)
-except ValueError as exc:
-    raise ImproperlyConfigured(str(exc)) from exc
-MIDDLEWARE.insert(0, "portal.request_id.RequestIdMiddleware")
-# Celery logs through Django's LOGGING (same format, same filters) instead of its own.
+# --- 12. Celery and the beat schedule ----------------------------------------------------------
+# Tasks take ids, never personal data; JSON only; late acknowledgement (portal/celery.py).
+# Each app's tasks live in its tasks.py, where autodiscovery finds them.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL  # no broker configured: run tasks inline
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 15 * 60
+CELERY_TIMEZONE = "Europe/Amsterdam"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery logs through LOGGING above (same format, same filters) instead of its own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# How often beat queues the heartbeat task (seconds; default every 5 minutes). The key
-# `heartbeat:beat` expires after 10 minutes, so keep this below 600.
-if env.int("TANDEM_HEARTBEAT_SECONDS", default=0) > 0:
-    CELERY_BEAT_SCHEDULE["portal-heartbeat"]["schedule"] = timedelta(
-        seconds=env.int("TANDEM_HEARTBEAT_SECONDS")
-    )
-# --- Escalation (escalations/services.py) -----------------------------------------------------
-# A referral without a decision this many working days beyond TANDEM_NORM_DECISION_DAYS is
-# escalated automatically with reason "no progress".
-TANDEM_AUTO_ESCALATE_MARGIN_DAYS = env.int("TANDEM_AUTO_ESCALATE_MARGIN_DAYS", default=5)
-CELERY_BEAT_SCHEDULE["referrals-auto-escalate"] = {
-    "task": "referrals.auto_escalate",
-    "schedule": crontab(hour=6, minute=10),
-}
-CELERY_BEAT_SCHEDULE["referrals-decision-reminders"] = {
-    "task": "referrals.decision_reminders",
-    "schedule": crontab(hour=6, minute=20),
-}
 
-# --- referrals ------------------------------------------------------------------------------
-# Daily reminder of referrals near or over a waiting-time norm (once per referral and norm).
-CELERY_BEAT_SCHEDULE["referrals-waiting-time-reminders"] = {
-    "task": "referrals.tasks.send_waiting_time_reminders",
-    "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
-}
-
-# --- Retention (referrals/retention.py, docs/adr/0046-retention-terms.md) -------------------
-# Closed and declined referrals lose their personal data this many months after closing or
-# declining (the row stays for the figures); drafts untouched this long are deleted.
-TANDEM_RETENTION_CLOSED_MONTHS = env.int("TANDEM_RETENTION_CLOSED_MONTHS", default=24)
-TANDEM_RETENTION_DRAFT_MONTHS = env.int("TANDEM_RETENTION_DRAFT_MONTHS", default=3)
-for _name in ("TANDEM_RETENTION_CLOSED_MONTHS", "TANDEM_RETENTION_DRAFT_MONTHS"):
-    if globals()[_name] < 1:
-        raise ImproperlyConfigured(f"{_name} must be a whole number of months, at least 1.")
-CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "referrals.tasks_retention"]
-# Nightly at 03:30 Amsterdam time: after midnight, outside office hours, and outside 02:00-03:00,
-# the hour that does not exist (March) or happens twice (October) when the clocks change.
-CELERY_BEAT_SCHEDULE["referrals-apply-retention"] = {
-    "task": "referrals.apply_retention",
-    "schedule": crontab(hour=3, minute=30),
+# The whole beat schedule, in code (entry name -> task and schedule); times are Amsterdam time.
+CELERY_BEAT_SCHEDULE = {
+    # Lets operators see that beat and a worker are alive (key "heartbeat:beat" in the cache).
+    "portal-heartbeat": {
+        "task": "portal.heartbeat",
+        "schedule": (
+            timedelta(seconds=TANDEM_HEARTBEAT_SECONDS)
+            if TANDEM_HEARTBEAT_SECONDS > 0
+            else crontab(minute="*/5")
+        ),
+        "args": ["beat"],
+    },
+    # Progress reports: the previous half-year for the region and each subregion (ADR 0072).
+    "reporting-half-yearly-progress-reports": {
+        "task": "reporting.schedule_progress_reports",
+        "schedule": crontab(minute=0, hour=6, day_of_month=10, month_of_year="1,7"),
+    },
+    # Recompute the dashboard figures people looked at, unless the cache or the refresh is off.
+    **(
+        {
+            "reporting-refresh-dashboard-figures": {
+                "task": "reporting.refresh_dashboard_figures",
+                "schedule": timedelta(minutes=TANDEM_FIGURES_REFRESH_MINUTES),
+            }
+        }
+        if TANDEM_FIGURES_REFRESH_MINUTES > 0 and TANDEM_FIGURES_CACHE_SECONDS > 0
+        else {}
+    ),
+    # Delete login records older than TANDEM_LOGIN_LOG_RETENTION.
+    "security-prune-login-records": {
+        "task": "security.prune_login_records",
+        "schedule": crontab(hour=3, minute=17),
+    },
+    # Escalate referrals past the decision norm plus the margin; remind of overdue decisions.
+    "referrals-auto-escalate": {
+        "task": "referrals.auto_escalate",
+        "schedule": crontab(hour=6, minute=10),
+    },
+    "referrals-decision-reminders": {
+        "task": "referrals.decision_reminders",
+        "schedule": crontab(hour=6, minute=20),
+    },
+    # Remind of referrals near or over a waiting-time norm (once per referral and norm).
+    "referrals-waiting-time-reminders": {
+        "task": "referrals.tasks.send_waiting_time_reminders",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
+    },
+    # The retention run (ADR 0046) at 03:30: after midnight, outside office hours, and outside
+    # 02:00-03:00, the hour that does not exist (March) or happens twice (October).
+    "referrals-apply-retention": {
+        "task": "referrals.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }

@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings with test defaults for what CI does not set.
 
-`make test` points DATABASE_URL at PostgreSQL and REDIS_URL at Redis.
+`make test` points DATABASE_URL at PostgreSQL and REDIS_URL at Redis. Each override below
+replaces a value of portal/settings.py; none changes that module's own values.
 """
 
 import os
@@ -12,22 +13,30 @@ os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tandem")
 
 from .settings import *  # noqa: E402,F403
+from .settings import BASE_DIR, INSTALLED_APPS, STORAGES  # noqa: E402
+
+# The development-only load generator and benchmark (bench/, ADR 0080) are tested too.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
-# Tests decide per test whether Celery runs inline; by default it does.
-CELERY_TASK_ALWAYS_EAGER = True
-CELERY_BROKER_URL = os.environ.get("REDIS_URL") or "memory://"
-PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"  # noqa: F405
-STORAGES["default"]["OPTIONS"]["location"] = str(PRIVATE_MEDIA_ROOT)  # noqa: F405
-STATIC_ROOT = BASE_DIR / "var" / "test-static"  # noqa: F405
+PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"
+STORAGES = {
+    **STORAGES,
+    "default": {
+        **STORAGES["default"],
+        "OPTIONS": {**STORAGES["default"]["OPTIONS"], "location": str(PRIVATE_MEDIA_ROOT)},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_ROOT = BASE_DIR / "var" / "test-static"
 os.makedirs(STATIC_ROOT, exist_ok=True)
+# Tests decide per test whether Celery runs inline; by default it does. A real worker started
+# by an integration test (CELERY_WORKER_TEST) consumes from Redis and must not run the tasks
+# it sends (retries) inline.
+CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_WORKER_TEST")
+CELERY_BROKER_URL = os.environ.get("REDIS_URL") or "memory://"
 # Tests log in with force_login / the password form; tests/security switch 2FA on (ADR 0040).
 TANDEM_REQUIRE_2FA = False
 # Tests see live figures; tests/reporting/test_summaries.py switches the figures cache on.
 TANDEM_FIGURES_CACHE_SECONDS = 0
-# A real worker started by an integration test consumes from Redis and must not run the tasks it
-# sends (retries) inline.
-if os.environ.get("CELERY_WORKER_TEST"):
-    CELERY_TASK_ALWAYS_EAGER = False

@@ -1,8 +1,13 @@
-"""Portal-wide tasks."""
+"""Portal-wide tasks (Celery's autodiscovery finds them here)."""
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import transaction
 from django.utils import timezone
+
+from portal.models import Notification
 
 
 @shared_task(name="portal.heartbeat", ignore_result=True)
@@ -21,12 +26,6 @@ def heartbeat(token: str) -> None:
 )
 def send_notification_email(notification_id: int) -> None:
     """E-mail one notification. Idempotent: a notification is e-mailed once."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.db import transaction
-
-    from portal.models import Notification
-
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update().select_related("user").filter(pk=notification_id).first()

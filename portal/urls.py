@@ -39,12 +39,21 @@ auth_patterns = [
     ),
 ]
 
+# The user's notifications; under /aanmeldingen/ where they have always been.
+notification_patterns = [
+    path("", views.notifications, name="list"),
+    path("ongelezen/", views.unread_count, name="unread_count"),
+    path("alles-gelezen/", views.notifications_read_all, name="read_all"),
+    path("<int:pk>/gelezen/", views.notification_read, name="read"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("account/", include(auth_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
+    path("aanmeldingen/meldingen/", include((notification_patterns, "notifications"))),
     path("aanmeldingen/", include("referrals.urls")),
     path("netwerk/", include("contacts.urls")),
     path("", include("security.urls")),

@@ -1,34 +1,35 @@
-"""Base views: home page per membership, health check."""
+"""Base views: home page per membership, health check, the user's notifications."""
 
 import logging
 
+import redis
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from contacts.permissions import memberships
-from portal.home import entry_points_for
+from portal import home as home_page
+from portal.models import Notification
+from portal.paging import page_of
 
 logger = logging.getLogger(__name__)
 
 
 @login_required
 def home(request):
-    blocks = [{"membership": m, "entry_points": entry_points_for(m)} for m in memberships(request.user)]
-    return render(request, "portal/home.html", {"blocks": blocks})
+    return render(request, "portal/home.html", {"blocks": home_page.blocks_for(request.user)})
 
 
 def _broker_state():
-    from django.conf import settings
-
     if not settings.REDIS_URL:
         return "inline"
     try:
-        import redis
-
         client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
         client.ping()
         return "ok"
@@ -55,3 +56,45 @@ def healthz(request):
         {"status": "ok" if status == 200 else "error", "database": database, "broker": broker},
         status=status,
     )
+
+
+# --- Notifications (portal/notifications.py creates them) ----------------------------------
+
+
+@login_required
+def notifications(request):
+    qs = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
+    page = page_of(qs, request, param="page", count=True)
+    return render(request, "portal/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk):
+    notification = get_object_or_404(Notification, user=request.user, pk=pk)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    if (
+        request.POST.get("open")
+        and notification.url.startswith("/")
+        and not notification.url.startswith("//")
+    ):
+        return redirect(notification.url)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    messages.success(request, _("All notifications are marked as read."))
+    return redirect("notifications:list")
+
+
+@never_cache
+@login_required
+def unread_count(request):
+    """JSON for the navigation badge: {"count": n, "text": "n unread"}."""
+    count = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+    return JsonResponse({"count": count, "text": _("%(count)s unread") % {"count": count}})

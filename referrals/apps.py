@@ -1,16 +1,19 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal import home, navigation
+
 
 class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = _("Referrals")
 
     def ready(self):
-        from django.utils.translation import gettext_lazy as _
-
+        # Models can be imported only once the app registry is ready, so not at the top.
         from contacts.models import Role
-        from portal import home
+
+        navigation.register(500, "referrals:list", _("Referrals"), roles=[Role.SCHOOL_COORDINATOR])
+        navigation.register(600, "referrals:inbox", _("Triage inbox"), roles=[Role.DISTRICT_WORKER])
 
         home.register(
             Role.SCHOOL_COORDINATOR,

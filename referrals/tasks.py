@@ -1,11 +1,14 @@
-"""Daily waiting-time reminders (DESIGN §4). Takes no arguments; idempotent through
-WaitingReminder rows (one per referral, norm and level)."""
+"""The referrals app's Celery tasks; Celery's autodiscovery finds them here, and their beat
+entries are in portal/settings.py (CELERY_BEAT_SCHEDULE). They take no arguments and are
+idempotent."""
 
 from celery import shared_task
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from referrals import retention
 from referrals.models import Referral, Status, WaitingReminder
+from referrals.services import send_notice, team_users
 from referrals.waiting import waiting_for
 
 # Where the district team holds the ball: not while returned to the school (the school acts) or
@@ -15,10 +18,9 @@ OPEN = (Status.SUBMITTED, Status.IN_TRIAGE, Status.ACCEPTED)
 
 @shared_task(name="referrals.tasks.send_waiting_time_reminders", ignore_result=True)
 def send_waiting_time_reminders() -> int:
-    """Remind the routed team (the assigned worker, else every worker of the team) of each
-    referral near or over a norm, once per referral, norm and level. Returns how many."""
-    from referrals.services import send_notice, team_users
-
+    """Daily waiting-time reminders (ADR 0052): remind the routed team (the assigned worker,
+    else every worker of the team) of each referral near or over a norm, once per referral,
+    norm and level (WaitingReminder rows). Returns how many."""
     today = timezone.localdate()
     sent = 0
     candidates = (
@@ -38,3 +40,10 @@ def send_waiting_time_reminders() -> int:
             continue  # already reminded for this norm and level
         sent += 1
     return sent
+
+
+@shared_task(name="referrals.apply_retention", ignore_result=True)
+def apply_retention() -> dict:
+    """The nightly retention run (ADR 0046): anonymise closed and declined referrals past their
+    term; delete stale drafts. Counts only in the result and the log."""
+    return retention.apply_retention().as_dict()

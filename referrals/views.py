@@ -5,9 +5,8 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Case, Q, Value, When
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_POST
 from contacts.models import Role
 from contacts.permissions import role_required
 from portal.audit import log_access
-from portal.models import AccessLog, Notification
+from portal.models import AccessLog
 from portal.paging import page_of
 from referrals import forms as rf
 from referrals import permissions as perms
@@ -469,45 +468,3 @@ def inbox(request):
         "referrals/inbox.html",
         {"page": page, "rows": rows, "filter_form": form, "query": query.urlencode()},
     )
-
-
-# --- Notifications ------------------------------------------------------------------------
-
-
-@login_required
-def notifications(request):
-    qs = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "referrals/notifications.html", {"page": page})
-
-
-@login_required
-@require_POST
-def notification_read(request, pk):
-    notification = get_object_or_404(Notification, user=request.user, pk=pk)
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
-    if (
-        request.POST.get("open")
-        and notification.url.startswith("/")
-        and not notification.url.startswith("//")
-    ):
-        return redirect(notification.url)
-    return redirect("referrals:notifications")
-
-
-@login_required
-@require_POST
-def notifications_read_all(request):
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
-    messages.success(request, _("All notifications are marked as read."))
-    return redirect("referrals:notifications")
-
-
-@never_cache
-@login_required
-def unread_count(request):
-    """JSON for the navigation badge: {"count": n, "text": "n unread"}."""
-    count = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
-    return JsonResponse({"count": count, "text": _("%(count)s unread") % {"count": count}})

@@ -1,16 +1,22 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal import home, navigation
+
 
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reports")
 
     def ready(self):
+        # Models can be imported only once the app registry is ready, so not at the top.
         from contacts.models import Role
-        from portal import home
 
-        for role in (Role.STEERING_MEMBER, Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER):
+        report_roles = (Role.STEERING_MEMBER, Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER)
+        navigation.register(800, "reporting:dashboard", _("Dashboard"), roles=report_roles)
+        navigation.register(900, "reporting:report_list", _("Reports"), roles=report_roles)
+
+        for role in report_roles:
             home.register(
                 role, "reporting:dashboard", _("Dashboard"), _("figures of referrals, network and agenda")
             )

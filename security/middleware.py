@@ -63,26 +63,37 @@ class SessionLifetimeMiddleware:
 
 class TwoFactorMiddleware:
     """Before any other page: verification for users with 2FA, enrolment for users who must
-    have it and do not yet (ADR 0040)."""
+    have it and do not yet (ADR 0040).
+
+    Also gives every request `request.two_factor_pending()`: True while the user still has to
+    verify or enrol, so templates of apps below this one can leave out what would lead into
+    this flow (portal's unread-notification badge) without importing this app."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        request.two_factor_pending = lambda: self._target(request) is not None
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    @staticmethod
+    def _target(request):
+        """The page the user must pass first (verification or enrolment), or None."""
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
+        if services.is_enrolled(request):
+            return "security:two_factor_verify"
+        if services.requires_two_factor(user):
+            return "security:two_factor_setup"
+        return None
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         if match is not None and match.view_name in TWO_FACTOR_EXEMPT:
             return None
-        if services.is_enrolled(request):
-            target = "security:two_factor_verify"
-        elif services.requires_two_factor(user):
-            target = "security:two_factor_setup"
-        else:
+        target = self._target(request)
+        if target is None:
             return None
         return _redirect(request, f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 

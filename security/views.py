@@ -7,7 +7,6 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from contacts.models import Role
 from contacts.permissions import role_required
 from portal.models import AccessLog
+from portal.paging import page_of
 from security import accesslog, services, subject_access
 from security.decorators import shows_child_data
 from security.forms import (
@@ -169,8 +169,8 @@ def access_log(request):
     form, cleaned = _access_log_filter(request)
     valid = not form.is_bound or form.is_valid()
     entries = accesslog.filtered_entries(cleaned) if valid else AccessLog.objects.none()
-    page = Paginator(entries, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)  # read before this very read is logged
+    # The page is read (page_of returns a list) before this very read is logged.
+    page = page_of(entries, request, param="page", size=ACCESS_LOG_PAGE_SIZE, count=True)
     accesslog.record_log_read(request.user, AccessLog.Action.VIEW, cleaned)
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,4 +1,4 @@
-// Fills the unread-notification badge in the navigation (referrals:unread_count, JSON).
+// Fills the unread-notification badge in the navigation (notifications:unread_count, JSON).
 (function () {
   "use strict";
   function fill(badge) {

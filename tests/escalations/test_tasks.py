@@ -143,6 +143,6 @@ def test_no_reminder_once_help_started(world):
     ],
 )
 def test_working_days_before(today, count, expected):
-    from escalations.services import working_days_before
+    from portal.workdays import working_days_before
 
     assert working_days_before(today, count) == expected

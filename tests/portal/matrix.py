@@ -1,8 +1,17 @@
 from django.urls import reverse
 
+from portal.models import Notification
 from tests.helpers.matrix import Case
 
 EVERYONE_200 = {"no_membership": 200}
+
+
+def _notification_url(w):
+    n = Notification.objects.create(
+        user=w.user("school_coordinator"), kind="k", subject="s", body="b", url="/"
+    )
+    return reverse("notifications:read", args=[n.pk])
+
 
 CASES = [
     Case("home", lambda w: reverse("home"), default=200),
@@ -27,5 +36,16 @@ CASES = [
         data=lambda w: {"language": "en", "next": "/"},
         default=302,
         anonymous=302,
+    ),
+    Case("notifications:list", lambda w: reverse("notifications:list"), default=200),
+    Case("notifications:unread_count", lambda w: reverse("notifications:unread_count"), default=200),
+    Case("notifications:read_all", lambda w: reverse("notifications:read_all"), method="post", default=302),
+    Case(
+        "notifications:read",
+        _notification_url,
+        method="post",
+        data=lambda w: {},
+        default=404,
+        expect={"school_coordinator": 302},
     ),
 ]

@@ -42,3 +42,33 @@ def test_a_real_worker_consumes_a_task_from_redis():
             found = any(client.scan_iter(match=f"*heartbeat:{token}"))
             time.sleep(0.2)
         assert found, "the worker did not run the task within 60 s"
+
+
+def test_autodiscovery_finds_every_task_of_the_beat_schedule():
+    """No CELERY_IMPORTS: each app's tasks.py is found by autodiscovery, as in a worker started
+    with the production settings."""
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup();"
+        "from django.conf import settings;"
+        "from portal.celery import app;"
+        "app.loader.import_default_modules();"
+        "print(hasattr(settings, 'CELERY_IMPORTS'));"
+        "tasks = [e['task'] for e in settings.CELERY_BEAT_SCHEDULE.values()];"
+        "print(sorted(t for t in tasks if t not in app.tasks))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="a-real-looking-secret-" + "q8Zr2xP0vLm4Tn6" * 4,
+        TANDEM_FIGURES_REFRESH_MINUTES="5",
+        TANDEM_FIGURES_CACHE_SECONDS="600",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["False", "[]"], result.stdout

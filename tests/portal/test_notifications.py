@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
@@ -41,3 +42,28 @@ def test_notifications_are_written_in_the_site_language_whatever_the_actor_brows
         (notification,) = notify([user], "k", subject, subject, "/")
     assert dutch != "An escalation waits for your decision"
     assert notification.subject == notification.body == dutch
+
+
+def test_notifications_page_and_mark_read(client, world):
+    user = world.user("school_coordinator")
+    n = Notification.objects.create(
+        user=user, kind="k", subject="Er wacht iets", body="b", url="/aanmeldingen/"
+    )
+    client.force_login(user)
+    assert client.get(reverse("notifications:unread_count")).json() == {"count": 1, "text": "1 ongelezen"}
+    assert "Er wacht iets" in client.get(reverse("notifications:list")).content.decode()
+    response = client.post(reverse("notifications:read", args=[n.pk]), {"open": "1"})
+    assert response["Location"] == "/aanmeldingen/"
+    n.refresh_from_db()
+    assert n.read_at is not None
+    assert client.get(reverse("notifications:unread_count")).json()["count"] == 0
+    client.force_login(world.user("district_worker"))
+    assert client.post(reverse("notifications:read", args=[n.pk])).status_code == 404
+
+
+def test_notification_open_never_redirects_off_site(client, world):
+    user = world.user("school_coordinator")
+    n = Notification.objects.create(user=user, kind="k", subject="s", body="b", url="//evil.example/")
+    client.force_login(user)
+    response = client.post(reverse("notifications:read", args=[n.pk]), {"open": "1"})
+    assert response["Location"] == reverse("notifications:list")

@@ -66,3 +66,68 @@ def test_production_cookies_use_host_prefix():
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert out.stdout.split() == ["__Host-sessionid", "__Host-csrftoken", "True", "31536000"], out.stderr
+
+
+# --- Settings read top to bottom -------------------------------------------------------------
+# The effective order of the middleware: request ids first, CSP after WhiteNoise, OTP right
+# after authentication, Tandem's session, 2FA and no-store middleware after messages,
+# django-axes last (ADR 0031, 0040-0043). Changing it changes behaviour; change it here too.
+MIDDLEWARE_ORDER = [
+    "portal.request_id.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "security.middleware.SessionLifetimeMiddleware",
+    "security.middleware.TwoFactorMiddleware",
+    "security.middleware.NoStoreMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+
+def test_the_middleware_order_is_pinned():
+    from django.conf import settings
+
+    from portal import settings as production
+
+    assert production.MIDDLEWARE == MIDDLEWARE_ORDER
+    assert settings.MIDDLEWARE == MIDDLEWARE_ORDER
+
+
+def test_production_installs_every_app_but_the_bench():
+    from django.conf import settings
+
+    from portal import settings as production
+
+    ours = ["portal", "contacts", "referrals", "agenda", "reporting", "security"]
+    assert [app for app in production.INSTALLED_APPS if app in ours] == ours
+    assert "bench" not in production.INSTALLED_APPS
+    assert settings.INSTALLED_APPS == [*production.INSTALLED_APPS, "bench"]
+
+
+def test_each_setting_is_written_once_without_later_code_changing_it():
+    source = (ROOT / "portal" / "settings.py").read_text()
+    for construct in (
+        "globals().get",
+        "MIDDLEWARE.insert",
+        "MIDDLEWARE.append",
+        "MIDDLEWARE[",
+        "INSTALLED_APPS +=",
+        "CELERY_BEAT_SCHEDULE[",
+        "CELERY_IMPORTS",
+        '["context_processors"].append',
+    ):
+        assert construct not in source, construct
+    from portal import settings as production
+
+    assert not hasattr(production, "CELERY_IMPORTS")
+    processors = production.TEMPLATES[0]["OPTIONS"]["context_processors"]
+    assert processors[-2:] == ["portal.context_processors.navigation", "security.context_processors.session"]

@@ -4,7 +4,6 @@ action 403. Referrals are created inside the url lambdas."""
 from django.urls import reverse
 
 from escalations.models import Escalation
-from portal.models import Notification
 from referrals.models import Attachment
 from tests.helpers.matrix import Case
 from tests.referrals.factories import ConsentFactory, GuardianFactory, referral_in
@@ -54,11 +53,6 @@ def _consent_withdraw_url(w):
     return reverse("referrals:consent_withdraw", args=[referral.uuid, consent.pk])
 
 
-def _notification_url(w):
-    n = Notification.objects.create(user=w.user(SC), kind="k", subject="s", body="b", url="/")
-    return reverse("referrals:notification_read", args=[n.pk])
-
-
 def _decided_escalation(w):
     referral = referral_in(w, "escalated")
     Escalation.objects.filter(referral=referral).update(state="decided")
@@ -77,22 +71,6 @@ CASES = [
         label="invalid",
     ),
     Case("referrals:inbox", _url("referrals:inbox"), expect={DW: 200, "other_district_worker": 200}),
-    Case("referrals:notifications", _url("referrals:notifications"), default=200),
-    Case("referrals:unread_count", _url("referrals:unread_count"), default=200),
-    Case(
-        "referrals:notifications_read_all",
-        _url("referrals:notifications_read_all"),
-        method="post",
-        default=302,
-    ),
-    Case(
-        "referrals:notification_read",
-        _notification_url,
-        method="post",
-        data=lambda w: {},
-        default=404,
-        expect={SC: 302},
-    ),
     Case(
         "referrals:detail", _url("referrals:detail", _referral("submitted")), default=404, expect=BOTH_SIDES
     ),

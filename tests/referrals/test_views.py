@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from portal.models import AccessLog, Notification
+from portal.models import AccessLog
 from referrals.models import Attachment, Referral, Status
 from tests.helpers.queries import assert_queries_pinned
 from tests.referrals.factories import referral_in
@@ -262,31 +262,6 @@ def test_school_list_query_count_is_pinned(client, world):
         lambda n: [referral_in(world, "submitted") for _ in range(n)],
         expected=EXPECTED_LIST_QUERIES,
     )
-
-
-def test_notifications_page_and_mark_read(client, world):
-    user = world.user("school_coordinator")
-    n = Notification.objects.create(
-        user=user, kind="k", subject="Er wacht iets", body="b", url="/aanmeldingen/"
-    )
-    client.force_login(user)
-    assert client.get(reverse("referrals:unread_count")).json() == {"count": 1, "text": "1 ongelezen"}
-    assert "Er wacht iets" in client.get(reverse("referrals:notifications")).content.decode()
-    response = client.post(reverse("referrals:notification_read", args=[n.pk]), {"open": "1"})
-    assert response["Location"] == "/aanmeldingen/"
-    n.refresh_from_db()
-    assert n.read_at is not None
-    assert client.get(reverse("referrals:unread_count")).json()["count"] == 0
-    client.force_login(world.user("district_worker"))
-    assert client.post(reverse("referrals:notification_read", args=[n.pk])).status_code == 404
-
-
-def test_notification_open_never_redirects_off_site(client, world):
-    user = world.user("school_coordinator")
-    n = Notification.objects.create(user=user, kind="k", subject="s", body="b", url="//evil.example/")
-    client.force_login(user)
-    response = client.post(reverse("referrals:notification_read", args=[n.pk]), {"open": "1"})
-    assert response["Location"] == reverse("referrals:notifications")
 
 
 @override_settings(TANDEM_ATTACHMENT_MAX_BYTES=100)

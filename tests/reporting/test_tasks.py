@@ -150,12 +150,11 @@ def test_the_command_writes_the_pdf(world, tmp_path):
         period="2026-H1",
         region="TST-A",
         output=str(output),
-        bench=True,
         stdout=stdout,
     )
     reader = PdfReader(str(output))
     assert "Subregio A" in reader.pages[0].extract_text()
-    assert "bench:" in stdout.getvalue() and "peak RSS" in stdout.getvalue()
+    assert f"{output}: " in stdout.getvalue() and "sha256" in stdout.getvalue()
     report = ProgressReport.objects.get()
     assert report.status == ProgressReport.Status.DONE and report.region == world.subregion
 
@@ -167,11 +166,3 @@ def test_the_command_refuses_bad_input(world, tmp_path):
         call_command(
             "generate_progress_report", period="2026-H1", region="NOPE", output=str(tmp_path / "x.pdf")
         )
-
-
-def test_bench_reports_time_and_memory(world):
-    from reporting.bench import bench_report
-
-    result = bench_report("2026-H1", "TST")
-    assert result["bytes"] > 1000
-    assert result["seconds"] > 0 and result["peak_rss_mb"] > 0

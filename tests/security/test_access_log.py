@@ -39,12 +39,12 @@ def test_filter_by_reference_user_and_period(world, client):
     _entry(coordinator, "TR-2026-0002")
     client.force_login(world.user("privacy_officer"))
     url = reverse("security:access_log")
-    rows = client.get(url, {"reference": "tr-2026-0001"}).context["page"].object_list
+    rows = client.get(url, {"reference": "tr-2026-0001"}).context["page"].rows
     assert [r.object_reference for r in rows] == ["TR-2026-0001"]
-    rows = client.get(url, {"user": coordinator.email.upper()}).context["page"].object_list
+    rows = client.get(url, {"user": coordinator.email.upper()}).context["page"].rows
     assert [r.user_id for r in rows] == [coordinator.pk]
     tomorrow = datetime.date.today() + datetime.timedelta(days=1)
-    rows = client.get(url, {"date_from": tomorrow.isoformat()}).context["page"].object_list
+    rows = client.get(url, {"date_from": tomorrow.isoformat()}).context["page"].rows
     assert list(rows) == []
 
 

@@ -2,9 +2,7 @@
 
 The same code path as the Celery task (a ProgressReport row, generation.generate), synchronous."""
 
-import resource
 import shutil
-import time
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -21,9 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--period", required=True, help="e.g. 2026-H1")
         parser.add_argument("--region", help="region or subregion code (default: the only root region)")
         parser.add_argument("--output", required=True, help="where to write the PDF")
-        parser.add_argument("--bench", action="store_true", help="print the time taken and peak memory")
 
-    def handle(self, *args, period, region, output, bench, **options):
+    def handle(self, *args, period, region, output, **options):
         try:
             period = Period.parse(period)
         except InvalidPeriod as exc:
@@ -37,17 +34,12 @@ class Command(BaseCommand):
             if len(roots) != 1:
                 raise CommandError("Give --region CODE: there is not exactly one region.")
             found = roots[0]
-        started = time.perf_counter()
         report = ProgressReport.objects.create(period=period.label, region=found)
         try:
             report = generation.generate(report.pk)
         except Exception as exc:
             generation.mark_failed(report.pk, exc)
             raise CommandError(f"Generating the report failed: {type(exc).__name__}: {exc}") from exc
-        elapsed = time.perf_counter() - started
         with report.file.open("rb") as source, open(output, "wb") as target:
             shutil.copyfileobj(source, target)
         self.stdout.write(f"{output}: {report.size} bytes, sha256 {report.sha256}")
-        if bench:
-            peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            self.stdout.write(f"bench: {elapsed:.2f} s, peak RSS {peak_mb:.0f} MB")

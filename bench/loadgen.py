@@ -1,4 +1,4 @@
-"""Synthetic national load data for `manage.py seed_load` and `make bench` (issue 9).
+"""Synthetic national load data for `manage.py seed_load` and `make bench` (ADR 0080).
 
 Everything is fake: invented names, BRIN numbers and codes; no real child or person data.
 The registry (regions … users) is small and goes in through bulk_create; the referral tables
@@ -19,11 +19,12 @@ import time
 import uuid
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.db.models.fields import NOT_PROVIDED
 
+from agenda import loader
+from agenda.models import Activity, Agenda, Ambition, Goal, Meeting
 from contacts.models import (
     CareProvider,
     ContactAssignment,
@@ -38,7 +39,7 @@ from contacts.models import (
     Tandem,
     User,
 )
-from escalations.models import Decision, Escalation
+from escalations.models import Decision, Escalation, Precedent
 from referrals.models import (
     Consent,
     Guardian,
@@ -1067,29 +1068,10 @@ def reset_sequences(cursor, models):
         )
 
 
-PRECEDENT_FIELDS = {
-    "decision",
-    "status",
-    "reason",
-    "carried_by",
-    "summary",
-    "outcome",
-    "rationale",
-    "published_at",
-}
-
-
 def seed_precedents(say, rng):
-    """Published precedents for about half of the decisions, once the precedent library's model
-    (escalations.Precedent) exists with the fields used here; otherwise say so."""
-    try:
-        Precedent = apps.get_model("escalations", "Precedent")  # noqa: N806 - a model class
-    except LookupError:
-        say("precedents: no Precedent model yet; none generated")
-        return 0
-    fields = {f.name for f in Precedent._meta.concrete_fields}
-    if not PRECEDENT_FIELDS <= fields or Precedent.objects.exists():
-        say("precedents: the Precedent model differs from what seed_load knows (or has rows); none generated")
+    """Published precedents for about half of the decisions."""
+    if Precedent.objects.exists():
+        say("precedents: the database already holds precedents; none generated")
         return 0
     rows = []
     decisions = (
@@ -1100,30 +1082,22 @@ def seed_precedents(say, rng):
     for decision in decisions:
         if rng.random() < 0.5:
             continue
-        extra = {}
-        if "published_by" in fields:
-            extra["published_by_id"] = decision.decided_by_id
-        if "partnership" in fields:
-            extra["partnership_id"] = decision.escalation.partnership_id
-        if "municipality" in fields:
-            extra["municipality_id"] = decision.escalation.municipality_id
-        if "school_type" in fields:
-            extra["school_type"] = decision.escalation.referral.school.school_type
-        if "title" in fields:
-            extra["title"] = (
-                f"{decision.escalation.get_reason_display()}: {decision.get_carried_by_display()}"
-            )
+        escalation = decision.escalation
         rows.append(
             Precedent(
                 decision=decision,
                 status="published",
-                reason=decision.escalation.reason,
+                reason=escalation.reason,
                 carried_by=decision.carried_by,
                 summary=rng.choice(POSITIONS),
                 outcome=decision.help,
                 rationale=decision.rationale,
                 published_at=decision.decided_at,
-                **extra,
+                published_by_id=decision.decided_by_id,
+                partnership_id=escalation.partnership_id,
+                municipality_id=escalation.municipality_id,
+                school_type=escalation.referral.school.school_type,
+                title=f"{escalation.get_reason_display()}: {decision.get_carried_by_display()}",
             )
         )
     Precedent.objects.bulk_create(rows, batch_size=5000)
@@ -1133,19 +1107,8 @@ def seed_precedents(say, rng):
 
 def seed_agenda(say, rng):
     """A work agenda per region (the regio Utrecht werkagenda's ambitions, goals and activities,
-    owned by the region's partnerships) and about eight meetings per region per year, once
-    the agenda app has its models; otherwise say so."""
-    if not list(apps.get_app_config("agenda").get_models()):
-        say("agenda: the agenda app has no models yet; no agenda items generated")
-        return
-    try:
-        from agenda import loader
-        from agenda.models import Activity, Agenda, Ambition, Goal, Meeting
-
-        data = loader.read(loader.available()[0])
-    except (ImportError, IndexError, loader.AgendaDataError) as exc:
-        say(f"agenda: models exist but seed_load cannot use them ({exc}); no agenda items generated")
-        return
+    owned by the region's partnerships) and about eight meetings per region per year."""
+    data = loader.read(loader.available()[0])
     today = datetime.date.today()
     regions = list(Region.objects.filter(parent__isnull=True).order_by("id"))
     partnerships = {}

@@ -1,10 +1,11 @@
 """Time one half-year progress report and report peak memory (for `make bench`).
 
-    from reporting.bench import bench_report
+    from bench.report import bench_report
     result = bench_report("2026-H1", "UTR")  # {"seconds": ..., "peak_rss_mb": ..., "bytes": ...}
 
-or `python manage.py generate_progress_report --period 2026-H1 --region UTR --output x.pdf --bench`.
-The budget (issue 7): at most 10 s and under 400 MB for 100,000 referrals.
+or, through the same code as the Celery task, `DJANGO_SETTINGS_MODULE=bench.settings python
+manage.py bench_report --period 2026-H1 --region UTR --output x.pdf`. The budget (ADR 0072,
+ADR 0080): at most 10 s and under 400 MB for 100,000 referrals.
 """
 
 import resource

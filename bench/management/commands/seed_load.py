@@ -1,5 +1,6 @@
-"""`python manage.py seed_load --referrals N`: synthetic national load data (issue 9).
+"""`python manage.py seed_load --referrals N`: synthetic national load data (ADR 0080).
 
+A command of the development-only bench app: run it with DJANGO_SETTINGS_MODULE=bench.settings.
 Generates 42 regions with subregions, 342 municipalities, ~150 partnerships, 7,000 schools,
 district teams, care providers, persons, users with memberships, tandems, contact assignments
 and N referrals with domains, guardians, consents, events, escalations and decisions.
@@ -12,8 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from bench import loadgen
 from contacts.models import Region
-from portal import loadgen
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""seed_load (issue 9): national registry sizes, referral paths consistent with the life cycle,
+"""seed_load (ADR 0080): national registry sizes, referral paths consistent with the life cycle,
 unique reference numbers, counters updated, no dangling references, usable bench accounts."""
 
 import re
@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from bench import loadgen
 from contacts.models import (
     ContactAssignment,
     DistrictTeam,
@@ -23,7 +24,6 @@ from contacts.models import (
     User,
 )
 from escalations.models import Decision, Escalation
-from portal import loadgen
 from referrals.models import (
     ReferenceCounter,
     Referral,

@@ -1,4 +1,4 @@
-"""The benchmark's own machinery (issue 9): the concurrent-submission probe against a seeded
+"""The benchmark's own machinery (ADR 0080): the concurrent-submission probe against a seeded
 database, and the parsing of wrk's output."""
 
 import json

@@ -1,4 +1,4 @@
-"""The list/detail queries the bench measures are served by indexes (issue 9).
+"""The list/detail queries the bench measures are served by indexes (ADR 0080).
 
 With `enable_seqscan = off` the planner uses any index that can serve a query; a query that
 still scans a referral table sequentially has none. On the million-row data set `make bench`
@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.urls import NoReverseMatch
 
 from bench import queries
 from bench.pages import PAGES, Page
@@ -54,9 +55,12 @@ def test_check_all_reports_timings(loaded):
     assert results["inbox_page"]["seq_scans"] == []
 
 
-def test_pages_resolve_or_say_not_available(loaded):
+def test_every_page_resolves_and_a_wrong_url_name_fails_loudly(loaded):
     assert next(p for p in PAGES if p.name == "healthz").resolve() == "/healthz"
-    assert Page("missing", ["no_such_url_name"], None).resolve() is None
+    for page in PAGES:
+        assert page.resolve().startswith("/"), page.name
+    with pytest.raises(NoReverseMatch):
+        Page("missing", "no_such_url_name", None).resolve()
     names = {p.name for p in PAGES}
     assert {"triage_inbox", "school_referrals", "referral_detail", "directory_search"} <= names
     assert {"precedent_search", "dashboard"} <= names
