@@ -13,13 +13,12 @@ from django.db import transaction
 from django.utils import translation
 
 from portal.models import Notification
+from portal.tasks import send_notification_email
 
 
 def notify(users, kind, subject, body, url):
     """Create one notification per user (duplicates removed) and queue their e-mails after the
     surrounding transaction commits. Returns the notifications."""
-    from portal.tasks import send_notification_email
-
     with translation.override(settings.LANGUAGE_CODE):
         subject, body = str(subject), str(body)
     seen, created = set(), []

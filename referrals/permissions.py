@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from contacts.models import DistrictTeam, Municipality, Role, School, Tandem
+from contacts.models import DistrictTeam, Municipality, Role, School, Tandem, User
 from contacts.permissions import (
     district_team_ids,
     has_role,
@@ -241,8 +241,6 @@ def can_assign(user, referral):
 
 def team_colleagues(referral):
     """Users who may be assigned: district workers of the routed team."""
-    from contacts.models import User
-
     if referral.routed_team_id is None:
         return User.objects.none()
     return (
