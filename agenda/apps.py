@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal import demo as demo_data
 from portal import home, navigation
 
 
@@ -10,7 +11,10 @@ class AgendaConfig(AppConfig):
 
     def ready(self):
         # Models can be imported only once the app registry is ready, so not at the top.
+        from agenda import demo
         from contacts.models import Role
+
+        demo_data.register(demo.seed)
 
         navigation.register(400, "agenda:index", _("Work agenda"))
 

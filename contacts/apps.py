@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal import demo as demo_data
 from portal import home, memberships, navigation
 
 
@@ -10,8 +11,10 @@ class ContactsConfig(AppConfig):
 
     def ready(self):
         # Models can be imported only once the app registry is ready, so not at the top.
-        from contacts import permissions
+        from contacts import demo, permissions
         from contacts.models import Role
+
+        demo_data.register(demo.seed)
 
         memberships.set_source(permissions.memberships)
 

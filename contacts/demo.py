@@ -1,7 +1,7 @@
 """Demo data for the registry: the Utrecht region with clearly fictional schools and people.
 
 Idempotent: every row is found by its natural key and updated. Other apps add their own
-demo data in `<app>/demo.py` (see contacts/management/commands/seed_demo.py).
+demo data in `<app>/demo.py`, registered with `portal.demo.register` in its AppConfig.ready().
 """
 
 import datetime

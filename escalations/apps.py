@@ -14,11 +14,13 @@ class EscalationsConfig(AppConfig):
         # Imported here, not at the top: these modules import models, which cannot be loaded
         # before the app registry is ready; it is no import circle being dodged.
         from contacts.models import Role
-        from escalations import permissions, retention
+        from escalations import demo, permissions, retention
+        from portal import demo as demo_data
         from portal import home, navigation
         from referrals import permissions as referral_permissions
         from referrals import retention as referral_retention
 
+        demo_data.register(demo.seed)
         referral_permissions.register_reader(permissions.DECIDER_GRANT)
         referral_retention.register_part(retention.PART)
 

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal import demo as demo_data
 from portal import home, navigation
 
 
@@ -11,6 +12,9 @@ class ReferralsConfig(AppConfig):
     def ready(self):
         # Models can be imported only once the app registry is ready, so not at the top.
         from contacts.models import Role
+        from referrals import demo
+
+        demo_data.register(demo.seed)
 
         navigation.register(500, "referrals:list", _("Referrals"), roles=[Role.SCHOOL_COORDINATOR])
         navigation.register(600, "referrals:inbox", _("Triage inbox"), roles=[Role.DISTRICT_WORKER])

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal import demo as demo_data
 from portal import home, navigation
 
 
@@ -11,6 +12,9 @@ class ReportingConfig(AppConfig):
     def ready(self):
         # Models can be imported only once the app registry is ready, so not at the top.
         from contacts.models import Role
+        from reporting import demo
+
+        demo_data.register(demo.seed)
 
         report_roles = (Role.STEERING_MEMBER, Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER)
         navigation.register(800, "reporting:dashboard", _("Dashboard"), roles=report_roles)

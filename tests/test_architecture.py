@@ -166,15 +166,16 @@ def test_no_import_circles_between_files(graph):
     _modules, edges, _nested = graph
     # A package's __init__ re-exporting its own submodules is not a circle of the code.
     plain = {
-        m: {t for t in targets if not (t.startswith(m + ".") and _is_package(m))} for m, targets in edges.items()
+        m: {t for t in targets if not (t.startswith(m + ".") and _is_package(m))}
+        for m, targets in edges.items()
     }
     assert _cycles(plain) == []
 
 
 def test_imports_inside_functions_say_why(graph):
     _modules, _edges, nested = graph
-    assert nested == [], "imports of project code inside a function without a comment saying why:\n" + "\n".join(
-        nested
+    assert nested == [], (
+        "imports of project code inside a function without a comment saying why:\n" + "\n".join(nested)
     )
 
 

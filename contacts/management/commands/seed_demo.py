@@ -4,15 +4,11 @@ A demo password is set only when DJANGO_DEBUG is true or --password is given; ot
 accounts get no usable password (set one with `manage.py changepassword`).
 """
 
-from importlib import import_module
-
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from contacts import demo
-
-DEMO_MODULES = ["contacts.demo", "referrals.demo", "agenda.demo", "reporting.demo"]
-DEMO_MODULES.append("escalations.demo")  # after referrals.demo
+from portal import demo as demo_data
 
 
 class Command(BaseCommand):
@@ -25,15 +21,10 @@ class Command(BaseCommand):
         password = options["password"] or (demo.DEMO_PASSWORD if settings.DEBUG else None)
         ctx = {"password": password, "stdout": self.stdout}
         accounts = []
-        for name in DEMO_MODULES:
-            try:
-                module = import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name != name:
-                    raise
-                continue
-            result = module.seed(ctx)
-            if name == "contacts.demo":
+        # Every app's seeder, in the order of INSTALLED_APPS (registered in AppConfig.ready()).
+        for seed in demo_data.seeders():
+            result = seed(ctx)
+            if seed is demo.seed:
                 accounts = result
         self.stdout.write(self.style.SUCCESS("Demo data is up to date. Accounts:"))
         for email, role, org in accounts:
