@@ -1,4 +1,4 @@
-"""Demo data for the work agenda: the real regio Utrecht werkagenda (seed 003) plus owners,
+"""Demo data for the work agenda: the real regio Utrecht werkagenda (November 2022) plus owners,
 scores, a few progress updates and this year's meetings. Idempotent; builds on contacts.demo."""
 
 import datetime

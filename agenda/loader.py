@@ -1,5 +1,5 @@
 """Load a work agenda shipped as data in agenda/data/<name>.json (e.g. the regio Utrecht
-werkagenda of November 2022, seed 003) — idempotent.
+werkagenda of November 2022) — idempotent.
 
 Rows are found by their natural key (agenda slug; ambition, goal and activity number) and
 only the document's own fields are updated: owners, status, due dates, scores and progress

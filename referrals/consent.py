@@ -1,4 +1,4 @@
-"""Consent rules (DESIGN §4, Jeugdwet; ADR 0050).
+"""Consent rules (Jeugdwet; ADR 0050).
 
 - under 12: every parent or guardian with custody (gezag);
 - 12 to 15: every parent with custody AND the child;

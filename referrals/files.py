@@ -1,4 +1,4 @@
-"""Attachment checks by content, not by name: PDF, DOCX, PNG, JPEG only (DESIGN §4)."""
+"""Attachment checks by content, not by name: PDF, DOCX, PNG, JPEG only (docs/architecture.md)."""
 
 import zipfile
 

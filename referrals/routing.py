@@ -1,4 +1,4 @@
-"""Routing (DESIGN §3, ADR 0051): the school's active tandem decides the district team; without
+"""Routing (ADR 0051): the school's active tandem decides the district team; without
 one, the district team of the school's municipality (the first by name when there are several).
 """
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-# Precedent search (issue 9): `icontains` on PostgreSQL is `UPPER(col::text) LIKE UPPER('%term%')`;
+# Precedent search at a million referrals (ADR 0080): `icontains` on PostgreSQL is `UPPER(col::text) LIKE UPPER('%term%')`;
 # a trigram GIN index on exactly that expression serves it, so a search term matching few
 # precedents no longer reads all of them. PostgreSQL only: SQLite (`make run`) has no gin.
 SEARCHED = ("title", "summary", "outcome", "rationale", "split")

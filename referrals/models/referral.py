@@ -146,7 +146,7 @@ class Referral(models.Model):
     close_outcome = models.CharField(_("outcome"), max_length=16, choices=CloseOutcome.choices, blank=True)
     close_reason = models.TextField(_("reason for closing"), blank=True)
     # Set when a withdrawal of consent leaves the referral without valid consent: from then on
-    # nothing is shared with the district team (DESIGN §4) until consent is valid again.
+    # nothing is shared with the district team (ADR 0050) until consent is valid again.
     sharing_stopped_at = models.DateTimeField(_("sharing stopped at"), null=True, blank=True)
 
     # Measured moments (waiting time across organisations) ----------------------------------
@@ -236,7 +236,7 @@ class Guardian(models.Model):
 
 
 class Consent(models.Model):
-    """Consent for sharing, from a parent with custody or from the child (DESIGN §4)."""
+    """Consent for sharing, from a parent with custody or from the child (ADR 0050)."""
 
     class Giver(models.TextChoices):
         PARENT = "parent", _("parent or guardian with custody")

@@ -1,4 +1,4 @@
-"""Permission matrix rows for the work agenda (issue 6): every member reads; steering members
+"""Permission matrix rows for the work agenda (ADR 0020): every member reads; steering members
 (and registry administrators) of the region edit everything; directors and officers edit
 what their organisation owns and record meetings in their region."""
 

@@ -1,4 +1,4 @@
-"""Browser journeys for the work agenda (issue 6), in Debian's Chromium, with axe-core on
+"""Browser journeys for the work agenda, in Debian's Chromium, with axe-core on
 every page and state: the steering member reads targets and actuals of the real Utrecht
 agenda, an activity owner posts an "at risk" update, a meeting is recorded and the meeting
 goal's actual goes from 1 to 2."""

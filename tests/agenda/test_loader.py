@@ -1,4 +1,4 @@
-"""`load_agenda utrecht-2022` loads the regio Utrecht werkagenda of seed 003, idempotently."""
+"""`load_agenda utrecht-2022` loads the regio Utrecht werkagenda of November 2022, idempotently."""
 
 import io
 from decimal import Decimal
@@ -12,7 +12,7 @@ from tests.contacts.factories import PartnershipFactory, SubregionFactory, UserF
 
 pytestmark = pytest.mark.django_db
 
-# Every goal ("Doelstelling") of seed 003, in the document's words and order.
+# Every goal ("Doelstelling") of the werkagenda, in the document's words and order.
 SEED_003_GOALS = {
     "1.1": "Op 2 pilotscholen is collectieve financiering van jeugdhulp in school een feit.",
     "1.2": "We ontwikkelen een werkwijze over hoe we omgaan met discussie over het zogenaamde "

@@ -1,4 +1,4 @@
-"""Permission matrix rows for the network registry (issue 3).
+"""Permission matrix rows for the network registry.
 
 Everyone with a membership reads the directory; registry_admin edits everything; members
 maintain their own organisation's contacts and tandems; coverage is for the steering side.

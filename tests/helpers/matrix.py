@@ -3,7 +3,7 @@
 Each app keeps its rows in `tests/<app>/matrix.py` as `CASES = [Case(...), ...]`;
 tests/portal/test_permission_matrix.py walks them all and fails when a URL pattern of the
 project has no row. Unlisted actors get `default` (authenticated) or 302 (anonymous, to the
-login page). A foreign object must answer 404, a forbidden action 403 (DESIGN §2).
+login page). A foreign object must answer 404, a forbidden action 403 (docs/architecture.md, "Who sees what").
 """
 
 from collections.abc import Callable

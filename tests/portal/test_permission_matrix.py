@@ -1,4 +1,4 @@
-"""Every URL × every actor (DESIGN §2). Rows live in tests/<app>/matrix.py."""
+"""Every URL × every actor (docs/architecture.md, "Who sees what"). Rows live in tests/<app>/matrix.py."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Done-when check of issue 10: `scripts/serve.py` (what `make serve` runs) serves the portal
+"""`scripts/serve.py` (what `make serve` runs) serves the portal
 in production mode against PostgreSQL and Redis, a seeded account logs in over HTTP, the
 separate Celery worker process runs a task, logs are JSON lines with the request id, and
 Ctrl-C (SIGINT) stops gunicorn, the worker and beat.

@@ -1,4 +1,4 @@
-"""Referral URLs × every actor (DESIGN §2): a foreign referral answers 404, a forbidden
+"""Referral URLs × every actor (ADR 0053): a foreign referral answers 404, a forbidden
 action 403. Referrals are created inside the url lambdas."""
 
 from django.urls import reverse

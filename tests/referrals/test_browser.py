@@ -1,4 +1,4 @@
-"""Browser journeys for the single referral (issue 4), with axe on every page and state."""
+"""Browser journeys for the single referral, with axe on every page and state."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""Retention (issue 8, ADR 0046/0047): closed and declined referrals are anonymised after
+"""Retention (ADR 0046/0047): closed and declined referrals are anonymised after
 TANDEM_RETENTION_CLOSED_MONTHS, untouched drafts deleted after TANDEM_RETENTION_DRAFT_MONTHS,
 under frozen time, on PostgreSQL."""
 

@@ -1,4 +1,4 @@
-"""Permission matrix rows for the reports (DESIGN §2): steering members, directors and officers;
+"""Permission matrix rows for the reports (docs/architecture.md, "Who sees what"): steering members, directors and officers;
 a report of another scope answers 404; every other role 403."""
 
 from django.core.files.base import ContentFile
