@@ -142,7 +142,7 @@ class ContactAssignment(ValidPeriod):
 
 
 class Tandem(ValidPeriod):
-    """An IB-er + district-team worker pair for one school (the region's agreements on youth care in school)."""
+    """An IB-er + district-team worker pair for one school."""
 
     school = models.ForeignKey(
         "contacts.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="tandems"

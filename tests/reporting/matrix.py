@@ -1,5 +1,5 @@
-"""Permission matrix rows for the reports (docs/architecture.md, "Who sees what"): steering members, directors and officers;
-a report of another scope answers 404; every other role 403."""
+"""Permission matrix rows for the reports (docs/architecture.md, "Who sees what"): steering
+members, directors and officers; a report of another scope answers 404; every other role 403."""
 
 from django.core.files.base import ContentFile
 from django.urls import reverse
