@@ -14,9 +14,9 @@ covers its subregions. Questions about "current" things (who is the vaste contac
 are answered on the scope's end date, or today when the period has not ended yet. Meetings
 count as held when their date lies in the period and not after today.
 
-The keys and labels live in agenda/indicator_keys.py (the choices of `Goal.indicator`). The
-referral indicators read `referrals.models.Referral` through `_referral_model()`; where it
-answers None (an installation without referrals) they are "not available".
+The keys and labels live in agenda/indicator_keys.py (the choices of `Goal.indicator`). An
+indicator whose data source is missing answers `Measurement.unavailable()`, which the pages show
+as "not available yet".
 """
 
 import datetime
@@ -160,18 +160,9 @@ def collective_funding_pilots(scope):
     return _schools(scope).filter(collective_funding_pilot=True).count()
 
 
-def _referral_model():
-    """The referral model, or None where referrals are not available (tests stand in for such
-    an installation by replacing this function)."""
-    return Referral
-
-
 def referrals_submitted(scope):
     """Referrals first submitted in the period (a returned and resubmitted one counts once)."""
-    referral = _referral_model()
-    if referral is None:
-        return Measurement.unavailable()
-    return referral.objects.filter(
+    return Referral.objects.filter(
         scope.region_q("school__municipality__region"),
         first_submitted_at__date__gte=scope.start,
         first_submitted_at__date__lte=scope.end,
@@ -182,10 +173,7 @@ def median_days_to_decision(scope):
     """Median WORKING days from first submission to decision (accepted or declined), over the
     referrals decided in the period, computed in the database with the same expressions as the
     progress report (portal/workdays.py); None when none were decided."""
-    referral = _referral_model()
-    if referral is None:
-        return Measurement.unavailable()
-    decided = referral.objects.filter(
+    decided = Referral.objects.filter(
         scope.region_q("school__municipality__region"),
         first_submitted_at__isnull=False,
         decided_at__date__gte=scope.start,

@@ -5,7 +5,7 @@ The registry (regions … users) is small and goes in through bulk_create; the r
 (millions of rows) go in through PostgreSQL COPY (psycopg 3 `cursor.copy()`), inside one
 transaction, with the non-unique indexes dropped during the load and rebuilt afterwards.
 
-Each referral walks the real life cycle (referrals/workflow.py MOVES) with sampled delays
+Each referral walks the real life cycle (referrals/workflow.py ACTIONS) with sampled delays
 from its creation moment; the walk stops at "now", so old referrals are mostly closed or
 declined and recent ones are still in flight, and every timestamp, event and reference
 number is consistent with the path.

@@ -1,6 +1,7 @@
 """The agenda pages: target vs actual, progress updates, forms with bad input, meetings,
 the quadrant, and query counts that do not grow with the number of rows."""
 
+import dataclasses
 import datetime
 import re
 import zoneinfo
@@ -470,10 +471,14 @@ def test_meetings_page_query_count_is_pinned(client, world, agenda):
 EXPECTED = {"index": 7, "detail": 15, "quadrant": 8, "my_activities": 7, "activity": 11, "meetings": 19}
 
 
-def test_referral_indicator_shows_not_available_without_the_referral_model(
-    client, world, agenda, monkeypatch
-):
+def test_referral_indicator_shows_not_available_without_its_data_source(client, world, agenda, monkeypatch):
     from agenda import indicators
+
+    def without_source(key):
+        unavailable = dataclasses.replace(
+            indicators.INDICATORS[key], function=lambda scope: indicators.Measurement.unavailable()
+        )
+        monkeypatch.setitem(indicators.INDICATORS, key, unavailable)
 
     goal = agenda["typed_goal"]
     goal.indicator = "referrals_submitted"
@@ -481,7 +486,8 @@ def test_referral_indicator_shows_not_available_without_the_referral_model(
     login(client, world, "steering_member")
     url = reverse("agenda:detail", args=["test"])
     assert "<strong>0</strong>" in goal_row(client.get(url).content.decode(), "2.1")
-    monkeypatch.setattr(indicators, "_referral_model", lambda: None)
+    without_source("referrals_submitted")
+    without_source("median_days_to_decision")
     assert (
         indicators.measure("median_days_to_decision", indicators.Scope.calendar_year(2026)).available is False
     )
