@@ -27,9 +27,7 @@ def notify(users, kind, subject, body, url):
         if user is None or user.pk in seen or not user.is_active:
             continue
         seen.add(user.pk)
-        created.append(
-            Notification.objects.create(user=user, kind=kind, subject=subject, body=body, url=url)
-        )
+        created.append(Notification.objects.create(user=user, kind=kind, subject=subject, body=body, url=url))
     for notification in created:
         transaction.on_commit(lambda pk=notification.pk: send_notification_email.delay(pk))
     return created
