@@ -14,20 +14,14 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-MOVED = ("escalation", "decision", "precedent", "precedentdomain")
-
-
-def move_content_types(apps, schema_editor):
-    content_type = apps.get_model("contenttypes", "ContentType")
-    db = schema_editor.connection.alias
-    taken = set(
-        content_type.objects.using(db)
-        .filter(app_label="escalations", model__in=MOVED)
-        .values_list("model", flat=True)
-    )
-    content_type.objects.using(db).filter(app_label="referrals", model__in=MOVED).exclude(
-        model__in=taken
-    ).update(app_label="escalations")
+# The rename in SQL (RunSQL needs no rendered model state, unlike RunPython), skipping a model
+# whose escalations content type exists already.
+MOVE_CONTENT_TYPES = """
+UPDATE django_content_type SET app_label = 'escalations'
+WHERE app_label = 'referrals'
+  AND model IN ('escalation', 'decision', 'precedent', 'precedentdomain')
+  AND model NOT IN (SELECT model FROM django_content_type WHERE app_label = 'escalations')
+"""
 
 
 class Migration(migrations.Migration):
@@ -161,5 +155,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
-        migrations.RunPython(move_content_types, migrations.RunPython.noop, elidable=False),
+        migrations.RunSQL(MOVE_CONTENT_TYPES, migrations.RunSQL.noop, elidable=False),
     ]
