@@ -5,6 +5,9 @@ What referrals must know about escalations it learns through the hooks registere
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal import demo as demo_data
+from portal import home, navigation
+
 
 class EscalationsConfig(AppConfig):
     name = "escalations"
@@ -15,8 +18,6 @@ class EscalationsConfig(AppConfig):
         # before the app registry is ready; it is no import circle being dodged.
         from contacts.models import Role
         from escalations import demo, permissions, retention
-        from portal import demo as demo_data
-        from portal import home, navigation
         from referrals import permissions as referral_permissions
         from referrals import retention as referral_retention
 
