@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from contacts.models import CareProvider, School, User
+from portal.workdays import nth_working_day_back
 from referrals.models import Consent, Guardian, Referral, ReferralDomain, ReferralEvent
 from referrals.routing import route_for
-from referrals.waiting import nth_working_day_back
 from referrals.workflow import transition
 
 NAMESPACE = uuid.UUID("6f1d3c1e-8a4b-4c55-9a8e-0d7f2b7a1c01")

@@ -17,7 +17,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from security.services import ENROLMENT_SESSION_KEY, RECOVERY_DEVICE_NAME, TOTP_DEVICE_NAME
+from security.services import RECOVERY_DEVICE_NAME, TOTP_DEVICE_NAME
+from security.session_keys import ENROLMENT_SESSION_KEY
 
 
 def make_totp_device(user, confirmed=True):

@@ -6,9 +6,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from portal.models import Notification
+from portal.workdays import nth_working_day_back, working_days_between
 from referrals.models import Referral, WaitingReminder
 from referrals.tasks import send_waiting_time_reminders
-from referrals.waiting import nth_working_day_back, waited_at_least_cutoff, waiting_for, working_days_between
+from referrals.waiting import waited_at_least_cutoff, waiting_for
 from tests.referrals.factories import referral_in
 
 MON = datetime.date(2026, 11, 2)
