@@ -7,6 +7,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TEST_WORKERS ?= 2
 
 .PHONY: help run test install install-test assets messages messages-update lint migrations-check pytest clean
 
@@ -65,14 +66,15 @@ lint: $(VENV)/.installed-test
 migrations-check: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=portal.settings_test $(MANAGE) makemigrations --check --dry-run
 
-# The whole suite. Services: uses running PostgreSQL/Redis, else starts throwaway instances.
+# The whole suite, in TEST_WORKERS parallel processes (pytest-xdist; each has its own test
+# database). Services: uses running PostgreSQL/Redis, else starts throwaway instances.
 test: install-test
 	@scripts/ensure_chromium.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@eval "$$($(PY) scripts/services.py up)" && \
 	  DJANGO_SETTINGS_MODULE=portal.settings_test $(MANAGE) makemigrations --check --dry-run && \
-	  status=0; DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS) || status=$$?; \
+	  status=0; DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS) || status=$$?; \
 	  $(PY) scripts/services.py down; exit $$status
 
 # Run pytest only (services must be reachable); e.g. make pytest PYTEST_ARGS="tests/contacts -x"

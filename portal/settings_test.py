@@ -13,14 +13,20 @@ os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tandem")
 
 from .settings import *  # noqa: E402,F403
-from .settings import BASE_DIR, INSTALLED_APPS, STORAGES  # noqa: E402
+from .settings import BASE_DIR, CACHES, INSTALLED_APPS, STORAGES  # noqa: E402
+
+# `make test` runs the suite in parallel (pytest-xdist); each worker ("gw0", "gw1", ...) has its
+# own test database (pytest-django adds the suffix), its own private-media folder and its own
+# cache keys. Processes a test starts inherit the variable and so land in the same places.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 # The development-only load generator and benchmark (bench/, ADR 0080) are tested too.
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"
+PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / f"test-private{'-' + XDIST_WORKER if XDIST_WORKER else ''}"
+CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": XDIST_WORKER}}
 STORAGES = {
     **STORAGES,
     "default": {
