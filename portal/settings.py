@@ -13,7 +13,7 @@ once, without later code changing an earlier one:
     7. Internationalisation
     8. Static files and private media
     9. E-mail
-   10. Logging (ADR 0031)
+   10. Logging (ADR 0031) and error reporting (ADR 0101)
    11. Tandem's own settings: every TANDEM_* setting, documented
    12. Celery and the beat schedule (built from the settings above)
 
@@ -30,6 +30,7 @@ from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from portal import error_reporting as _error_reporting
 from portal.logging import configure as _configure_logging
 
 # --- 1. Environment, debug and the secret key ------------------------------------------------
@@ -311,6 +312,13 @@ try:
     )
 except ValueError as exc:  # an unknown DJANGO_LOG_FORMAT
     raise ImproperlyConfigured(str(exc)) from exc
+
+# Error reporting (portal/error_reporting.py, ADR 0101): Sentry only when SENTRY_DSN is set;
+# no personal data, no request bodies, no local variables, events masked like the logs.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="")
+_error_reporting.init(SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=SENTRY_RELEASE)
 
 # --- 11. Tandem's own settings -----------------------------------------------------------------
 # Every setting named TANDEM_*, each from the environment variable of the same name unless

@@ -47,6 +47,8 @@ notification_patterns = [
     path("<int:pk>/gelezen/", views.notification_read, name="read"),
 ]
 
+handler500 = "portal.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
