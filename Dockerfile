@@ -44,11 +44,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     TANDEM_PRIVATE_MEDIA_ROOT=/var/lib/tandem/private \
     GUNICORN_BIND=0.0.0.0:8000
 # WeasyPrint needs Pango (with HarfBuzz subsetting and fontconfig) and at least one font;
-# postgresql-client (15 on Debian bookworm, as the db service) for manage.py backup/restore.
+# postgresql-client (15 on Debian bookworm, as the db service) and gnupg (encrypted archives,
+# ADR 0104) for manage.py backup/restore.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 \
-      fonts-dejavu-core postgresql-client \
+      fonts-dejavu-core postgresql-client gnupg \
  && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 tandem \
  && useradd --system --uid 10001 --gid tandem --home-dir /app --shell /usr/sbin/nologin tandem \

@@ -116,13 +116,14 @@ clean:
 serve: install
 	$(PY) scripts/serve.py --bind $(HOST):$(PORT)
 
-# One dated archive in backups/: pg_dump (custom format) + the private media + SHA-256 manifest.
+# One dated archive in backups/: pg_dump (custom format) + the private media + SHA-256 manifest,
+# encrypted with gpg when TANDEM_BACKUP_GPG_RECIPIENTS is set (ADR 0104).
 backup: install
 	@exports="$$($(PY) scripts/serve.py --print-env)" && eval "$$exports" && $(MANAGE) backup
 
 # Restore an archive into an EMPTY database and an empty private media root.
 restore: install
-	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/tandem-YYYYmmdd-HHMMSS.tar.gz"; exit 2; }
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/tandem-YYYYmmdd-HHMMSS.tar.gz[.gpg]"; exit 2; }
 	@exports="$$($(PY) scripts/serve.py --print-env)" && eval "$$exports" && $(MANAGE) restore "$(ARCHIVE)"
 
 # Load benchmark (ADR 0080): gunicorn + PostgreSQL + Redis with DJANGO_DEBUG=false on the

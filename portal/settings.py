@@ -411,6 +411,16 @@ TANDEM_METRICS_TOKEN = env.str("TANDEM_METRICS_TOKEN", default="")
 if TANDEM_METRICS_TOKEN and len(TANDEM_METRICS_TOKEN) < 32:
     raise ImproperlyConfigured("TANDEM_METRICS_TOKEN must be at least 32 characters (or unset).")
 
+# Backups (portal/backup.py, ADR 0032, 0104): archives are encrypted with gpg to these
+# recipients (comma-separated key ids, fingerprints or e-mail addresses of public keys in the
+# keyring TANDEM_BACKUP_GNUPGHOME, default gpg's own); unset: not encrypted. Restore decrypts
+# with the private key there (its passphrase, if any, in TANDEM_BACKUP_GPG_PASSPHRASE_FILE).
+# After a backup, archives older than TANDEM_BACKUP_KEEP_DAYS are deleted (0: keep all).
+TANDEM_BACKUP_GPG_RECIPIENTS = env.list("TANDEM_BACKUP_GPG_RECIPIENTS", default=[])
+TANDEM_BACKUP_GNUPGHOME = env.str("TANDEM_BACKUP_GNUPGHOME", default="")
+TANDEM_BACKUP_GPG_PASSPHRASE_FILE = env.str("TANDEM_BACKUP_GPG_PASSPHRASE_FILE", default="")
+TANDEM_BACKUP_KEEP_DAYS = env.int("TANDEM_BACKUP_KEEP_DAYS", default=0)
+
 # --- 12. Celery and the beat schedule ----------------------------------------------------------
 # Tasks take ids, never personal data; JSON only; late acknowledgement (portal/celery.py).
 # Each app's tasks live in its tasks.py, where autodiscovery finds them.
