@@ -235,3 +235,36 @@ def test_alert_rules_name_metrics_that_exist():
         for name in re.findall(r"\btandem_[a-z_]+", expr):
             base = re.sub(r"_(bucket|count|sum)$", "", name)
             assert name in known or base in known, (alert, name)
+
+
+def test_multiprocess_mode_adds_up_the_processes(tmp_path):
+    """With PROMETHEUS_MULTIPROC_DIR (several gunicorn workers), a scrape reads every process's
+    values from the directory, including those of a process that has ended."""
+    code = (
+        "import django; django.setup()\n"
+        "from django.test import Client\n"
+        "c = Client()\n"
+        "assert c.get('/healthz').status_code in (200, 503)\n"
+    )
+    env = {
+        **__import__("os").environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "portal.settings_test",
+    }
+    for _ in range(2):  # two processes, one request each
+        subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120
+        )
+    assert list(tmp_path.glob("histogram_*.db"))
+    scrape_code = code + "r = c.get('/metrics'); assert r.status_code == 200; print(r.content.decode())\n"
+    result = subprocess.run(
+        [sys.executable, "-c", scrape_code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    # Three processes each answered /healthz once; the scraping one counts itself too.
+    assert value(result.stdout, "tandem_http_request_duration_seconds_count", view="healthz") == 3
