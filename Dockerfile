@@ -3,7 +3,9 @@
 # on the development machine (tests/portal/test_compose.py checks what it refers to).
 
 # --- Stage 1: front-end assets from the npm registry, exactly as package-lock.json says ------
-FROM node:20-slim AS assets
+# Base images: a supported Node LTS and Python 3.11, both on Debian 12 (bookworm) by name;
+# Renovate proposes updates and pins digests (renovate.json, ADR 0100).
+FROM node:24-bookworm-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error \
@@ -12,7 +14,7 @@ RUN npm ci --no-audit --no-fund --loglevel=error \
  && cp node_modules/htmx.org/dist/htmx.min.js vendor/htmx/htmx.min.js
 
 # --- Stage 2: Python dependencies, translations and collected static files -------------------
-FROM python:3.11-slim AS build
+FROM python:3.11-slim-bookworm AS build
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gettext \
@@ -20,8 +22,12 @@ RUN apt-get update \
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /app
-COPY pyproject.toml ./
-RUN pip install .
+# Only what the hashed lock files name (ADR 0100): build tools, runtime set, then the project.
+COPY requirements/build.txt requirements/base.txt requirements/
+RUN pip install --require-hashes -r requirements/build.txt \
+ && pip install --require-hashes -r requirements/base.txt
+COPY pyproject.toml README.md ./
+RUN pip install --no-deps --no-build-isolation .
 COPY . .
 COPY --from=assets /build/vendor/ static/vendor/
 # collectstatic needs settings that import; this key exists only during the build.
@@ -30,7 +36,7 @@ RUN DJANGO_DEBUG=true python manage.py compilemessages --ignore=.venv --ignore=n
     DJANGO_STATIC_ROOT=/app/staticfiles python manage.py collectstatic --no-input -v 0
 
 # --- Stage 3: the runtime image ------------------------------------------------------------
-FROM python:3.11-slim
+FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=portal.settings \
@@ -38,11 +44,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     TANDEM_PRIVATE_MEDIA_ROOT=/var/lib/tandem/private \
     GUNICORN_BIND=0.0.0.0:8000
 # WeasyPrint needs Pango (with HarfBuzz subsetting and fontconfig) and at least one font;
-# postgresql-client (15 on Debian bookworm, as the db service) for manage.py backup/restore.
+# postgresql-client (15 on Debian bookworm, as the db service) and gnupg (encrypted archives,
+# ADR 0104) for manage.py backup/restore.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 \
-      fonts-dejavu-core postgresql-client \
+      fonts-dejavu-core postgresql-client gnupg \
  && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 tandem \
  && useradd --system --uid 10001 --gid tandem --home-dir /app --shell /usr/sbin/nologin tandem \

@@ -15,18 +15,46 @@ help:
 	@echo "make run    install, migrate, load demo data and serve http://$(HOST):$(PORT) (SQLite, tasks inline)"
 	@echo "make test   install test dependencies and run ruff, makemigrations --check and the whole suite"
 	@echo "            against PostgreSQL, Redis and Debian's Chromium"
+	@echo "make lock   re-resolve requirements/*.txt (hashed lock files) after changing pyproject.toml"
+
+# Every install comes from the hashed lock files in requirements/ (ADR 0100): first the build
+# tools (pip, setuptools, wheel), then the runtime set (base.txt) or the test set (test.txt),
+# then the project itself without dependencies and with the pinned setuptools.
+PIP_LOCKED := $(PY) -m pip install --quiet --require-hashes
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet .
+$(VENV)/.installed-build: requirements/build.txt | $(VENV)/bin/python
+	$(PIP_LOCKED) -r requirements/build.txt
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PY) -m pip install --quiet ".[test]"
+$(VENV)/.installed: pyproject.toml requirements/base.txt $(VENV)/.installed-build
+	$(PIP_LOCKED) -r requirements/base.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation .
 	touch $@
+
+$(VENV)/.installed-test: pyproject.toml requirements/test.txt $(VENV)/.installed
+	$(PIP_LOCKED) -r requirements/test.txt
+	touch $@
+
+# Re-resolve the lock files after editing pyproject.toml or requirements/build.in; existing
+# pins stay unless they must move. `make lock UPGRADE=1` moves everything to the newest
+# releases (Renovate does the same per package). pip-tools runs in its own venv (.venv-lock),
+# and resolves against pypi.org only, ignoring local pip configuration, so the hashes are
+# those of the files every other machine downloads.
+PIP_TOOLS_VERSION := 7.6.2
+LOCK_VENV := .venv-lock
+PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/dev/null \
+  $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+  --no-emit-index-url --no-emit-find-links --index-url=https://pypi.org/simple $(if $(UPGRADE),--upgrade)
+.PHONY: lock
+lock:
+	@test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+	  $(LOCK_VENV)/bin/pip install --quiet pip-tools==$(PIP_TOOLS_VERSION); }
+	$(PIP_COMPILE) --output-file requirements/build.txt requirements/build.in
+	$(PIP_COMPILE) --output-file requirements/base.txt pyproject.toml
+	$(PIP_COMPILE) --extra test --constraint requirements/base.txt --output-file requirements/test.txt pyproject.toml
 
 install: $(VENV)/.installed assets messages
 install-test: $(VENV)/.installed-test assets messages
@@ -82,7 +110,7 @@ pytest: install-test
 	@eval "$$($(PY) scripts/services.py up)" && DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor staticfiles var
+	rm -rf $(VENV) $(LOCK_VENV) node_modules static/vendor staticfiles var
 
 # --- Production-like operation (README "Running in production", "Operators") -------------------
 .PHONY: serve backup restore
@@ -90,13 +118,14 @@ clean:
 serve: install
 	$(PY) scripts/serve.py --bind $(HOST):$(PORT)
 
-# One dated archive in backups/: pg_dump (custom format) + the private media + SHA-256 manifest.
+# One dated archive in backups/: pg_dump (custom format) + the private media + SHA-256 manifest,
+# encrypted with gpg when TANDEM_BACKUP_GPG_RECIPIENTS is set (ADR 0104).
 backup: install
 	@exports="$$($(PY) scripts/serve.py --print-env)" && eval "$$exports" && $(MANAGE) backup
 
 # Restore an archive into an EMPTY database and an empty private media root.
 restore: install
-	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/tandem-YYYYmmdd-HHMMSS.tar.gz"; exit 2; }
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/tandem-YYYYmmdd-HHMMSS.tar.gz[.gpg]"; exit 2; }
 	@exports="$$($(PY) scripts/serve.py --print-env)" && eval "$$exports" && $(MANAGE) restore "$(ARCHIVE)"
 
 # Load benchmark (ADR 0080): gunicorn + PostgreSQL + Redis with DJANGO_DEBUG=false on the

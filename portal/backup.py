@@ -12,7 +12,12 @@ table (or a media root that has any file), restores the dump in one transaction 
 `pg_restore --single-transaction --exit-on-error`, unpacks the media with tarfile's `data`
 filter (no absolute paths, no `..`, no links out) and verifies the files again.
 
-Archives hold personal data: they are written with mode 0600 in a 0700 directory.
+Archives hold personal data: they are written with mode 0600 in a 0700 directory, and, when
+OpenPGP recipients are configured (TANDEM_BACKUP_GPG_RECIPIENTS, ADR 0104), encrypted to them
+with gpg as `tandem-YYYYmmdd-HHMMSS.tar.gz.gpg`; the unencrypted archive then only ever exists
+inside the 0700 working directory. Restore decrypts such an archive first (the private key in
+the keyring of TANDEM_BACKUP_GNUPGHOME). `prune_backups` removes archives older than
+TANDEM_BACKUP_KEEP_DAYS after a successful backup.
 """
 
 import glob
@@ -34,6 +39,9 @@ from psycopg import sql
 
 FORMAT = 1
 MEMBERS = ("manifest.json", "database.dump", "media.tar")
+ENCRYPTED_SUFFIX = ".gpg"
+_ARCHIVE_NAME = re.compile(r"^tandem-(\d{8}-\d{6})(?:-\d+)?\.tar\.gz(?:\.gpg)?$")
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 class BackupError(Exception):
@@ -110,6 +118,91 @@ class Database:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
 
 
+@dataclass(frozen=True)
+class Encryption:
+    """OpenPGP encryption of archives with gpg (ADR 0104). `recipients`: key ids, fingerprints
+    or e-mail addresses of public keys in the keyring; `gnupg_home`: that keyring (default
+    gpg's own, ~/.gnupg); `passphrase_file`: for restore, when the private key has one."""
+
+    recipients: tuple[str, ...] = ()
+    gnupg_home: str = ""
+    passphrase_file: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.recipients)
+
+    def _gpg(self, *args):
+        gpg = shutil.which("gpg")
+        if not gpg:
+            raise BackupError(
+                "gpg is not installed; install it (apt-get install gnupg) to encrypt or decrypt."
+            )
+        env = dict(os.environ)
+        if self.gnupg_home:
+            env["GNUPGHOME"] = self.gnupg_home
+        result = subprocess.run(  # noqa: S603 - gpg with fixed arguments
+            [gpg, "--batch", "--no-tty", "--quiet", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise BackupError(f"gpg failed (status {result.returncode}): {result.stderr.strip()[-500:]}")
+        return result
+
+    def check_recipients(self):
+        """Fail before dumping anything when a recipient's public key is not in the keyring."""
+        for recipient in self.recipients:
+            try:
+                self._gpg("--list-keys", "--with-colons", recipient)
+            except BackupError as exc:
+                raise BackupError(
+                    f"The backup recipient {recipient!r} has no public key in the keyring "
+                    f"({self.gnupg_home or 'gpg default'}): import it with gpg --import. ({exc})"
+                ) from exc
+
+    def encrypt(self, source: Path, target: Path):
+        recipients = [arg for recipient in self.recipients for arg in ("--recipient", recipient)]
+        # The operator chose these keys by configuration: no web-of-trust decision to make.
+        self._gpg(
+            "--yes", "--trust-model", "always", "--output", str(target), *recipients, "--encrypt", str(source)
+        )
+
+    def decrypt(self, source: Path, target: Path):
+        passphrase = (
+            ["--pinentry-mode", "loopback", "--passphrase-file", self.passphrase_file]
+            if self.passphrase_file
+            else []
+        )
+        self._gpg("--yes", *passphrase, "--output", str(target), "--decrypt", str(source))
+
+
+def is_encrypted(archive: Path) -> bool:
+    """An archive that is not gzip is taken for an OpenPGP message (gpg says if it is not)."""
+    with open(archive, "rb") as handle:
+        return handle.read(2) != _GZIP_MAGIC
+
+
+def prune_backups(output_dir: Path, keep_days: int, now: datetime | None = None) -> list[Path]:
+    """Delete the archives in `output_dir` whose name says they are older than `keep_days`
+    (0: keep everything). Only files named like an archive are touched."""
+    if keep_days <= 0:
+        return []
+    now = now or datetime.now(UTC)
+    removed = []
+    for path in sorted(Path(output_dir).glob("tandem-*")):
+        match = _ARCHIVE_NAME.match(path.name)
+        if not match or not path.is_file():
+            continue
+        made = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+        if (now - made).total_seconds() > keep_days * 86400:
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
 def tool_major(path: str) -> int | None:
     try:
         out = subprocess.run(  # noqa: S603 - a PostgreSQL client tool found on this machine
@@ -183,18 +276,28 @@ def run_tool(command, env):
     return result
 
 
-def create_backup(db: Database, media_root: Path, output_dir: Path, now: datetime | None = None) -> Path:
+def create_backup(
+    db: Database,
+    media_root: Path,
+    output_dir: Path,
+    now: datetime | None = None,
+    encryption: Encryption | None = None,
+) -> Path:
     media_root = Path(media_root)
     output_dir = Path(output_dir)
+    encryption = encryption or Encryption()
+    if encryption.enabled:
+        encryption.check_recipients()
     output_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(output_dir, 0o700)
     server_major = db.server_major()
     pg_dump = find_pg_tool("pg_dump", server_major)
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
-    target = output_dir / f"tandem-{stamp}.tar.gz"
+    extension = ".tar.gz" + (ENCRYPTED_SUFFIX if encryption.enabled else "")
+    target = output_dir / f"tandem-{stamp}{extension}"
     suffix = 1
     while target.exists():
-        target = output_dir / f"tandem-{stamp}-{suffix}.tar.gz"
+        target = output_dir / f"tandem-{stamp}-{suffix}{extension}"
         suffix += 1
 
     with tempfile.TemporaryDirectory(dir=output_dir, prefix=".backup-") as work_dir:
@@ -224,6 +327,11 @@ def create_backup(db: Database, media_root: Path, output_dir: Path, now: datetim
         with tarfile.open(partial, "w:gz") as tar:
             for name in MEMBERS:
                 tar.add(work / name, arcname=name, recursive=False)
+        if encryption.enabled:
+            encrypted = work / "archive.tar.gz.gpg"
+            encryption.encrypt(partial, encrypted)
+            partial.unlink()
+            partial = encrypted
         os.chmod(partial, 0o600)
         os.replace(partial, target)
     return target
@@ -269,8 +377,11 @@ def _read_archive(archive: Path, work: Path) -> dict:
     return manifest
 
 
-def restore_backup(db: Database, media_root: Path, archive: Path, out=None) -> dict:
-    """Restore into an empty database (created when missing) and an empty media root."""
+def restore_backup(
+    db: Database, media_root: Path, archive: Path, out=None, encryption: Encryption | None = None
+) -> dict:
+    """Restore into an empty database (created when missing) and an empty media root; an
+    encrypted archive is decrypted first (gpg, the private key in `encryption.gnupg_home`)."""
     out = out or io.StringIO()
     media_root = Path(media_root)
     archive = Path(archive)
@@ -292,7 +403,16 @@ def restore_backup(db: Database, media_root: Path, archive: Path, out=None) -> d
         )
     with tempfile.TemporaryDirectory(prefix="tandem-restore-") as work_dir:
         work = Path(work_dir)
-        manifest = _read_archive(archive, work)
+        if archive.is_file() and is_encrypted(archive):
+            decrypted = work / "decrypted.tar.gz"
+            (encryption or Encryption()).decrypt(archive, decrypted)
+            out.write(f"Decrypted {archive.name}.\n")
+            (work / "archive").mkdir()
+            manifest = _read_archive(decrypted, work / "archive")
+            decrypted.unlink()
+            work = work / "archive"
+        else:
+            manifest = _read_archive(archive, work)
         if created:
             db.create()
             out.write(f"Created database {db.name!r}.\n")

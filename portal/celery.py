@@ -15,3 +15,8 @@ app.autodiscover_tasks()
 
 # Task id on every log record of a task; failures logged with the task id (ADR 0031).
 from portal import task_logging  # noqa: E402,F401
+
+# Task outcomes counted for /metrics (ADR 0102).
+from portal.metrics import connect_task_signals  # noqa: E402
+
+connect_task_signals()

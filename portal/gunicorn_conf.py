@@ -6,6 +6,8 @@ Environment:
 - `GUNICORN_TIMEOUT` seconds per request (default 60),
 - `GUNICORN_FORWARDED_ALLOW_IPS` proxies whose X-Forwarded-* headers are trusted (default
   127.0.0.1),
+- `PROMETHEUS_MULTIPROC_DIR` an empty directory shared by the workers, so /metrics counts
+  all of them (`make serve` sets var/prometheus; README "Operators"),
 - `DJANGO_LOG_FORMAT` / `DJANGO_LOG_LEVEL` as for Django (gunicorn's own lines use the same
   format). There is no access log: Django logs one line per request with its request id.
 """
@@ -39,3 +41,12 @@ logconfig_dict = gunicorn_logconfig(
 # Workers keep their heartbeat file in memory where available (containers: no disk stalls).
 if os.path.isdir("/dev/shm"):  # noqa: S108 - gunicorn's documented choice for containers
     worker_tmp_dir = "/dev/shm"  # noqa: S108
+
+
+def child_exit(server, worker):
+    """prometheus-client's multiprocess mode (PROMETHEUS_MULTIPROC_DIR, ADR 0102): forget the
+    gauges of a worker that exited."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

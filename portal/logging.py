@@ -91,6 +91,9 @@ def _current_user_id():
     return None
 
 
+current_user_id = _current_user_id  # the same, for portal.error_reporting
+
+
 class ContextFilter(logging.Filter):
     """Adds request_id, user_id, task_id and task_name (None outside a request or task)."""
 

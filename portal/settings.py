@@ -13,7 +13,7 @@ once, without later code changing an earlier one:
     7. Internationalisation
     8. Static files and private media
     9. E-mail
-   10. Logging (ADR 0031)
+   10. Logging (ADR 0031) and error reporting (ADR 0101)
    11. Tandem's own settings: every TANDEM_* setting, documented
    12. Celery and the beat schedule (built from the settings above)
 
@@ -21,6 +21,7 @@ The test settings (portal/settings_test.py) and the benchmark settings (bench/se
 import this module and override a few values.
 """
 
+import ipaddress as _ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from portal import error_reporting as _error_reporting
 from portal.logging import configure as _configure_logging
 
 # --- 1. Environment, debug and the secret key ------------------------------------------------
@@ -90,6 +92,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every log line of the request carries its id (ADR 0031).
     "portal.request_id.RequestIdMiddleware",
+    # Request latency per view for /metrics (ADR 0102).
+    "portal.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: static files need no policy (ADR 0043).
@@ -146,13 +150,14 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is the cache and the Celery broker (section 12); without it (the demo) a local-memory
-# cache and inline tasks.
+# cache and inline tasks. Both backends are Django's own, with their operations timed for
+# /metrics (portal/cache_backends.py, ADR 0102).
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "portal.cache_backends.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {"BACKEND": "portal.cache_backends.LocMemCache"}
     )
 }
 
@@ -229,7 +234,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
 if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Probes and Prometheus talk plain HTTP to the pod or machine (ADR 0102, 0103).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 # Per-request nonces (django-csp); no 'unsafe-inline'.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -312,6 +318,13 @@ try:
 except ValueError as exc:  # an unknown DJANGO_LOG_FORMAT
     raise ImproperlyConfigured(str(exc)) from exc
 
+# Error reporting (portal/error_reporting.py, ADR 0101): Sentry only when SENTRY_DSN is set;
+# no personal data, no request bodies, no local variables, events masked like the logs.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="")
+_error_reporting.init(SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=SENTRY_RELEASE)
+
 # --- 11. Tandem's own settings -----------------------------------------------------------------
 # Every setting named TANDEM_*, each from the environment variable of the same name unless
 # said otherwise (README "Configuration"). Settings of Django and of libraries that Tandem
@@ -381,6 +394,32 @@ TANDEM_ACCESSIBILITY_CONTACT_EMAIL = env.str(
 # How often beat queues the heartbeat task, in seconds; 0 (the default): every 5 minutes on
 # the clock. The key `heartbeat:beat` expires after 10 minutes, so keep this below 600.
 TANDEM_HEARTBEAT_SECONDS = env.int("TANDEM_HEARTBEAT_SECONDS", default=0)
+
+# Metrics (portal/metrics.py, ADR 0102): /metrics answers requests from these addresses or
+# networks (comma-separated, CIDR allowed), or with "Authorization: Bearer TANDEM_METRICS_TOKEN"
+# (at least 32 characters; unset: no token accepted).
+TANDEM_METRICS_ALLOWED_IPS = env.list("TANDEM_METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+try:
+    TANDEM_METRICS_ALLOWED_NETWORKS = tuple(
+        _ipaddress.ip_network(item.strip(), strict=False)
+        for item in TANDEM_METRICS_ALLOWED_IPS
+        if item.strip()
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TANDEM_METRICS_ALLOWED_IPS: {exc}") from exc
+TANDEM_METRICS_TOKEN = env.str("TANDEM_METRICS_TOKEN", default="")
+if TANDEM_METRICS_TOKEN and len(TANDEM_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("TANDEM_METRICS_TOKEN must be at least 32 characters (or unset).")
+
+# Backups (portal/backup.py, ADR 0032, 0104): archives are encrypted with gpg to these
+# recipients (comma-separated key ids, fingerprints or e-mail addresses of public keys in the
+# keyring TANDEM_BACKUP_GNUPGHOME, default gpg's own); unset: not encrypted. Restore decrypts
+# with the private key there (its passphrase, if any, in TANDEM_BACKUP_GPG_PASSPHRASE_FILE).
+# After a backup, archives older than TANDEM_BACKUP_KEEP_DAYS are deleted (0: keep all).
+TANDEM_BACKUP_GPG_RECIPIENTS = env.list("TANDEM_BACKUP_GPG_RECIPIENTS", default=[])
+TANDEM_BACKUP_GNUPGHOME = env.str("TANDEM_BACKUP_GNUPGHOME", default="")
+TANDEM_BACKUP_GPG_PASSPHRASE_FILE = env.str("TANDEM_BACKUP_GPG_PASSPHRASE_FILE", default="")
+TANDEM_BACKUP_KEEP_DAYS = env.int("TANDEM_BACKUP_KEEP_DAYS", default=0)
 
 # --- 12. Celery and the beat schedule ----------------------------------------------------------
 # Tasks take ids, never personal data; JSON only; late acknowledgement (portal/celery.py).

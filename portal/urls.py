@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import forms, views
+from portal import forms, metrics, views
 
 auth_patterns = [
     path(
@@ -47,9 +47,12 @@ notification_patterns = [
     path("<int:pk>/gelezen/", views.notification_read, name="read"),
 ]
 
+handler500 = "portal.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.view, name="metrics"),
     path("account/", include(auth_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),

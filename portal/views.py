@@ -1,4 +1,4 @@
-"""Base views: home page per membership, health check, the user's notifications."""
+"""Base views: home page per membership, health check, the 500 page, the user's notifications."""
 
 import logging
 
@@ -7,18 +7,33 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from portal import error_reporting
 from portal import home as home_page
+from portal.logging import request_id_var
 from portal.models import Notification
 from portal.paging import page_of
 
 logger = logging.getLogger(__name__)
+
+
+def server_error(request):
+    """The 500 page (handler500): says what happened and which id to quote, and that the
+    administrators were informed only when an error report really went out (ADR 0101).
+    Rendered without context processors or the base template: nothing that can fail again."""
+    request_id = getattr(request, "request_id", None) or request_id_var.get()
+    event_id = error_reporting.last_event_id()
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(
+        template.render({"request_id": request_id, "event_id": event_id, "reported": bool(event_id)})
+    )
 
 
 @login_required

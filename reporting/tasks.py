@@ -4,10 +4,13 @@
 actions (reporting/services.py) and the half-yearly schedule here use it (ADR 0072).
 """
 
+import time
+
 from celery import Task, shared_task
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 
 from contacts.models import Region
+from portal import metrics
 from reporting import generation, summaries
 from reporting.models import ProgressReport
 from reporting.periods import Period
@@ -35,17 +38,24 @@ class ProgressReportTask(Task):
     max_retries=3,
 )
 def generate_progress_report(self, report_id: int) -> None:
-    """Render one ProgressReport to PDF. Running it again for a finished report does nothing."""
+    """Render one ProgressReport to PDF. Running it again for a finished report does nothing.
+    Each attempt's duration and outcome go to /metrics (portal/metrics.py, ADR 0102)."""
+    started = time.monotonic()
     try:
         generation.generate(report_id)
     except TRANSIENT as exc:
         if self.max_retries is not None and self.request.retries >= self.max_retries:
             generation.mark_failed(report_id, exc)  # out of retries
+            metrics.observe_report_generation(time.monotonic() - started, "failed")
         else:
             generation.mark_retrying(report_id, exc)
+            metrics.observe_report_generation(time.monotonic() - started, "retrying")
         raise  # autoretry_for schedules the next attempt
     except Exception as exc:  # noqa: BLE001 - not transient: record it, no point retrying
         generation.mark_failed(report_id, exc)
+        metrics.observe_report_generation(time.monotonic() - started, "failed")
+    else:
+        metrics.observe_report_generation(time.monotonic() - started, "done")
 
 
 def enqueue(report_id):

@@ -148,6 +148,14 @@ def production_env(args) -> tuple[dict, bool]:
     env.setdefault("TANDEM_SITE_URL", f"http://{'127.0.0.1' if any_address else host}:{port}")
     env.setdefault("DJANGO_LOG_FORMAT", "json")
     env["GUNICORN_BIND"] = args.bind
+    if not args.print_env and not env.get("PROMETHEUS_MULTIPROC_DIR"):
+        # /metrics counts every gunicorn worker (and the Celery worker's own timings): one
+        # directory, emptied at each start (portal/metrics.py, ADR 0102).
+        metrics_dir = state_dir / "prometheus"
+        metrics_dir.mkdir(parents=True, exist_ok=True)
+        for stale in metrics_dir.glob("*.db"):
+            stale.unlink()
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     if args.web_workers:
         env["WEB_CONCURRENCY"] = str(args.web_workers)
     started = False

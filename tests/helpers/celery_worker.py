@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @contextlib.contextmanager
 def real_worker(**env_overrides):
-    """Yield (process, queue name); the worker consumes only that queue and is stopped after."""
+    """Yield (process, queue name); the worker consumes only that queue and is stopped after.
+    Afterwards `process.output` holds what the worker wrote (stdout and stderr)."""
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="portal.settings_test", **env_overrides)
     queue = f"test-{uuid.uuid4().hex[:8]}"
     worker = subprocess.Popen(
@@ -31,5 +32,6 @@ def real_worker(**env_overrides):
         except subprocess.TimeoutExpired:
             worker.kill()
             output = b""
+        worker.output = output.decode(errors="replace")  # for tests that read the worker's log
         if failed:  # show what the worker said next to the failing assertion
             print(output.decode(errors="replace")[-3000:])

@@ -16,6 +16,8 @@ def _notification_url(w):
 CASES = [
     Case("home", lambda w: reverse("home"), default=200),
     Case("healthz", lambda w: reverse("healthz"), default=200, anonymous=200),
+    # By address or token, not by role (tests/portal/test_metrics.py): the test client is 127.0.0.1.
+    Case("metrics", lambda w: reverse("metrics"), default=200, anonymous=200),
     Case("login", lambda w: reverse("login"), default=302, anonymous=200),
     Case("logout", lambda w: reverse("logout"), method="post", default=302, anonymous=302),
     Case("password_change", lambda w: reverse("password_change"), default=200),

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import stat
+import subprocess
 import tarfile
 from pathlib import Path
 
@@ -217,3 +218,121 @@ def test_make_targets_use_the_commands():
     assert "$(MANAGE) backup" in makefile
     assert '$(MANAGE) restore "$(ARCHIVE)"' in makefile
     assert shutil.which("pg_dump")
+
+
+# --- Encrypted archives (ADR 0104) -------------------------------------------------------------
+RECIPIENT = "tandem-backup@example.test"
+
+
+def _gpg(home, *args, **kwargs):
+    return subprocess.run(
+        ["gpg", "--batch", "--no-tty", "--quiet", *args],
+        env=dict(os.environ, GNUPGHOME=str(home)),
+        check=True,
+        capture_output=True,
+        **kwargs,
+    )
+
+
+@pytest.fixture(scope="module")
+def keyrings(tmp_path_factory):
+    """`private`: the restore side's keyring with the key pair; `public`: the backup side's,
+    holding only the public key, as on a production machine."""
+    private, public = tmp_path_factory.mktemp("gpg-private"), tmp_path_factory.mktemp("gpg-public")
+    for home in (private, public):
+        os.chmod(home, 0o700)
+    _gpg(
+        private,
+        "--passphrase",
+        "",
+        "--quick-gen-key",
+        f"Tandem backup <{RECIPIENT}>",
+        "future-default",
+        "default",
+        "never",
+    )
+    exported = _gpg(private, "--armor", "--export", RECIPIENT).stdout
+    _gpg(public, "--import", input=exported)
+    yield {"private": private, "public": public}
+    for home in (private, public):
+        subprocess.run(
+            ["gpgconf", "--kill", "gpg-agent"], env=dict(os.environ, GNUPGHOME=str(home)), check=False
+        )
+
+
+@pytest.fixture(scope="module")
+def encrypted(source, keyrings):
+    out = source["base"] / "encrypted"
+    env = dict(
+        source["env"], TANDEM_BACKUP_GPG_RECIPIENTS=RECIPIENT, TANDEM_BACKUP_GNUPGHOME=str(keyrings["public"])
+    )
+    result = manage("backup", "--output-dir", str(out), env=env)
+    [archive] = out.iterdir()
+    return {"archive": archive, "stdout": result.stdout, "dir": out, "env": env}
+
+
+def test_encrypted_backup_leaves_only_the_encrypted_archive(encrypted):
+    archive = encrypted["archive"]
+    assert archive.name.endswith(".tar.gz.gpg") and len(archive.name) == len(
+        "tandem-20260101-120000.tar.gz.gpg"
+    )
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    data = archive.read_bytes()
+    assert not data.startswith(b"\x1f\x8b") and b"manifest.json" not in data and b"PGDMP" not in data
+    assert f"Encrypted with gpg to {RECIPIENT}" in encrypted["stdout"]
+    assert [p.name for p in encrypted["dir"].iterdir()] == [archive.name]  # no plain copy left behind
+
+
+def test_encrypted_round_trip_restores_every_row_and_every_file(source, target, encrypted, keyrings):
+    env = dict(target["env"], TANDEM_BACKUP_GNUPGHOME=str(keyrings["private"]))
+    result = manage("restore", str(encrypted["archive"]), env=env)
+    assert "Decrypted" in result.stdout and "Restored" in result.stdout
+    assert row_counts(source["name"]) == row_counts(target["name"])
+    assert sequence_values(source["name"]) == sequence_values(target["name"])
+    assert checksums(target["media"]) == checksums(source["media"])
+
+
+def test_restore_without_the_private_key_fails_and_changes_nothing(target, encrypted, keyrings):
+    env = dict(target["env"], TANDEM_BACKUP_GNUPGHOME=str(keyrings["public"]))
+    result = manage("restore", str(encrypted["archive"]), env=env, check=False)
+    assert result.returncode != 0 and "gpg failed" in result.stderr
+    assert row_counts(target["name"]) == {} or sum(row_counts(target["name"]).values()) == 0
+    assert not target["media"].exists() or not any(target["media"].iterdir())
+
+
+def test_backup_refuses_a_recipient_without_a_public_key(source, keyrings, tmp_path):
+    env = dict(
+        source["env"],
+        TANDEM_BACKUP_GPG_RECIPIENTS="nobody@example.test",
+        TANDEM_BACKUP_GNUPGHOME=str(keyrings["public"]),
+    )
+    result = manage("backup", "--output-dir", str(tmp_path / "none"), env=env, check=False)
+    assert (
+        result.returncode != 0 and "nobody@example.test" in result.stderr and "gpg --import" in result.stderr
+    )
+    assert not (tmp_path / "none").exists() or not any((tmp_path / "none").iterdir())
+
+
+def test_prune_removes_only_archives_older_than_the_retention(tmp_path):
+    from datetime import UTC, datetime
+
+    from portal.backup import prune_backups
+
+    names = [
+        "tandem-20260101-030000.tar.gz",
+        "tandem-20260101-030000-1.tar.gz.gpg",
+        "tandem-20260125-030000.tar.gz.gpg",
+        "tandem-20260131-030000.tar.gz",
+        "tandem-notes.txt",
+        "other-20200101-000000.tar.gz",
+    ]
+    for name in names:
+        (tmp_path / name).write_bytes(b"x")
+    now = datetime(2026, 2, 1, 3, 0, tzinfo=UTC)
+    assert prune_backups(tmp_path, 0, now) == []
+    removed = prune_backups(tmp_path, 30, now)
+    assert sorted(p.name for p in removed) == [
+        "tandem-20260101-030000-1.tar.gz.gpg",
+        "tandem-20260101-030000.tar.gz",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[2:])

@@ -70,3 +70,18 @@ def test_skip_link_moves_focus_to_main(page, live_server):
     assert "Naar de hoofdinhoud" in focused
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_500_page_is_accessible_and_quotes_the_request_id(page, live_server, monkeypatch):
+    from django.contrib.auth.views import PasswordResetView
+
+    def broken(self, **kwargs):
+        raise RuntimeError("broken on purpose")
+
+    monkeypatch.setattr(PasswordResetView, "get_context_data", broken)
+    response = page.goto(f"{live_server.url}/account/wachtwoord/vergeten/")
+    assert response.status == 500
+    assert page.title() == "Er ging iets mis · Tandem"
+    assert response.headers["x-request-id"] in page.locator("code").first.inner_text()
+    assert "op de hoogte" not in page.content()  # no error reporting configured: no such claim
+    assert_no_axe_violations(page)

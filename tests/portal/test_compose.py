@@ -179,7 +179,9 @@ def test_env_example_has_what_compose_needs():
 def test_dockerfile_builds_from_what_exists(dockerfile):
     instructions = dockerfile_instructions(dockerfile)
     froms = [args for name, args in instructions if name == "FROM"]
-    assert froms[-1] == "python:3.11-slim" and any(f.startswith("python:3.11-slim") for f in froms)
+    assert froms[-1] == "python:3.11-slim-bookworm"
+    # A supported Node LTS and a named Debian release, never a floating tag (ADR 0100).
+    assert any(re.fullmatch(r"node:(22|24)-bookworm-slim", f.split()[0]) for f in froms)
     for name, args in instructions:
         if name == "COPY" and "--from=" not in args:
             sources = [a for a in shlex.split(args) if not a.startswith("--")][:-1]

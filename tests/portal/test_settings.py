@@ -74,6 +74,7 @@ def test_production_cookies_use_host_prefix():
 # django-axes last (ADR 0031, 0040-0043). Changing it changes behaviour; change it here too.
 MIDDLEWARE_ORDER = [
     "portal.request_id.RequestIdMiddleware",
+    "portal.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from portal.backup import BackupError, Database, create_backup
+from portal.backup import BackupError, Database, Encryption, create_backup, prune_backups
 
 
 class Command(BaseCommand):
@@ -24,10 +24,28 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        encryption = encryption_from_settings()
+        output_dir = Path(options["output_dir"])
         try:
             db = Database.from_settings(connections["default"].settings_dict)
-            archive = create_backup(db, Path(settings.PRIVATE_MEDIA_ROOT), Path(options["output_dir"]))
+            archive = create_backup(db, Path(settings.PRIVATE_MEDIA_ROOT), output_dir, encryption=encryption)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(f"Backup written to {archive}"))
-        self.stdout.write("It holds personal data: keep it encrypted and access-controlled.")
+        if encryption.enabled:
+            self.stdout.write(f"Encrypted with gpg to {', '.join(encryption.recipients)}.")
+        else:
+            self.stdout.write(
+                "It holds personal data and is NOT encrypted: set TANDEM_BACKUP_GPG_RECIPIENTS, "
+                "or encrypt it and keep it access-controlled."
+            )
+        for removed in prune_backups(output_dir, settings.TANDEM_BACKUP_KEEP_DAYS):
+            self.stdout.write(f"Removed {removed.name} (older than {settings.TANDEM_BACKUP_KEEP_DAYS} days).")
+
+
+def encryption_from_settings() -> Encryption:
+    return Encryption(
+        recipients=tuple(settings.TANDEM_BACKUP_GPG_RECIPIENTS),
+        gnupg_home=settings.TANDEM_BACKUP_GNUPGHOME,
+        passphrase_file=settings.TANDEM_BACKUP_GPG_PASSPHRASE_FILE,
+    )
