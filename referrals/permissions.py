@@ -14,9 +14,9 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 
-from contacts.models import DistrictTeam, Municipality, Role, School, Tandem, User
+from contacts.models import ContactAssignment, DistrictTeam, Municipality, Role, School, Tandem, User
 from contacts.permissions import (
     district_team_ids,
     has_role,
@@ -173,6 +173,45 @@ def inbox_filter_choices(user, visible):
     )
 
 
+# --- The informed contact of the home municipality (ADR 0095) -------------------------------
+# When the pupil lives in another municipality than the school's, that municipality's vaste
+# contactpersoon (and the backup) is told about the submission. They are no party and read no
+# case content: only the short summary (reference, school, status, routed team, whom to call).
+
+
+def informed_municipality_ids(user):
+    """The municipalities of which `user` is the vaste contactpersoon or backup today."""
+    person_id = getattr(user, "person_id", None)
+    if not getattr(user, "is_authenticated", False) or person_id is None:
+        return []
+    return list(
+        ContactAssignment.objects.current()
+        .filter(Q(person_id=person_id) | Q(backup_id=person_id), municipality__isnull=False)
+        .values_list("municipality_id", flat=True)
+    )
+
+
+def informed_referrals(user):
+    """The submitted referrals whose summary `user` may read as the informed contact of the
+    pupil's home municipality (a municipality other than the school's)."""
+    municipalities = informed_municipality_ids(user)
+    if not municipalities:
+        return Referral.objects.none()
+    return (
+        Referral.objects.exclude(status=S.DRAFT)
+        .filter(home_municipality_id__in=municipalities)
+        .exclude(home_municipality_id=F("school__municipality_id"))
+    )
+
+
+def summary_referrals(user):
+    """The referrals whose summary page `user` may open: every referral the user may read, and
+    those the user is informed about."""
+    return Referral.objects.filter(
+        Q(pk__in=visible_referrals(user).values("pk")) | Q(pk__in=informed_referrals(user).values("pk"))
+    )
+
+
 # --- Who acts for which side -----------------------------------------------------------------
 
 
@@ -287,6 +326,8 @@ __all__ = [
     "can_resubmit",
     "can_submit",
     "can_triage",
+    "informed_municipality_ids",
+    "informed_referrals",
     "is_routed_worker",
     "is_school_coordinator_of",
     "is_school_party",
@@ -295,6 +336,7 @@ __all__ = [
     "party_condition",
     "register_reader",
     "school_party_membership",
+    "summary_referrals",
     "team_colleagues",
     "team_party_membership",
     "visible_referrals",

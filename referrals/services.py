@@ -299,7 +299,13 @@ def _send_to_team(user, referral, action, note):
         if action == "submit":
             others = home_municipality_contact_users(referral)
             if others:
-                send_notice(others, "referral_home_municipality", referral)
+                # They are no party: the link opens the short summary (ADR 0095).
+                send_notice(
+                    others,
+                    "referral_home_municipality",
+                    referral,
+                    url=reverse("referrals:summary", args=[referral.uuid]),
+                )
     return referral
 
 

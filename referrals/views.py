@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from contacts.models import Role
-from contacts.permissions import role_required
+from contacts.models import ContactAssignment, Role
+from contacts.permissions import memberships, role_required
 from portal.audit import log_access
 from portal.models import AccessLog
 from portal.paging import page_of
@@ -346,6 +346,57 @@ def _render_detail(request, referral, bound=None, status=200, **extra):
     }
     context.update(extra)
     return render(request, "referrals/detail.html", context, status=status)
+
+
+@never_cache
+@login_required
+def summary(request, uuid):
+    """The short view for whoever is told about a referral without being a party to it: the
+    home municipality's vaste contactpersoon (ADR 0095). Reference, school, status, routed team
+    and whom to call; no case content. Parties see the same page. Every view is access-logged."""
+    referral = get_object_or_404(
+        perms.summary_referrals(request.user).select_related(
+            "school__municipality", "home_municipality", "routed_team"
+        ),
+        uuid=uuid,
+    )
+    membership = perms.access_membership(request.user, referral)
+    if membership is None:
+        membership = next(
+            (
+                m
+                for m in memberships(request.user)
+                if m.role == Role.MUNICIPAL_OFFICER and m.municipality_id == referral.home_municipality_id
+            ),
+            None,
+        )
+    log_access(
+        request.user,
+        AccessLog.Action.VIEW,
+        referral,
+        role=membership.role if membership else "",
+        organisation=membership.organisation if membership else referral.home_municipality or "",
+        reference=referral.reference or "",
+    )
+    shared = referral.sharing_stopped_at is None
+    team_contact = None
+    if shared and referral.routed_team_id:
+        team_contact = (
+            ContactAssignment.objects.current()
+            .filter(district_team_id=referral.routed_team_id)
+            .select_related("person", "backup")
+            .first()
+        )
+    return render(
+        request,
+        "referrals/summary.html",
+        {
+            "referral": referral,
+            "shared": shared,
+            "team_contact": team_contact,
+            "is_party": perms.visible_referrals(request.user).filter(pk=referral.pk).exists(),
+        },
+    )
 
 
 @never_cache
