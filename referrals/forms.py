@@ -181,7 +181,7 @@ class ConsentForm(TandemModelForm):
         self.fields["giver"].choices = Consent.Giver.choices
         self.fields["form"].choices = Consent.Form.choices
         self.fields["guardian"].queryset = (
-            referral.guardians.filter(has_custody=True) if referral else Guardian.objects.none()
+            referral.guardians.listed().filter(has_custody=True) if referral else Guardian.objects.none()
         )
         self.fields["guardian"].required = False
         self.fields["given_on"].widget.attrs["max"] = timezone.localdate().isoformat()

@@ -261,8 +261,9 @@ def _remove_files(names, result):
 def _anonymise_batch(rows, now, result):
     ids = [pk for pk, _status in rows]
     _forget_attachments(ids, result)
-    Consent.objects.filter(referral_id__in=ids).delete()
-    raw_delete(Guardian.objects.filter(referral_id__in=ids))  # their consents are gone
+    # The consent ledger is append-only (ADR 0097): retention is the one thing that removes it.
+    raw_delete(Consent.objects.filter(referral_id__in=ids))
+    raw_delete(Guardian.objects.filter(referral_id__in=ids))  # their consents are gone, removed ones too
     Message.objects.filter(referral_id__in=ids).delete()
     ReferralEvent.objects.filter(referral_id__in=ids).exclude(note="").update(note="")
     for part in _PARTS:
@@ -282,7 +283,7 @@ def _anonymise_batch(rows, now, result):
 def _delete_draft_batch(rows, now, result):
     ids = [pk for pk, _status in rows]
     _forget_attachments(ids, result)
-    Consent.objects.filter(referral_id__in=ids).delete()
+    raw_delete(Consent.objects.filter(referral_id__in=ids))
     raw_delete(Guardian.objects.filter(referral_id__in=ids))
     for model in (Message, ReferralDomain, ReferralEvent, WaitingReminder):
         model.objects.filter(referral_id__in=ids).delete()

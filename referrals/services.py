@@ -166,11 +166,17 @@ def add_guardian(user, referral, **fields):
 
 
 def remove_guardian(user, guardian):
+    """Take a parent off the referral. The row stays, stamped, with its consent records: the
+    ledger keeps saying who consented and when (ADR 0097); the consent rules no longer count a
+    removed parent."""
     referral = guardian.referral
     _require(perms.can_edit(user, referral))
     with transaction.atomic():
-        guardian.delete()
-        record_event(referral, "guardian_removed", user)
+        removed = Guardian.objects.filter(pk=guardian.pk, removed_at__isnull=True).update(
+            removed_at=timezone.now(), removed_by=user
+        )
+        if removed:
+            record_event(referral, "guardian_removed", user)
 
 
 def record_consent(user, referral, *, giver, guardian, given_on, form, recipients):

@@ -117,7 +117,7 @@ def create(request):
 
 
 def _edit_context(request, referral, **overrides):
-    guardians = list(referral.guardians.all())
+    guardians = list(referral.guardians.listed())
     consents = list(referral.consents.select_related("guardian", "recorded_by", "withdrawn_by"))
     age = age_on(referral.child_date_of_birth)
     context = {
@@ -195,7 +195,7 @@ def guardian_add(request, uuid):
 @require_POST
 def guardian_remove(request, uuid, pk):
     referral = _scoped(request, uuid)
-    guardian = get_object_or_404(Guardian, referral=referral, pk=pk)
+    guardian = get_object_or_404(Guardian.objects.listed(), referral=referral, pk=pk)
     services.remove_guardian(request.user, guardian)
     messages.success(request, _("The parent or guardian was removed."))
     return redirect(f"{_edit_url(referral)}#section-guardians")
@@ -333,7 +333,7 @@ def _render_detail(request, referral, bound=None, status=200, **extra):
         "referral": referral,
         "timeline": timeline(referral),
         "domains": list(referral.domains.all()),
-        "guardians": list(referral.guardians.all()),
+        "guardians": list(referral.guardians.listed()),
         "consents": list(referral.consents.select_related("guardian", "recorded_by", "withdrawn_by")),
         "attachments": list(referral.attachments.all()),
         "age": age_on(referral.child_date_of_birth),

@@ -214,8 +214,15 @@ class ReferralDomain(models.Model):
         return self.get_domain_display()
 
 
+class GuardianQuerySet(models.QuerySet):
+    def listed(self):
+        """The guardians not removed from the referral (the ones consent rules count)."""
+        return self.filter(removed_at__isnull=True)
+
+
 class Guardian(models.Model):
-    """A parent or guardian of the child."""
+    """A parent or guardian of the child. Removing one from the referral stamps `removed_at`:
+    the row stays, so the consent ledger keeps saying who consented (ADR 0097)."""
 
     referral = models.ForeignKey(
         Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="guardians"
@@ -225,6 +232,17 @@ class Guardian(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     has_custody = models.BooleanField(_("holds custody (gezag)"), default=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("removal recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = GuardianQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -235,8 +253,32 @@ class Guardian(models.Model):
         return self.name
 
 
+class ConsentLedgerError(Exception):
+    """The consent ledger is append-only (ADR 0097)."""
+
+
+# The only change a recorded consent takes: its withdrawal.
+CONSENT_WITHDRAWAL_FIELDS = frozenset({"withdrawn_at", "withdrawn_by", "withdrawn_by_id"})
+
+
+class ConsentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if not set(kwargs) <= CONSENT_WITHDRAWAL_FIELDS:
+            raise ConsentLedgerError("A recorded consent changes only by its withdrawal.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise ConsentLedgerError(
+            "Consent records are never deleted; only retention removes them (referrals/retention.py)."
+        )
+
+
 class Consent(models.Model):
-    """Consent for sharing, from a parent with custody or from the child (ADR 0050)."""
+    """Consent for sharing, from a parent with custody or from the child (ADR 0050).
+
+    An append-only ledger (ADR 0097): a row is written once, a withdrawal stamps it, nothing
+    deletes it except retention (referrals/retention.py, with the rest of the personal data).
+    Removing a guardian from the referral keeps the guardian's row and so the consent's."""
 
     class Giver(models.TextChoices):
         PARENT = "parent", _("parent or guardian with custody")
@@ -255,7 +297,9 @@ class Consent(models.Model):
         verbose_name=_("parent or guardian"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        # A guardian with consent records cannot be deleted on its own (only with its
+        # referral, as retention does); removal from the referral is a stamp (ADR 0097).
+        on_delete=models.RESTRICT,
         related_name="consents",
     )
     given_on = models.DateField(_("date given"))
@@ -275,6 +319,8 @@ class Consent(models.Model):
         related_name="+",
     )
 
+    objects = ConsentQuerySet.as_manager()
+
     class Meta:
         ordering = ["id"]
         verbose_name = _("consent")
@@ -282,6 +328,18 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.get_giver_display()} {self.given_on}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= CONSENT_WITHDRAWAL_FIELDS:
+                raise ConsentLedgerError("A recorded consent changes only by its withdrawal.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ConsentLedgerError(
+            "Consent records are never deleted; only retention removes them (referrals/retention.py)."
+        )
 
 
 class ReferralEvent(models.Model):

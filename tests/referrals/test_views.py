@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.models import AccessLog
 from referrals.models import Attachment, Referral, Status
@@ -179,7 +180,7 @@ def test_every_detail_view_is_logged_with_the_granting_membership(client, world)
 
 def test_submit_incomplete_says_what_is_missing(sc_client, world):
     referral = referral_in(world, "draft", child_group="")
-    referral.consents.all().delete()
+    referral.consents.update(withdrawn_at=timezone.now())
     response = sc_client.post(reverse("referrals:submit", args=[referral.uuid]))
     html = response.content.decode()
     assert response.status_code == 200
