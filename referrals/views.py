@@ -42,6 +42,7 @@ EVENT_LABELS = {
     "attachment_added": gettext_lazy("attachment added"),
     "assigned": gettext_lazy("assigned"),
     "anonymised": gettext_lazy("personal data removed (retention period)"),
+    "auto_escalation_withheld": gettext_lazy("not escalated automatically: sharing stopped"),
 }
 
 

@@ -158,6 +158,9 @@ def test_every_notification_link_answers_200_for_its_recipient(world):
     links.check("fifth submitted")
     services.withdraw_consent(sc, fifth.consents.get())
     links.check("consent withdrawn")
+    _backdate(fifth, 60)
+    esc_services.auto_escalate()
+    links.check("automatic escalation withheld")
 
     missing = _all_kinds() - links.kinds
     assert not missing, f"kinds of notification this test never made: {sorted(missing)}"
