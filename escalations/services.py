@@ -32,7 +32,7 @@ from escalations.models import (
 )
 from portal.notifications import notify
 from portal.workdays import working_days_before
-from referrals.models import Referral, Status
+from referrals.models import FINAL_STATUSES, Referral, Status
 from referrals.permissions import team_colleagues
 from referrals.workflow import TransitionNotAllowed, record_event, transition
 
@@ -451,7 +451,7 @@ def send_decision_reminders(today=None):
             reminder_sent_on__isnull=True,
             escalation__referral__help_started_at__isnull=True,
         )
-        .exclude(escalation__referral__status__in=(Status.HELP_STARTED, Status.CLOSED, Status.DECLINED))
+        .exclude(escalation__referral__status__in=(Status.HELP_STARTED, *FINAL_STATUSES))
         .select_related("escalation__referral", "decided_by", "agreed_by")
         .order_by("pk")
     )

@@ -311,6 +311,16 @@ class DeclineForm(ActionForm):
     )
 
 
+class WithdrawForm(ActionForm):
+    prefix = "withdraw"
+    reason = forms.CharField(
+        label=_("Why the school withdraws the referral"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MESSAGE_MAX,
+        help_text=_("Required. The district team reads it on the timeline."),
+    )
+
+
 class StartHelpForm(ActionForm):
     prefix = "start_help"
     note = forms.CharField(

@@ -23,14 +23,15 @@ from contacts.permissions import (
     memberships,
     school_ids,
 )
-from referrals.models import Referral, Status
+from referrals.models import FINAL_STATUSES, Referral, Status
 from referrals.workflow import ACTIONS, SCHOOL, TEAM
 
 S = Status
 EDITABLE = (S.DRAFT, S.RETURNED)
-# Submitted and not yet declined or closed: the triage inbox's default. Listed rather than
-# excluded, so the status is part of the index conditions (referral_inbox, referral_school_status).
-OPEN_STATUSES = [s.value for s in S if s not in (S.DRAFT, S.DECLINED, S.CLOSED)]
+# Submitted and not yet in a final status (declined, closed, lapsed, withdrawn): the triage
+# inbox's default. Listed rather than excluded, so the status is part of the index conditions
+# (referral_inbox, referral_school_status).
+OPEN_STATUSES = [s.value for s in S if s != S.DRAFT and s not in FINAL_STATUSES]
 
 
 def _tandem_schools(team_ids):
@@ -241,8 +242,8 @@ def can_resubmit(user, referral):
 
 
 def can_manage_consent(user, referral):
-    """The school records consent and its withdrawal, at any stage until closure."""
-    return is_school_coordinator_of(user, referral) and referral.status not in (S.CLOSED, S.DECLINED)
+    """The school records consent and its withdrawal, at any stage until the referral ends."""
+    return is_school_coordinator_of(user, referral) and referral.status not in FINAL_STATUSES
 
 
 def can_triage(user, referral):

@@ -24,7 +24,14 @@ from referrals import forms as rf
 from referrals import permissions as perms
 from referrals import services
 from referrals.consent import age_on, consent_summary, required_givers
-from referrals.models import Attachment, Consent, Guardian, Referral, Status
+from referrals.models import (
+    FINAL_STATUSES,
+    Attachment,
+    Consent,
+    Guardian,
+    Referral,
+    Status,
+)
 from referrals.waiting import decision_norm, help_started_norm, waited_at_least_cutoff, waiting_for
 from referrals.workflow import ACTIONS, TEAM, TransitionNotAllowed
 
@@ -43,6 +50,7 @@ EVENT_LABELS = {
     "assigned": gettext_lazy("assigned"),
     "anonymised": gettext_lazy("personal data removed (retention period)"),
     "auto_escalation_withheld": gettext_lazy("not escalated automatically: sharing stopped"),
+    "lapse_reminder": gettext_lazy("reminder: the referral is about to lapse"),
 }
 
 
@@ -501,7 +509,7 @@ def inbox(request):
             help_started_at__isnull=True,
             first_submitted_at__lt=waited_at_least_cutoff(help_started_norm() + 1),
         )
-        qs = qs.filter(over_decision | over_help).exclude(status__in=[Status.DECLINED, Status.CLOSED])
+        qs = qs.filter(over_decision | over_help).exclude(status__in=FINAL_STATUSES)
     # Longest running wait first: awaiting a decision, then awaiting the start of help, then
     # the rest (declined, closed, help started).
     awaiting = Case(

@@ -1,4 +1,5 @@
 from .referral import (
+    FINAL_STATUSES,
     Attachment,
     CloseOutcome,
     Consent,
@@ -27,6 +28,7 @@ __all__ = [
     "Consent",
     "ConsentLedgerError",
     "Domain",
+    "FINAL_STATUSES",
     "Guardian",
     "Message",
     "ReferenceCounter",

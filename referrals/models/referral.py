@@ -22,6 +22,13 @@ class Status(models.TextChoices):
     HELP_STARTED = "help_started", _("help started")
     CLOSED = "closed", _("closed")
     ESCALATED = "escalated", _("escalated")
+    # Final states of a referral that never reached a decision or a closure (ADR 0096).
+    LAPSED = "lapsed", _("lapsed")
+    WITHDRAWN = "withdrawn", _("withdrawn by the school")
+
+
+# A referral in one of these states does not move again; retention reaches it after its term.
+FINAL_STATUSES = (Status.DECLINED, Status.CLOSED, Status.LAPSED, Status.WITHDRAWN)
 
 
 class Domain(models.TextChoices):
@@ -157,6 +164,8 @@ class Referral(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     help_started_at = models.DateTimeField(_("help started at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # When it lapsed or the school withdrew it (ADR 0096); retention counts from here.
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     # Retention: personal fields removed, the row kept for statistics ------------------------
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
@@ -183,6 +192,11 @@ class Referral(models.Model):
                 fields=["decided_at"],
                 condition=models.Q(status="declined", anonymised_at__isnull=True),
                 name="referral_retention_declined",
+            ),
+            models.Index(
+                fields=["ended_at"],
+                condition=models.Q(status__in=["lapsed", "withdrawn"], anonymised_at__isnull=True),
+                name="referral_retention_ended",
             ),
         ]
         constraints = [
@@ -463,3 +477,4 @@ class WaitingReminder(models.Model):
 
     def __str__(self):
         return f"{self.referral_id} {self.norm} {self.level}"
+

@@ -17,8 +17,8 @@ from escalations import services as esc_services
 from escalations.models import CarriedBy
 from portal.models import AccessLog, Notification
 from portal.workdays import working_days_between
-from referrals import services
-from referrals.models import Referral
+from referrals import lapse, services
+from referrals.models import Referral, ReferralEvent
 from referrals.tasks import send_waiting_time_reminders
 from tests.contacts import factories as cf
 from tests.escalations.fixtures import decide
@@ -161,6 +161,26 @@ def test_every_notification_link_answers_200_for_its_recipient(world):
     _backdate(fifth, 60)
     esc_services.auto_escalate()
     links.check("automatic escalation withheld")
+
+    # The school withdraws one; another, returned and never answered, is reminded and lapses.
+    sixth = services.submit(sc, complete_referral(world.school, sc))
+    links.check("sixth submitted")
+    services.withdraw(sc, sixth, reason="Ouders hebben zelf hulp gevonden")
+    links.check("withdrawn")
+    seventh = services.take_up(dw, services.submit(sc, complete_referral(world.school, sc)))
+    links.check("seventh submitted")
+    seventh = services.return_with_question(dw, seventh, "Vraag")
+    links.check("seventh returned")
+    ReferralEvent.objects.filter(referral=seventh, action="return").update(
+        at=timezone.now() - datetime.timedelta(days=23)
+    )
+    assert lapse.lapse_stale_referrals().reminded == 1
+    links.check("lapse reminder")
+    ReferralEvent.objects.filter(referral=seventh, action__in=["return", "lapse_reminder"]).update(
+        at=timezone.now() - datetime.timedelta(days=40)
+    )
+    assert lapse.lapse_stale_referrals().lapsed >= 1
+    links.check("lapsed")
 
     missing = _all_kinds() - links.kinds
     assert not missing, f"kinds of notification this test never made: {sorted(missing)}"

@@ -2,9 +2,14 @@
 contact's summary (ADR 0095), a school withdrawing a referral and a referral that lapsed
 (ADR 0096)."""
 
-import pytest
+import datetime
+import re
 
-from referrals import services
+import pytest
+from django.utils import timezone
+
+from referrals import lapse, services
+from referrals.models import ReferralEvent, Status
 from tests.contacts.factories import ContactAssignmentFactory
 from tests.helpers.browser import assert_no_axe_violations, login
 from tests.helpers.world import build_world
@@ -33,4 +38,52 @@ def test_the_informed_contact_opens_the_summary_from_the_notification(page, live
     )
     assert page.get_by_text(w.district_team.name).first.is_visible()
     assert page.get_by_text(referral.child_last_name).count() == 0
+    assert_no_axe_violations(page)
+
+
+def test_the_school_withdraws_a_referral_and_must_give_a_reason(page, live_server, bworld):
+    w = bworld
+    referral = referral_in(w, "returned")
+    login(page, live_server, w.user("school_coordinator").email)
+    page.goto(f"{live_server.url}/aanmeldingen/{referral.uuid}/")
+    page.get_by_text("Aanmelding intrekken", exact=True).first.click()  # open the <details>
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Aanmelding intrekken").click()  # empty reason
+    page.wait_for_load_state()
+    assert page.locator("#id_withdraw-reason_error").is_visible()
+    referral.refresh_from_db()
+    assert referral.status == Status.RETURNED
+    assert_no_axe_violations(page)  # the form with its error
+    page.get_by_label(re.compile("^Waarom de school de aanmelding intrekt")).fill("Ouders vonden zelf hulp.")
+    page.get_by_role("button", name="Aanmelding intrekken").click()
+    page.wait_for_load_state()
+    referral.refresh_from_db()
+    assert referral.status == Status.WITHDRAWN
+    assert page.get_by_text("Gedaan: Aanmelding intrekken.").is_visible()
+    timeline = page.locator("#timeline")
+    assert timeline.get_by_text("Ouders vonden zelf hulp.").is_visible()
+    assert page.get_by_text("Aanmelding intrekken", exact=True).count() == 0  # final: no more actions
+    assert_no_axe_violations(page)
+
+
+def test_a_lapsed_referral_tells_the_school_and_shows_on_the_timeline(page, live_server, bworld, settings):
+    w = bworld
+    referral = referral_in(w, "returned")
+    ReferralEvent.objects.filter(referral=referral, action="return").update(
+        at=timezone.now() - datetime.timedelta(days=23)
+    )
+    assert lapse.lapse_stale_referrals().reminded == 1
+    ReferralEvent.objects.filter(referral=referral).update(at=timezone.now() - datetime.timedelta(days=40))
+    assert lapse.lapse_stale_referrals().lapsed == 1
+    login(page, live_server, w.user("school_coordinator").email)
+    page.goto(f"{live_server.url}/aanmeldingen/meldingen/")
+    assert page.get_by_text("Een aanmelding is vervallen").first.is_visible()
+    assert page.get_by_text("Een aanmelding vervalt binnenkort").first.is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Open", exact=False).first.click()
+    page.wait_for_load_state()
+    assert page.locator(".tandem-facts").get_by_text("vervallen").first.is_visible()
+    timeline = page.locator("#timeline")
+    assert timeline.get_by_text("Herinnering: de aanmelding vervalt binnenkort").is_visible()
+    assert timeline.get_by_text("De school beantwoordde de vraag 20 werkdagen niet", exact=False).is_visible()
     assert_no_axe_violations(page)
