@@ -29,6 +29,7 @@ from referrals.models import (
     Attachment,
     Consent,
     Guardian,
+    ListedReference,
     Referral,
     Status,
 )
@@ -36,6 +37,8 @@ from referrals.waiting import decision_norm, help_started_norm, waited_at_least_
 from referrals.workflow import ACTIONS, TEAM, TransitionNotAllowed
 
 PAGE_SIZE = 25
+# The access-log object type of a list page view; its referrals are its ListedReference rows.
+LIST_OBJECT_TYPE = "referrals.referral_list"
 
 EVENT_LABELS = {
     "draft_created": gettext_lazy("draft created"),
@@ -90,6 +93,26 @@ def _log(request, action, obj, referral):
     )
 
 
+def _log_list(request, page_name, referrals, role):
+    """One access-log entry for a list page view, naming every referral the page shows
+    (NEN 7513, ADR 0098): SEARCH when the list was filtered, else VIEW. The membership is the
+    user's first of `role` (the list shows what all of them grant)."""
+    membership = next((m for m in memberships(request.user) if m.role == role), None)
+    filtered = any(value for key, value in request.GET.items() if key != "page")
+    entry = log_access(
+        request.user,
+        AccessLog.Action.SEARCH if filtered else AccessLog.Action.VIEW,
+        role=membership.role if membership else "",
+        organisation=membership.organisation if membership else "",
+        object_type=LIST_OBJECT_TYPE,
+        object_id=page_name,
+    )
+    ListedReference.objects.bulk_create(
+        [ListedReference(entry=entry, referral_pk=r.pk, reference=r.reference or "") for r in referrals]
+    )
+    return entry
+
+
 # --- School: list, create, edit --------------------------------------------------------------
 
 
@@ -106,6 +129,7 @@ def school_list(request):
         qs = qs.filter(status=form.cleaned_data["status"])
     page = page_of(qs, request, param="page", size=PAGE_SIZE)
     rows = [{"referral": r, "waiting": waiting_for(r)} for r in page.rows]
+    _log_list(request, "school_list", page.rows, Role.SCHOOL_COORDINATOR)
     return render(
         request,
         "referrals/school_list.html",
@@ -521,6 +545,7 @@ def inbox(request):
     page = page_of(qs, request, param="page", size=PAGE_SIZE, narrow=True)
     today = timezone.localdate()
     rows = [{"referral": r, "waiting": waiting_for(r, today)} for r in page.rows]
+    _log_list(request, "inbox", page.rows, Role.DISTRICT_WORKER)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.models import AppendOnlyError
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("draft")
@@ -478,3 +480,44 @@ class WaitingReminder(models.Model):
     def __str__(self):
         return f"{self.referral_id} {self.norm} {self.level}"
 
+
+class ListedReferenceQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The access log is append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("The access log is append-only.")
+
+
+class ListedReference(models.Model):
+    """One referral shown on a list page (school list, triage inbox, a search), attached to the
+    access-log entry of that page view (NEN 7513: who saw which child, lists included; ADR 0098).
+    Append-only like the access log; a plain id, not a foreign key, so that deleting a draft
+    keeps the record that it was seen."""
+
+    entry = models.ForeignKey(
+        "portal.AccessLog",
+        verbose_name=_("access-log entry"),
+        on_delete=models.PROTECT,
+        related_name="listed_references",
+    )
+    referral_pk = models.PositiveBigIntegerField(_("referral id"))
+    reference = models.CharField(_("reference"), max_length=20, blank=True, db_index=True)
+
+    objects = ListedReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("referral shown in a list")
+        verbose_name_plural = _("referrals shown in lists")
+
+    def __str__(self):
+        return self.reference or f"#{self.referral_pk}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The access log is append-only.")
