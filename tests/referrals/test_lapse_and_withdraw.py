@@ -4,6 +4,9 @@ referral before it is accepted. Both are final, on the timeline, with a notice, 
 reaches them."""
 
 import datetime
+import os
+import subprocess
+import sys
 import zoneinfo
 
 import pytest
@@ -157,3 +160,22 @@ def test_retention_reaches_lapsed_and_withdrawn_referrals(world, status):
     referral.refresh_from_db()
     assert referral.anonymised_at is not None and referral.child_first_name == ""
     assert referral.status == status
+
+
+def test_the_terms_are_documented_and_checked():
+    root = settings.BASE_DIR
+    readme, example = (root / "README.md").read_text(), (root / ".env.example").read_text()
+    for name, default in (("TANDEM_LAPSE_REMINDER_DAYS", 15), ("TANDEM_LAPSE_DAYS", 20)):
+        assert f"| `{name}` | `{default}` |" in readme
+        assert f"# {name}={default}" in example
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(DJANGO_DEBUG="true", TANDEM_LAPSE_REMINDER_DAYS="20", TANDEM_LAPSE_DAYS="20")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0 and "TANDEM_LAPSE_REMINDER_DAYS" in result.stderr
