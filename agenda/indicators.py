@@ -24,12 +24,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from agenda.indicator_keys import INDICATOR_LABELS
 from agenda.models import Meeting, MeetingType
 from contacts.models import SPECIAL_SCHOOL_TYPES, Municipality, School
 from contacts.selectors import coverage_counts, in_region_q
+from portal.suppression import SMALL, THRESHOLD, fmt_count, is_small
 from portal.workdays import WorkingDays, day_count_stats, local_date
 from referrals.models import Referral
 
@@ -67,13 +69,31 @@ class Scope:
 
 @dataclass(frozen=True)
 class Measurement:
-    value: object = None  # int, float or None (no data)
+    value: object = None  # int, float or None (no data, or suppressed)
     total: object = None  # int or None when the indicator has no natural total
     available: bool = True  # False: the data source does not exist in this installation
+    # True: the value is derived from fewer than THRESHOLD referrals and is not shown (ADR 0070,
+    # 0099); `value` is None then, so the real number never leaves this module.
+    suppressed: bool = False
 
     @classmethod
     def unavailable(cls):
         return cls(value=None, total=None, available=False)
+
+    @classmethod
+    def small(cls, total=None):
+        return cls(value=None, total=total, suppressed=True)
+
+    @property
+    def display(self):
+        """The value as pages and exports show it: "<5" when suppressed."""
+        if self.suppressed:
+            return SMALL
+        if self.value is None:
+            return None
+        if isinstance(self.value, float):
+            return number_format(round(self.value, 1), force_grouping=True)
+        return fmt_count(self.value)
 
 
 @dataclass(frozen=True)
@@ -85,6 +105,8 @@ class Indicator:
     default_target: object = None
     higher_is_better: bool = True
     description: str = field(default="")
+    # A count of referrals: suppressed below THRESHOLD like every figure of the report (ADR 0099).
+    counts_referrals: bool = False
 
     @property
     def label(self):
@@ -95,6 +117,8 @@ class Indicator:
         if isinstance(value, Measurement):
             return value
         total = self.total(scope) if self.total else None
+        if self.counts_referrals and is_small(value or 0):
+            return Measurement.small(total)
         return Measurement(value=value, total=total)
 
 
@@ -179,7 +203,10 @@ def median_days_to_decision(scope):
         decided_at__date__gte=scope.start,
         decided_at__date__lte=scope.end,
     ).annotate(days=WorkingDays(local_date("first_submitted_at"), local_date("decided_at")))
-    ((_n, median, _p90),) = day_count_stats(decided, "days")
+    ((n, median, _p90),) = day_count_stats(decided, "days")
+    if 0 < n < THRESHOLD:
+        # A median of one to four referrals tells their waiting times (ADR 0070, 0099).
+        return Measurement.small()
     return median
 
 
@@ -234,6 +261,7 @@ INDICATORS = {
             "referrals_submitted",
             _("referrals"),
             referrals_submitted,
+            counts_referrals=True,
         ),
         Indicator(
             "median_days_to_decision",

@@ -32,7 +32,8 @@ from escalations.models import (
 )
 from portal.notifications import notify
 from portal.workdays import working_days_before
-from referrals.models import Referral, Status
+from referrals.models import FINAL_STATUSES, Referral, Status
+from referrals.permissions import team_colleagues
 from referrals.workflow import TransitionNotAllowed, record_event, transition
 
 DEFAULT_AUTO_ESCALATE_MARGIN_DAYS = 5
@@ -67,6 +68,20 @@ NOTICES = {
     "precedent_draft": (
         gettext_lazy("A precedent waits for your review"),
         gettext_lazy("Review the anonymised precedent of a decision before it is published in the library."),
+    ),
+    "escalation_withheld_school": (
+        gettext_lazy("A referral was not escalated"),
+        gettext_lazy(
+            "A referral of your school has waited past the norm, but it is not escalated: consent was "
+            "withdrawn and it is no longer shared. Record valid consent again, or withdraw the referral."
+        ),
+    ),
+    "escalation_withheld_team": (
+        gettext_lazy("A referral was not escalated"),
+        gettext_lazy(
+            "A referral your team worked on has waited past the norm. It is not escalated: the school "
+            "stopped sharing it (consent withdrawn), so nobody may decide on it now."
+        ),
     ),
     "escalation_decision_overdue": (
         gettext_lazy("A decision has not been carried out yet"),
@@ -209,11 +224,41 @@ def overdue_referrals(now=None):
     ), threshold
 
 
+WITHHELD_EVENT = "auto_escalation_withheld"
+
+
+def withhold_auto_escalation(referral):
+    """An overdue referral the school no longer shares (consent withdrawn, ADR 0050) is not
+    escalated: its deciders could not open it. The school and the routed team are told instead,
+    once per stop of the sharing (ADR 0096). Returns whether they were told now."""
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if locked.sharing_stopped_at is None:
+            return False
+        told = locked.events.filter(action=WITHHELD_EVENT, at__gte=locked.sharing_stopped_at).exists()
+        if told:
+            return False
+        record_event(
+            locked,
+            WITHHELD_EVENT,
+            None,
+            note=_("Not escalated automatically: the referral is not shared while consent is withdrawn."),
+        )
+        school = perms.party_users(locked, Side.SCHOOL)
+        _notify(school, "escalation_withheld_school", reverse("referrals:detail", args=[locked.uuid]))
+        _notify(team_colleagues(locked), "escalation_withheld_team", reverse("referrals:inbox"))
+    return True
+
+
 def auto_escalate(now=None):
-    """The daily task's work: escalate every overdue referral once. Returns how many."""
+    """The daily task's work: escalate every overdue referral once; one that is no longer shared
+    is not escalated, its school and team are told instead. Returns how many were escalated."""
     referrals, threshold = overdue_referrals(now)
     count = 0
     for referral in referrals:
+        if referral.sharing_stopped_at is not None:
+            withhold_auto_escalation(referral)
+            continue
         if auto_escalate_referral(referral, threshold):
             count += 1
     return count
@@ -406,7 +451,7 @@ def send_decision_reminders(today=None):
             reminder_sent_on__isnull=True,
             escalation__referral__help_started_at__isnull=True,
         )
-        .exclude(escalation__referral__status__in=(Status.HELP_STARTED, Status.CLOSED, Status.DECLINED))
+        .exclude(escalation__referral__status__in=(Status.HELP_STARTED, *FINAL_STATUSES))
         .select_related("escalation__referral", "decided_by", "agreed_by")
         .order_by("pk")
     )

@@ -342,6 +342,16 @@ TANDEM_ATTACHMENT_MAX_BYTES = env.int("TANDEM_ATTACHMENT_MAX_BYTES", default=10 
 # TANDEM_NORM_DECISION_DAYS is escalated automatically with reason "no progress".
 TANDEM_AUTO_ESCALATE_MARGIN_DAYS = env.int("TANDEM_AUTO_ESCALATE_MARGIN_DAYS", default=5)
 
+# Referrals that never end (ADR 0096): one returned to the school that the school does not
+# answer, or one whose consent was withdrawn, lapses after TANDEM_LAPSE_DAYS working days; the
+# school is reminded after TANDEM_LAPSE_REMINDER_DAYS. Retention then reaches it.
+TANDEM_LAPSE_REMINDER_DAYS = env.int("TANDEM_LAPSE_REMINDER_DAYS", default=15)
+TANDEM_LAPSE_DAYS = env.int("TANDEM_LAPSE_DAYS", default=20)
+if not 1 <= TANDEM_LAPSE_REMINDER_DAYS < TANDEM_LAPSE_DAYS:
+    raise ImproperlyConfigured(
+        "TANDEM_LAPSE_REMINDER_DAYS must be at least 1 and below TANDEM_LAPSE_DAYS (working days)."
+    )
+
 # Retention (ADR 0046, 0047): closed and declined referrals lose their personal data this many
 # months after closing or declining (the row stays for the figures); drafts untouched this
 # long are deleted. Both at least one month.
@@ -486,6 +496,12 @@ CELERY_BEAT_SCHEDULE = {
     "referrals-waiting-time-reminders": {
         "task": "referrals.tasks.send_waiting_time_reminders",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
+    },
+    # Remind the school of referrals about to lapse, and lapse those past the term (ADR 0096),
+    # on working days before the waiting-time reminders.
+    "referrals-lapse-stale-referrals": {
+        "task": "referrals.lapse_stale_referrals",
+        "schedule": crontab(hour=7, minute=15, day_of_week="mon-fri"),
     },
     # The retention run (ADR 0046) at 03:30: after midnight, outside office hours, and outside
     # 02:00-03:00, the hour that does not exist (March) or happens twice (October).

@@ -36,7 +36,8 @@ def required_givers(age):
 
 def consent_problems(referral, guardians=None, consents=None):
     """A list of Dutch (translated) sentences naming each missing consent; empty when valid."""
-    guardians = list(referral.guardians.all()) if guardians is None else guardians
+    guardians = list(referral.guardians.listed()) if guardians is None else guardians
+    guardians = [g for g in guardians if g.removed_at is None]
     consents = list(referral.consents.all()) if consents is None else consents
     active = [c for c in consents if c.withdrawn_at is None]
     age = age_on(referral.child_date_of_birth)

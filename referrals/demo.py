@@ -29,6 +29,8 @@ PATHS = {
     "declined": ["submit", "take_up", "decline"],
     "help_started": ["submit", "take_up", "accept", "start_help"],
     "closed": ["submit", "take_up", "accept", "start_help", "close"],
+    "withdrawn": ["submit", "withdraw"],
+    "lapsed": ["submit", "take_up", "return", "lapse"],
 }
 
 # key, school (brin, vestiging), coordinator, first name, last name, age, state, submitted N working days ago
@@ -42,6 +44,8 @@ REFERRALS = [
     ("esdoorn-7", ("99AA", "00"), "ib", "Kees", "Denkbeeld", 6, "declined", 15),
     ("esdoorn-8", ("99AA", "00"), "ib", "Lotte", "Schijnbaar", 12, "help_started", 30),
     ("esdoorn-9", ("99AA", "00"), "ib", "Milan", "Zogenaamd", 9, "closed", 60),
+    ("esdoorn-10", ("99AA", "00"), "ib", "Quinten", "Bedacht", 8, "withdrawn", 5),
+    ("esdoorn-11", ("99AA", "00"), "ib", "Roos", "Gefingeerd", 10, "lapsed", 40),
     ("kompas-1", ("99AB", "00"), "ib2", "Noor", "Voorbeeldig", 10, "submitted", 6),
     ("kompas-2", ("99AB", "00"), "ib2", "Otto", "Probeersel", 7, "in_triage", 2),
     ("kompas-3", ("99AB", "00"), "ib2", "Pien", "Nepstra", 9, "draft", None),
@@ -130,6 +134,10 @@ def seed(ctx):
                 }
             elif action == "close":
                 changes = {"close_outcome": "goals_met", "close_reason": "Demo: doelen bereikt."}
+            elif action == "withdraw":
+                actor, note = coordinator, "Demo: de ouders hebben zelf hulp gevonden."
+            elif action == "lapse":
+                actor, note = None, "Demo: de school gaf geen antwoord op de vraag."
             referral = transition(referral, action, actor, note=note, **changes)
         if days_ago:
             _backdate(referral, days_ago)
@@ -148,7 +156,14 @@ def _backdate(referral, working_days):
     )
     shift = timezone.now() - start
     fields = {}
-    for name in ("first_submitted_at", "submitted_at", "decided_at", "help_started_at", "closed_at"):
+    for name in (
+        "first_submitted_at",
+        "submitted_at",
+        "decided_at",
+        "help_started_at",
+        "closed_at",
+        "ended_at",
+    ):
         value = getattr(referral, name)
         if value is not None:
             fields[name] = value - shift

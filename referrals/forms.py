@@ -181,7 +181,7 @@ class ConsentForm(TandemModelForm):
         self.fields["giver"].choices = Consent.Giver.choices
         self.fields["form"].choices = Consent.Form.choices
         self.fields["guardian"].queryset = (
-            referral.guardians.filter(has_custody=True) if referral else Guardian.objects.none()
+            referral.guardians.listed().filter(has_custody=True) if referral else Guardian.objects.none()
         )
         self.fields["guardian"].required = False
         self.fields["given_on"].widget.attrs["max"] = timezone.localdate().isoformat()
@@ -308,6 +308,16 @@ class DeclineForm(ActionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=MESSAGE_MAX,
         help_text=_("Required; tell the school where the pupil can go instead."),
+    )
+
+
+class WithdrawForm(ActionForm):
+    prefix = "withdraw"
+    reason = forms.CharField(
+        label=_("Why the school withdraws the referral"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MESSAGE_MAX,
+        help_text=_("Required. The district team reads it on the timeline."),
     )
 
 

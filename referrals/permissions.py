@@ -14,23 +14,24 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 
-from contacts.models import DistrictTeam, Municipality, Role, School, Tandem, User
+from contacts.models import ContactAssignment, DistrictTeam, Municipality, Role, School, Tandem, User
 from contacts.permissions import (
     district_team_ids,
     has_role,
     memberships,
     school_ids,
 )
-from referrals.models import Referral, Status
+from referrals.models import FINAL_STATUSES, Referral, Status
 from referrals.workflow import ACTIONS, SCHOOL, TEAM
 
 S = Status
 EDITABLE = (S.DRAFT, S.RETURNED)
-# Submitted and not yet declined or closed: the triage inbox's default. Listed rather than
-# excluded, so the status is part of the index conditions (referral_inbox, referral_school_status).
-OPEN_STATUSES = [s.value for s in S if s not in (S.DRAFT, S.DECLINED, S.CLOSED)]
+# Submitted and not yet in a final status (declined, closed, lapsed, withdrawn): the triage
+# inbox's default. Listed rather than excluded, so the status is part of the index conditions
+# (referral_inbox, referral_school_status).
+OPEN_STATUSES = [s.value for s in S if s != S.DRAFT and s not in FINAL_STATUSES]
 
 
 def _tandem_schools(team_ids):
@@ -173,6 +174,45 @@ def inbox_filter_choices(user, visible):
     )
 
 
+# --- The informed contact of the home municipality (ADR 0095) -------------------------------
+# When the pupil lives in another municipality than the school's, that municipality's vaste
+# contactpersoon (and the backup) is told about the submission. They are no party and read no
+# case content: only the short summary (reference, school, status, routed team, whom to call).
+
+
+def informed_municipality_ids(user):
+    """The municipalities of which `user` is the vaste contactpersoon or backup today."""
+    person_id = getattr(user, "person_id", None)
+    if not getattr(user, "is_authenticated", False) or person_id is None:
+        return []
+    return list(
+        ContactAssignment.objects.current()
+        .filter(Q(person_id=person_id) | Q(backup_id=person_id), municipality__isnull=False)
+        .values_list("municipality_id", flat=True)
+    )
+
+
+def informed_referrals(user):
+    """The submitted referrals whose summary `user` may read as the informed contact of the
+    pupil's home municipality (a municipality other than the school's)."""
+    municipalities = informed_municipality_ids(user)
+    if not municipalities:
+        return Referral.objects.none()
+    return (
+        Referral.objects.exclude(status=S.DRAFT)
+        .filter(home_municipality_id__in=municipalities)
+        .exclude(home_municipality_id=F("school__municipality_id"))
+    )
+
+
+def summary_referrals(user):
+    """The referrals whose summary page `user` may open: every referral the user may read, and
+    those the user is informed about."""
+    return Referral.objects.filter(
+        Q(pk__in=visible_referrals(user).values("pk")) | Q(pk__in=informed_referrals(user).values("pk"))
+    )
+
+
 # --- Who acts for which side -----------------------------------------------------------------
 
 
@@ -202,8 +242,8 @@ def can_resubmit(user, referral):
 
 
 def can_manage_consent(user, referral):
-    """The school records consent and its withdrawal, at any stage until closure."""
-    return is_school_coordinator_of(user, referral) and referral.status not in (S.CLOSED, S.DECLINED)
+    """The school records consent and its withdrawal, at any stage until the referral ends."""
+    return is_school_coordinator_of(user, referral) and referral.status not in FINAL_STATUSES
 
 
 def can_triage(user, referral):
@@ -287,6 +327,8 @@ __all__ = [
     "can_resubmit",
     "can_submit",
     "can_triage",
+    "informed_municipality_ids",
+    "informed_referrals",
     "is_routed_worker",
     "is_school_coordinator_of",
     "is_school_party",
@@ -295,6 +337,7 @@ __all__ = [
     "party_condition",
     "register_reader",
     "school_party_membership",
+    "summary_referrals",
     "team_colleagues",
     "team_party_membership",
     "visible_referrals",

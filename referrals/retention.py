@@ -7,7 +7,8 @@ Two terms, in calendar months, from the environment:
 
 - TANDEM_RETENTION_CLOSED_MONTHS (24): a closed or declined referral is ANONYMISED that long
   after it was closed (`closed_at`) or declined (the moment of the decline event; `decided_at`
-  is never later). Every personal field is blanked, parents, consents, messages and attachments
+  is never later); a lapsed or withdrawn one that long after it ended (`ended_at`, ADR 0096).
+  Every personal field is blanked, parents, consents, messages and attachments
   (with their files) are deleted, the free text of events is blanked, and each registered part
   of an app above referrals forgets its own (escalations: the positions and the decision's free
   text are blanked, unpublished precedent drafts deleted). The row stays as a tombstone with status, dates,
@@ -84,6 +85,7 @@ KEPT_FIELDS = (
     "decided_at",
     "help_started_at",
     "closed_at",
+    "ended_at",
     "sharing_stopped_at",
     "anonymised_at",
     # organisations and professionals (scopes of every figure; no child data)
@@ -203,6 +205,15 @@ def due_declined(cutoff):
     ).exclude(Exists(declined_since))
 
 
+def due_ended(cutoff):
+    """Lapsed and withdrawn referrals (ADR 0096) that ended before `cutoff`, not yet anonymised."""
+    return _not_busy(
+        Referral.objects.filter(
+            status__in=(Status.LAPSED, Status.WITHDRAWN), anonymised_at__isnull=True, ended_at__lt=cutoff
+        )
+    )
+
+
 def due_drafts(cutoff):
     """Drafts untouched since `cutoff`: the row not saved and no event (parent, consent or
     attachment added) since."""
@@ -261,8 +272,9 @@ def _remove_files(names, result):
 def _anonymise_batch(rows, now, result):
     ids = [pk for pk, _status in rows]
     _forget_attachments(ids, result)
-    Consent.objects.filter(referral_id__in=ids).delete()
-    raw_delete(Guardian.objects.filter(referral_id__in=ids))  # their consents are gone
+    # The consent ledger is append-only (ADR 0097): retention is the one thing that removes it.
+    raw_delete(Consent.objects.filter(referral_id__in=ids))
+    raw_delete(Guardian.objects.filter(referral_id__in=ids))  # their consents are gone, removed ones too
     Message.objects.filter(referral_id__in=ids).delete()
     ReferralEvent.objects.filter(referral_id__in=ids).exclude(note="").update(note="")
     for part in _PARTS:
@@ -282,7 +294,7 @@ def _anonymise_batch(rows, now, result):
 def _delete_draft_batch(rows, now, result):
     ids = [pk for pk, _status in rows]
     _forget_attachments(ids, result)
-    Consent.objects.filter(referral_id__in=ids).delete()
+    raw_delete(Consent.objects.filter(referral_id__in=ids))
     raw_delete(Guardian.objects.filter(referral_id__in=ids))
     for model in (Message, ReferralDomain, ReferralEvent, WaitingReminder):
         model.objects.filter(referral_id__in=ids).delete()
@@ -322,6 +334,7 @@ def apply_retention(now=None, batch_size=BATCH_SIZE):
     cutoff = closed_cutoff(now)
     _in_batches(due_closed(cutoff), "closed_at", _anonymise_batch, now, result, batch_size)
     _in_batches(due_declined(cutoff), "decided_at", _anonymise_batch, now, result, batch_size)
+    _in_batches(due_ended(cutoff), "ended_at", _anonymise_batch, now, result, batch_size)
     _in_batches(due_drafts(draft_cutoff(now)), "updated_at", _delete_draft_batch, now, result, batch_size)
     logger.info(
         "retention: %s referrals anonymised, %s drafts deleted, %s attachments deleted, "
@@ -341,13 +354,15 @@ def due_counts(now=None):
     now = now or timezone.now()
     cutoff = closed_cutoff(now)
     closed, declined, drafts = due_closed(cutoff), due_declined(cutoff), due_drafts(draft_cutoff(now))
+    ended = due_ended(cutoff)
     attachments = Attachment.objects.filter(
         Q(referral__in=closed.values("pk"))
         | Q(referral__in=declined.values("pk"))
+        | Q(referral__in=ended.values("pk"))
         | Q(referral__in=drafts.values("pk"))
     )
     return RetentionResult(
-        anonymised=closed.count() + declined.count(),
+        anonymised=closed.count() + declined.count() + ended.count(),
         drafts_deleted=drafts.count(),
         attachments_deleted=attachments.count(),
     )

@@ -7,6 +7,7 @@ bound to their entry of the transition table with `@performs` and are called ali
 `service(user, referral, **form.cleaned_data)` (ADR 0054).
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -71,6 +72,13 @@ NOTICES = {
     "referral_waiting_near": (
         gettext_lazy("A referral is waiting for you"),
         gettext_lazy("A referral is close to the waiting-time norm."),
+    ),
+    "referral_lapse_reminder": (
+        gettext_lazy("A referral is about to lapse"),
+        gettext_lazy(
+            "Nothing happened on a referral of your school for a long time: it waits for your answer "
+            "or for valid consent. If nothing happens, it lapses soon and is closed."
+        ),
     ),
     "referral_waiting_over": (
         gettext_lazy("A referral is waiting for you"),
@@ -166,11 +174,17 @@ def add_guardian(user, referral, **fields):
 
 
 def remove_guardian(user, guardian):
+    """Take a parent off the referral. The row stays, stamped, with its consent records: the
+    ledger keeps saying who consented and when (ADR 0097); the consent rules no longer count a
+    removed parent."""
     referral = guardian.referral
     _require(perms.can_edit(user, referral))
     with transaction.atomic():
-        guardian.delete()
-        record_event(referral, "guardian_removed", user)
+        removed = Guardian.objects.filter(pk=guardian.pk, removed_at__isnull=True).update(
+            removed_at=timezone.now(), removed_by=user
+        )
+        if removed:
+            record_event(referral, "guardian_removed", user)
 
 
 def record_consent(user, referral, *, giver, guardian, given_on, form, recipients):
@@ -299,7 +313,13 @@ def _send_to_team(user, referral, action, note):
         if action == "submit":
             others = home_municipality_contact_users(referral)
             if others:
-                send_notice(others, "referral_home_municipality", referral)
+                # They are no party: the link opens the short summary (ADR 0095).
+                send_notice(
+                    others,
+                    "referral_home_municipality",
+                    referral,
+                    url=reverse("referrals:summary", args=[referral.uuid]),
+                )
     return referral
 
 
@@ -398,6 +418,42 @@ def close(user, referral, *, outcome, reason):
             referral, "close", user, note=reason, close_outcome=outcome, close_reason=reason
         )
         send_action_notice(school_users(referral), "close", referral)
+    return referral
+
+
+# --- Referrals that end without a decision (ADR 0096) -------------------------------------------
+
+
+def _team_url(referral):
+    """The team's link to a referral: the referral itself while it is shared with the team,
+    else the inbox (after a withdrawal of consent the team may no longer open it)."""
+    return detail_url(referral) if referral.sharing_stopped_at is None else reverse("referrals:inbox")
+
+
+@performs("withdraw")
+def withdraw(user, referral, reason):
+    """The school withdraws its referral before the district team accepted it, with a reason."""
+    _require(perms.may_perform(user, referral, "withdraw"))
+    with transaction.atomic():
+        referral = transition(referral, "withdraw", user, note=reason)
+        send_notice(team_users(referral), ACTIONS["withdraw"].notice.kind, referral, url=_team_url(referral))
+    return referral
+
+
+@performs("lapse")
+def lapse(user, referral):
+    """The scheduled task lapses a referral nobody can take further (`user` is None). The
+    school and the routed team are told."""
+    _require(user is None)
+    with transaction.atomic():
+        if referral.sharing_stopped_at is not None:
+            note = _("Lapsed: not shared since consent was withdrawn, for %(days)s working days.")
+        else:
+            note = _("Lapsed: the school did not answer the question for %(days)s working days.")
+        referral = transition(referral, "lapse", None, note=note % {"days": settings.TANDEM_LAPSE_DAYS})
+        kind = ACTIONS["lapse"].notice.kind
+        send_notice(school_users(referral), kind, referral)
+        send_notice(team_users(referral), kind, referral, url=_team_url(referral))
     return referral
 
 

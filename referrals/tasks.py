@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from referrals import retention
+from referrals import lapse, retention
 from referrals.models import Referral, Status, WaitingReminder
 from referrals.services import send_notice, team_users
 from referrals.waiting import waiting_for
@@ -40,6 +40,15 @@ def send_waiting_time_reminders() -> int:
             continue  # already reminded for this norm and level
         sent += 1
     return sent
+
+
+@shared_task(name="referrals.lapse_stale_referrals", ignore_result=True)
+def lapse_stale_referrals() -> dict:
+    """Daily (ADR 0096): remind the school of a referral that is stuck (returned and not
+    answered, or not shared since consent was withdrawn) and lapse it after the term. Counts
+    only in the result and the log."""
+    result = lapse.lapse_stale_referrals()
+    return {"reminded": result.reminded, "lapsed": result.lapsed}
 
 
 @shared_task(name="referrals.apply_retention", ignore_result=True)

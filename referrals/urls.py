@@ -9,6 +9,7 @@ urlpatterns = [
     path("nieuw/", views.create, name="create"),
     path("inbox/", views.inbox, name="inbox"),
     path("<uuid:uuid>/", views.detail, name="detail"),
+    path("<uuid:uuid>/samenvatting/", views.summary, name="summary"),
     path("<uuid:uuid>/bewerken/", views.edit, name="edit"),
     path("<uuid:uuid>/indienen/", views.submit, name="submit"),
     path("<uuid:uuid>/ouders/", views.guardian_add, name="guardian_add"),

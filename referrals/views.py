@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from contacts.models import Role
-from contacts.permissions import role_required
+from contacts.models import ContactAssignment, Role
+from contacts.permissions import memberships, role_required
 from portal.audit import log_access
 from portal.models import AccessLog
 from portal.paging import page_of
@@ -24,11 +24,21 @@ from referrals import forms as rf
 from referrals import permissions as perms
 from referrals import services
 from referrals.consent import age_on, consent_summary, required_givers
-from referrals.models import Attachment, Consent, Guardian, Referral, Status
+from referrals.models import (
+    FINAL_STATUSES,
+    Attachment,
+    Consent,
+    Guardian,
+    ListedReference,
+    Referral,
+    Status,
+)
 from referrals.waiting import decision_norm, help_started_norm, waited_at_least_cutoff, waiting_for
 from referrals.workflow import ACTIONS, TEAM, TransitionNotAllowed
 
 PAGE_SIZE = 25
+# The access-log object type of a list page view; its referrals are its ListedReference rows.
+LIST_OBJECT_TYPE = "referrals.referral_list"
 
 EVENT_LABELS = {
     "draft_created": gettext_lazy("draft created"),
@@ -42,6 +52,8 @@ EVENT_LABELS = {
     "attachment_added": gettext_lazy("attachment added"),
     "assigned": gettext_lazy("assigned"),
     "anonymised": gettext_lazy("personal data removed (retention period)"),
+    "auto_escalation_withheld": gettext_lazy("not escalated automatically: sharing stopped"),
+    "lapse_reminder": gettext_lazy("reminder: the referral is about to lapse"),
 }
 
 
@@ -81,6 +93,26 @@ def _log(request, action, obj, referral):
     )
 
 
+def _log_list(request, page_name, referrals, role):
+    """One access-log entry for a list page view, naming every referral the page shows
+    (NEN 7513, ADR 0098): SEARCH when the list was filtered, else VIEW. The membership is the
+    user's first of `role` (the list shows what all of them grant)."""
+    membership = next((m for m in memberships(request.user) if m.role == role), None)
+    filtered = any(value for key, value in request.GET.items() if key != "page")
+    entry = log_access(
+        request.user,
+        AccessLog.Action.SEARCH if filtered else AccessLog.Action.VIEW,
+        role=membership.role if membership else "",
+        organisation=membership.organisation if membership else "",
+        object_type=LIST_OBJECT_TYPE,
+        object_id=page_name,
+    )
+    ListedReference.objects.bulk_create(
+        [ListedReference(entry=entry, referral_pk=r.pk, reference=r.reference or "") for r in referrals]
+    )
+    return entry
+
+
 # --- School: list, create, edit --------------------------------------------------------------
 
 
@@ -97,6 +129,7 @@ def school_list(request):
         qs = qs.filter(status=form.cleaned_data["status"])
     page = page_of(qs, request, param="page", size=PAGE_SIZE)
     rows = [{"referral": r, "waiting": waiting_for(r)} for r in page.rows]
+    _log_list(request, "school_list", page.rows, Role.SCHOOL_COORDINATOR)
     return render(
         request,
         "referrals/school_list.html",
@@ -117,7 +150,7 @@ def create(request):
 
 
 def _edit_context(request, referral, **overrides):
-    guardians = list(referral.guardians.all())
+    guardians = list(referral.guardians.listed())
     consents = list(referral.consents.select_related("guardian", "recorded_by", "withdrawn_by"))
     age = age_on(referral.child_date_of_birth)
     context = {
@@ -195,7 +228,7 @@ def guardian_add(request, uuid):
 @require_POST
 def guardian_remove(request, uuid, pk):
     referral = _scoped(request, uuid)
-    guardian = get_object_or_404(Guardian, referral=referral, pk=pk)
+    guardian = get_object_or_404(Guardian.objects.listed(), referral=referral, pk=pk)
     services.remove_guardian(request.user, guardian)
     messages.success(request, _("The parent or guardian was removed."))
     return redirect(f"{_edit_url(referral)}#section-guardians")
@@ -333,7 +366,7 @@ def _render_detail(request, referral, bound=None, status=200, **extra):
         "referral": referral,
         "timeline": timeline(referral),
         "domains": list(referral.domains.all()),
-        "guardians": list(referral.guardians.all()),
+        "guardians": list(referral.guardians.listed()),
         "consents": list(referral.consents.select_related("guardian", "recorded_by", "withdrawn_by")),
         "attachments": list(referral.attachments.all()),
         "age": age_on(referral.child_date_of_birth),
@@ -346,6 +379,57 @@ def _render_detail(request, referral, bound=None, status=200, **extra):
     }
     context.update(extra)
     return render(request, "referrals/detail.html", context, status=status)
+
+
+@never_cache
+@login_required
+def summary(request, uuid):
+    """The short view for whoever is told about a referral without being a party to it: the
+    home municipality's vaste contactpersoon (ADR 0095). Reference, school, status, routed team
+    and whom to call; no case content. Parties see the same page. Every view is access-logged."""
+    referral = get_object_or_404(
+        perms.summary_referrals(request.user).select_related(
+            "school__municipality", "home_municipality", "routed_team"
+        ),
+        uuid=uuid,
+    )
+    membership = perms.access_membership(request.user, referral)
+    if membership is None:
+        membership = next(
+            (
+                m
+                for m in memberships(request.user)
+                if m.role == Role.MUNICIPAL_OFFICER and m.municipality_id == referral.home_municipality_id
+            ),
+            None,
+        )
+    log_access(
+        request.user,
+        AccessLog.Action.VIEW,
+        referral,
+        role=membership.role if membership else "",
+        organisation=membership.organisation if membership else referral.home_municipality or "",
+        reference=referral.reference or "",
+    )
+    shared = referral.sharing_stopped_at is None
+    team_contact = None
+    if shared and referral.routed_team_id:
+        team_contact = (
+            ContactAssignment.objects.current()
+            .filter(district_team_id=referral.routed_team_id)
+            .select_related("person", "backup")
+            .first()
+        )
+    return render(
+        request,
+        "referrals/summary.html",
+        {
+            "referral": referral,
+            "shared": shared,
+            "team_contact": team_contact,
+            "is_party": perms.visible_referrals(request.user).filter(pk=referral.pk).exists(),
+        },
+    )
 
 
 @never_cache
@@ -449,7 +533,7 @@ def inbox(request):
             help_started_at__isnull=True,
             first_submitted_at__lt=waited_at_least_cutoff(help_started_norm() + 1),
         )
-        qs = qs.filter(over_decision | over_help).exclude(status__in=[Status.DECLINED, Status.CLOSED])
+        qs = qs.filter(over_decision | over_help).exclude(status__in=FINAL_STATUSES)
     # Longest running wait first: awaiting a decision, then awaiting the start of help, then
     # the rest (declined, closed, help started).
     awaiting = Case(
@@ -461,6 +545,7 @@ def inbox(request):
     page = page_of(qs, request, param="page", size=PAGE_SIZE, narrow=True)
     today = timezone.localdate()
     rows = [{"referral": r, "waiting": waiting_for(r, today)} for r in page.rows]
+    _log_list(request, "inbox", page.rows, Role.DISTRICT_WORKER)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from portal.workdays import nth_working_day_back, working_days_between
+from referrals.models import FINAL_STATUSES
 
 NEAR_MARGIN_DAYS = 1  # "near the norm": at most this many working days left
 
@@ -61,7 +62,7 @@ def waiting_for(referral, today=None):
     start = referral.first_submitted_at
     if start is None:
         return None
-    if referral.decided_at is None and referral.status not in ("draft", "declined", "closed"):
+    if referral.decided_at is None and referral.status not in ("draft", *FINAL_STATUSES):
         return Waiting("decision", working_days_between(start, today), decision_norm())
     if referral.status == "accepted" and referral.help_started_at is None:
         return Waiting("help_started", working_days_between(start, today), help_started_norm())

@@ -25,7 +25,8 @@ S = Status
 SCHOOL = "school"  # a coordinator of the referral's school
 TEAM = "district_team"  # a worker of the team it is routed to, while sharing is not stopped
 ESCALATIONS = "escalations"  # performed by the escalations app, under its own rules
-SIDES = (SCHOOL, TEAM, ESCALATIONS)
+SYSTEM = "system"  # performed by a scheduled task, never by a person (lapse, ADR 0096)
+SIDES = (SCHOOL, TEAM, ESCALATIONS, SYSTEM)
 
 SAME = "same"  # the target of an action that does not change the status
 
@@ -176,6 +177,35 @@ ACTIONS = {
             _("escalated"),
         ),
         A("resume", ESCALATIONS, (S.ESCALATED,), None, _("back in the flow after a decision")),
+        # The school withdraws its referral before the district team accepted it (ADR 0096).
+        A(
+            "withdraw",
+            SCHOOL,
+            (S.SUBMITTED, S.IN_TRIAGE, S.RETURNED),
+            S.WITHDRAWN,
+            _("withdrawn by the school"),
+            button=_("Withdraw the referral"),
+            form=rf.WithdrawForm,
+            notice=Notice(
+                "referral_withdrawn",
+                _("A referral was withdrawn"),
+                _("The school withdrew a referral."),
+            ),
+        ),
+        # A referral nobody can take further lapses (ADR 0096): returned and not answered, or
+        # not shared since consent was withdrawn, for TANDEM_LAPSE_DAYS working days.
+        A(
+            "lapse",
+            SYSTEM,
+            (S.SUBMITTED, S.IN_TRIAGE, S.RETURNED, S.ACCEPTED, S.HELP_STARTED),
+            S.LAPSED,
+            _("lapsed"),
+            notice=Notice(
+                "referral_lapsed",
+                _("A referral has lapsed"),
+                _("A referral has lapsed: nothing happened on it for too long. It is now closed."),
+            ),
+        ),
         # Last, so the referral page lists it after the moves (as it always did).
         A(
             "assign",
@@ -198,6 +228,8 @@ TIMESTAMPS = {
     S.DECLINED: "decided_at",
     S.HELP_STARTED: "help_started_at",
     S.CLOSED: "closed_at",
+    S.LAPSED: "ended_at",
+    S.WITHDRAWN: "ended_at",
 }
 
 

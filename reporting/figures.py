@@ -433,7 +433,9 @@ def _agenda_figures(period, scope):
         actual = "—"
         if goal.indicator:
             measurement = indicators.measure(goal.indicator, agenda_scope)
-            if measurement.available and measurement.value is not None:
+            if measurement.suppressed:
+                actual = measurement.display  # fewer than 5 referrals (ADR 0070, 0099)
+            elif measurement.available and measurement.value is not None:
                 value = measurement.value
                 actual = number_format(
                     round(value, 1) if isinstance(value, float) else value, force_grouping=True

@@ -72,7 +72,9 @@ def mark_failed(report_id, exc):
     ProgressReport.objects.filter(pk=report_id).exclude(status=ProgressReport.Status.DONE).update(
         status=ProgressReport.Status.FAILED, error=message, finished_at=timezone.now()
     )
-    logger.error("progress report %s failed: %s", report_id, type(exc).__name__)
+    # The detail goes to the log (and the admin's error field); the page explains it in Dutch
+    # without it. A report holds aggregates only, never child data.
+    logger.error("progress report %s failed: %s", report_id, message, exc_info=exc)
 
 
 def mark_retrying(report_id, exc):

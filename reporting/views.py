@@ -146,11 +146,46 @@ def _get_report(request, uuid):
     )
 
 
+# Polling the status of a report being made: the first look after 2 seconds, then each wait
+# half as long again, at most 30 seconds, and after 5 minutes no more: the page says the report
+# takes longer than usual (a worker may be down; the page can be reloaded later).
+POLL_FIRST_SECONDS = 2
+POLL_FACTOR = 1.5
+POLL_MAX_SECONDS = 30
+POLL_GIVE_UP_SECONDS = 300
+
+
+def poll_delay(attempt):
+    """Seconds to wait before poll number `attempt` (0 = the first), or None to stop polling."""
+    waited, delay = 0.0, float(POLL_FIRST_SECONDS)
+    for _i in range(attempt):
+        waited += delay
+        delay = min(delay * POLL_FACTOR, POLL_MAX_SECONDS)
+        if waited >= POLL_GIVE_UP_SECONDS:
+            return None
+    return round(delay, 1)
+
+
+def _status_context(report, attempt):
+    delay = poll_delay(attempt) if report.is_active else None
+    return {
+        "report": report,
+        "poll_delay": delay,
+        "next_poll": attempt + 1,
+        "taking_long": report.is_active and delay is None,
+    }
+
+
+def _poll_attempt(request):
+    value = request.GET.get("poll", "")
+    return min(int(value), 1000) if value.isdigit() and len(value) <= 4 else 0
+
+
 @require_GET
 @reports_required
 def report_detail(request, uuid):
     report = _get_report(request, uuid)
-    return render(request, "reporting/report_detail.html", {"report": report})
+    return render(request, "reporting/report_detail.html", _status_context(report, 0))
 
 
 @never_cache
@@ -158,7 +193,7 @@ def report_detail(request, uuid):
 @reports_required
 def report_status(request, uuid):
     report = _get_report(request, uuid)
-    return render(request, "reporting/_report_status.html", {"report": report})
+    return render(request, "reporting/_report_status.html", _status_context(report, _poll_attempt(request)))
 
 
 @require_POST

@@ -3,19 +3,24 @@ or export of the log is itself written to the log (ADR 0045)."""
 
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.audit import log_access
 from portal.models import AccessLog
+from referrals.models import ListedReference
 
 OBJECT_TYPE = "portal.accesslog"
 
 
 def filtered_entries(cleaned):
     """The log entries matching a valid AccessLogFilterForm's cleaned data, newest first."""
-    qs = AccessLog.objects.select_related("user")
+    qs = AccessLog.objects.select_related("user").prefetch_related("listed_references")
     if cleaned.get("reference"):
-        qs = qs.filter(object_reference__iexact=cleaned["reference"].strip())
+        # A read of the referral itself, or a list page that showed it (ADR 0098).
+        reference = cleaned["reference"].strip()
+        listed = ListedReference.objects.filter(reference__iexact=reference).values("entry_id")
+        qs = qs.filter(Q(object_reference__iexact=reference) | Q(pk__in=listed))
     if cleaned.get("user"):
         qs = qs.filter(user__email__iexact=cleaned["user"].strip())
     tz = timezone.get_current_timezone()
@@ -25,6 +30,13 @@ def filtered_entries(cleaned):
         end = cleaned["date_to"] + datetime.timedelta(days=1)
         qs = qs.filter(at__lt=datetime.datetime.combine(end, datetime.time.min, tz))
     return qs.order_by("-at", "-id")
+
+
+def shown_references(entry):
+    """The reference numbers an entry is about: its own, or those a list page showed (drafts,
+    which have none, as their id)."""
+    listed = [str(item) for item in entry.listed_references.all()]
+    return ", ".join(listed) if listed else entry.object_reference
 
 
 def record_log_read(user, action, cleaned):

@@ -213,7 +213,7 @@ def access_log_export(request):
                 entry.get_action_display(),
                 entry.object_type,
                 entry.object_id,
-                _csv_safe(entry.object_reference),
+                _csv_safe(accesslog.shown_references(entry)),
             ]
         )
     return response

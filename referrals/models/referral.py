@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.models import AppendOnlyError
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("draft")
@@ -22,6 +24,13 @@ class Status(models.TextChoices):
     HELP_STARTED = "help_started", _("help started")
     CLOSED = "closed", _("closed")
     ESCALATED = "escalated", _("escalated")
+    # Final states of a referral that never reached a decision or a closure (ADR 0096).
+    LAPSED = "lapsed", _("lapsed")
+    WITHDRAWN = "withdrawn", _("withdrawn by the school")
+
+
+# A referral in one of these states does not move again; retention reaches it after its term.
+FINAL_STATUSES = (Status.DECLINED, Status.CLOSED, Status.LAPSED, Status.WITHDRAWN)
 
 
 class Domain(models.TextChoices):
@@ -157,6 +166,8 @@ class Referral(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     help_started_at = models.DateTimeField(_("help started at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # When it lapsed or the school withdrew it (ADR 0096); retention counts from here.
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     # Retention: personal fields removed, the row kept for statistics ------------------------
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
@@ -183,6 +194,11 @@ class Referral(models.Model):
                 fields=["decided_at"],
                 condition=models.Q(status="declined", anonymised_at__isnull=True),
                 name="referral_retention_declined",
+            ),
+            models.Index(
+                fields=["ended_at"],
+                condition=models.Q(status__in=["lapsed", "withdrawn"], anonymised_at__isnull=True),
+                name="referral_retention_ended",
             ),
         ]
         constraints = [
@@ -214,8 +230,15 @@ class ReferralDomain(models.Model):
         return self.get_domain_display()
 
 
+class GuardianQuerySet(models.QuerySet):
+    def listed(self):
+        """The guardians not removed from the referral (the ones consent rules count)."""
+        return self.filter(removed_at__isnull=True)
+
+
 class Guardian(models.Model):
-    """A parent or guardian of the child."""
+    """A parent or guardian of the child. Removing one from the referral stamps `removed_at`:
+    the row stays, so the consent ledger keeps saying who consented (ADR 0097)."""
 
     referral = models.ForeignKey(
         Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="guardians"
@@ -225,6 +248,17 @@ class Guardian(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     has_custody = models.BooleanField(_("holds custody (gezag)"), default=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("removal recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = GuardianQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -235,8 +269,32 @@ class Guardian(models.Model):
         return self.name
 
 
+class ConsentLedgerError(Exception):
+    """The consent ledger is append-only (ADR 0097)."""
+
+
+# The only change a recorded consent takes: its withdrawal.
+CONSENT_WITHDRAWAL_FIELDS = frozenset({"withdrawn_at", "withdrawn_by", "withdrawn_by_id"})
+
+
+class ConsentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if not set(kwargs) <= CONSENT_WITHDRAWAL_FIELDS:
+            raise ConsentLedgerError("A recorded consent changes only by its withdrawal.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise ConsentLedgerError(
+            "Consent records are never deleted; only retention removes them (referrals/retention.py)."
+        )
+
+
 class Consent(models.Model):
-    """Consent for sharing, from a parent with custody or from the child (ADR 0050)."""
+    """Consent for sharing, from a parent with custody or from the child (ADR 0050).
+
+    An append-only ledger (ADR 0097): a row is written once, a withdrawal stamps it, nothing
+    deletes it except retention (referrals/retention.py, with the rest of the personal data).
+    Removing a guardian from the referral keeps the guardian's row and so the consent's."""
 
     class Giver(models.TextChoices):
         PARENT = "parent", _("parent or guardian with custody")
@@ -255,7 +313,9 @@ class Consent(models.Model):
         verbose_name=_("parent or guardian"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        # A guardian with consent records cannot be deleted on its own (only with its
+        # referral, as retention does); removal from the referral is a stamp (ADR 0097).
+        on_delete=models.RESTRICT,
         related_name="consents",
     )
     given_on = models.DateField(_("date given"))
@@ -275,6 +335,8 @@ class Consent(models.Model):
         related_name="+",
     )
 
+    objects = ConsentQuerySet.as_manager()
+
     class Meta:
         ordering = ["id"]
         verbose_name = _("consent")
@@ -282,6 +344,18 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.get_giver_display()} {self.given_on}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= CONSENT_WITHDRAWAL_FIELDS:
+                raise ConsentLedgerError("A recorded consent changes only by its withdrawal.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ConsentLedgerError(
+            "Consent records are never deleted; only retention removes them (referrals/retention.py)."
+        )
 
 
 class ReferralEvent(models.Model):
@@ -405,3 +479,45 @@ class WaitingReminder(models.Model):
 
     def __str__(self):
         return f"{self.referral_id} {self.norm} {self.level}"
+
+
+class ListedReferenceQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The access log is append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("The access log is append-only.")
+
+
+class ListedReference(models.Model):
+    """One referral shown on a list page (school list, triage inbox, a search), attached to the
+    access-log entry of that page view (NEN 7513: who saw which child, lists included; ADR 0098).
+    Append-only like the access log; a plain id, not a foreign key, so that deleting a draft
+    keeps the record that it was seen."""
+
+    entry = models.ForeignKey(
+        "portal.AccessLog",
+        verbose_name=_("access-log entry"),
+        on_delete=models.PROTECT,
+        related_name="listed_references",
+    )
+    referral_pk = models.PositiveBigIntegerField(_("referral id"))
+    reference = models.CharField(_("reference"), max_length=20, blank=True, db_index=True)
+
+    objects = ListedReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("referral shown in a list")
+        verbose_name_plural = _("referrals shown in lists")
+
+    def __str__(self):
+        return self.reference or f"#{self.referral_pk}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The access log is append-only.")

@@ -68,6 +68,8 @@ PATHS = {
     "help_started": ["submit", "take_up", "accept", "start_help"],
     "closed": ["submit", "take_up", "accept", "start_help", "close"],
     "escalated": ["submit", "take_up", "escalate"],
+    "withdrawn": ["submit", "withdraw"],
+    "lapsed": ["submit", "take_up", "return", "lapse"],
 }
 
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from escalations.models import Escalation
 from referrals.models import Attachment
+from tests.contacts.factories import ContactAssignmentFactory
 from tests.helpers.matrix import Case
 from tests.referrals.factories import ConsentFactory, GuardianFactory, referral_in
 
@@ -53,6 +54,16 @@ def _consent_withdraw_url(w):
     return reverse("referrals:consent_withdraw", args=[referral.uuid, consent.pk])
 
 
+def _informed_summary_url(w):
+    """A referral of world.school for a pupil of the other municipality, whose vaste
+    contactpersoon is the other municipality's officer (ADR 0095)."""
+    ContactAssignmentFactory(
+        person=w.user("other_municipal_officer").person, municipality=w.other_municipality
+    )
+    referral = referral_in(w, "submitted", home_municipality=w.other_municipality)
+    return reverse("referrals:summary", args=[referral.uuid])
+
+
 def _decided_escalation(w):
     referral = referral_in(w, "escalated")
     Escalation.objects.filter(referral=referral).update(state="decided")
@@ -95,6 +106,19 @@ CASES = [
         default=404,
         expect={"other_school_coordinator": 200, "other_district_worker": 200},
         label="other school",
+    ),
+    Case(
+        "referrals:summary",
+        _informed_summary_url,
+        default=404,
+        expect={**BOTH_SIDES, "other_municipal_officer": 200},
+    ),
+    Case(
+        "referrals:summary",
+        _url("referrals:summary", _referral("draft")),
+        default=404,
+        expect=OWN_SCHOOL,
+        label="draft",
     ),
     Case("referrals:edit", _url("referrals:edit", _referral("draft")), default=404, expect=OWN_SCHOOL),
     Case(

@@ -507,7 +507,8 @@ def test_batches_of_a_given_size_cover_everything(world, storage):
     assert result.anonymised == 5 and result.attachments_deleted == 5
     assert not Referral.objects.filter(anonymised_at__isnull=True).exists()
     selects = [q for q in ctx.captured_queries if "FOR UPDATE SKIP LOCKED" in q["sql"]]
-    assert len(selects) == 3 + 1 + 1 + 1  # closed: 2+2+1 and an empty look; declined; drafts
+    # closed: 2+2+1 and an empty look; declined; lapsed or withdrawn; drafts
+    assert len(selects) == 3 + 1 + 1 + 1 + 1
 
 
 def test_the_log_has_counts_only(world, storage, caplog):

@@ -9,7 +9,7 @@ from contacts.models import Tandem
 from portal.models import Notification
 from referrals import services
 from referrals.consent import consent_problems, required_givers
-from referrals.models import Consent, ReferralEvent, Status
+from referrals.models import ReferralEvent, Status
 from referrals.routing import route_for
 from referrals.workflow import TransitionNotAllowed
 from tests.contacts import factories as cf
@@ -156,7 +156,7 @@ def test_sixteen_plus_needs_only_the_child(world):
 def test_submit_without_consent_is_refused_with_the_reason(world):
     sc = world.user("school_coordinator")
     referral = complete_referral(world.school, sc)
-    Consent.objects.filter(referral=referral).delete()
+    services.withdraw_consent(sc, referral.consents.get())
     with pytest.raises(services.SubmitRefused) as refused:
         services.submit(sc, referral)
     assert any(section == "consent" for section, _ in refused.value.problems)

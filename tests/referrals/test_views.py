@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.models import AccessLog
 from referrals.models import Attachment, Referral, Status
@@ -179,7 +180,7 @@ def test_every_detail_view_is_logged_with_the_granting_membership(client, world)
 
 def test_submit_incomplete_says_what_is_missing(sc_client, world):
     referral = referral_in(world, "draft", child_group="")
-    referral.consents.all().delete()
+    referral.consents.update(withdrawn_at=timezone.now())
     response = sc_client.post(reverse("referrals:submit", args=[referral.uuid]))
     html = response.content.decode()
     assert response.status_code == 200
@@ -302,9 +303,9 @@ def test_guardian_and_consent_forms(sc_client, world):
 
 # The inbox: + the team's tandem schools as a list (index-friendly OR) + the open (school,
 # municipality) pairs for the filter options; the page's ids, then its rows (portal.paging,
-# narrow); no COUNT(*).
-EXPECTED_INBOX_QUERIES = 12
-EXPECTED_LIST_QUERIES = 7  # no COUNT(*) since portal.paging
+# narrow); no COUNT(*); the access-log entry and its listed references (ADR 0098).
+EXPECTED_INBOX_QUERIES = 14
+EXPECTED_LIST_QUERIES = 9  # no COUNT(*) since portal.paging; + the access-log entry and references
 
 
 def test_inbox_marks_and_filters_over_the_norm(client, world):

@@ -3,7 +3,7 @@ import threading
 import pytest
 from django.db import connection
 
-from referrals.models import ReferralEvent, Status
+from referrals.models import FINAL_STATUSES, ReferralEvent, Status
 from referrals.workflow import ACTIONS, TransitionNotAllowed, moves_from, transition
 from tests.referrals.factories import ReferralFactory
 
@@ -63,7 +63,8 @@ def test_escalation_resumes_where_it_was():
 
 
 def test_every_status_has_a_way_on_or_is_final():
-    finals = {Status.DECLINED, Status.CLOSED}
+    finals = set(FINAL_STATUSES)
+    assert finals == {Status.DECLINED, Status.CLOSED, Status.LAPSED, Status.WITHDRAWN}
     for status in Status:
         assert bool(moves_from(status)) != (status in finals), status
     assert all(m.target in (None, *Status) for m in ACTIONS.values() if m.changes_status)

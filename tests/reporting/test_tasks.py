@@ -2,6 +2,7 @@
 the management command."""
 
 import io
+import logging
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,17 @@ def test_the_command_refuses_bad_input(world, tmp_path):
         call_command(
             "generate_progress_report", period="2026-H1", region="NOPE", output=str(tmp_path / "x.pdf")
         )
+
+
+def test_a_failure_logs_its_detail(world, monkeypatch, caplog):
+    report = ProgressReport.objects.create(period="2026-H1", region=world.region)
+
+    def broken(*args, **kwargs):
+        raise ValueError("template exploded")
+
+    monkeypatch.setattr(generation, "render_report", broken)
+    with caplog.at_level(logging.ERROR, logger="reporting.generation"):
+        generate_progress_report.delay(report.pk)
+    records = [r for r in caplog.records if r.name == "reporting.generation"]
+    assert records and "ValueError: template exploded" in records[-1].getMessage()
+    assert records[-1].exc_info is not None
