@@ -17,3 +17,4 @@ class SecurityConfig(AppConfig):
         navigation.register(
             1300, "security:subject_access", _("Subject access request"), roles=[Role.PRIVACY_OFFICER]
         )
+        navigation.register(1400, "security:register", _("Processing register"), roles=[Role.PRIVACY_OFFICER])

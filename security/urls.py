@@ -18,3 +18,8 @@ urlpatterns = [
     path("toegangslog/inzageverzoek/", views.subject_access_request, name="subject_access"),
     path("toegangslog/inzageverzoek/inzage.pdf", views.subject_access_pdf, name="subject_access_pdf"),
 ]
+
+urlpatterns += [
+    path("privacy/verwerkingsregister/", views.processing_register, name="register"),
+    path("privacy/verwerkingsregister/register.csv", views.processing_register_csv, name="register_csv"),
+]

@@ -19,7 +19,7 @@ from contacts.models import Role
 from contacts.permissions import role_required
 from portal.models import AccessLog
 from portal.paging import page_of
-from security import accesslog, services, subject_access
+from security import accesslog, register, services, subject_access
 from security.decorators import shows_child_data
 from security.forms import (
     AccessLogFilterForm,
@@ -277,4 +277,70 @@ def subject_access_pdf(request):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- The processing register (AVG art. 30), privacy officer only (ADR 0105) -----------------
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_GET
+def processing_register(request):
+    groups = register.grouped()
+    return render(
+        request,
+        "security/register.html",
+        {
+            "groups": [g for g in groups if g.rows],
+            "without_personal_data": [g for g in groups if not g.rows],
+            "field_count": sum(len(g.rows) for g in groups),
+            "special_count": sum(1 for g in groups for r in g.rows if r.special),
+            "special_exception": register.SPECIAL_EXCEPTION,
+        },
+    )
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_GET
+def processing_register_csv(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="verwerkingsregister.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("app"),
+            _("model"),
+            _("field"),
+            _("field name"),
+            _("purpose"),
+            _("legal basis"),
+            _("citation"),
+            _("special category"),
+            _("exception art. 9"),
+            _("who may see it"),
+            _("retention"),
+            _("e-mail"),
+            _("report"),
+            _("export"),
+        ]
+    )
+    for row in register.rows():
+        writer.writerow(
+            [
+                row.app,
+                row.model,
+                row.field,
+                f"{row.model_label}.{row.field_name}",
+                row.purpose,
+                row.basis,
+                row.basis_citation,
+                _("yes") if row.special else _("no"),
+                row.special_exception,
+                ", ".join(row.roles),
+                row.retention,
+                row.email,
+                row.report,
+                row.export,
+            ]
+        )
     return response

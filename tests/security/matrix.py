@@ -97,3 +97,11 @@ CASES += [
         label="GET refused",
     ),
 ]
+
+# The processing register (ADR 0105): the privacy officer only.
+CASES += [
+    Case("security:register", lambda w: reverse("security:register"), expect={"privacy_officer": 200}),
+    Case(
+        "security:register_csv", lambda w: reverse("security:register_csv"), expect={"privacy_officer": 200}
+    ),
+]
