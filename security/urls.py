@@ -23,3 +23,10 @@ urlpatterns += [
     path("privacy/verwerkingsregister/", views.processing_register, name="register"),
     path("privacy/verwerkingsregister/register.csv", views.processing_register_csv, name="register_csv"),
 ]
+
+urlpatterns += [
+    path("privacy/verzoeken/", views.request_list, name="request_list"),
+    path("privacy/verzoeken/nieuw/", views.request_create, name="request_create"),
+    path("privacy/verzoeken/<int:pk>/", views.request_detail, name="request_detail"),
+    path("privacy/verzoeken/<int:pk>/<slug:action>/", views.request_act, name="request_act"),
+]

@@ -2,6 +2,7 @@
 logged-in user without a device may use the site; tests/security test enforcement)."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.helpers.matrix import Case
 
@@ -103,5 +104,86 @@ CASES += [
     Case("security:register", lambda w: reverse("security:register"), expect={"privacy_officer": 200}),
     Case(
         "security:register_csv", lambda w: reverse("security:register_csv"), expect={"privacy_officer": 200}
+    ),
+]
+
+
+def _request(w):
+    from tests.security.factories import request_for
+
+    return request_for(w)
+
+
+def _foreign_request(w):
+    from security.models import DataSubjectRequest
+    from tests.security.factories import foreign_region
+
+    officer, _referral = foreign_region()
+    return DataSubjectRequest.objects.create(
+        region=officer.memberships.get().region,
+        kind="access",
+        requester_name="Elders",
+        requester_relation="parent",
+        received_on=timezone.localdate(),
+        deadline=timezone.localdate(),
+        created_by=officer,
+    )
+
+
+# Data-subject requests (ADR 0106): the privacy officer of the request's region only; every
+# other role 403, a request of another region 404.
+CASES += [
+    Case(
+        "security:request_list", lambda w: reverse("security:request_list"), expect={"privacy_officer": 200}
+    ),
+    Case(
+        "security:request_create",
+        lambda w: reverse("security:request_create"),
+        expect={"privacy_officer": 200},
+    ),
+    Case(
+        "security:request_create",
+        lambda w: reverse("security:request_create"),
+        method="post",
+        data=lambda w: {
+            "kind": "access",
+            "requester_name": "J. de Ouder",
+            "requester_relation": "parent",
+            "received_on": timezone.localdate().isoformat(),
+        },
+        expect={"privacy_officer": 302},
+        label="register",
+    ),
+    Case(
+        "security:request_detail",
+        lambda w: reverse("security:request_detail", args=[_request(w).pk]),
+        expect={"privacy_officer": 200},
+    ),
+    Case(
+        "security:request_detail",
+        lambda w: reverse("security:request_detail", args=[_foreign_request(w).pk]),
+        expect={"privacy_officer": 404},
+        label="other region",
+    ),
+    Case(
+        "security:request_act",
+        lambda w: reverse("security:request_act", args=[_request(w).pk, "notitie"]),
+        method="post",
+        data=lambda w: {"note-text": "Gebeld met de ouder"},
+        expect={"privacy_officer": 302},
+    ),
+    Case(
+        "security:request_act",
+        lambda w: reverse("security:request_act", args=[_foreign_request(w).pk, "notitie"]),
+        method="post",
+        data=lambda w: {"note-text": "Gebeld met de ouder"},
+        expect={"privacy_officer": 404},
+        label="other region",
+    ),
+    Case(
+        "security:request_act",
+        lambda w: reverse("security:request_act", args=[_request(w).pk, "notitie"]),
+        expect={"privacy_officer": 405},
+        label="GET refused",
     ),
 ]
