@@ -13,6 +13,7 @@ which the apps register them. Today's order (keep gaps for new entries):
                                             1300 security:subject_access    security
                                             1400 security:register          security
                                             1500 security:request_list      security
+                                            1600 security:breach_list       security
 
 A url name that does not resolve is an error, not a hidden entry: the system check in
 portal/checks.py reverses every registered name.

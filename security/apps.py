@@ -27,6 +27,13 @@ class SecurityConfig(AppConfig):
             _("Data-subject requests"),
             data_subject.home_summary,
         )
+        navigation.register(1600, "security:breach_list", _("Breach register"), roles=[Role.PRIVACY_OFFICER])
+        home.register(
+            Role.PRIVACY_OFFICER,
+            "security:breach_list",
+            _("Breach register"),
+            _("suspected data breaches and the 72-hour clock (AVG art. 33)"),
+        )
         home.register(
             Role.PRIVACY_OFFICER,
             "security:register",

@@ -113,3 +113,62 @@ class RequestStep(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+class Breach(models.Model):
+    """A (suspected) personal-data breach (AVG art. 33/34) and how it was handled (ADR 0108)."""
+
+    region = models.ForeignKey(
+        "contacts.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("what happened, in short"), max_length=200)
+    description = models.TextField(_("description"))
+    found_at = models.DateTimeField(_("found at"))
+    occurred_from = models.DateTimeField(_("occurred from"), null=True, blank=True)
+    occurred_until = models.DateTimeField(_("occurred until"), null=True, blank=True)
+    references = models.JSONField(_("referrals concerned"), default=list, blank=True)
+    accounts = models.JSONField(_("accounts concerned"), default=list, blank=True)
+    notify_authority = models.BooleanField(_("notify the Autoriteit Persoonsgegevens"), null=True, blank=True)
+    notify_authority_reason = models.TextField(_("reason (Autoriteit Persoonsgegevens)"), blank=True)
+    inform_subjects = models.BooleanField(_("inform the data subjects"), null=True, blank=True)
+    inform_subjects_reason = models.TextField(_("reason (data subjects)"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    authority_notified_at = models.DateTimeField(
+        _("Autoriteit Persoonsgegevens notified at"), null=True, blank=True
+    )
+    authority_case_number = models.CharField(_("notification number"), max_length=64, blank=True)
+    subjects_informed_on = models.DateField(_("data subjects informed on"), null=True, blank=True)
+    notification_note = models.TextField(_("notification record"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-found_at", "-id"]
+        verbose_name = _("data breach")
+        verbose_name_plural = _("data breaches")
+
+    def __str__(self):
+        return _("Breach %(number)s") % {"number": self.pk}
+
+    @property
+    def decided(self):
+        return self.decided_at is not None
+
+    @property
+    def closed(self):
+        """Decided, and every notification the decision asked for is recorded."""
+        if not self.decided:
+            return False
+        if self.notify_authority and self.authority_notified_at is None:
+            return False
+        return not (self.inform_subjects and self.subjects_informed_on is None)

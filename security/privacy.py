@@ -16,6 +16,10 @@ REQUEST = {
     "leaves": (),
 }
 
+# A breach record names referrals (by reference) and accounts (by e-mail address); its free
+# text may name people.
+BREACH = {**REQUEST}
+
 PERSONAL = {
     "security.datasubjectrequest": dict.fromkeys(
         (
@@ -41,8 +45,37 @@ PERSONAL = {
         REQUEST,
     ),
     "security.requeststep": dict.fromkeys(("request", "kind", "text", "by", "at"), REQUEST),
+    "security.breach": dict.fromkeys(
+        (
+            "title",
+            "description",
+            "references",
+            "accounts",
+            "notify_authority_reason",
+            "inform_subjects_reason",
+            "decided_by",
+            "notification_note",
+            "created_by",
+        ),
+        BREACH,
+    ),
 }
 NOT_PERSONAL = {
     "security.datasubjectrequest": ("id",),
     "security.requeststep": ("id",),
+    # When and what was decided and notified: the handling, not data about a person.
+    "security.breach": (
+        "id",
+        "region",
+        "found_at",
+        "occurred_from",
+        "occurred_until",
+        "notify_authority",
+        "inform_subjects",
+        "decided_at",
+        "authority_notified_at",
+        "authority_case_number",
+        "subjects_informed_on",
+        "created_at",
+    ),
 }

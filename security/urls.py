@@ -30,3 +30,10 @@ urlpatterns += [
     path("privacy/verzoeken/<int:pk>/", views.request_detail, name="request_detail"),
     path("privacy/verzoeken/<int:pk>/<slug:action>/", views.request_act, name="request_act"),
 ]
+
+urlpatterns += [
+    path("privacy/datalekken/", views.breach_list, name="breach_list"),
+    path("privacy/datalekken/nieuw/", views.breach_create, name="breach_create"),
+    path("privacy/datalekken/<int:pk>/", views.breach_detail, name="breach_detail"),
+    path("privacy/datalekken/<int:pk>/<slug:action>/", views.breach_act, name="breach_act"),
+]

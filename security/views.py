@@ -21,14 +21,19 @@ from contacts.permissions import role_required
 from portal.audit import log_access
 from portal.models import AccessLog
 from portal.paging import page_of
-from security import accesslog, data_subject, register, services, subject_access
+from security import accesslog, breaches, data_subject, register, services, subject_access
 from security.decorators import shows_child_data
 from security.forms import (
     AccessLogFilterForm,
+    AddressScopeForm,
     AnswerForm,
+    BreachDecisionForm,
+    BreachForm,
+    BreachNotificationForm,
     DataSubjectRequestForm,
     ExtendForm,
     NoteForm,
+    ReadersScopeForm,
     RefuseForm,
     SetupForm,
     SubjectAccessExportForm,
@@ -566,3 +571,155 @@ def request_act(request, pk, action):
         return _request_page(request, item, name, form, action_error=error.message)
     messages.success(request, _("The step has been recorded."))
     return redirect("security:request_detail", pk=item.pk)
+
+
+# --- The breach register (AVG art. 33/34), privacy officer only (ADR 0108) --------------------
+
+
+def _breach_or_404(request, pk):
+    return get_object_or_404(breaches.visible_breaches(request.user).select_related("region"), pk=pk)
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_GET
+def breach_list(request):
+    now = timezone.now()
+    rows = list(breaches.visible_breaches(request.user).select_related("region"))
+    for breach in rows:
+        breach.hours_left = breaches.hours_left(breach, now)
+        breach.hours_over = -breach.hours_left
+        breach.deadline = breaches.authority_deadline(breach)
+    log_access(
+        request.user,
+        AccessLog.Action.VIEW,
+        role=Role.PRIVACY_OFFICER.value,
+        object_type=breaches.OBJECT_TYPE,
+        object_id="list",
+    )
+    return render(
+        request,
+        "security/breach_list.html",
+        {
+            "open_breaches": [b for b in rows if not b.closed],
+            "closed_breaches": [b for b in rows if b.closed],
+        },
+    )
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_http_methods(["GET", "POST"])
+def breach_create(request):
+    form = BreachForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            breach = breaches.record_breach(request.user, **form.cleaned_data)
+        except data_subject.RequestError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(
+                request, _("The breach has been recorded. The 72 hours run from the moment it was found.")
+            )
+            return redirect("security:breach_detail", pk=breach.pk)
+    return render(request, "security/breach_form.html", {"form": form})
+
+
+def _scope(request, breach):
+    """The two look-ups of the detail page, each a GET form bound only when it was submitted."""
+    readers_form = ReadersScopeForm(
+        request.GET if "readers-references" in request.GET else None,
+        initial={
+            "references": "\n".join(breach.references),
+            "start": breach.occurred_from,
+            "end": breach.occurred_until,
+        },
+    )
+    address_form = AddressScopeForm(
+        request.GET if "address-address" in request.GET else None,
+        initial={"start": breach.occurred_from, "end": breach.occurred_until},
+    )
+    readers = accounts = None
+    for form, run in (
+        (
+            readers_form,
+            lambda d: breaches.readers(
+                request.user, breach, breaches.parse_lines(d["references"]), d.get("start"), d.get("end")
+            ),
+        ),
+        (
+            address_form,
+            lambda d: breaches.accounts_from_address(
+                request.user, breach, d["address"], d.get("start"), d.get("end")
+            ),
+        ),
+    ):
+        if form.is_bound and form.is_valid():
+            try:
+                result = run(form.cleaned_data)
+            except data_subject.RequestError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+                continue
+            if form is readers_form:
+                readers = result
+            else:
+                accounts = result
+    return readers_form, address_form, readers, accounts
+
+
+def _breach_page(request, breach, decision_form=None, notification_form=None, action_error=""):
+    readers_form, address_form, readers, accounts = _scope(request, breach)
+    return render(
+        request,
+        "security/breach_detail.html",
+        {
+            "breach": breach,
+            "deadline": breaches.authority_deadline(breach),
+            "hours_left": breaches.hours_left(breach),
+            "hours_over": -breaches.hours_left(breach),
+            "readers_form": readers_form,
+            "address_form": address_form,
+            "readers": readers,
+            "accounts": accounts,
+            "decision_form": decision_form or BreachDecisionForm(),
+            "notification_form": notification_form or BreachNotificationForm(),
+            "action_error": action_error,
+            "has_errors": bool(
+                action_error
+                or (decision_form is not None and decision_form.errors)
+                or (notification_form is not None and notification_form.errors)
+                or readers_form.errors
+                or address_form.errors
+            ),
+        },
+    )
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_GET
+def breach_detail(request, pk):
+    breach = _breach_or_404(request, pk)
+    breaches.read_breach(request.user, breach)
+    return _breach_page(request, breach)
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_POST
+def breach_act(request, pk, action):
+    breach = _breach_or_404(request, pk)
+    forms_by_action = {"besluit": BreachDecisionForm, "melding": BreachNotificationForm}
+    if action not in forms_by_action:
+        raise Http404
+    form = forms_by_action[action](request.POST)
+    context = {"decision_form": form} if action == "besluit" else {"notification_form": form}
+    if not form.is_valid():
+        return _breach_page(request, breach, **context)
+    try:
+        if action == "besluit":
+            breaches.decide(request.user, breach, **form.cleaned_data)
+        else:
+            breaches.record_notification(request.user, breach, **form.cleaned_data)
+    except data_subject.RequestError as error:
+        breach.refresh_from_db()
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return _breach_page(request, breach, **context)
+    messages.success(request, _("The step has been recorded."))
+    return redirect("security:breach_detail", pk=breach.pk)

@@ -33,3 +33,16 @@ def foreign_region():
     officer = f.make_member(Role.PRIVACY_OFFICER, region, email="fg-elders@example.test")
     referral = ReferralFactory(school=school, status=Status.SUBMITTED, reference="AJS-2026-99001")
     return officer, referral
+
+
+def breach_for(world, **kwargs):
+    """A breach recorded by the world's privacy officer through the service."""
+    from security import breaches
+
+    return breaches.record_breach(
+        world.user("privacy_officer"),
+        title=kwargs.pop("title", "Export naar verkeerd adres"),
+        description=kwargs.pop("description", "Een export is naar het verkeerde adres gestuurd."),
+        found_at=kwargs.pop("found_at", timezone.now() - datetime.timedelta(hours=2)),
+        **kwargs,
+    )

@@ -187,3 +187,84 @@ CASES += [
         label="GET refused",
     ),
 ]
+
+
+def _breach(w):
+    from tests.security.factories import breach_for
+
+    return breach_for(w)
+
+
+def _foreign_breach(w):
+    from security.models import Breach
+    from tests.security.factories import foreign_region
+
+    officer, _referral = foreign_region()
+    return Breach.objects.create(
+        region=officer.memberships.get().region,
+        title="Elders",
+        description="Elders",
+        found_at=timezone.now(),
+        created_by=officer,
+    )
+
+
+_DECISION = {
+    "decision-notify_authority": "no",
+    "decision-notify_authority_reason": "Geen risico",
+    "decision-inform_subjects": "no",
+    "decision-inform_subjects_reason": "Geen risico",
+}
+
+# The breach register (ADR 0108): the privacy officer of the breach's region only; every other
+# role 403, a breach of another region 404.
+CASES += [
+    Case("security:breach_list", lambda w: reverse("security:breach_list"), expect={"privacy_officer": 200}),
+    Case(
+        "security:breach_create", lambda w: reverse("security:breach_create"), expect={"privacy_officer": 200}
+    ),
+    Case(
+        "security:breach_create",
+        lambda w: reverse("security:breach_create"),
+        method="post",
+        data=lambda w: {
+            "title": "Lijst gemaild",
+            "description": "Verkeerd adres",
+            "found_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+        expect={"privacy_officer": 302},
+        label="record",
+    ),
+    Case(
+        "security:breach_detail",
+        lambda w: reverse("security:breach_detail", args=[_breach(w).pk]),
+        expect={"privacy_officer": 200},
+    ),
+    Case(
+        "security:breach_detail",
+        lambda w: reverse("security:breach_detail", args=[_foreign_breach(w).pk]),
+        expect={"privacy_officer": 404},
+        label="other region",
+    ),
+    Case(
+        "security:breach_act",
+        lambda w: reverse("security:breach_act", args=[_breach(w).pk, "besluit"]),
+        method="post",
+        data=lambda w: _DECISION,
+        expect={"privacy_officer": 302},
+    ),
+    Case(
+        "security:breach_act",
+        lambda w: reverse("security:breach_act", args=[_foreign_breach(w).pk, "besluit"]),
+        method="post",
+        data=lambda w: _DECISION,
+        expect={"privacy_officer": 404},
+        label="other region",
+    ),
+    Case(
+        "security:breach_act",
+        lambda w: reverse("security:breach_act", args=[_breach(w).pk, "besluit"]),
+        expect={"privacy_officer": 405},
+        label="GET refused",
+    ),
+]
