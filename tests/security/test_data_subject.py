@@ -344,3 +344,12 @@ def test_other_roles_are_refused(world, client, actor):
     assert client.get(reverse("security:request_list")).status_code == 403
     assert client.get(reverse("security:request_detail", args=[request.pk])).status_code == 403
     assert Referral.objects.count() == 0
+
+
+def test_the_reminder_task_is_scheduled_daily():
+    from django.conf import settings
+
+    from security.tasks import data_subject_request_reminders
+
+    entry = settings.CELERY_BEAT_SCHEDULE["security-data-subject-request-reminders"]
+    assert entry["task"] == data_subject_request_reminders.name == "security.data_subject_request_reminders"
