@@ -34,6 +34,7 @@ from referrals.workflow import record_event
 from security.models import (
     DataSubjectRequest,
     Outcome,
+    RequestKind,
     RequestStatus,
     RequestStep,
     StepKind,
@@ -155,6 +156,11 @@ def _require_open(request):
         raise RequestError(None, _("This request has been answered; nothing more can be recorded."))
 
 
+def _require_kind(request, kind):
+    if request.kind != kind:
+        raise PermissionDenied
+
+
 def _required_text(field, value, message):
     value = (value or "").strip()
     if not value:
@@ -171,6 +177,8 @@ def register_request(
     _require(user)
     region = officer_region(user)
     today = timezone.localdate()
+    if kind not in RequestKind.values:
+        raise RequestError("kind", _("Choose what is asked."))
     requester_name = _required_text(
         "requester_name", requester_name, _("Fill in who made the request, for example the parent's name.")
     )
@@ -251,6 +259,7 @@ def extend_deadline(user, request, *, until, reason):
 def record_export(user, request):
     """The art. 15 export was made for this request (security:subject_access_pdf)."""
     _require(user)
+    _require_kind(request, RequestKind.ACCESS)
     _require_open(request)
     if not request.reference:
         raise RequestError(None, _("This request names no referral, so there is nothing to export."))
@@ -301,6 +310,7 @@ def erase(user, request):
     """Art. 17: remove the referral's personal data now, as the retention run would at the end
     of its term (the tombstone stays, ADR 0046)."""
     _require(user)
+    _require_kind(request, RequestKind.ERASURE)
     _require_open(request)
     referral = find_referral(request.region, request.reference)
     blocker = erasure_blocker(referral)
@@ -318,6 +328,7 @@ def erase(user, request):
 
 def refuse_erasure(user, request, *, reason):
     _require(user)
+    _require_kind(request, RequestKind.ERASURE)
     _require_open(request)
     reason = _required_text(
         "reason",
@@ -332,6 +343,7 @@ def restrict(user, request):
     """Art. 18: flag the request, and stop sharing the referral with the district team and any
     decider as a withdrawn consent does (ADR 0106 says what is left)."""
     _require(user)
+    _require_kind(request, RequestKind.RESTRICTION)
     _require_open(request)
     if request.restricted_at is not None:
         raise RequestError(None, _("Processing has already been restricted for this request."))

@@ -539,7 +539,9 @@ def request_act(request, pk, action):
         raise Http404
     name, form_class = REQUEST_ACTIONS[action]
     referral = data_subject.find_referral(item.region, item.reference)
-    if name not in available_actions(item, referral) and not (name == "erase" and item.is_open):
+    # Erasure blocked by the referral's state answers with the reason, not a 403.
+    blocked_erasure = name == "erase" and item.is_open and item.kind == RequestKind.ERASURE
+    if name not in available_actions(item, referral) and not blocked_erasure:
         raise PermissionDenied
     form = _action_form(name, request.POST)
     if form is not None and not form.is_valid():

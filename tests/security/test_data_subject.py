@@ -353,3 +353,16 @@ def test_the_reminder_task_is_scheduled_daily():
 
     entry = settings.CELERY_BEAT_SCHEDULE["security-data-subject-request-reminders"]
     assert entry["task"] == data_subject_request_reminders.name == "security.data_subject_request_reminders"
+
+
+def test_erasure_cannot_be_run_from_another_kind_of_request(world, client):
+    referral = referral_in(world, "closed")
+    request = request_for(world, kind="access", reference=referral.reference)
+    client.force_login(world.user("privacy_officer"))
+    assert client.post(reverse("security:request_act", args=[request.pk, "wissen"])).status_code == 403
+    referral.refresh_from_db()
+    assert referral.anonymised_at is None
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        data_subject.erase(world.user("privacy_officer"), request)
