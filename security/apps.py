@@ -11,7 +11,7 @@ class SecurityConfig(AppConfig):
     def ready(self):
         # Models can be imported only once the app registry is ready, so not at the top.
         from contacts.models import Role
-        from security import data_subject, signals  # noqa: F401 - signals connects the receivers
+        from security import breaches, data_subject, signals  # noqa: F401 - signals connects the receivers
 
         navigation.register(1200, "security:access_log", _("Access log"), roles=[Role.PRIVACY_OFFICER])
         navigation.register(
@@ -32,7 +32,7 @@ class SecurityConfig(AppConfig):
             Role.PRIVACY_OFFICER,
             "security:breach_list",
             _("Breach register"),
-            _("suspected data breaches and the 72-hour clock (AVG art. 33)"),
+            breaches.home_summary,
         )
         home.register(
             Role.PRIVACY_OFFICER,

@@ -17,7 +17,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from contacts.models import Role, User
 from portal.audit import log_access
@@ -297,3 +299,20 @@ def accounts_from_address(user, breach, address, start=None, end=None):
     )
     _log(user, breach, "scope")
     return rows
+
+
+def home_summary(membership):
+    """The privacy officer's home: the open breaches and the first 72-hour deadline still to meet."""
+    waiting = list(
+        Breach.objects.filter(region_id=membership.region_id)
+        .filter(Q(decided_at__isnull=True) | Q(notify_authority=True, authority_notified_at__isnull=True))
+        .only("found_at")
+    )
+    if not waiting:
+        return _("no open breaches")
+    first = min(authority_deadline(b) for b in waiting)
+    return ngettext(
+        "%(n)s breach to decide or notify, notify the AP by %(moment)s",
+        "%(n)s breaches to decide or notify, notify the AP by %(moment)s",
+        len(waiting),
+    ) % {"n": len(waiting), "moment": date_format(timezone.localtime(first), "j F Y, H:i")}

@@ -230,3 +230,21 @@ def test_the_list_pins_its_queries(world, client):
             breach_for(world)
 
     assert_queries_pinned(client, reverse("security:breach_list"), add, expected=LIST_QUERIES)
+
+
+def test_home_shows_the_72_hour_deadline_until_notified(world, client):
+    client.force_login(world.user("privacy_officer"))
+    assert "geen open datalekken" in client.get(reverse("home")).content.decode()
+    breach = breach_for(world, found_at=timezone.make_aware(datetime.datetime(2026, 3, 2, 9, 0)))
+    assert "1 datalek te besluiten of te melden, melden bij de AP vóór 5 maart 2026, 09:00" in (
+        client.get(reverse("home")).content.decode()
+    )
+    breaches.decide(
+        world.user("privacy_officer"),
+        breach,
+        notify_authority=False,
+        notify_authority_reason="Geen risico",
+        inform_subjects=False,
+        inform_subjects_reason="Geen risico",
+    )
+    assert "geen open datalekken" in client.get(reverse("home")).content.decode()
