@@ -22,6 +22,7 @@ urlpatterns = [
 urlpatterns += [
     path("privacy/verwerkingsregister/", views.processing_register, name="register"),
     path("privacy/verwerkingsregister/register.csv", views.processing_register_csv, name="register_csv"),
+    path("privacy/verwerkingsregister/register.pdf", views.processing_register_pdf, name="register_pdf"),
 ]
 
 urlpatterns += [

@@ -10,8 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +22,7 @@ from contacts.permissions import role_required
 from portal.audit import log_access
 from portal.models import AccessLog
 from portal.paging import page_of
+from portal.pdf import write_pdf
 from security import accesslog, breaches, data_subject, register, services, subject_access
 from security.decorators import shows_child_data
 from security.forms import (
@@ -725,3 +727,22 @@ def breach_act(request, pk, action):
         return _breach_page(request, breach, **context)
     messages.success(request, _("The step has been recorded."))
     return redirect("security:breach_detail", pk=breach.pk)
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_GET
+def processing_register_pdf(request):
+    groups = [g for g in register.grouped() if g.rows]
+    with translation.override("nl"):
+        html = render_to_string(
+            "security/register_pdf.html",
+            {
+                "groups": groups,
+                "produced_at": timezone.now(),
+                "special_exception": register.SPECIAL_EXCEPTION,
+            },
+        )
+        pdf = write_pdf(html)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="verwerkingsregister.pdf"'
+    return response

@@ -132,3 +132,18 @@ def test_the_page_reads_no_data_tables(world, client):
     count, _queries = count_queries(client, reverse("security:register"))
     baseline, _ = count_queries(client, reverse("security:access_log"))
     assert count <= baseline
+
+
+@pytest.mark.django_db
+def test_the_pdf_is_a_tagged_dutch_register(world, client):
+    from pypdf import PdfReader
+
+    client.force_login(world.user("privacy_officer"))
+    response = client.get(reverse("security:register_pdf"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="verwerkingsregister.pdf"'
+    reader = PdfReader(io.BytesIO(response.content))
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"].value is True and root["/Lang"] == "nl"
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Verwerkingsregister" in text and "child_first_name" in text
