@@ -396,6 +396,7 @@ def request_list(request):
         request.user,
         AccessLog.Action.VIEW,
         role=Role.PRIVACY_OFFICER.value,
+        organisation=str(data_subject.officer_region(request.user) or ""),
         object_type=data_subject.OBJECT_TYPE,
         object_id="list",
     )
@@ -597,6 +598,7 @@ def breach_list(request):
         request.user,
         AccessLog.Action.VIEW,
         role=Role.PRIVACY_OFFICER.value,
+        organisation=str(data_subject.officer_region(request.user) or ""),
         object_type=breaches.OBJECT_TYPE,
         object_id="list",
     )
