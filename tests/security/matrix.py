@@ -105,6 +105,9 @@ CASES += [
     Case(
         "security:register_csv", lambda w: reverse("security:register_csv"), expect={"privacy_officer": 200}
     ),
+    Case(
+        "security:register_pdf", lambda w: reverse("security:register_pdf"), expect={"privacy_officer": 200}
+    ),
 ]
 
 
