@@ -16,6 +16,8 @@ _ENTRY_POINTS = defaultdict(list)
 
 
 def register(role, url_name, label, description=""):
+    """`description` is a text, or a function of the membership that returns one (for a
+    figure such as the number of open requests of the membership's organisation)."""
     _ENTRY_POINTS[str(role)].append((url_name, label, description))
 
 
@@ -26,7 +28,11 @@ def registered():
 
 def entry_points_for(membership):
     return [
-        {"url": reverse(url_name), "label": label, "description": description}
+        {
+            "url": reverse(url_name),
+            "label": label,
+            "description": description(membership) if callable(description) else description,
+        }
         for url_name, label, description in _ENTRY_POINTS[str(membership.role)]
     ]
 

@@ -11,6 +11,9 @@ which the apps register them. Today's order (keep gaps for new entries):
     500 referrals:list            referrals 1100 escalations:precedents     escalations
     600 referrals:inbox           referrals 1200 security:access_log        security
                                             1300 security:subject_access    security
+                                            1400 security:register          security
+                                            1500 security:request_list      security
+                                            1600 security:breach_list       security
 
 A url name that does not resolve is an error, not a hidden entry: the system check in
 portal/checks.py reverses every registered name.

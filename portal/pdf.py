@@ -58,7 +58,8 @@ class StaticOnlyURLFetcher(URLFetcher):
         return URLFetcherResponse(url, body=real.read_bytes(), headers={"Content-Type": content_type})
 
 
-def write_pdf(html):
-    """Tagged PDF (PDF/UA-1) bytes for an HTML document; it may fetch only static files."""
+def write_pdf(html, attachments=()):
+    """Tagged PDF (PDF/UA-1) bytes for an HTML document; it may fetch only static files.
+    `attachments`: weasyprint.Attachment objects made from bytes, embedded as files."""
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyURLFetcher())
-    return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+    return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False, attachments=list(attachments))

@@ -483,6 +483,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "security.prune_login_records",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Remind the privacy officer of data-subject requests near their deadline (ADR 0106).
+    "security-data-subject-request-reminders": {
+        "task": "security.data_subject_request_reminders",
+        "schedule": crontab(hour=6, minute=40),
+    },
     # Escalate referrals past the decision norm plus the margin; remind of overdue decisions.
     "referrals-auto-escalate": {
         "task": "referrals.auto_escalate",

@@ -368,11 +368,37 @@ def due_counts(now=None):
     )
 
 
+# --- On request (AVG art. 17, ADR 0106) ---------------------------------------------------------
+
+
+def may_anonymise_now(referral):
+    """A closed or declined referral that no registered part still works on (no open
+    escalation), not yet anonymised: what the retention run would take once its term ends."""
+    return (
+        _not_busy(Referral.objects.filter(pk=referral.pk, anonymised_at__isnull=True))
+        .filter(status__in=(Status.CLOSED, Status.DECLINED))
+        .exists()
+    )
+
+
+def anonymise_now(ids, now=None):
+    """Anonymise the referrals `ids` at once, exactly as the retention run does at the end of
+    the term; for an erasure request the privacy officer granted. The caller checks
+    may_anonymise_now first. Runs inside the caller's transaction."""
+    now = now or timezone.now()
+    result = RetentionResult()
+    rows = list(Referral.objects.filter(pk__in=ids).select_for_update().values_list("pk", "status"))
+    _anonymise_batch(rows, now, result)
+    return result
+
+
 __all__ = [
     "RetentionPart",
     "RetentionResult",
+    "anonymise_now",
     "apply_retention",
     "due_counts",
+    "may_anonymise_now",
     "months_before",
     "raw_delete",
     "register_part",

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from portal import navigation
+from portal import home, navigation
 
 
 class SecurityConfig(AppConfig):
@@ -11,9 +11,32 @@ class SecurityConfig(AppConfig):
     def ready(self):
         # Models can be imported only once the app registry is ready, so not at the top.
         from contacts.models import Role
-        from security import signals  # noqa: F401 - connects the receivers
+        from security import breaches, data_subject, signals  # noqa: F401 - signals connects the receivers
 
         navigation.register(1200, "security:access_log", _("Access log"), roles=[Role.PRIVACY_OFFICER])
         navigation.register(
             1300, "security:subject_access", _("Subject access request"), roles=[Role.PRIVACY_OFFICER]
+        )
+        navigation.register(1400, "security:register", _("Processing register"), roles=[Role.PRIVACY_OFFICER])
+        navigation.register(
+            1500, "security:request_list", _("Data-subject requests"), roles=[Role.PRIVACY_OFFICER]
+        )
+        home.register(
+            Role.PRIVACY_OFFICER,
+            "security:request_list",
+            _("Data-subject requests"),
+            data_subject.home_summary,
+        )
+        navigation.register(1600, "security:breach_list", _("Breach register"), roles=[Role.PRIVACY_OFFICER])
+        home.register(
+            Role.PRIVACY_OFFICER,
+            "security:breach_list",
+            _("Breach register"),
+            breaches.home_summary,
+        )
+        home.register(
+            Role.PRIVACY_OFFICER,
+            "security:register",
+            _("Processing register"),
+            _("every field with personal data (AVG art. 30)"),
         )

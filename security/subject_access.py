@@ -4,11 +4,14 @@ The privacy officer looks up a referral by its reference number, sees what the e
 contain, may add other referrals of the same child (exact first name, last name and date of
 birth), and downloads a tagged PDF. Fields are listed generically from each model's
 `_meta.concrete_fields` (verbose name + display value), so a field added later appears
-without touching this module. Attachment contents are not included, only their list.
-Every preview and export writes an access-log row (ADR 0048).
+without touching this module. The attachments' files are embedded in the PDF, and each
+referral states its sources and the organisations that saw it (ADR 0107). Every preview and
+export writes an access-log row (ADR 0048).
 """
 
 import datetime
+import logging
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -19,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from weasyprint import Attachment as EmbeddedFile
 
 from contacts.models import Role
 from contacts.permissions import has_role, memberships
@@ -73,6 +77,8 @@ EXCLUDED = {
     # the child; it outlives the case on purpose.
     "escalations.precedent",
 }
+logger = logging.getLogger("tandem.security")
+
 ACCESS_LOG_KEY = "access_log"
 REFERRAL_OBJECT = Referral._meta.label_lower
 ATTACHMENT_OBJECT = Attachment._meta.label_lower
@@ -188,10 +194,24 @@ class Section:
 
 
 @dataclass
+class Recipient:
+    """An organisation whose people saw the referral, from the access log."""
+
+    organisation: str
+    role: str
+    count: int
+    first: datetime.datetime
+    last: datetime.datetime
+
+
+@dataclass
 class ReferralData:
     referral: Referral
     details: Section
     sections: list
+    attachments: list = field(default_factory=list)  # Attachment objects, embedded in the PDF
+    sources: list = field(default_factory=list)  # sentences: where the data came from
+    recipients: list = field(default_factory=list)  # Recipient
 
     def count(self, key):
         return next((len(s.rows) for s in self.sections if s.key == key), 0)
@@ -251,10 +271,10 @@ def collect(referrals):
         for part in PARTS:
             objects = by_part[part.key].get(referral.pk, [])
             note = ""
-            if part.model is Attachment:
+            if part.model is Attachment and objects:
                 note = _(
-                    "Only the list of attachments is included, not the documents themselves. "
-                    "See “What is in this overview”."
+                    "The documents themselves are attached to this PDF as files, named "
+                    "“bijlage-…” (open the attachments panel of your PDF reader)."
                 )
             sections.append(_section(part.key, part.model, part.layout, [row_of(o) for o in objects], note))
         sections.append(
@@ -273,8 +293,64 @@ def collect(referrals):
             headers=headers_of(Referral),
             rows=[row_of(referral)],
         )
-        result.append(ReferralData(referral=referral, details=details, sections=sections))
+        log = log_by_referral.get(referral.pk, [])
+        result.append(
+            ReferralData(
+                referral=referral,
+                details=details,
+                sections=sections,
+                attachments=by_part["attachments"].get(referral.pk, []),
+                sources=sources_of(referral, by_part["escalations"].get(referral.pk, [])),
+                recipients=recipients_of(log),
+            )
+        )
     return result
+
+
+def sources_of(referral, escalations):
+    """Where the referral's data came from (AVG art. 15 lid 1 g), one sentence each."""
+    sources = [
+        _(
+            "%(school)s (the school): the referral, the parents' details and the consent, "
+            "from the parents, the child and the school's own records"
+        )
+        % {"school": referral.school},
+    ]
+    if referral.routed_team_id:
+        sources.append(
+            _("%(team)s (the district team): triage, notes, messages and the help")
+            % {"team": referral.routed_team}
+        )
+    for escalation in escalations:
+        deciders = [str(o) for o in (escalation.partnership, escalation.municipality) if o is not None]
+        if deciders:
+            sources.append(
+                _("%(deciders)s: the decision on the escalation") % {"deciders": _(" and ").join(deciders)}
+            )
+    return sources
+
+
+def recipients_of(entries):
+    """The organisations (with the role they acted in) that saw the referral, from its access
+    log rows: how often, first and last time (AVG art. 15 lid 1 c)."""
+    labels = dict(Role.choices)
+    grouped = {}
+    for entry in entries:
+        key = (entry.organisation or "—", entry.role)
+        item = grouped.get(key)
+        if item is None:
+            grouped[key] = Recipient(
+                organisation=key[0],
+                role=str(labels.get(entry.role, entry.role or "—")),
+                count=1,
+                first=entry.at,
+                last=entry.at,
+            )
+        else:
+            item.count += 1
+            item.first = min(item.first, entry.at)
+            item.last = max(item.last, entry.at)
+    return sorted(grouped.values(), key=lambda r: (r.first, r.organisation))
 
 
 def _referral_id(obj, part):
@@ -362,6 +438,7 @@ class Export:
     received_on: datetime.date
     produced_by: object
     produced_at: datetime.datetime
+    missing_files: list = field(default_factory=list)
 
     @property
     def main(self):
@@ -384,15 +461,66 @@ def export_pdf(user, referral, others=(), *, received_on):
     data = collect([referral, *others])
     data.sort(key=lambda d: d.referral.pk != referral.pk)  # the asked-for referral first
     export = Export(referrals=data, received_on=received_on, produced_by=user, produced_at=timezone.now())
-    pdf = render_pdf(export)
+    files, missing = embedded_files(data)
+    export.missing_files = missing
+    pdf = render_pdf(export, files)
     _log(user, AccessLog.Action.EXPORT, [d.referral for d in data])
+    _log_attachments(user, data)
     return filename(referral), pdf
+
+
+def attachment_filename(item, number, attachment):
+    """The embedded file's name: the referral's reference (or id), a number, the original name
+    without anything a file system or a PDF reader could trip over."""
+    safe = re.sub(r"[^\w.\-]+", "_", attachment.original_name, flags=re.ASCII).strip("._") or "bijlage"
+    return f"bijlage-{item.referral.reference or item.referral.pk}-{number}-{safe}"[:150]
+
+
+def embedded_files(data):
+    """The attachments' contents as files for the PDF, and the names of those whose file is
+    missing from storage (listed in the PDF instead of failing the export)."""
+    files, missing = [], []
+    for item in data:
+        for number, attachment in enumerate(item.attachments, start=1):
+            try:
+                with attachment.file.open("rb") as handle:
+                    content = handle.read()
+            except (OSError, ValueError):
+                logger.warning("subject access: attachment %s has no file in storage", attachment.pk)
+                missing.append(attachment.original_name)
+                continue
+            attachment.embedded_name = attachment_filename(item, number, attachment)
+            files.append(
+                EmbeddedFile(
+                    string=content,
+                    name=attachment.embedded_name,
+                    description=attachment.original_name,
+                    created=attachment.uploaded_at,
+                    modified=attachment.uploaded_at,
+                )
+            )
+    return files, missing
+
+
+def _log_attachments(user, data):
+    role, organisation = _acting_as(user)
+    with transaction.atomic():
+        for item in data:
+            for attachment in item.attachments:
+                log_access(
+                    user,
+                    AccessLog.Action.EXPORT,
+                    attachment,
+                    role=role,
+                    organisation=organisation,
+                    reference=item.referral.reference or "",
+                )
 
 
 def render_html(export):
     return render_to_string("security/subject_access_pdf.html", {"export": export})
 
 
-def render_pdf(export):
+def render_pdf(export, files=()):
     with translation.override("nl"):
-        return write_pdf(render_html(export))
+        return write_pdf(render_html(export), attachments=files)

@@ -7,6 +7,8 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from security import data_subject
+
 logger = logging.getLogger("tandem.security")
 
 
@@ -24,3 +26,12 @@ def prune_login_records():
         "login records pruned: %s older than %s days", deleted, settings.TANDEM_LOGIN_LOG_RETENTION.days
     )
     return deleted
+
+
+@shared_task(name="security.data_subject_request_reminders", ignore_result=True)
+def data_subject_request_reminders():
+    """Remind the privacy officers of requests whose deadline is near or past (ADR 0106).
+    Idempotent (once per deadline); takes no arguments."""
+    sent = data_subject.send_deadline_reminders()
+    logger.info("data-subject request reminders: %s sent", sent)
+    return sent

@@ -18,3 +18,23 @@ urlpatterns = [
     path("toegangslog/inzageverzoek/", views.subject_access_request, name="subject_access"),
     path("toegangslog/inzageverzoek/inzage.pdf", views.subject_access_pdf, name="subject_access_pdf"),
 ]
+
+urlpatterns += [
+    path("privacy/verwerkingsregister/", views.processing_register, name="register"),
+    path("privacy/verwerkingsregister/register.csv", views.processing_register_csv, name="register_csv"),
+    path("privacy/verwerkingsregister/register.pdf", views.processing_register_pdf, name="register_pdf"),
+]
+
+urlpatterns += [
+    path("privacy/verzoeken/", views.request_list, name="request_list"),
+    path("privacy/verzoeken/nieuw/", views.request_create, name="request_create"),
+    path("privacy/verzoeken/<int:pk>/", views.request_detail, name="request_detail"),
+    path("privacy/verzoeken/<int:pk>/<slug:action>/", views.request_act, name="request_act"),
+]
+
+urlpatterns += [
+    path("privacy/datalekken/", views.breach_list, name="breach_list"),
+    path("privacy/datalekken/nieuw/", views.breach_create, name="breach_create"),
+    path("privacy/datalekken/<int:pk>/", views.breach_detail, name="breach_detail"),
+    path("privacy/datalekken/<int:pk>/<slug:action>/", views.breach_act, name="breach_act"),
+]

@@ -7,28 +7,43 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.models import Role
 from contacts.permissions import role_required
+from portal.audit import log_access
 from portal.models import AccessLog
 from portal.paging import page_of
-from security import accesslog, services, subject_access
+from portal.pdf import write_pdf
+from security import accesslog, breaches, data_subject, register, services, subject_access
 from security.decorators import shows_child_data
 from security.forms import (
     AccessLogFilterForm,
+    AddressScopeForm,
+    AnswerForm,
+    BreachDecisionForm,
+    BreachForm,
+    BreachNotificationForm,
+    DataSubjectRequestForm,
+    ExtendForm,
+    NoteForm,
+    ReadersScopeForm,
+    RefuseForm,
     SetupForm,
     SubjectAccessExportForm,
     SubjectAccessForm,
     VerifyForm,
 )
 from security.lockout import lockout_response
+from security.models import RequestKind, RequestStatus, StepKind
 
 
 def _next_url(request):
@@ -254,7 +269,11 @@ def _subject_access_page(request, form, export_form=None):
 @require_http_methods(["GET", "POST"])
 def subject_access_request(request):
     """Enter the reference number of a request; see what the export will hold."""
-    initial = {"received_on": timezone.localdate().isoformat()}
+    # A data-subject request's page links here with its reference and date of receipt.
+    initial = {
+        "received_on": request.GET.get("received_on") or timezone.localdate().isoformat(),
+        "reference": request.GET.get("reference", ""),
+    }
     form = SubjectAccessForm(request.POST or None, initial=initial)
     return _subject_access_page(request, form)
 
@@ -277,4 +296,455 @@ def subject_access_pdf(request):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- The processing register (AVG art. 30), privacy officer only (ADR 0105) -----------------
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_GET
+def processing_register(request):
+    groups = register.grouped()
+    return render(
+        request,
+        "security/register.html",
+        {
+            "groups": [g for g in groups if g.rows],
+            "without_personal_data": [g for g in groups if not g.rows],
+            "field_count": sum(len(g.rows) for g in groups),
+            "special_count": sum(1 for g in groups for r in g.rows if r.special),
+            "special_exception": register.SPECIAL_EXCEPTION,
+        },
+    )
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_GET
+def processing_register_csv(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="verwerkingsregister.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("app"),
+            _("model"),
+            _("field"),
+            _("field name"),
+            _("purpose"),
+            _("legal basis"),
+            _("citation"),
+            _("special category"),
+            _("exception art. 9"),
+            _("who may see it"),
+            _("retention"),
+            _("e-mail"),
+            _("report"),
+            _("export"),
+        ]
+    )
+    for row in register.rows():
+        writer.writerow(
+            [
+                row.app,
+                row.model,
+                row.field,
+                f"{row.model_label}.{row.field_name}",
+                row.purpose,
+                row.basis,
+                row.basis_citation,
+                _("yes") if row.special else _("no"),
+                row.special_exception,
+                ", ".join(row.roles),
+                row.retention,
+                row.email,
+                row.report,
+                row.export,
+            ]
+        )
+    return response
+
+
+# --- Data-subject requests (AVG art. 15-21), privacy officer only (ADR 0106) -------------------
+
+REQUEST_PAGE_SIZE = 50
+
+
+def _request_or_404(request, pk):
+    return get_object_or_404(data_subject.visible_requests(request.user).select_related("region"), pk=pk)
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_GET
+def request_list(request):
+    visible = data_subject.visible_requests(request.user).select_related("region")
+    open_requests = sorted(
+        visible.filter(status=RequestStatus.OPEN), key=lambda r: (r.current_deadline, r.pk)
+    )
+    answered = page_of(
+        visible.filter(status=RequestStatus.ANSWERED).order_by("-answered_on", "-id"),
+        request,
+        param="page",
+        size=REQUEST_PAGE_SIZE,
+        count=True,
+    )
+    today = timezone.localdate()
+    for item in open_requests:
+        item.days_left = data_subject.days_left(item, today)
+        item.days_overdue = -item.days_left
+    log_access(
+        request.user,
+        AccessLog.Action.VIEW,
+        role=Role.PRIVACY_OFFICER.value,
+        organisation=str(data_subject.officer_region(request.user) or ""),
+        object_type=data_subject.OBJECT_TYPE,
+        object_id="list",
+    )
+    return render(
+        request,
+        "security/request_list.html",
+        {"open_requests": open_requests, "page": answered, "remind_days": data_subject.REMIND_DAYS_BEFORE},
+    )
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_http_methods(["GET", "POST"])
+def request_create(request):
+    form = DataSubjectRequestForm(
+        request.POST or None,
+        initial={"received_on": timezone.localdate().isoformat()},
+        region=data_subject.officer_region(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = data_subject.register_request(request.user, **form.cleaned_data)
+        except data_subject.RequestError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("The request has been registered."))
+            return redirect("security:request_detail", pk=created.pk)
+    return render(request, "security/request_form.html", {"form": form})
+
+
+# URL slug -> (service action, form class or None for a button)
+REQUEST_ACTIONS = {
+    "verlengen": ("extend", ExtendForm),
+    "export": ("export", None),
+    "rectificatie": ("rectification", NoteForm),
+    "bezwaar": ("objection", NoteForm),
+    "notitie": ("note", NoteForm),
+    "wissen": ("erase", None),
+    "weigeren": ("refuse", RefuseForm),
+    "beperken": ("restrict", None),
+    "antwoord": ("answer", AnswerForm),
+}
+NOTE_LABELS = {
+    "rectification": (
+        _("What must be corrected, and by whom"),
+        _(
+            "Tandem does not change the referral itself: the school or the district team that "
+            "wrote it corrects it. Record what you asked of which organisation."
+        ),
+    ),
+    "objection": (
+        _("How the objection was weighed"),
+        _("The interests weighed (AVG art. 21) and what follows: stop, or continue with the reason."),
+    ),
+    "note": (_("Note"), ""),
+}
+
+
+def available_actions(item, referral):
+    """The steps the detail page offers for this request, in the order of the page."""
+    if not item.is_open:
+        return []
+    actions = []
+    kind = item.kind
+    if kind == RequestKind.ACCESS and item.reference:
+        actions.append("export")
+    if kind == RequestKind.RECTIFICATION:
+        actions.append("rectification")
+    if kind == RequestKind.ERASURE:
+        if referral is not None and not data_subject.erasure_blocker(referral):
+            actions.append("erase")
+        actions.append("refuse")
+    if kind == RequestKind.RESTRICTION and item.restricted_at is None:
+        actions.append("restrict")
+    if kind == RequestKind.OBJECTION:
+        actions.append("objection")
+    actions.append("note")
+    if item.extended_until is None:
+        actions.append("extend")
+    actions.append("answer")
+    return actions
+
+
+def _action_form(action, data=None):
+    slug = next(s for s, (a, _form) in REQUEST_ACTIONS.items() if a == action)
+    form_class = REQUEST_ACTIONS[slug][1]
+    if form_class is None:
+        return None
+    if form_class is NoteForm:
+        label, help_text = NOTE_LABELS[action]
+        return NoteForm(data, prefix=action, label=label, help_text=help_text)
+    initial = {}
+    if form_class is AnswerForm:
+        initial = {"answered_on": timezone.localdate().isoformat()}
+    return form_class(data, initial=initial)
+
+
+def _request_page(request, item, bound_action=None, bound_form=None, action_error="", status=200):
+    referral = data_subject.find_referral(item.region, item.reference)
+    actions = []
+    for action in available_actions(item, referral):
+        form = bound_form if action == bound_action and bound_form is not None else _action_form(action)
+        slug = next(s for s, (a, _form) in REQUEST_ACTIONS.items() if a == action)
+        actions.append(
+            {
+                "name": action,
+                "url": reverse("security:request_act", args=[item.pk, slug]),
+                "form": form,
+                "error": action_error if action == bound_action else "",
+            }
+        )
+    return render(
+        request,
+        "security/request_detail.html",
+        {
+            "item": item,
+            "referral": referral,
+            "erasure_blocker": (
+                data_subject.erasure_blocker(referral) if item.kind == RequestKind.ERASURE else ""
+            ),
+            "steps": item.steps.select_related("by"),
+            "actions": {a["name"]: a for a in actions},
+            "days_left": data_subject.days_left(item),
+            "latest_extension": data_subject.latest_extension(item.received_on),
+            "page_error": action_error if bound_action is None else "",
+        },
+        status=status,
+    )
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_GET
+def request_detail(request, pk):
+    item = _request_or_404(request, pk)
+    data_subject.read_request(request.user, item)
+    return _request_page(request, item)
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_POST
+def request_act(request, pk, action):
+    item = _request_or_404(request, pk)
+    if action not in REQUEST_ACTIONS:
+        raise Http404
+    name, form_class = REQUEST_ACTIONS[action]
+    referral = data_subject.find_referral(item.region, item.reference)
+    # Erasure blocked by the referral's state answers with the reason, not a 403.
+    blocked_erasure = name == "erase" and item.is_open and item.kind == RequestKind.ERASURE
+    if name not in available_actions(item, referral) and not blocked_erasure:
+        raise PermissionDenied
+    form = _action_form(name, request.POST)
+    if form is not None and not form.is_valid():
+        return _request_page(request, item, name, form)
+    data = form.cleaned_data if form is not None else {}
+    user = request.user
+    try:
+        if name == "extend":
+            data_subject.extend_deadline(user, item, until=data["until"], reason=data["reason"])
+        elif name == "export":
+            data_subject.record_export(user, item)
+        elif name in ("rectification", "objection", "note"):
+            data_subject.record_note(user, item, kind=StepKind(name), text=data["text"])
+        elif name == "erase":
+            data_subject.erase(user, item)
+        elif name == "refuse":
+            data_subject.refuse_erasure(user, item, reason=data["reason"])
+        elif name == "restrict":
+            data_subject.restrict(user, item)
+        elif name == "answer":
+            data_subject.answer(
+                user, item, answered_on=data["answered_on"], outcome=data["outcome"], summary=data["summary"]
+            )
+    except data_subject.RequestError as error:
+        item.refresh_from_db()
+        if form is not None and error.field in form.fields:
+            form.add_error(error.field, error.message)
+            return _request_page(request, item, name, form)
+        return _request_page(request, item, name, form, action_error=error.message)
+    messages.success(request, _("The step has been recorded."))
+    return redirect("security:request_detail", pk=item.pk)
+
+
+# --- The breach register (AVG art. 33/34), privacy officer only (ADR 0108) --------------------
+
+
+def _breach_or_404(request, pk):
+    return get_object_or_404(breaches.visible_breaches(request.user).select_related("region"), pk=pk)
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_GET
+def breach_list(request):
+    now = timezone.now()
+    rows = list(breaches.visible_breaches(request.user).select_related("region"))
+    for breach in rows:
+        breach.hours_left = breaches.hours_left(breach, now)
+        breach.hours_over = -breach.hours_left
+        breach.deadline = breaches.authority_deadline(breach)
+    log_access(
+        request.user,
+        AccessLog.Action.VIEW,
+        role=Role.PRIVACY_OFFICER.value,
+        organisation=str(data_subject.officer_region(request.user) or ""),
+        object_type=breaches.OBJECT_TYPE,
+        object_id="list",
+    )
+    return render(
+        request,
+        "security/breach_list.html",
+        {
+            "open_breaches": [b for b in rows if not b.closed],
+            "closed_breaches": [b for b in rows if b.closed],
+        },
+    )
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_http_methods(["GET", "POST"])
+def breach_create(request):
+    form = BreachForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            breach = breaches.record_breach(request.user, **form.cleaned_data)
+        except data_subject.RequestError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(
+                request, _("The breach has been recorded. The 72 hours run from the moment it was found.")
+            )
+            return redirect("security:breach_detail", pk=breach.pk)
+    return render(request, "security/breach_form.html", {"form": form})
+
+
+def _scope(request, breach):
+    """The two look-ups of the detail page, each a GET form bound only when it was submitted."""
+    readers_form = ReadersScopeForm(
+        request.GET if "readers-references" in request.GET else None,
+        initial={
+            "references": "\n".join(breach.references),
+            "start": breach.occurred_from,
+            "end": breach.occurred_until,
+        },
+    )
+    address_form = AddressScopeForm(
+        request.GET if "address-address" in request.GET else None,
+        initial={"start": breach.occurred_from, "end": breach.occurred_until},
+    )
+    readers = accounts = None
+    for form, run in (
+        (
+            readers_form,
+            lambda d: breaches.readers(
+                request.user, breach, breaches.parse_lines(d["references"]), d.get("start"), d.get("end")
+            ),
+        ),
+        (
+            address_form,
+            lambda d: breaches.accounts_from_address(
+                request.user, breach, d["address"], d.get("start"), d.get("end")
+            ),
+        ),
+    ):
+        if form.is_bound and form.is_valid():
+            try:
+                result = run(form.cleaned_data)
+            except data_subject.RequestError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+                continue
+            if form is readers_form:
+                readers = result
+            else:
+                accounts = result
+    return readers_form, address_form, readers, accounts
+
+
+def _breach_page(request, breach, decision_form=None, notification_form=None, action_error=""):
+    readers_form, address_form, readers, accounts = _scope(request, breach)
+    return render(
+        request,
+        "security/breach_detail.html",
+        {
+            "breach": breach,
+            "deadline": breaches.authority_deadline(breach),
+            "hours_left": breaches.hours_left(breach),
+            "hours_over": -breaches.hours_left(breach),
+            "readers_form": readers_form,
+            "address_form": address_form,
+            "readers": readers,
+            "accounts": accounts,
+            "decision_form": decision_form or BreachDecisionForm(),
+            "notification_form": notification_form or BreachNotificationForm(),
+            "action_error": action_error,
+            "has_errors": bool(
+                action_error
+                or (decision_form is not None and decision_form.errors)
+                or (notification_form is not None and notification_form.errors)
+                or readers_form.errors
+                or address_form.errors
+            ),
+        },
+    )
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_GET
+def breach_detail(request, pk):
+    breach = _breach_or_404(request, pk)
+    breaches.read_breach(request.user, breach)
+    return _breach_page(request, breach)
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_POST
+def breach_act(request, pk, action):
+    breach = _breach_or_404(request, pk)
+    forms_by_action = {"besluit": BreachDecisionForm, "melding": BreachNotificationForm}
+    if action not in forms_by_action:
+        raise Http404
+    form = forms_by_action[action](request.POST)
+    context = {"decision_form": form} if action == "besluit" else {"notification_form": form}
+    if not form.is_valid():
+        return _breach_page(request, breach, **context)
+    try:
+        if action == "besluit":
+            breaches.decide(request.user, breach, **form.cleaned_data)
+        else:
+            breaches.record_notification(request.user, breach, **form.cleaned_data)
+    except data_subject.RequestError as error:
+        breach.refresh_from_db()
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return _breach_page(request, breach, **context)
+    messages.success(request, _("The step has been recorded."))
+    return redirect("security:breach_detail", pk=breach.pk)
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_GET
+def processing_register_pdf(request):
+    groups = [g for g in register.grouped() if g.rows]
+    with translation.override("nl"):
+        html = render_to_string(
+            "security/register_pdf.html",
+            {
+                "groups": groups,
+                "produced_at": timezone.now(),
+                "special_exception": register.SPECIAL_EXCEPTION,
+            },
+        )
+        pdf = write_pdf(html)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="verwerkingsregister.pdf"'
     return response

@@ -21,7 +21,7 @@ ALLOWED = {
     "escalations": {"portal", "contacts", "referrals"},
     "agenda": {"portal", "contacts", "referrals"},
     "reporting": {"portal", "contacts", "referrals", "escalations", "agenda"},
-    "security": {"portal", "contacts", "referrals", "escalations", "reporting"},
+    "security": {"portal", "contacts", "referrals", "escalations", "agenda", "reporting"},
 }
 APPS = tuple(ALLOWED)
 # A function-level import of the project's own code needs a reason on its line or the line

@@ -68,6 +68,9 @@ NAV = {
         "notifications:list",
         "security:access_log",
         "security:subject_access",
+        "security:register",
+        "security:request_list",
+        "security:breach_list",
     ],
     "no_membership": [],
 }
@@ -110,7 +113,13 @@ HOME = {
         "reporting:report_list",
     ],
     "registry_admin": ["contacts:directory", "contacts:coverage", "contacts:import", "agenda:index"],
-    "privacy_officer": ["contacts:directory", "agenda:index"],
+    "privacy_officer": [
+        "contacts:directory",
+        "agenda:index",
+        "security:request_list",
+        "security:breach_list",
+        "security:register",
+    ],
 }
 
 

@@ -2,6 +2,7 @@
 logged-in user without a device may use the site; tests/security test enforcement)."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.helpers.matrix import Case
 
@@ -93,6 +94,179 @@ CASES += [
     Case(
         "security:subject_access_pdf",
         lambda w: reverse("security:subject_access_pdf"),
+        expect={"privacy_officer": 405},
+        label="GET refused",
+    ),
+]
+
+# The processing register (ADR 0105): the privacy officer only.
+CASES += [
+    Case("security:register", lambda w: reverse("security:register"), expect={"privacy_officer": 200}),
+    Case(
+        "security:register_csv", lambda w: reverse("security:register_csv"), expect={"privacy_officer": 200}
+    ),
+    Case(
+        "security:register_pdf", lambda w: reverse("security:register_pdf"), expect={"privacy_officer": 200}
+    ),
+]
+
+
+def _request(w):
+    from tests.security.factories import request_for
+
+    return request_for(w)
+
+
+def _foreign_request(w):
+    from security.models import DataSubjectRequest
+    from tests.security.factories import foreign_region
+
+    officer, _referral = foreign_region()
+    return DataSubjectRequest.objects.create(
+        region=officer.memberships.get().region,
+        kind="access",
+        requester_name="Elders",
+        requester_relation="parent",
+        received_on=timezone.localdate(),
+        deadline=timezone.localdate(),
+        created_by=officer,
+    )
+
+
+# Data-subject requests (ADR 0106): the privacy officer of the request's region only; every
+# other role 403, a request of another region 404.
+CASES += [
+    Case(
+        "security:request_list", lambda w: reverse("security:request_list"), expect={"privacy_officer": 200}
+    ),
+    Case(
+        "security:request_create",
+        lambda w: reverse("security:request_create"),
+        expect={"privacy_officer": 200},
+    ),
+    Case(
+        "security:request_create",
+        lambda w: reverse("security:request_create"),
+        method="post",
+        data=lambda w: {
+            "kind": "access",
+            "requester_name": "J. de Ouder",
+            "requester_relation": "parent",
+            "received_on": timezone.localdate().isoformat(),
+        },
+        expect={"privacy_officer": 302},
+        label="register",
+    ),
+    Case(
+        "security:request_detail",
+        lambda w: reverse("security:request_detail", args=[_request(w).pk]),
+        expect={"privacy_officer": 200},
+    ),
+    Case(
+        "security:request_detail",
+        lambda w: reverse("security:request_detail", args=[_foreign_request(w).pk]),
+        expect={"privacy_officer": 404},
+        label="other region",
+    ),
+    Case(
+        "security:request_act",
+        lambda w: reverse("security:request_act", args=[_request(w).pk, "notitie"]),
+        method="post",
+        data=lambda w: {"note-text": "Gebeld met de ouder"},
+        expect={"privacy_officer": 302},
+    ),
+    Case(
+        "security:request_act",
+        lambda w: reverse("security:request_act", args=[_foreign_request(w).pk, "notitie"]),
+        method="post",
+        data=lambda w: {"note-text": "Gebeld met de ouder"},
+        expect={"privacy_officer": 404},
+        label="other region",
+    ),
+    Case(
+        "security:request_act",
+        lambda w: reverse("security:request_act", args=[_request(w).pk, "notitie"]),
+        expect={"privacy_officer": 405},
+        label="GET refused",
+    ),
+]
+
+
+def _breach(w):
+    from tests.security.factories import breach_for
+
+    return breach_for(w)
+
+
+def _foreign_breach(w):
+    from security.models import Breach
+    from tests.security.factories import foreign_region
+
+    officer, _referral = foreign_region()
+    return Breach.objects.create(
+        region=officer.memberships.get().region,
+        title="Elders",
+        description="Elders",
+        found_at=timezone.now(),
+        created_by=officer,
+    )
+
+
+_DECISION = {
+    "decision-notify_authority": "no",
+    "decision-notify_authority_reason": "Geen risico",
+    "decision-inform_subjects": "no",
+    "decision-inform_subjects_reason": "Geen risico",
+}
+
+# The breach register (ADR 0108): the privacy officer of the breach's region only; every other
+# role 403, a breach of another region 404.
+CASES += [
+    Case("security:breach_list", lambda w: reverse("security:breach_list"), expect={"privacy_officer": 200}),
+    Case(
+        "security:breach_create", lambda w: reverse("security:breach_create"), expect={"privacy_officer": 200}
+    ),
+    Case(
+        "security:breach_create",
+        lambda w: reverse("security:breach_create"),
+        method="post",
+        data=lambda w: {
+            "title": "Lijst gemaild",
+            "description": "Verkeerd adres",
+            "found_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+        expect={"privacy_officer": 302},
+        label="record",
+    ),
+    Case(
+        "security:breach_detail",
+        lambda w: reverse("security:breach_detail", args=[_breach(w).pk]),
+        expect={"privacy_officer": 200},
+    ),
+    Case(
+        "security:breach_detail",
+        lambda w: reverse("security:breach_detail", args=[_foreign_breach(w).pk]),
+        expect={"privacy_officer": 404},
+        label="other region",
+    ),
+    Case(
+        "security:breach_act",
+        lambda w: reverse("security:breach_act", args=[_breach(w).pk, "besluit"]),
+        method="post",
+        data=lambda w: _DECISION,
+        expect={"privacy_officer": 302},
+    ),
+    Case(
+        "security:breach_act",
+        lambda w: reverse("security:breach_act", args=[_foreign_breach(w).pk, "besluit"]),
+        method="post",
+        data=lambda w: _DECISION,
+        expect={"privacy_officer": 404},
+        label="other region",
+    ),
+    Case(
+        "security:breach_act",
+        lambda w: reverse("security:breach_act", args=[_breach(w).pk, "besluit"]),
         expect={"privacy_officer": 405},
         label="GET refused",
     ),

@@ -209,12 +209,16 @@ def test_export_holds_every_field_and_value_of_every_model(world, officer_client
         "Uw rechten",
         "Autoriteit Persoonsgegevens",
         "Wie heeft de gegevens bekeken (toegangslog)",
-        "niet de documenten zelf",
+        "als bestanden bij deze pdf gevoegd",
+        "Waar de gegevens vandaan komen",
+        "Wie de gegevens kreeg of zag",
         world.user("privacy_officer").email,
     ]:
         assert _compact(phrase) in compact, phrase
-    # The attachment's contents are not in the export.
-    assert b"GeheimeInhoud" not in response.content and "GeheimeInhoud" not in text
+    # The attachment's content is embedded in the PDF as a file (ADR 0107).
+    reader, _text_ = _text(response.content)
+    name = f"bijlage-{referral.reference}-1-ontwikkelingsperspectief-A.pdf"
+    assert reader.attachments == {name: [b"%PDF-1.4\nGeheimeInhoud\n"]}
 
 
 def test_every_model_about_a_referral_is_exported_or_deliberately_excluded():
@@ -313,7 +317,9 @@ def test_preview_and_export_are_logged_and_the_download_is_safe(world, officer_c
     response = _post_pdf(officer_client, referral)
     assert response["Content-Disposition"] == f'attachment; filename="inzage-{referral.reference}.pdf"'
     assert "no-store" in response["Cache-Control"]
-    export = AccessLog.objects.get(user=officer, action=AccessLog.Action.EXPORT)
+    export = AccessLog.objects.get(
+        user=officer, action=AccessLog.Action.EXPORT, object_type="referrals.referral"
+    )
     assert (export.object_type, export.object_id, export.object_reference) == (
         "referrals.referral",
         str(referral.pk),
@@ -507,3 +513,39 @@ def test_export_after_the_real_retention_run(world, officer_client, settings, tm
     ):
         assert removed not in text
     assert "Geanonimiseerd op" in text
+
+
+# --- Attachments, sources and recipients (ADR 0107) ------------------------------------------
+
+
+def test_the_export_states_sources_and_recipients(world, officer_client):
+    referral = _full_referral(world)
+    _reader, text = _text(_post_pdf(officer_client, referral).content)
+    compact = _compact(text)
+    assert _compact(f"{world.school} (de school)") in compact
+    assert _compact(f"{world.district_team} (het wijkteam)") in compact
+    assert _compact("besluit over de opschaling") in compact
+    # Every organisation of the referral's access log, with its role and how often.
+    assert _compact("Wijkteam Aan wijkteammedewerker 1") in compact
+    assert _compact("OrganisatiemarkerA intern begeleider (IB-er) 1") in compact
+
+
+def test_each_embedded_attachment_is_logged_as_exported(world, officer_client):
+    referral = _full_referral(world)
+    _post_pdf(officer_client, referral)
+    attachment = referral.attachments.get()
+    row = AccessLog.objects.get(
+        user=world.user("privacy_officer"), action=AccessLog.Action.EXPORT, object_type="referrals.attachment"
+    )
+    assert (row.object_id, row.object_reference) == (str(attachment.pk), referral.reference)
+
+
+def test_a_missing_file_is_listed_not_fatal(world, officer_client):
+    referral = _full_referral(world)
+    attachment = referral.attachments.get()
+    attachment.file.storage.delete(attachment.file.name)
+    response = _post_pdf(officer_client, referral)
+    assert response.status_code == 200
+    reader, text = _text(response.content)
+    assert reader.attachments == {}
+    assert _compact("niet bijgevoegd (bestand niet gevonden)") in _compact(text)

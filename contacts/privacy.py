@@ -1,0 +1,109 @@
+"""Personal data in the registry's models, for the processing register (AVG art. 30; ADR 0105).
+
+Every concrete field of every model of this app is either in PERSONAL or in NOT_PERSONAL;
+tests/security/test_register.py fails otherwise. The keys are explained in
+security/register.py, which reads this module; nothing here imports anything.
+"""
+
+ACCOUNT = {
+    "purpose": "accounts",
+    "basis": "public_task_region",
+    "special": False,
+    "roles": ("registry_admin", "own_account"),
+    "retention": "account",
+    "leaves": (),
+}
+CREDENTIAL = {**ACCOUNT, "basis": "security_obligation", "roles": ("own_account",)}
+PROFESSIONAL_CONTACT = {
+    "purpose": "registry",
+    "basis": "public_task_region",
+    "special": False,
+    "roles": ("everyone",),
+    "retention": "registry",
+    "leaves": ("report",),
+}
+IMPORT = {
+    "purpose": "registry",
+    "basis": "public_task_region",
+    "special": False,
+    "roles": ("registry_admin",),
+    "retention": "pending_import",
+    "leaves": (),
+}
+
+PERSONAL = {
+    "contacts.user": {
+        "password": CREDENTIAL,
+        "last_login": CREDENTIAL,
+        "is_superuser": ACCOUNT,
+        "email": ACCOUNT,
+        "full_name": ACCOUNT,
+        "person": ACCOUNT,
+        "is_active": ACCOUNT,
+        "is_staff": ACCOUNT,
+        "date_joined": ACCOUNT,
+    },
+    # Which role a professional holds for which organisation.
+    "contacts.membership": dict.fromkeys(
+        ("user", "role", "school", "district_team", "partnership", "municipality", "region", "created_at"),
+        ACCOUNT,
+    ),
+    # A registry import file holds the names, e-mail addresses and phone numbers of people.
+    "contacts.pendingimport": dict.fromkeys(("user", "kind", "filename", "content", "created_at"), IMPORT),
+    "contacts.person": dict.fromkeys(("name", "email", "phone", "function"), PROFESSIONAL_CONTACT),
+    # Who is whose fixed contact person or tandem partner, and since when.
+    "contacts.contactassignment": dict.fromkeys(
+        (
+            "valid_from",
+            "valid_to",
+            "created_by",
+            "person",
+            "backup",
+            "school",
+            "municipality",
+            "district_team",
+            "partnership",
+        ),
+        PROFESSIONAL_CONTACT,
+    ),
+    "contacts.tandem": dict.fromkeys(
+        (
+            "valid_from",
+            "valid_to",
+            "created_by",
+            "school",
+            "school_coordinator",
+            "district_worker",
+            "district_team",
+        ),
+        PROFESSIONAL_CONTACT,
+    ),
+    # A care provider can be a sole practitioner, whose name, e-mail and phone are a person's.
+    "contacts.careprovider": dict.fromkeys(("name", "email", "phone"), PROFESSIONAL_CONTACT),
+}
+NOT_PERSONAL = {
+    "contacts.user": ("id",),
+    "contacts.membership": ("id",),
+    "contacts.pendingimport": ("id", "token"),
+    "contacts.person": ("id",),
+    "contacts.contactassignment": ("id",),
+    "contacts.tandem": ("id",),
+    # Organisations: names, codes and the school's postcode (the building, not a person). A
+    # district team's e-mail address is a team mailbox.
+    "contacts.region": ("id", "code", "name", "parent"),
+    "contacts.municipality": ("id", "cbs_code", "name", "region"),
+    "contacts.partnership": ("id", "code", "name", "sector", "region"),
+    "contacts.school": (
+        "id",
+        "brin",
+        "vestiging",
+        "name",
+        "school_type",
+        "partnership",
+        "municipality",
+        "postcode",
+        "collective_funding_pilot",
+    ),
+    "contacts.districtteam": ("id", "name", "municipality", "email"),
+    "contacts.careprovider": ("id", "region"),
+}

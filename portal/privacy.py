@@ -1,0 +1,41 @@
+"""Personal data in portal's models, for the processing register (AVG art. 30; ADR 0105).
+
+Every concrete field of every model of this app is either in PERSONAL, with what the register
+says about it, or in NOT_PERSONAL; tests/security/test_register.py fails otherwise. The keys
+(purpose, basis, roles, retention, leaves) are explained in security/register.py, which reads
+this module; nothing here imports anything.
+"""
+
+ACCESS_LOG = {
+    "purpose": "access_log",
+    "basis": "security_obligation",
+    "special": False,
+    "roles": ("privacy_officer",),
+    "retention": "access_log",
+    "leaves": ("export",),
+}
+NOTIFICATION = {
+    "purpose": "notifications",
+    "basis": "public_task_region",
+    "special": False,
+    "roles": ("own_account",),
+    "retention": "account",
+    "leaves": ("email",),
+}
+
+PERSONAL = {
+    # Who (a professional) did what to which object; the object's reference names a child's
+    # referral, so every column but the key is personal data.
+    "portal.accesslog": dict.fromkeys(
+        ("at", "user", "role", "organisation", "action", "object_type", "object_id", "object_reference"),
+        ACCESS_LOG,
+    ),
+    # Fixed texts and a link, never child data; the recipient is a professional.
+    "portal.notification": dict.fromkeys(
+        ("user", "kind", "subject", "body", "url", "created_at", "read_at", "emailed_at"), NOTIFICATION
+    ),
+}
+NOT_PERSONAL = {
+    "portal.accesslog": ("id",),
+    "portal.notification": ("id",),
+}

@@ -1,0 +1,137 @@
+"""Personal data in the referral's models, for the processing register (AVG art. 30; ADR 0105).
+
+Every concrete field of every model of this app is either in PERSONAL or in NOT_PERSONAL;
+tests/security/test_register.py fails otherwise. The keys are explained in
+security/register.py, which reads this module; nothing here imports anything. What retention
+blanks and what the tombstone keeps is referrals/retention.py (ADR 0046); the retention terms
+here say the same.
+"""
+
+CASE_READERS = (
+    "school_coordinator",
+    "district_worker",
+    "partnership_director",
+    "municipal_officer",
+    "privacy_officer",
+)
+# Who the child is: shared with the district team only with valid consent (ADR 0050).
+CHILD = {
+    "purpose": "referral",
+    "basis": "consent",
+    "special": False,
+    "roles": CASE_READERS,
+    "retention": "referral",
+    "leaves": ("export",),
+}
+# Free text about the child's situation: health, behaviour, family (AVG art. 9).
+CHILD_CASE = {**CHILD, "special": True}
+# Structured facts of the case, kept in the tombstone after the term and counted by reports.
+CASE_FACTS = {**CHILD, "basis": "public_task_youth", "retention": "tombstone", "leaves": ("report", "export")}
+CASE_FACTS_SPECIAL = {**CASE_FACTS, "special": True}  # the concern domains: health, behaviour
+# Which professional did what on the case: their work, not the child's data.
+PROFESSIONAL_WORK = {
+    "purpose": "case_history",
+    "basis": "public_task_youth",
+    "special": False,
+    "roles": CASE_READERS,
+    "retention": "tombstone",
+    "leaves": ("export",),
+}
+GUARDIAN = {**CHILD, "retention": "referral"}
+CONSENT = {**CHILD, "basis": "consent_proof"}
+
+PERSONAL = {
+    "referrals.referral": {
+        "uuid": CASE_FACTS,
+        "reference": CASE_FACTS,
+        "status": CASE_FACTS,
+        "status_before_escalation": CASE_FACTS,
+        "school": CASE_FACTS,
+        "home_municipality": CASE_FACTS,
+        "routed_team": CASE_FACTS,
+        "routing_reason": CASE_FACTS,
+        "assigned_to": PROFESSIONAL_WORK,
+        "created_by": PROFESSIONAL_WORK,
+        "child_first_name": CHILD,
+        "child_last_name": CHILD,
+        "child_date_of_birth": CHILD,
+        "child_group": CHILD,
+        "question": CHILD_CASE,
+        "already_done": CHILD_CASE,
+        "goals": CHILD_CASE,
+        "urgency": CASE_FACTS,
+        "urgency_reason": CHILD_CASE,
+        "desired_form": CASE_FACTS,
+        "current_help": CHILD_CASE,
+        "professionals_involved": CHILD_CASE,
+        "care_provider": CASE_FACTS,
+        "planned_help_form": CASE_FACTS,
+        "expected_start": CASE_FACTS,
+        "joint_deployment": CASE_FACTS,
+        "decline_reason": CASE_FACTS,
+        "decline_explanation": CHILD_CASE,
+        "close_outcome": CASE_FACTS,
+        "close_reason": CHILD_CASE,
+        "sharing_stopped_at": CASE_FACTS,
+        "created_at": CASE_FACTS,
+        "updated_at": CASE_FACTS,
+        "first_submitted_at": CASE_FACTS,
+        "submitted_at": CASE_FACTS,
+        "decided_at": CASE_FACTS,
+        "help_started_at": CASE_FACTS,
+        "closed_at": CASE_FACTS,
+        "anonymised_at": CASE_FACTS,
+    },
+    "referrals.referraldomain": {"referral": CASE_FACTS, "domain": CASE_FACTS_SPECIAL},
+    "referrals.guardian": dict.fromkeys(
+        ("referral", "name", "relation", "phone", "email", "has_custody"), GUARDIAN
+    ),
+    "referrals.consent": dict.fromkeys(
+        (
+            "referral",
+            "giver",
+            "guardian",
+            "given_on",
+            "form",
+            "recipients",
+            "recorded_by",
+            "recorded_at",
+            "withdrawn_at",
+            "withdrawn_by",
+        ),
+        CONSENT,
+    ),
+    "referrals.referralevent": {
+        "referral": CASE_FACTS,
+        "at": CASE_FACTS,
+        "actor": PROFESSIONAL_WORK,
+        "action": CASE_FACTS,
+        "from_status": CASE_FACTS,
+        "to_status": CASE_FACTS,
+        "note": CHILD_CASE,
+    },
+    "referrals.message": {
+        "referral": CHILD_CASE,
+        "author": PROFESSIONAL_WORK,
+        "at": CHILD_CASE,
+        "body": CHILD_CASE,
+    },
+    # An attachment (a development plan, a report) is special-category data in full.
+    "referrals.attachment": dict.fromkeys(
+        ("referral", "file", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"),
+        CHILD_CASE,
+    ),
+    "referrals.waitingreminder": dict.fromkeys(("referral", "norm", "level", "sent_at"), CASE_FACTS),
+}
+NOT_PERSONAL = {
+    "referrals.referral": ("id",),
+    "referrals.referraldomain": ("id",),
+    "referrals.guardian": ("id",),
+    "referrals.consent": ("id",),
+    "referrals.referralevent": ("id",),
+    "referrals.message": ("id",),
+    "referrals.attachment": ("id",),
+    "referrals.waitingreminder": ("id",),
+    # The last reference number handed out per year.
+    "referrals.referencecounter": ("year", "last"),
+}
