@@ -38,6 +38,15 @@ PROFESSIONAL_WORK = {
     "leaves": ("export",),
 }
 GUARDIAN = {**CHILD, "retention": "referral"}
+# Which referrals a list page showed to whom (NEN 7513, ADR 0098): part of the access log.
+LIST_VIEW_LOG = {
+    "purpose": "access_log",
+    "basis": "security_obligation",
+    "special": False,
+    "roles": ("privacy_officer",),
+    "retention": "access_log",
+    "leaves": ("export",),
+}
 CONSENT = {**CHILD, "basis": "consent_proof"}
 
 PERSONAL = {
@@ -80,12 +89,16 @@ PERSONAL = {
         "decided_at": CASE_FACTS,
         "help_started_at": CASE_FACTS,
         "closed_at": CASE_FACTS,
+        "ended_at": CASE_FACTS,
         "anonymised_at": CASE_FACTS,
     },
     "referrals.referraldomain": {"referral": CASE_FACTS, "domain": CASE_FACTS_SPECIAL},
-    "referrals.guardian": dict.fromkeys(
-        ("referral", "name", "relation", "phone", "email", "has_custody"), GUARDIAN
-    ),
+    "referrals.guardian": {
+        **dict.fromkeys(
+            ("referral", "name", "relation", "phone", "email", "has_custody", "removed_at"), GUARDIAN
+        ),
+        "removed_by": PROFESSIONAL_WORK,
+    },
     "referrals.consent": dict.fromkeys(
         (
             "referral",
@@ -122,6 +135,7 @@ PERSONAL = {
         CHILD_CASE,
     ),
     "referrals.waitingreminder": dict.fromkeys(("referral", "norm", "level", "sent_at"), CASE_FACTS),
+    "referrals.listedreference": dict.fromkeys(("entry", "referral_pk", "reference"), LIST_VIEW_LOG),
 }
 NOT_PERSONAL = {
     "referrals.referral": ("id",),
@@ -132,6 +146,7 @@ NOT_PERSONAL = {
     "referrals.message": ("id",),
     "referrals.attachment": ("id",),
     "referrals.waitingreminder": ("id",),
+    "referrals.listedreference": ("id",),
     # The last reference number handed out per year.
     "referrals.referencecounter": ("year", "last"),
 }
