@@ -1,5 +1,7 @@
 """Forms of the registry's edit flows and import."""
 
+import datetime
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -126,3 +128,54 @@ class ImportForm(TandemForm):
         if upload.size > IMPORT_MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."), code="size")
         return upload
+
+
+class NumericInput(forms.TextInput):
+    """A text box for a whole number (inputmode numeric): type=number hides bad input from the
+    server and from screen readers."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "class": "tandem-input-short",
+                **(attrs or {}),
+            }
+        )
+
+
+class RegionNormForm(TandemForm):
+    """The region's own norms (ADR 0091); the service checks the same rules again."""
+
+    valid_from = SaneDateField(
+        label=_("Applies from"),
+        help_text=_("At the earliest tomorrow. Referrals submitted before this date keep their norm."),
+    )
+    decision_days = forms.IntegerField(
+        label=_("Decision within"),
+        help_text=_("Working days from submission to the district team's decision."),
+        widget=NumericInput,
+    )
+    help_started_days = forms.IntegerField(
+        label=_("Help started within"),
+        help_text=_("Working days from submission to the start of help."),
+        widget=NumericInput,
+    )
+    escalation_margin_days = forms.IntegerField(
+        label=_("Automatic escalation after"),
+        help_text=_(
+            "Extra working days past the decision norm before a referral is escalated automatically."
+        ),
+        widget=NumericInput,
+    )
+
+    def __init__(self, *args, norms=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["valid_from"].initial = timezone.localdate() + datetime.timedelta(days=1)
+        if norms is not None:
+            self.fields["decision_days"].initial = norms.decision_days
+            self.fields["help_started_days"].initial = norms.help_started_days
+            self.fields["escalation_margin_days"].initial = norms.escalation_margin_days
+        for name in ("decision_days", "help_started_days", "escalation_margin_days"):
+            self.fields[name].error_messages["invalid"] = _("Enter a whole number of working days, e.g. 5.")

@@ -6,10 +6,9 @@ import datetime
 
 import pytest
 from django.db.models import DateField, Value
+from django.test import override_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from django.test import override_settings
 
 from contacts.models import Region
 from portal import workdays
