@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import DistrictTeam, Person
+from contacts.models import norms as norm_limits
 from contacts.registry_import import KIND_LABELS
 from portal.forms import TandemForm, TandemModelForm
 
@@ -179,3 +180,31 @@ class RegionNormForm(TandemForm):
             self.fields["escalation_margin_days"].initial = norms.escalation_margin_days
         for name in ("decision_days", "help_started_days", "escalation_margin_days"):
             self.fields[name].error_messages["invalid"] = _("Enter a whole number of working days, e.g. 5.")
+
+    def clean_valid_from(self):
+        value = self.cleaned_data["valid_from"]
+        if value <= timezone.localdate():
+            raise forms.ValidationError(norm_limits.PAST_START_MESSAGE)
+        return value
+
+    def _clean_days(self, name, maximum):
+        value = self.cleaned_data[name]
+        if not 1 <= value <= maximum:
+            raise forms.ValidationError(norm_limits.DAYS_RANGE_MESSAGE % {"max": maximum})
+        return value
+
+    def clean_decision_days(self):
+        return self._clean_days("decision_days", norm_limits.DECISION_DAYS_MAX)
+
+    def clean_help_started_days(self):
+        return self._clean_days("help_started_days", norm_limits.HELP_STARTED_DAYS_MAX)
+
+    def clean_escalation_margin_days(self):
+        return self._clean_days("escalation_margin_days", norm_limits.MARGIN_DAYS_MAX)
+
+    def clean(self):
+        data = super().clean()
+        decision, help_started = data.get("decision_days"), data.get("help_started_days")
+        if decision is not None and help_started is not None and help_started < decision:
+            self.add_error("help_started_days", norm_limits.HELP_BEFORE_DECISION_MESSAGE % {"n": decision})
+        return data

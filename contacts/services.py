@@ -209,10 +209,7 @@ def set_region_norms(actor, region, valid_from, decision_days, help_started_days
         raise PermissionDenied
     errors = {}
     if valid_from is None or valid_from <= timezone.localdate():
-        errors["valid_from"] = _(
-            "Choose a date after today: norms of days that have begun stay as they were, so "
-            "referrals submitted then keep the norm that applied."
-        )
+        errors["valid_from"] = limits.PAST_START_MESSAGE
     bounds = {
         "decision_days": (decision_days, limits.DECISION_DAYS_MAX),
         "help_started_days": (help_started_days, limits.HELP_STARTED_DAYS_MAX),
@@ -220,15 +217,13 @@ def set_region_norms(actor, region, valid_from, decision_days, help_started_days
     }
     for name, (value, maximum) in bounds.items():
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= maximum:
-            errors[name] = _("Enter a whole number of working days from 1 to %(max)s.") % {"max": maximum}
+            errors[name] = limits.DAYS_RANGE_MESSAGE % {"max": maximum}
     if (
         "decision_days" not in errors
         and "help_started_days" not in errors
         and help_started_days < decision_days
     ):
-        errors["help_started_days"] = _("Help cannot start before the decision: enter at least %(n)s.") % {
-            "n": decision_days
-        }
+        errors["help_started_days"] = limits.HELP_BEFORE_DECISION_MESSAGE % {"n": decision_days}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

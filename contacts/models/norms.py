@@ -15,6 +15,13 @@ from portal.models import AppendOnlyError
 DECISION_DAYS_MAX = 60
 HELP_STARTED_DAYS_MAX = 130
 MARGIN_DAYS_MAX = 60
+# The form's and the service's messages for the same rules.
+PAST_START_MESSAGE = _(
+    "Choose a date after today: norms of days that have begun stay as they were, so "
+    "referrals submitted then keep the norm that applied."
+)
+DAYS_RANGE_MESSAGE = _("Enter a whole number of working days from 1 to %(max)s.")
+HELP_BEFORE_DECISION_MESSAGE = _("Help cannot start before the decision: enter at least %(n)s.")
 
 
 class RegionNormQuerySet(models.QuerySet):
