@@ -19,6 +19,7 @@ from contacts.models import (
     School,
     Tandem,
 )
+from contacts.models import norms as limits
 
 TARGET_MODELS = {
     "school": School,
@@ -203,8 +204,6 @@ def set_region_norms(actor, region, valid_from, decision_days, help_started_days
     Refused (PermissionDenied) unless the actor is the region's steering member or registry
     administrator; ValidationError per field for a start before tomorrow (the norms of days that
     began stay as they were: referrals submitted then keep them) or numbers out of range."""
-    from contacts.models import norms as limits
-
     if not permissions.can_set_norms(actor, region):
         raise PermissionDenied
     errors = {}

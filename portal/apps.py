@@ -21,6 +21,7 @@ class PortalConfig(AppConfig):
 def _sync_calendar(using="default", **kwargs):
     """After every migrate (and every test flush) the public-holiday table the SQL working-day
     count reads matches TANDEM_WORKDAY_HOLIDAYS (ADR 0090)."""
+    # Models only once the app registry is ready, so not at the top.
     from django.db import connections
 
     from portal import workdays

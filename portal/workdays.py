@@ -37,6 +37,8 @@ from django.db.models import Aggregate, Count, FloatField, Func, IntegerField
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from portal.models import Holiday, SchoolHoliday
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 # --- Which days are public holidays (ADR 0090) ---------------------------------------------------
@@ -172,8 +174,6 @@ def school_holiday_dates(school_region, first, last):
     `school_region` (noord, midden or zuid; empty when blank)."""
     if not school_region:
         return set()
-    from portal.models import SchoolHoliday
-
     days = set()
     rows = SchoolHoliday.objects.filter(region=school_region, first_day__lte=last, last_day__gte=first)
     for first_day, last_day in rows.values_list("first_day", "last_day"):
@@ -238,7 +238,7 @@ def load_school_holidays(rows, school_holiday_model=None):
     """Store parsed school holidays: one row per region and first day, updated when it exists.
     All or nothing. Returns (created, updated)."""
     if school_holiday_model is None:
-        from portal.models import SchoolHoliday as school_holiday_model
+        school_holiday_model = SchoolHoliday
     created = updated = 0
     with transaction.atomic():
         for region, name, first, last in rows:
@@ -266,7 +266,7 @@ def sync_calendar(years=None, using="default", holiday_model=None):
     (default calendar_years()); rows of other years are left alone. Returns (added, removed).
     Idempotent; the migration passes its historical model."""
     if holiday_model is None:
-        from portal.models import Holiday as holiday_model
+        holiday_model = Holiday
     years = list(years if years is not None else calendar_years())
     choice = holiday_choice()
     wanted = {}
@@ -310,8 +310,6 @@ class WorkingDays(Func):
         end_sql, end_params = compiler.compile(self.source_expressions[1])
         end = _weekdays(dayno.format(d=end_sql), least)
         start = _weekdays(dayno.format(d=start_sql), least)
-        from portal.models import Holiday
-
         table = connection.ops.quote_name(Holiday._meta.db_table)
         holidays_sql = (
             f"(SELECT COUNT(*) FROM {table} AS wd_h WHERE wd_h.day > {start_sql} AND wd_h.day <= {end_sql})"  # noqa: S608 (compiled expressions, parameters apart)

@@ -48,6 +48,7 @@ NAV = {
         "home",
         "contacts:directory",
         "contacts:coverage",
+        "contacts:norms",
         "agenda:index",
         "notifications:list",
         "reporting:dashboard",
@@ -58,6 +59,7 @@ NAV = {
         "home",
         "contacts:directory",
         "contacts:coverage",
+        "contacts:norms",
         "agenda:index",
         "notifications:list",
     ],
@@ -103,13 +105,20 @@ HOME = {
     "steering_member": [
         "contacts:directory",
         "contacts:coverage",
+        "contacts:norms",
         "escalations:precedents",
         "agenda:index",
         "agenda:my_activities",
         "reporting:dashboard",
         "reporting:report_list",
     ],
-    "registry_admin": ["contacts:directory", "contacts:coverage", "contacts:import", "agenda:index"],
+    "registry_admin": [
+        "contacts:directory",
+        "contacts:coverage",
+        "contacts:norms",
+        "contacts:import",
+        "agenda:index",
+    ],
     "privacy_officer": ["contacts:directory", "agenda:index"],
 }
 
