@@ -88,6 +88,22 @@ class NormBook:
     def for_referral(self, referral):
         return self.on(referral_region_id(referral), referral.first_submitted_at)
 
+    def segments(self):
+        """{region_id: [(first day or None, day after the last or None, Norms)]}: the periods of
+        submission dates in which each region with norms of its own had one norm."""
+        out = {}
+        for region_id, rows in self._by_region.items():
+            latest = {}
+            for row in rows:
+                latest[row.valid_from] = row  # on the same date the latest set wins
+            starts = sorted(latest)
+            spans = [(None, starts[0], self.defaults)]
+            for i, start in enumerate(starts):
+                end = starts[i + 1] if i + 1 < len(starts) else None
+                spans.append((start, end, _from_row(latest[start])))
+            out[region_id] = spans
+        return out
+
     def history(self, region_id):
         """The region's rows, newest first."""
         return list(reversed(self._by_region.get(region_id, [])))

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from contacts.models import Role
+from contacts.norms import NormBook
 from contacts.permissions import role_required
 from portal.audit import log_access
 from portal.models import AccessLog
@@ -25,7 +26,7 @@ from referrals import permissions as perms
 from referrals import services
 from referrals.consent import age_on, consent_summary, required_givers
 from referrals.models import Attachment, Consent, Guardian, Referral, Status
-from referrals.waiting import decision_norm, help_started_norm, waited_at_least_cutoff, waiting_for
+from referrals.waiting import over_norm_q, waiting_for
 from referrals.workflow import ACTIONS, TEAM, TransitionNotAllowed
 
 PAGE_SIZE = 25
@@ -90,13 +91,14 @@ def school_list(request):
     form = rf.SchoolListFilterForm(request.GET or None)
     qs = (
         Referral.objects.filter(school_id__in=perms.school_ids(request.user))
-        .select_related("school", "routed_team")
+        .select_related("school__municipality__region", "routed_team")
         .order_by("-created_at", "-pk")
     )
     if form.is_valid() and form.cleaned_data.get("status"):
         qs = qs.filter(status=form.cleaned_data["status"])
     page = page_of(qs, request, param="page", size=PAGE_SIZE)
-    rows = [{"referral": r, "waiting": waiting_for(r)} for r in page.rows]
+    book = NormBook()
+    rows = [{"referral": r, "waiting": waiting_for(r, norms=book.for_referral(r))} for r in page.rows]
     return render(
         request,
         "referrals/school_list.html",
@@ -425,7 +427,9 @@ def inbox(request):
     base = perms.visible_referrals(request.user)
     schools, municipalities = perms.inbox_filter_choices(request.user, base)
     form = rf.InboxFilterForm(request.GET or None, schools=schools, municipalities=municipalities)
-    qs = base.select_related("school", "home_municipality", "routed_team", "assigned_to")
+    qs = base.select_related(
+        "school__municipality__region", "home_municipality", "routed_team", "assigned_to"
+    )
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status") or ""
     if status == "":
@@ -440,14 +444,12 @@ def inbox(request):
         qs = qs.filter(urgency=data["urgency"])
     if data.get("mine"):
         qs = qs.filter(assigned_to=request.user)
+    book = NormBook()
     if data.get("over_norm"):
-        over_decision = Q(
-            decided_at__isnull=True, first_submitted_at__lt=waited_at_least_cutoff(decision_norm() + 1)
-        )
-        over_help = Q(
-            status=Status.ACCEPTED,
-            help_started_at__isnull=True,
-            first_submitted_at__lt=waited_at_least_cutoff(help_started_norm() + 1),
+        # Each referral against its region's norm valid at its submission (ADR 0091).
+        over_decision = Q(decided_at__isnull=True) & over_norm_q("decision", book=book)
+        over_help = Q(status=Status.ACCEPTED, help_started_at__isnull=True) & over_norm_q(
+            "help_started", book=book
         )
         qs = qs.filter(over_decision | over_help).exclude(status__in=[Status.DECLINED, Status.CLOSED])
     # Longest running wait first: awaiting a decision, then awaiting the start of help, then
@@ -460,7 +462,7 @@ def inbox(request):
     qs = qs.order_by(awaiting, "first_submitted_at", "pk")
     page = page_of(qs, request, param="page", size=PAGE_SIZE, narrow=True)
     today = timezone.localdate()
-    rows = [{"referral": r, "waiting": waiting_for(r, today)} for r in page.rows]
+    rows = [{"referral": r, "waiting": waiting_for(r, today, norms=book.for_referral(r))} for r in page.rows]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -12,9 +12,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
-from contacts.norms import norms_for_referral
+from contacts.norms import NormBook, norms_for_referral
 from portal.workdays import (
     add_working_days,
     as_date,
@@ -45,6 +46,42 @@ def decision_norm():
 def help_started_norm():
     """The default help-started norm (a region may set its own: contacts/norms.py)."""
     return settings.TANDEM_NORM_HELP_STARTED_DAYS
+
+
+def _midnight(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def over_norm_q(norm, today=None, book=None):
+    """A Q on Referral: submitted long enough ago to be over its own `norm` ("decision" or
+    "help_started") by today, each against its region's norm valid at its submission (ADR
+    0091). Combine it with the state that is awaited (undecided, accepted without help)."""
+    today = today or timezone.localdate()
+    book = book or NormBook()
+
+    def days(norms):
+        return norms.decision_days if norm == "decision" else norms.help_started_days
+
+    def over(norms):
+        return Q(first_submitted_at__lt=waited_at_least_cutoff(days(norms) + 1, today))
+
+    segments = book.segments()
+    own = Q(school__municipality__region_id__in=segments) | Q(
+        school__municipality__region__parent_id__in=segments
+    )
+    q = ~own & over(book.defaults)
+    for region_id, spans in segments.items():
+        in_region = Q(school__municipality__region_id=region_id) | Q(
+            school__municipality__region__parent_id=region_id
+        )
+        for start, end, norms in spans:
+            span = in_region & over(norms)
+            if start is not None:
+                span &= Q(first_submitted_at__gte=_midnight(start))
+            if end is not None:
+                span &= Q(first_submitted_at__lt=_midnight(end))
+            q |= span
+    return q
 
 
 @dataclass(frozen=True)

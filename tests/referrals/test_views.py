@@ -302,9 +302,9 @@ def test_guardian_and_consent_forms(sc_client, world):
 
 # The inbox: + the team's tandem schools as a list (index-friendly OR) + the open (school,
 # municipality) pairs for the filter options; the page's ids, then its rows (portal.paging,
-# narrow); no COUNT(*).
-EXPECTED_INBOX_QUERIES = 12
-EXPECTED_LIST_QUERIES = 7  # no COUNT(*) since portal.paging
+# narrow); no COUNT(*); the regions' norms once (contacts.norms.NormBook, ADR 0091).
+EXPECTED_INBOX_QUERIES = 13
+EXPECTED_LIST_QUERIES = 8  # no COUNT(*) since portal.paging; the regions' norms once
 
 
 def test_inbox_marks_and_filters_over_the_norm(client, world):

@@ -160,3 +160,27 @@ def test_school_holidays_pause_only_the_wait_for_the_school(world):
     assert waiting_for_school(r, D(2027, 1, 8)) == 7
     r.status = "submitted"
     assert waiting_for_school(r, D(2027, 1, 8)) is None
+
+
+def test_the_over_the_norm_filter_holds_each_referral_to_its_own_norm(world):
+    from referrals.models import Referral
+    from referrals.waiting import over_norm_q
+
+    RegionNorm.objects.create(
+        region=world.region,
+        valid_from=D(2027, 4, 1),
+        decision_days=8,
+        help_started_days=30,
+        escalation_margin_days=2,
+        set_by=world.user("steering_member"),
+    )
+    before = _submitted(world, D(2027, 3, 25))  # the default 5
+    after = _submitted(world, D(2027, 4, 26))  # the region's 8
+
+    def over(day):
+        return set(Referral.objects.filter(over_norm_q("decision", day)))
+
+    # 7 May: `before` has waited 25 March → 7 May well over 5; `after` 6 (28, 29, 30, 3, 4, 7).
+    assert over(D(2027, 5, 7)) == {before}
+    # 12 May: `after` has waited 9 working days (10, 11, 12), over its 8.
+    assert over(D(2027, 5, 12)) == {before, after}
