@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 
 from contacts.models import RegionNorm
 from portal.workdays import as_date
@@ -104,6 +105,11 @@ class NormBook:
             out[region_id] = spans
         return out
 
+    def thresholds(self):
+        """Every automatic-escalation threshold in use: the default's and each row's."""
+        rows = (row for rows in self._by_region.values() for row in rows)
+        return {self.defaults.escalation_threshold, *(_from_row(row).escalation_threshold for row in rows)}
+
     def history(self, region_id):
         """The region's rows, newest first."""
         return list(reversed(self._by_region.get(region_id, [])))
@@ -121,8 +127,6 @@ def norms_on(region, day):
 
 def norms_for_referral(referral):
     """The norms that apply to `referral`: valid at its submission date (today while a draft)."""
-    from django.utils import timezone
-
     return norms_on(referral_region_id(referral), referral.first_submitted_at or timezone.localdate())
 
 

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contacts.models import RegionNorm
 from contacts.norms import NormBook
 from escalations import permissions as perms
 from escalations.anonymity import identifying_findings
@@ -201,7 +200,7 @@ def overdue_referrals(now=None):
     now = now or timezone.now()
     today = timezone.localdate(now)
     book = NormBook()
-    smallest = min([book.defaults.escalation_threshold, *RegionNorm.objects.thresholds()])
+    smallest = min(book.thresholds())
     candidates = (
         Referral.objects.filter(
             status__in=(Status.SUBMITTED, Status.IN_TRIAGE),

@@ -25,15 +25,6 @@ HELP_BEFORE_DECISION_MESSAGE = _("Help cannot start before the decision: enter a
 
 
 class RegionNormQuerySet(models.QuerySet):
-    def thresholds(self):
-        """The distinct automatic-escalation thresholds (norm + margin) of all rows."""
-        return set(
-            self.annotate(t=models.F("decision_days") + models.F("escalation_margin_days"))
-            .values_list("t", flat=True)
-            .distinct()
-            .order_by()
-        )
-
     def update(self, **kwargs):
         raise AppendOnlyError("Region norms are append-only: set a new norm from a later date.")
 

@@ -184,3 +184,18 @@ def test_the_over_the_norm_filter_holds_each_referral_to_its_own_norm(world):
     assert over(D(2027, 5, 7)) == {before}
     # 12 May: `after` has waited 9 working days (10, 11, 12), over its 8.
     assert over(D(2027, 5, 12)) == {before, after}
+
+
+def test_a_stricter_region_norm_escalates_sooner(world):
+    RegionNorm.objects.create(
+        region=world.region,
+        valid_from=D(2027, 1, 1),
+        decision_days=2,
+        help_started_days=10,
+        escalation_margin_days=1,
+        set_by=world.user("registry_admin"),
+    )
+    r = _submitted(world, D(2027, 5, 3))
+    # 2 + 1 = 3 working days: 4, 7 (5 and 6 May are out), 10.
+    assert _escalation_day(_weekdays(D(2027, 5, 4), D(2027, 5, 14))) == D(2027, 5, 10)
+    assert Escalation.objects.get().referral == r
