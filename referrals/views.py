@@ -26,7 +26,7 @@ from referrals import permissions as perms
 from referrals import services
 from referrals.consent import age_on, consent_summary, required_givers
 from referrals.models import Attachment, Consent, Guardian, Referral, Status
-from referrals.waiting import over_norm_q, waiting_for
+from referrals.waiting import over_norm_q, waiting_for, waiting_for_school
 from referrals.workflow import ACTIONS, TEAM, TransitionNotAllowed
 
 PAGE_SIZE = 25
@@ -341,6 +341,7 @@ def _render_detail(request, referral, bound=None, status=200, **extra):
         "age": age_on(referral.child_date_of_birth),
         "action_forms": forms,
         "waiting": waiting_for(referral),
+        "school_wait": waiting_for_school(referral),
         "can_edit": perms.can_edit(request.user, referral),
         "can_manage_consent": perms.can_manage_consent(request.user, referral),
         "message_form": rf.MessageForm() if perms.can_post_message(request.user, referral) else None,

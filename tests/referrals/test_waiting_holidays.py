@@ -199,3 +199,23 @@ def test_a_stricter_region_norm_escalates_sooner(world):
     # 2 + 1 = 3 working days: 4, 7 (5 and 6 May are out), 10.
     assert _escalation_day(_weekdays(D(2027, 5, 4), D(2027, 5, 14))) == D(2027, 5, 10)
     assert Escalation.objects.get().referral == r
+
+
+def test_the_referral_page_shows_the_norm_its_due_date_and_the_wait_for_the_school(world, client):
+    from django.urls import reverse
+
+    world.region.school_holiday_region = "midden"
+    world.region.save()
+    submitted = _submitted(world, D(2026, 12, 23))
+    with _on(D(2026, 12, 16), 10, 0):
+        returned = referral_in(world, "returned")
+    with _on(D(2026, 12, 29), 10, 0), translation.override("nl"):
+        client.force_login(world.user("district_worker"))
+        html = client.get(reverse("referrals:detail", args=[submitted.uuid]), HTTP_ACCEPT_LANGUAGE="nl")
+        assert "5 werkdagen, uiterlijk op donderdag 31 december 2026" in html.content.decode()
+    with _on(D(2027, 1, 8), 10, 0):
+        client.force_login(world.user("district_worker"))
+        html = client.get(reverse("referrals:detail", args=[returned.uuid]), HTTP_ACCEPT_LANGUAGE="nl")
+        text = html.content.decode()
+    assert "Wacht op de school (werkdagen)" in text
+    assert "7 <span" in text
