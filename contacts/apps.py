@@ -20,6 +20,7 @@ class ContactsConfig(AppConfig):
 
         navigation.register(200, "contacts:directory", _("Directory"))
         navigation.register(300, "contacts:coverage", _("Coverage"), roles=permissions.COVERAGE_ROLES)
+        navigation.register(310, "contacts:norms", _("Norms"), roles=permissions.NORM_ROLES)
 
         for role in Role:
             home.register(
@@ -31,5 +32,12 @@ class ContactsConfig(AppConfig):
         for role in permissions.COVERAGE_ROLES:
             home.register(
                 role, "contacts:coverage", _("Network coverage"), _("where a contact or tandem is missing")
+            )
+        for role in permissions.NORM_ROLES:
+            home.register(
+                role,
+                "contacts:norms",
+                _("Waiting-time norms"),
+                _("the region's own norms for decision, start of help and automatic escalation"),
             )
         home.register(Role.REGISTRY_ADMIN, "contacts:import", _("Import into the registry"), _("CSV or XLSX"))

@@ -155,7 +155,7 @@ def _organisation(kind, key):
 def seed(ctx):
     """Create or update the demo registry; returns the accounts as (email, role, organisation)."""
     region, _ = Region.objects.update_or_create(
-        code="UTR", defaults={"name": "Regio Utrecht", "parent": None}
+        code="UTR", defaults={"name": "Regio Utrecht", "parent": None, "school_holiday_region": "midden"}
     )
     for code, name, municipalities in SUBREGIONS:
         sub, _ = Region.objects.update_or_create(code=code, defaults={"name": name, "parent": region})

@@ -1,10 +1,13 @@
 """Forms of the registry's edit flows and import."""
 
+import datetime
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import DistrictTeam, Person
+from contacts.models import norms as norm_limits
 from contacts.registry_import import KIND_LABELS
 from portal.forms import TandemForm, TandemModelForm
 
@@ -126,3 +129,82 @@ class ImportForm(TandemForm):
         if upload.size > IMPORT_MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."), code="size")
         return upload
+
+
+class NumericInput(forms.TextInput):
+    """A text box for a whole number (inputmode numeric): type=number hides bad input from the
+    server and from screen readers."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "class": "tandem-input-short",
+                **(attrs or {}),
+            }
+        )
+
+
+class RegionNormForm(TandemForm):
+    """The region's own norms (ADR 0091); the service checks the same rules again."""
+
+    valid_from = SaneDateField(
+        label=_("Applies from"),
+        help_text=_("At the earliest tomorrow. Referrals submitted before this date keep their norm."),
+    )
+    decision_days = forms.IntegerField(
+        label=_("Decision within"),
+        help_text=_("Working days from submission to the district team's decision."),
+        widget=NumericInput,
+    )
+    help_started_days = forms.IntegerField(
+        label=_("Help started within"),
+        help_text=_("Working days from submission to the start of help."),
+        widget=NumericInput,
+    )
+    escalation_margin_days = forms.IntegerField(
+        label=_("Automatic escalation after"),
+        help_text=_(
+            "Extra working days past the decision norm before a referral is escalated automatically."
+        ),
+        widget=NumericInput,
+    )
+
+    def __init__(self, *args, norms=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["valid_from"].initial = timezone.localdate() + datetime.timedelta(days=1)
+        if norms is not None:
+            self.fields["decision_days"].initial = norms.decision_days
+            self.fields["help_started_days"].initial = norms.help_started_days
+            self.fields["escalation_margin_days"].initial = norms.escalation_margin_days
+        for name in ("decision_days", "help_started_days", "escalation_margin_days"):
+            self.fields[name].error_messages["invalid"] = _("Enter a whole number of working days, e.g. 5.")
+
+    def clean_valid_from(self):
+        value = self.cleaned_data["valid_from"]
+        if value <= timezone.localdate():
+            raise forms.ValidationError(norm_limits.PAST_START_MESSAGE)
+        return value
+
+    def _clean_days(self, name, maximum):
+        value = self.cleaned_data[name]
+        if not 1 <= value <= maximum:
+            raise forms.ValidationError(norm_limits.DAYS_RANGE_MESSAGE % {"max": maximum})
+        return value
+
+    def clean_decision_days(self):
+        return self._clean_days("decision_days", norm_limits.DECISION_DAYS_MAX)
+
+    def clean_help_started_days(self):
+        return self._clean_days("help_started_days", norm_limits.HELP_STARTED_DAYS_MAX)
+
+    def clean_escalation_margin_days(self):
+        return self._clean_days("escalation_margin_days", norm_limits.MARGIN_DAYS_MAX)
+
+    def clean(self):
+        data = super().clean()
+        decision, help_started = data.get("decision_days"), data.get("help_started_days")
+        if decision is not None and help_started is not None and help_started < decision:
+            self.add_error("help_started_days", norm_limits.HELP_BEFORE_DECISION_MESSAGE % {"n": decision})
+        return data

@@ -81,6 +81,24 @@ def can_admin_registry(user):
     return has_role(user, Role.REGISTRY_ADMIN)
 
 
+# Who sets a region's own waiting-time norms (ADR 0091): its steering group and its registry
+# administrator.
+NORM_ROLES = (Role.STEERING_MEMBER, Role.REGISTRY_ADMIN)
+
+
+def norm_region_ids(user):
+    """The (top-level) regions whose norms the user may set."""
+    ids = set()
+    for m in memberships(user):
+        if m.role in NORM_ROLES and m.region_id:
+            ids.add(m.region.parent_id or m.region_id)
+    return ids
+
+
+def can_set_norms(user, region):
+    return region is not None and region.parent_id is None and region.pk in norm_region_ids(user)
+
+
 # Which membership ids may maintain the fixed contact of each kind of organisation.
 _TARGET_IDS = {
     "school": school_ids,

@@ -80,6 +80,11 @@ PERSONAL = {
     ),
     # A care provider can be a sole practitioner, whose name, e-mail and phone are a person's.
     "contacts.careprovider": dict.fromkeys(("name", "email", "phone"), PROFESSIONAL_CONTACT),
+    # Who set a region's norms, and when (ADR 0091): a professional's act, shown on the norms page.
+    "contacts.regionnorm": dict.fromkeys(
+        ("set_by", "set_at"),
+        {**PROFESSIONAL_CONTACT, "roles": ("steering_member", "registry_admin"), "leaves": ()},
+    ),
 }
 NOT_PERSONAL = {
     "contacts.user": ("id",),
@@ -90,7 +95,16 @@ NOT_PERSONAL = {
     "contacts.tandem": ("id",),
     # Organisations: names, codes and the school's postcode (the building, not a person). A
     # district team's e-mail address is a team mailbox.
-    "contacts.region": ("id", "code", "name", "parent"),
+    "contacts.region": ("id", "code", "name", "parent", "school_holiday_region"),
+    # A region's norms in working days and from when they apply (ADR 0091).
+    "contacts.regionnorm": (
+        "id",
+        "region",
+        "valid_from",
+        "decision_days",
+        "help_started_days",
+        "escalation_margin_days",
+    ),
     "contacts.municipality": ("id", "cbs_code", "name", "region"),
     "contacts.partnership": ("id", "code", "name", "sector", "region"),
     "contacts.school": (

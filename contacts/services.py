@@ -15,9 +15,11 @@ from contacts.models import (
     Municipality,
     Partnership,
     Person,
+    RegionNorm,
     School,
     Tandem,
 )
+from contacts.models import norms as limits
 
 TARGET_MODELS = {
     "school": School,
@@ -192,3 +194,43 @@ def update_person(actor, person, data, affiliations=None):
             if name in AFFILIATIONS:
                 getattr(locked, name).set(objects)
         return locked
+
+
+# --- Region norms (ADR 0091) -----------------------------------------------------------------
+
+
+def set_region_norms(actor, region, valid_from, decision_days, help_started_days, escalation_margin_days):
+    """Set the region's own waiting-time norms from `valid_from` on (a new, append-only row).
+    Refused (PermissionDenied) unless the actor is the region's steering member or registry
+    administrator; ValidationError per field for a start before tomorrow (the norms of days that
+    began stay as they were: referrals submitted then keep them) or numbers out of range."""
+    if not permissions.can_set_norms(actor, region):
+        raise PermissionDenied
+    errors = {}
+    if valid_from is None or valid_from <= timezone.localdate():
+        errors["valid_from"] = limits.PAST_START_MESSAGE
+    bounds = {
+        "decision_days": (decision_days, limits.DECISION_DAYS_MAX),
+        "help_started_days": (help_started_days, limits.HELP_STARTED_DAYS_MAX),
+        "escalation_margin_days": (escalation_margin_days, limits.MARGIN_DAYS_MAX),
+    }
+    for name, (value, maximum) in bounds.items():
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= maximum:
+            errors[name] = limits.DAYS_RANGE_MESSAGE % {"max": maximum}
+    if (
+        "decision_days" not in errors
+        and "help_started_days" not in errors
+        and help_started_days < decision_days
+    ):
+        errors["help_started_days"] = limits.HELP_BEFORE_DECISION_MESSAGE % {"n": decision_days}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        return RegionNorm.objects.create(
+            region=region,
+            valid_from=valid_from,
+            decision_days=decision_days,
+            help_started_days=help_started_days,
+            escalation_margin_days=escalation_margin_days,
+            set_by=actor,
+        )

@@ -25,6 +25,8 @@ urlpatterns = [
     path("scholen/<int:pk>/tandem/", views.tandem_replace, name="tandem_replace"),
     path("tandems/<int:pk>/beeindigen/", views.tandem_end, name="tandem_end"),
     path("dekking/", views.coverage, name="coverage"),
+    path("normen/", views.norms_home, name="norms"),
+    path("normen/<int:pk>/", views.norms_region, name="norms_region"),
     path("import/", views.import_upload, name="import"),
     path("import/bevestigen/", views.import_confirm, name="import_confirm"),
 ]

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,6 +24,7 @@ from contacts.forms import (
     PersonAffiliationsForm,
     PersonCreateForm,
     PersonForm,
+    RegionNormForm,
     TandemReplaceForm,
 )
 from contacts.models import (
@@ -38,6 +40,7 @@ from contacts.models import (
     School,
     Tandem,
 )
+from contacts.norms import NormBook, default_norms
 from contacts.permissions import member_required, role_required
 from contacts.registry_import import EXPORT_FORMATS, KIND_LABELS, export, import_file
 from portal.paging import page_of
@@ -537,3 +540,56 @@ def import_confirm(request):
         },
     )
     return redirect("contacts:import")
+
+
+# --- Region norms (ADR 0091) -----------------------------------------------------------------
+
+
+@role_required(*permissions.NORM_ROLES)
+def norms_home(request):
+    """The norms page of the user's region (the first, when they hold several)."""
+    regions = Region.objects.filter(pk__in=permissions.norm_region_ids(request.user)).order_by("name")
+    region = regions.first()
+    if region is None:
+        raise PermissionDenied
+    return redirect("contacts:norms_region", pk=region.pk)
+
+
+@role_required(*permissions.NORM_ROLES)
+@require_http_methods(["GET", "POST"])
+def norms_region(request, pk):
+    region = get_object_or_404(
+        Region.objects.filter(pk__in=permissions.norm_region_ids(request.user), parent__isnull=True), pk=pk
+    )
+    book = NormBook([region.pk])
+    today = timezone.localdate()
+    current = book.on(region.pk, today)
+    form = RegionNormForm(request.POST or None, norms=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_region_norms(request.user, region, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The norms of %(region)s apply from %(date)s.")
+                % {"region": region, "date": date_format(form.cleaned_data["valid_from"])},
+            )
+            return redirect("contacts:norms_region", pk=region.pk)
+    history = book.history(region.pk)
+    return render(
+        request,
+        "contacts/norms.html",
+        {
+            "region": region,
+            "form": form,
+            "current": current,
+            "upcoming": [row for row in history if row.valid_from > today],
+            "history": history,
+            "defaults": default_norms(),
+            "other_regions": Region.objects.filter(pk__in=permissions.norm_region_ids(request.user))
+            .exclude(pk=region.pk)
+            .order_by("name"),
+        },
+    )

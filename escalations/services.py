@@ -8,7 +8,6 @@ the acting user browses in (portal.notifications.notify).
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from contacts.norms import NormBook
 from escalations import permissions as perms
 from escalations.anonymity import identifying_findings
 from escalations.models import (
@@ -35,8 +35,6 @@ from portal.workdays import working_days_before
 from referrals.models import FINAL_STATUSES, Referral, Status
 from referrals.permissions import team_colleagues
 from referrals.workflow import TransitionNotAllowed, record_event, transition
-
-DEFAULT_AUTO_ESCALATE_MARGIN_DAYS = 5
 
 # kind -> (subject, body): lazy, so that notify() renders them in the site's language.
 NOTICES = {
@@ -201,27 +199,40 @@ def auto_escalate_referral(referral, working_days):
     return escalation
 
 
-def overdue_referrals(now=None):
-    """Referrals without a decision longer than the norm plus the margin (in working days),
-    counted from the first submission or, after an earlier escalation, from its decision."""
-    now = now or timezone.now()
-    margin = getattr(settings, "TANDEM_AUTO_ESCALATE_MARGIN_DAYS", DEFAULT_AUTO_ESCALATE_MARGIN_DAYS)
-    threshold = settings.TANDEM_NORM_DECISION_DAYS + margin
-    cutoff = working_days_before(timezone.localdate(now), threshold)
-    limit = timezone.make_aware(
+def _limit(today, threshold):
+    """The moment before which a clock has run `threshold` working days by the end of today."""
+    cutoff = working_days_before(today, threshold)
+    return timezone.make_aware(
         datetime.datetime.combine(cutoff + datetime.timedelta(days=1), datetime.time.min)
     )
-    return (
+
+
+def overdue_referrals(now=None):
+    """[(referral, threshold)]: referrals without a decision longer than their norm plus the
+    margin (in working days; the region's norms valid at the submission, else the defaults, ADR
+    0091), counted from the first submission or, after an earlier escalation, from its decision.
+    SQL narrows to the smallest threshold in use; each referral is then held to its own."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    book = NormBook()
+    smallest = min(book.thresholds())
+    candidates = (
         Referral.objects.filter(
             status__in=(Status.SUBMITTED, Status.IN_TRIAGE),
             decided_at__isnull=True,
             first_submitted_at__isnull=False,
         )
         .annotate(clock=Coalesce(Max("escalations__decided_at"), F("first_submitted_at")))
-        .filter(clock__lt=limit)
-        .select_related("school__partnership", "school__municipality", "home_municipality")
+        .filter(clock__lt=_limit(today, smallest))
+        .select_related("school__partnership", "school__municipality__region", "home_municipality")
         .order_by("pk")
-    ), threshold
+    )
+    overdue = []
+    for referral in candidates:
+        threshold = book.for_referral(referral).escalation_threshold
+        if referral.clock < _limit(today, threshold):
+            overdue.append((referral, threshold))
+    return overdue
 
 
 WITHHELD_EVENT = "auto_escalation_withheld"
@@ -253,9 +264,8 @@ def withhold_auto_escalation(referral):
 def auto_escalate(now=None):
     """The daily task's work: escalate every overdue referral once; one that is no longer shared
     is not escalated, its school and team are told instead. Returns how many were escalated."""
-    referrals, threshold = overdue_referrals(now)
     count = 0
-    for referral in referrals:
+    for referral, threshold in overdue_referrals(now):
         if referral.sharing_stopped_at is not None:
             withhold_auto_escalation(referral)
             continue

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.core import checks
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 from portal import metrics, navigation
@@ -17,3 +18,17 @@ class PortalConfig(AppConfig):
         checks.register(check_registered_url_names, checks.Tags.urls)
         navigation.register(100, "home", _("Home"))
         navigation.register(700, "notifications:list", _("Notifications"))
+        post_migrate.connect(_sync_calendar, sender=self)
+
+
+def _sync_calendar(using="default", **kwargs):
+    """After every migrate (and every test flush) the public-holiday table the SQL working-day
+    count reads matches TANDEM_WORKDAY_HOLIDAYS (ADR 0090)."""
+    # Models only once the app registry is ready, so not at the top.
+    from django.db import connections
+
+    from portal import workdays
+    from portal.models import Holiday
+
+    if Holiday._meta.db_table in connections[using].introspection.table_names():
+        workdays.sync_calendar(using=using)

@@ -93,3 +93,50 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.kind}"
+
+
+class Holiday(models.Model):
+    """A public holiday on Monday to Friday that the working-day count leaves out: the table the
+    SQL count reads (portal/workdays.py, ADR 0090). Filled by `sync_calendar` from the `holidays`
+    package and TANDEM_WORKDAY_HOLIDAYS; never edited by hand."""
+
+    day = models.DateField(_("date"), primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d} {self.name}"
+
+
+class SchoolHoliday(models.Model):
+    """A school holiday of one school-holiday region (noord, midden, zuid), first and last day
+    included, as published by the government (ADR 0090). It pauses only the clock that waits for
+    a school. Loaded with `python manage.py load_school_holidays`."""
+
+    class Region(models.TextChoices):
+        NORTH = "noord", _("north")
+        MIDDLE = "midden", _("middle")
+        SOUTH = "zuid", _("south")
+
+    region = models.CharField(_("school-holiday region"), max_length=8, choices=Region.choices)
+    name = models.CharField(_("name"), max_length=100)
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+
+    class Meta:
+        ordering = ["region", "first_day"]
+        verbose_name = _("school holiday")
+        verbose_name_plural = _("school holidays")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "first_day"], name="school_holiday_once"),
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")), name="school_holiday_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.region} {self.name} {self.first_day:%Y-%m-%d}–{self.last_day:%Y-%m-%d}"

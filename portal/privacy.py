@@ -38,4 +38,7 @@ PERSONAL = {
 NOT_PERSONAL = {
     "portal.accesslog": ("id",),
     "portal.notification": ("id",),
+    # The calendar: public and school holidays (ADR 0090).
+    "portal.holiday": ("day", "name"),
+    "portal.schoolholiday": ("id", "region", "name", "first_day", "last_day"),
 }

@@ -333,10 +333,23 @@ _error_reporting.init(SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=SENTRY
 # (SESSION_COOKIE_AGE), TANDEM_OTP_ISSUER (OTP_TOTP_ISSUER) and TANDEM_LOCKOUT_* (AXES_*).
 
 # Referrals: waiting-time norms in working days from submission to a decision and to help
-# started (ADR 0052), and the size limit of one attachment in bytes.
+# started (ADR 0052), and the size limit of one attachment in bytes. The norms (and the
+# escalation margin below) are the defaults; a region may set its own in the portal (ADR 0091).
 TANDEM_NORM_DECISION_DAYS = env.int("TANDEM_NORM_DECISION_DAYS", default=5)
 TANDEM_NORM_HELP_STARTED_DAYS = env.int("TANDEM_NORM_HELP_STARTED_DAYS", default=20)
 TANDEM_ATTACHMENT_MAX_BYTES = env.int("TANDEM_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Working days (ADR 0090): which public holidays are not working days, besides Saturday and
+# Sunday. "termijnenwet" (default): the days of the Algemene termijnenwet - New Year's Day,
+# Easter Monday, King's Day, 5 May every year, Ascension Day, Whit Monday, Christmas Day and
+# Boxing Day; "termijnenwet+goede-vrijdag": those and Good Friday; "none": weekends only. The
+# norms below count in these working days. A changed value reaches the SQL figures at the next
+# `migrate` or the nightly beat task portal.sync_calendar.
+TANDEM_WORKDAY_HOLIDAYS = env.str("TANDEM_WORKDAY_HOLIDAYS", default="termijnenwet")
+if TANDEM_WORKDAY_HOLIDAYS not in ("termijnenwet", "termijnenwet+goede-vrijdag", "none"):
+    raise ImproperlyConfigured(
+        "TANDEM_WORKDAY_HOLIDAYS must be termijnenwet, termijnenwet+goede-vrijdag or none."
+    )
 
 # Escalation (ADR 0060): a referral without a decision this many working days beyond
 # TANDEM_NORM_DECISION_DAYS is escalated automatically with reason "no progress".
@@ -478,6 +491,11 @@ CELERY_BEAT_SCHEDULE = {
         if TANDEM_FIGURES_REFRESH_MINUTES > 0 and TANDEM_FIGURES_CACHE_SECONDS > 0
         else {}
     ),
+    # Keep the public-holiday table the SQL working-day count reads filled for the coming years.
+    "portal-sync-calendar": {
+        "task": "portal.sync_calendar",
+        "schedule": crontab(hour=2, minute=40),
+    },
     # Delete login records older than TANDEM_LOGIN_LOG_RETENTION.
     "security-prune-login-records": {
         "task": "security.prune_login_records",

@@ -7,7 +7,15 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from portal import workdays
 from portal.models import Notification
+
+
+@shared_task(name="portal.sync_calendar", ignore_result=True)
+def sync_calendar() -> list:
+    """Nightly: the public-holiday table holds this year up to CALENDAR_YEARS_AHEAD years ahead
+    under the current TANDEM_WORKDAY_HOLIDAYS (portal/workdays.py, ADR 0090). [added, removed]."""
+    return list(workdays.sync_calendar())
 
 
 @shared_task(name="portal.heartbeat", ignore_result=True)

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from contacts.norms import NormBook
 from referrals import lapse, retention
 from referrals.models import Referral, Status, WaitingReminder
 from referrals.services import send_notice, team_users
@@ -20,16 +21,18 @@ OPEN = (Status.SUBMITTED, Status.IN_TRIAGE, Status.ACCEPTED)
 def send_waiting_time_reminders() -> int:
     """Daily waiting-time reminders (ADR 0052): remind the routed team (the assigned worker,
     else every worker of the team) of each referral near or over a norm, once per referral,
-    norm and level (WaitingReminder rows). Returns how many."""
+    norm and level (WaitingReminder rows); each against its region's norm valid at its
+    submission (ADR 0091). Returns how many."""
     today = timezone.localdate()
     sent = 0
+    book = NormBook()
     candidates = (
         Referral.objects.filter(status__in=OPEN, routed_team__isnull=False, sharing_stopped_at__isnull=True)
-        .select_related("assigned_to")
+        .select_related("assigned_to", "school__municipality__region")
         .order_by("pk")
     )
     for referral in candidates.iterator(chunk_size=200):
-        waiting = waiting_for(referral, today)
+        waiting = waiting_for(referral, today, norms=book.for_referral(referral))
         if waiting is None or waiting.level == "ok":
             continue
         try:

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from contacts.models import ContactAssignment, Role
+from contacts.norms import NormBook
 from contacts.permissions import memberships, role_required
 from portal.audit import log_access
 from portal.models import AccessLog
@@ -33,7 +34,7 @@ from referrals.models import (
     Referral,
     Status,
 )
-from referrals.waiting import decision_norm, help_started_norm, waited_at_least_cutoff, waiting_for
+from referrals.waiting import over_norm_q, waiting_for, waiting_for_school
 from referrals.workflow import ACTIONS, TEAM, TransitionNotAllowed
 
 PAGE_SIZE = 25
@@ -122,13 +123,14 @@ def school_list(request):
     form = rf.SchoolListFilterForm(request.GET or None)
     qs = (
         Referral.objects.filter(school_id__in=perms.school_ids(request.user))
-        .select_related("school", "routed_team")
+        .select_related("school__municipality__region", "routed_team")
         .order_by("-created_at", "-pk")
     )
     if form.is_valid() and form.cleaned_data.get("status"):
         qs = qs.filter(status=form.cleaned_data["status"])
     page = page_of(qs, request, param="page", size=PAGE_SIZE)
-    rows = [{"referral": r, "waiting": waiting_for(r)} for r in page.rows]
+    book = NormBook()
+    rows = [{"referral": r, "waiting": waiting_for(r, norms=book.for_referral(r))} for r in page.rows]
     _log_list(request, "school_list", page.rows, Role.SCHOOL_COORDINATOR)
     return render(
         request,
@@ -372,6 +374,7 @@ def _render_detail(request, referral, bound=None, status=200, **extra):
         "age": age_on(referral.child_date_of_birth),
         "action_forms": forms,
         "waiting": waiting_for(referral),
+        "school_wait": waiting_for_school(referral),
         "can_edit": perms.can_edit(request.user, referral),
         "can_manage_consent": perms.can_manage_consent(request.user, referral),
         "message_form": rf.MessageForm() if perms.can_post_message(request.user, referral) else None,
@@ -509,7 +512,9 @@ def inbox(request):
     base = perms.visible_referrals(request.user)
     schools, municipalities = perms.inbox_filter_choices(request.user, base)
     form = rf.InboxFilterForm(request.GET or None, schools=schools, municipalities=municipalities)
-    qs = base.select_related("school", "home_municipality", "routed_team", "assigned_to")
+    qs = base.select_related(
+        "school__municipality__region", "home_municipality", "routed_team", "assigned_to"
+    )
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status") or ""
     if status == "":
@@ -524,14 +529,12 @@ def inbox(request):
         qs = qs.filter(urgency=data["urgency"])
     if data.get("mine"):
         qs = qs.filter(assigned_to=request.user)
+    book = NormBook()
     if data.get("over_norm"):
-        over_decision = Q(
-            decided_at__isnull=True, first_submitted_at__lt=waited_at_least_cutoff(decision_norm() + 1)
-        )
-        over_help = Q(
-            status=Status.ACCEPTED,
-            help_started_at__isnull=True,
-            first_submitted_at__lt=waited_at_least_cutoff(help_started_norm() + 1),
+        # Each referral against its region's norm valid at its submission (ADR 0091).
+        over_decision = Q(decided_at__isnull=True) & over_norm_q("decision", book=book)
+        over_help = Q(status=Status.ACCEPTED, help_started_at__isnull=True) & over_norm_q(
+            "help_started", book=book
         )
         qs = qs.filter(over_decision | over_help).exclude(status__in=FINAL_STATUSES)
     # Longest running wait first: awaiting a decision, then awaiting the start of help, then
@@ -544,7 +547,7 @@ def inbox(request):
     qs = qs.order_by(awaiting, "first_submitted_at", "pk")
     page = page_of(qs, request, param="page", size=PAGE_SIZE, narrow=True)
     today = timezone.localdate()
-    rows = [{"referral": r, "waiting": waiting_for(r, today)} for r in page.rows]
+    rows = [{"referral": r, "waiting": waiting_for(r, today, norms=book.for_referral(r))} for r in page.rows]
     _log_list(request, "inbox", page.rows, Role.DISTRICT_WORKER)
     query = request.GET.copy()
     query.pop("page", None)

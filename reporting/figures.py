@@ -11,15 +11,15 @@ children pass through reporting/suppression.py before they leave this module: 1â
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from agenda import indicators
 from agenda.models import Goal, Meeting, ProgressUpdate
-from contacts.models import Municipality, School, SchoolType
+from contacts.models import Municipality, Region, School, SchoolType
+from contacts.norms import norms_in_period, root_region_id
 from contacts.selectors import coverage_counts
 from escalations.models import CarriedBy, Escalation, EscalationReason
 from portal.workdays import WorkingDays, day_count_stats, local_date
@@ -160,6 +160,51 @@ def _stat_row(label, n, median, p90, norm, n_reveals=False):
     ]
 
 
+# --- Norms (ADR 0091) --------------------------------------------------------------------------
+def _norm_region_id(scope):
+    region = getattr(scope.obj, "region", None) if not isinstance(scope.obj, Region) else scope.obj
+    return root_region_id(region)
+
+
+def _norm_spans(period, scope):
+    """[(first day, last day or None, Norms)] that applied to referrals submitted in the period."""
+    first = timezone.localdate(period.start)
+    last = timezone.localdate(period.end) - datetime.timedelta(days=1)
+    return norms_in_period(_norm_region_id(scope), first, last)
+
+
+def _norm_text(norms):
+    values = {"decision": norms.decision_days, "help": norms.help_started_days}
+    if norms.is_default:
+        return (
+            _("decision within %(decision)s, help started within %(help)s working days (the defaults)")
+            % values
+        )
+    return _(
+        "decision within %(decision)s, help started within %(help)s working days (the region's norms "
+        "from %(date)s)"
+    ) % {**values, "date": date_format(norms.source.valid_from)}
+
+
+def _norm_note(spans):
+    """Which norm the waiting times were measured against, said in the report."""
+    if len(spans) == 1:
+        return _("Measured against: %(norms)s.") % {"norms": _norm_text(spans[0][2])}
+    parts = [
+        _("from %(first)s to %(last)s: %(norms)s")
+        % {
+            "first": date_format(first),
+            "last": date_format(last) if last else _("the end of the period"),
+            "norms": _norm_text(norms),
+        }
+        for first, last, norms in spans
+    ]
+    return _(
+        "The norms changed in this period; each referral kept the norm of its submission date. "
+        "Measured against the strictest: %(parts)s."
+    ) % {"parts": "; ".join(parts)}
+
+
 # --- Sections -----------------------------------------------------------------------------------
 def _referral_sections(period, scope):
     cohort = Referral.objects.filter(
@@ -253,8 +298,10 @@ def _referral_sections(period, scope):
             ),
         ],
     )
-    norm_decision = settings.TANDEM_NORM_DECISION_DAYS
-    norm_help = getattr(settings, "TANDEM_NORM_HELP_STARTED_DAYS", None)
+    spans = _norm_spans(period, scope)
+    # Where the norms changed within the period, the strictest is the one judged against.
+    norm_decision = min(norms.decision_days for _first, _last, norms in spans)
+    norm_help = min(norms.help_started_days for _first, _last, norms in spans)
     waiting_headers = _stat_headers(_("Waiting time"), _("Referrals measured"))
     waiting_rows = [
         # Decided = accepted + declined = submitted âˆ’ undecided: hidden with the outcome group.
@@ -276,9 +323,9 @@ def _referral_sections(period, scope):
         key="waiting",
         title=_("Waiting times"),
         intro=_(
-            "In working days (Monday to Friday) from the first submission; submitted on a Friday and "
-            "decided on the Monday counts as 1 working day. Figures over fewer than 5 referrals are "
-            "not shown."
+            "In working days (Monday to Friday, public holidays left out) from the first submission; "
+            "submitted on a Friday and decided on the Monday counts as 1 working day. Figures over "
+            "fewer than 5 referrals are not shown."
         ),
         tables=[
             Table(
@@ -286,6 +333,7 @@ def _referral_sections(period, scope):
                 caption=_("Waiting times against the norm"),
                 headers=waiting_headers,
                 rows=waiting_rows,
+                note=_norm_note(spans),
                 chart=Chart(_("Waiting times in working days"), bars, unit=_("working days")),
             )
         ],

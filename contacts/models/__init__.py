@@ -1,6 +1,7 @@
 from .accounts import Membership, Role, User
 from .imports import PendingImport
 from .network import ContactAssignment, Person, Tandem
+from .norms import RegionNorm
 from .organisations import (
     SPECIAL_SCHOOL_TYPES,
     CareProvider,
@@ -23,6 +24,7 @@ __all__ = [
     "PendingImport",
     "Person",
     "Region",
+    "RegionNorm",
     "Role",
     "SPECIAL_SCHOOL_TYPES",
     "School",

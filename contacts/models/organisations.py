@@ -11,6 +11,7 @@ from contacts.validators import (
     validate_region_code,
     validate_vestiging,
 )
+from portal.models import SchoolHoliday
 
 
 class Region(models.Model):
@@ -26,6 +27,15 @@ class Region(models.Model):
         on_delete=models.PROTECT,
         related_name="subregions",
     )
+    # Optional (ADR 0090): the government's school-holiday region of the region's schools; their
+    # holidays then pause the clock that waits for a school, never the district team's norms.
+    school_holiday_region = models.CharField(
+        _("school-holiday region"),
+        max_length=8,
+        blank=True,
+        choices=SchoolHoliday.Region.choices,
+        help_text=_("The school holidays of this region pause the wait for a school's answer."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -38,6 +48,11 @@ class Region(models.Model):
     @property
     def root(self):
         return self.parent if self.parent_id else self
+
+    @property
+    def school_region(self):
+        """The school-holiday region that applies: the subregion's own, else its region's."""
+        return self.school_holiday_region or (self.parent.school_holiday_region if self.parent_id else "")
 
     def natural_key(self):
         return (self.code,)

@@ -21,6 +21,8 @@ COVERAGE = {
     "municipal_officer": 200,
     "other_municipal_officer": 200,
 }
+NORM_SETTERS = {"steering_member": 200, "registry_admin": 200}
+NORM_SETTERS_REDIRECT = {"steering_member": 302, "registry_admin": 302}
 ORG_MEMBERS = {
     "registry_admin": 200,
     "school_coordinator": 200,
@@ -184,6 +186,31 @@ CASES = [
     ),
     Case("contacts:coverage", lambda w: reverse("contacts:coverage"), expect=COVERAGE),
     Case("contacts:import", lambda w: reverse("contacts:import"), expect=ADMIN),
+    # Region norms (ADR 0091): the region's steering member and registry administrator.
+    Case("contacts:norms", lambda w: reverse("contacts:norms"), expect=NORM_SETTERS_REDIRECT),
+    Case(
+        "contacts:norms_region",
+        lambda w: reverse("contacts:norms_region", args=[w.region.pk]),
+        expect=NORM_SETTERS,
+    ),
+    Case(
+        "contacts:norms_region",
+        lambda w: reverse("contacts:norms_region", args=[f.RegionFactory(code="ELD", name="Elders").pk]),
+        expect={"steering_member": 404, "registry_admin": 404},
+        label="other region",
+    ),
+    Case(
+        "contacts:norms_region",
+        lambda w: reverse("contacts:norms_region", args=[w.region.pk]),
+        method="post",
+        data=lambda w: {
+            "valid_from": (datetime.date.today() + datetime.timedelta(days=30)).isoformat(),
+            "decision_days": "6",
+            "help_started_days": "21",
+            "escalation_margin_days": "4",
+        },
+        expect={"steering_member": 302, "registry_admin": 302},
+    ),
     Case(
         "contacts:import_confirm",
         lambda w: reverse("contacts:import_confirm"),

@@ -303,9 +303,10 @@ def test_guardian_and_consent_forms(sc_client, world):
 
 # The inbox: + the team's tandem schools as a list (index-friendly OR) + the open (school,
 # municipality) pairs for the filter options; the page's ids, then its rows (portal.paging,
-# narrow); no COUNT(*); the access-log entry and its listed references (ADR 0098).
-EXPECTED_INBOX_QUERIES = 14
-EXPECTED_LIST_QUERIES = 9  # no COUNT(*) since portal.paging; + the access-log entry and references
+# narrow); no COUNT(*); the regions' norms once (contacts.norms.NormBook, ADR 0091); the
+# access-log entry and its listed references (ADR 0098).
+EXPECTED_INBOX_QUERIES = 15
+EXPECTED_LIST_QUERIES = 10  # no COUNT(*); the norms once; the access-log entry and references
 
 
 def test_inbox_marks_and_filters_over_the_norm(client, world):
