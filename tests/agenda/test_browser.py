@@ -48,6 +48,8 @@ def utrecht():
     activity = Activity.objects.get(ambition__number=1, number=1)
     activity.owner_partnership = partnership
     activity.impact, activity.added_value = 5, 4
+    # In progress past its due date: every list shows the overdue marker (axe checks it too).
+    activity.status, activity.due_date = "in_progress", today - datetime.timedelta(days=1)
     activity.save()
     return {"steering": steering, "director": director, "activity": activity, "today": today}
 
@@ -163,12 +165,12 @@ def test_steering_owner_and_meeting_journey(page, live_server, utrecht):
     page.get_by_role("button", name="Bijeenkomst opslaan").click()
     assert "De bijeenkomst is opgeslagen." in page.locator("[role=status]").inner_text()
     held = page.locator('#meeting-summary tr[data-type="practitioner"] td').first.inner_text()
-    assert held.startswith("2") and "doel gehaald" in held
+    assert held.startswith("2") and "streefwaarde gehaald" in held
     assert "Wijkcentrum Overvecht" in page.locator("main").inner_text()
     assert_no_axe_violations(page)
     page.goto(f"{live_server.url}/werkagenda/utrecht-2022/")
     assert goal_cells(page, "2.3")[1].startswith("2")
-    assert "doel gehaald" in goal_cells(page, "2.3")[1]
+    assert "streefwaarde gehaald" in goal_cells(page, "2.3")[1]
 
 
 def test_agenda_pages_at_320_px(page, live_server, utrecht):
@@ -185,6 +187,8 @@ def test_agenda_pages_at_320_px(page, live_server, utrecht):
     for path in paths:
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+        if "bijeenkomsten" not in path and path != "/werkagenda/":
+            assert page.get_by_text("streefdatum verstreken").count() >= 1, path
         assert_no_axe_violations(page)
 
 
@@ -228,3 +232,4 @@ def test_remaining_pages_and_error_states_are_accessible(page, live_server, utre
     assert page.get_by_role("button", name="Voortgang opslaan").count() == 0
     assert page.get_by_role("link", name="Deze activiteit bewerken").count() == 0
     assert_no_axe_violations(page)
+
