@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from agenda.models import Activity
+from agenda.models import Activity, Meeting
 from contacts.models import Role
 from tests.agenda.factories import MeetingFactory
 from tests.contacts import factories as f
@@ -233,3 +233,66 @@ def test_remaining_pages_and_error_states_are_accessible(page, live_server, utre
     assert page.get_by_role("link", name="Deze activiteit bewerken").count() == 0
     assert_no_axe_violations(page)
 
+
+def test_meeting_form_lists_are_searchable_with_the_keyboard(page, live_server, utrecht):
+    login(page, live_server, "begeleiding@example.test")
+    page.goto(f"{live_server.url}/werkagenda/utrecht-2022/bijeenkomsten/nieuw/")
+    # Each long list is a scroll box, so the form no longer runs to thousands of pixels.
+    boxes = page.locator(".tandem-choices:has(input[data-choice-filter])")
+    assert boxes.count() == 6  # the lists with options (no district team or provider here)
+    for height in boxes.evaluate_all("(els) => els.map((el) => el.getBoundingClientRect().height)"):
+        assert height <= 16 * 17 + 1
+    assert_no_axe_violations(page)
+
+    schools = page.get_by_role("group", name="aanwezige scholen")
+    search = schools.get_by_role("searchbox", name="Zoek in deze lijst")
+    status = schools.locator(".tandem-choice-filter__status")
+    assert status.inner_text() == "2 van 2 getoond, 0 gekozen"
+    search.focus()
+    page.keyboard.type("maan")
+    page.keyboard.press("Enter")  # filters only: the form is not submitted
+    assert page.locator("h1").inner_text() == "Bijeenkomst vastleggen"
+    assert schools.get_by_label("So De Maan").is_visible()
+    assert not schools.get_by_label("Vso De Ster").is_visible()
+    assert status.inner_text() == "1 van 2 getoond, 0 gekozen"
+    page.keyboard.press("Tab")  # the hidden option is skipped: focus lands on the one shown
+    assert page.evaluate("document.activeElement.labels[0].textContent").startswith("So De Maan")
+    page.keyboard.press("Space")
+    assert status.inner_text() == "1 van 2 getoond, 1 gekozen"
+    assert_no_axe_violations(page)
+    # Matching ignores case and accents, and every word must occur; clearing shows all again.
+    activities = page.get_by_role("group", name=re.compile("activiteiten"))
+    activities.get_by_role("searchbox").fill("COLLECTIEVE financiëring")
+    shown = activities.locator(".tandem-choice:visible")
+    assert shown.count() >= 1
+    for text in shown.all_inner_texts():
+        assert "collectieve financiering" in text.lower()
+    search.fill("")
+    assert status.inner_text() == "2 van 2 getoond, 1 gekozen"
+    assert schools.get_by_label("So De Maan").is_checked()
+
+    page.get_by_label("soort").select_option("practitioner")
+    page.get_by_label("datum").fill(utrecht["today"].isoformat())
+    page.get_by_role("button", name="Bijeenkomst opslaan").click()
+    assert "De bijeenkomst is opgeslagen." in page.locator("[role=status]").inner_text()
+    meeting = Meeting.objects.get(date=utrecht["today"])
+    assert [s.name for s in meeting.attending_schools.all()] == ["So De Maan"]
+
+
+def test_meeting_form_without_javascript_keeps_every_option(browser, live_server, utrecht):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    login(page, live_server, "begeleiding@example.test")
+    page.goto(f"{live_server.url}/werkagenda/utrecht-2022/bijeenkomsten/nieuw/")
+    assert page.get_by_role("searchbox").count() == 0
+    schools = page.get_by_role("group", name="aanwezige scholen")
+    assert schools.get_by_role("checkbox").count() == 2
+    page.get_by_label("soort").select_option("practitioner")
+    page.get_by_label("datum").fill(utrecht["today"].isoformat())
+    schools.get_by_label("Vso De Ster").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Bijeenkomst opslaan").click()
+    assert "De bijeenkomst is opgeslagen." in page.locator("[role=status]").inner_text()
+    meeting = Meeting.objects.get(date=utrecht["today"])
+    assert [s.name for s in meeting.attending_schools.all()] == ["Vso De Ster"]
+    context.close()
