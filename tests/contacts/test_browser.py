@@ -68,7 +68,11 @@ def test_registry_admin_imports_a_file_with_an_error_fixes_it_and_imports(page, 
     path = tmp_path / "scholen.csv"
     path.write_text(header + good + bad, encoding="utf-8")
     login(page, live_server, "registry_admin@example.test")
-    page.goto(f"{live_server.url}/netwerk/import/")
+    # Netwerk → Import: the network page links to the import for the registry administrator.
+    page.get_by_role("link", name="Netwerk", exact=True).click()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name=re.compile("^Een bestand importeren")).click()
+    expect(page.locator("h1")).to_have_text("Importeren in het register")
     assert_no_axe_violations(page)
     page.get_by_label("Wat staat er in het bestand").select_option(label="Scholen")
     page.get_by_label(re.compile(r"^Bestand")).set_input_files(str(path))
