@@ -2,7 +2,7 @@
 // Progressive enhancement: without JavaScript the list is a scroll box in which every option stays
 // usable; with it, typing narrows the options shown. Hidden options keep their checked state, so a
 // filter never changes what is submitted. The texts come from data attributes on the form, which
-// the template translates (no inline script: the CSP allows only our own files).
+// the template translates (no inline script: the CSP allows only our own files). ADR 0111.
 (function () {
   "use strict";
   function fold(text) {
