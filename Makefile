@@ -79,8 +79,11 @@ messages-update: | $(VENV)/bin/python
 
 # The demo skips two-factor enrolment so a newcomer can try every role at once; production
 # (TANDEM_REQUIRE_2FA unset) requires it for every role that can see child data. The demo has
-# no beat process, so its dashboard figures are live (no figures cache, ADR 0081).
-DEMO_ENV := DJANGO_DEBUG=true TANDEM_REQUIRE_2FA=false TANDEM_FIGURES_CACHE_SECONDS=0
+# no beat process, so its dashboard figures are live (no figures cache, ADR 0081). E-mail links
+# point at the server `make run` starts (HOST, PORT) unless TANDEM_SITE_URL is set.
+TANDEM_SITE_URL ?= http://$(HOST):$(PORT)
+DEMO_ENV := DJANGO_DEBUG=true TANDEM_REQUIRE_2FA=false TANDEM_FIGURES_CACHE_SECONDS=0 \
+  TANDEM_SITE_URL=$(TANDEM_SITE_URL)
 run: install
 	@mkdir -p var
 	$(DEMO_ENV) $(MANAGE) migrate --no-input

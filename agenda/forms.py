@@ -159,8 +159,9 @@ class MeetingForm(TandemModelForm):
         widgets = {
             "date": DateInput,
             "notes": forms.Textarea(attrs={"rows": 4}),
+            # Long lists: a scroll box, with a search box added by static/js/choice-filter.js (ADR 0111).
             **{
-                name: forms.CheckboxSelectMultiple
+                name: forms.CheckboxSelectMultiple(attrs={"data-choice-filter": "true"})
                 for name in (*Meeting.ORGANISER_FIELDS, *Meeting.ATTENDEE_FIELDS, "follow_up_activities")
             },
         }

@@ -114,6 +114,8 @@ class ActivityStatus(models.TextChoices):
 
 
 OWNER_FIELDS = ("owner_partnership", "owner_municipality", "owner_region")
+# Statuses of an activity that is still to be finished: past its due date it is overdue.
+OPEN_ACTIVITY_STATUSES = (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS)
 
 
 class Activity(models.Model):
@@ -211,6 +213,15 @@ class Activity(models.Model):
             if getattr(self, f"{field}_id"):
                 return getattr(self, field)
         return None
+
+    @property
+    def is_overdue(self):
+        """Still planned or in progress while its due date has passed."""
+        return (
+            self.status in OPEN_ACTIVITY_STATUSES
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
+        )
 
     @property
     def latest_status_label(self):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
+from import_export.resources import Diff
 
 from contacts.models import (
     CareProvider,
@@ -233,9 +234,35 @@ class RegistryResource(resources.ModelResource):
 
     key_columns: tuple = ()
     required_columns: tuple = ()
+    # Shown next to the key in the preview, when the file has the column.
+    label_column = "name"
 
     class Meta:
         abstract = True
+
+    def get_diff_class(self):
+        """A Diff that leaves itself on the resource, so `after_import_row` can tell the preview
+        which columns of an existing row the file changes (old → new, as the export writes them)."""
+        resource = self
+
+        class RecordingDiff(Diff):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                resource._row_diff = self
+
+        return RecordingDiff
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        diff, self._row_diff = getattr(self, "_row_diff", None), None
+        key = " · ".join(str(row.get(c, "")).strip() for c in self.key_columns if str(row.get(c, "")).strip())
+        row_result.preview_key = key
+        row_result.preview_label = str(row.get(self.label_column, "") or "").strip()
+        row_result.preview_changes = []
+        if diff is not None and row_result.import_type == "update":
+            for column, old, new in zip(self.get_diff_headers(), diff.left, diff.right, strict=True):
+                if str(old) != str(new):
+                    row_result.preview_changes.append(FieldChange(column, str(old), str(new)))
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -545,6 +572,23 @@ class RowError:
 
 
 @dataclass
+class FieldChange:
+    column: str
+    old: str
+    new: str
+
+
+@dataclass
+class PreviewRow:
+    """One row of the file that the import adds or changes, for the preview."""
+
+    row: int
+    key: str
+    label: str
+    changes: list = field(default_factory=list)
+
+
+@dataclass
 class ImportReport:
     kind: str
     file: str
@@ -553,6 +597,8 @@ class ImportReport:
     unchanged: int = 0
     errors: list = field(default_factory=list)
     written: bool = False
+    added_rows: list = field(default_factory=list)
+    changed_rows: list = field(default_factory=list)
 
     @property
     def ok(self):
@@ -609,23 +655,63 @@ def _check_duplicates(resource, dataset, filename):
     return errors
 
 
+def _valid_choices(model, name):
+    """ "valid values: vo (voortgezet onderwijs), ..." for a field with choices, else ""."""
+    try:
+        choices = model._meta.get_field(name).flatchoices
+    except Exception:  # noqa: BLE001 - not a model field (a non-field error, a resource column)
+        return ""
+    if not choices:
+        return ""
+    values = ", ".join(
+        f"{value} ({label})" if str(label) != str(value) else str(value) for value, label in choices
+    )
+    return _("valid values: %(values)s") % {"values": values}
+
+
+def _messages(invalid, name, model):
+    """The messages of one field, each an invalid choice followed by the valid values."""
+    error = invalid.error
+    errors = error.error_dict.get(name, []) if hasattr(error, "error_dict") else []
+    if not errors:
+        return [str(message) for message in invalid.error_dict.get(name, [])]
+    messages = []
+    for item in errors:
+        for message in item.messages:
+            if item.code == "invalid_choice" and name != NON_FIELD_ERRORS:
+                hint = _valid_choices(model, name)
+                message = f"{message} {hint}".strip()
+            messages.append(str(message))
+    return messages
+
+
 def _collect(resource, result, filename, report):
     by_attribute = {f.attribute: f.column_name for f in resource.get_import_fields()}
+    model = resource._meta.model
     for invalid in result.invalid_rows:
-        for name, messages in invalid.error_dict.items():
+        for name in invalid.error_dict:
             column = "" if name == NON_FIELD_ERRORS else by_attribute.get(name, name)
-            for message in messages:
-                report.errors.append(RowError(filename, invalid.number + 1, column, str(message)))
+            for message in _messages(invalid, name, model):
+                report.errors.append(RowError(filename, invalid.number + 1, column, message))
     for error_row in result.error_rows:
         for error in error_row.errors:
             report.errors.append(RowError(filename, error_row.number + 1, "", str(error.error)))
     for error in result.base_errors:
         report.errors.append(RowError(filename, 1, "", str(error.error)))
-    for row in result.rows:
+    for number, row in enumerate(result.rows, start=2):
+        if row.import_type in ("new", "update"):
+            preview = PreviewRow(
+                number,
+                getattr(row, "preview_key", ""),
+                getattr(row, "preview_label", ""),
+                getattr(row, "preview_changes", []),
+            )
         if row.import_type == "new":
             report.added += 1
+            report.added_rows.append(preview)
         elif row.import_type == "update":
             report.changed += 1
+            report.changed_rows.append(preview)
         elif row.import_type == "skip":
             report.unchanged += 1
 

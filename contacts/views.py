@@ -51,7 +51,15 @@ PAGE_SIZE = 50
 @member_required
 def directory(request):
     whole = [(key, KIND_LABELS[key]) for key in ("regions", "assignments", "tandems")]
-    return render(request, "contacts/directory.html", {"kinds": KINDS.values(), "whole_exports": whole})
+    return render(
+        request,
+        "contacts/directory.html",
+        {
+            "kinds": KINDS.values(),
+            "whole_exports": whole,
+            "can_import": permissions.can_admin_registry(request.user),
+        },
+    )
 
 
 def _filtered(request, kind):

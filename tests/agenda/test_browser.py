@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from agenda.models import Activity
+from agenda.models import Activity, Meeting
 from contacts.models import Role
 from tests.agenda.factories import MeetingFactory
 from tests.contacts import factories as f
@@ -48,6 +48,8 @@ def utrecht():
     activity = Activity.objects.get(ambition__number=1, number=1)
     activity.owner_partnership = partnership
     activity.impact, activity.added_value = 5, 4
+    # In progress past its due date: every list shows the overdue marker (axe checks it too).
+    activity.status, activity.due_date = "in_progress", today - datetime.timedelta(days=1)
     activity.save()
     return {"steering": steering, "director": director, "activity": activity, "today": today}
 
@@ -163,12 +165,12 @@ def test_steering_owner_and_meeting_journey(page, live_server, utrecht):
     page.get_by_role("button", name="Bijeenkomst opslaan").click()
     assert "De bijeenkomst is opgeslagen." in page.locator("[role=status]").inner_text()
     held = page.locator('#meeting-summary tr[data-type="practitioner"] td').first.inner_text()
-    assert held.startswith("2") and "doel gehaald" in held
+    assert held.startswith("2") and "streefwaarde gehaald" in held
     assert "Wijkcentrum Overvecht" in page.locator("main").inner_text()
     assert_no_axe_violations(page)
     page.goto(f"{live_server.url}/werkagenda/utrecht-2022/")
     assert goal_cells(page, "2.3")[1].startswith("2")
-    assert "doel gehaald" in goal_cells(page, "2.3")[1]
+    assert "streefwaarde gehaald" in goal_cells(page, "2.3")[1]
 
 
 def test_agenda_pages_at_320_px(page, live_server, utrecht):
@@ -185,6 +187,8 @@ def test_agenda_pages_at_320_px(page, live_server, utrecht):
     for path in paths:
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+        if "bijeenkomsten" not in path and path != "/werkagenda/":
+            assert page.get_by_text("streefdatum verstreken").count() >= 1, path
         assert_no_axe_violations(page)
 
 
@@ -228,3 +232,67 @@ def test_remaining_pages_and_error_states_are_accessible(page, live_server, utre
     assert page.get_by_role("button", name="Voortgang opslaan").count() == 0
     assert page.get_by_role("link", name="Deze activiteit bewerken").count() == 0
     assert_no_axe_violations(page)
+
+
+def test_meeting_form_lists_are_searchable_with_the_keyboard(page, live_server, utrecht):
+    login(page, live_server, "begeleiding@example.test")
+    page.goto(f"{live_server.url}/werkagenda/utrecht-2022/bijeenkomsten/nieuw/")
+    # Each long list is a scroll box, so the form no longer runs to thousands of pixels.
+    boxes = page.locator(".tandem-choices:has(input[data-choice-filter])")
+    assert boxes.count() == 6  # the lists with options (no district team or provider here)
+    for height in boxes.evaluate_all("(els) => els.map((el) => el.getBoundingClientRect().height)"):
+        assert height <= 16 * 17 + 1
+    assert_no_axe_violations(page)
+
+    schools = page.get_by_role("group", name="aanwezige scholen")
+    search = schools.get_by_role("searchbox", name="Zoek in deze lijst")
+    status = schools.locator(".tandem-choice-filter__status")
+    assert status.inner_text() == "2 van 2 getoond, 0 gekozen"
+    search.focus()
+    page.keyboard.type("maan")
+    page.keyboard.press("Enter")  # filters only: the form is not submitted
+    assert page.locator("h1").inner_text() == "Bijeenkomst vastleggen"
+    assert schools.get_by_label("So De Maan").is_visible()
+    assert not schools.get_by_label("Vso De Ster").is_visible()
+    assert status.inner_text() == "1 van 2 getoond, 0 gekozen"
+    page.keyboard.press("Tab")  # the hidden option is skipped: focus lands on the one shown
+    assert page.evaluate("document.activeElement.labels[0].textContent").startswith("So De Maan")
+    page.keyboard.press("Space")
+    assert status.inner_text() == "1 van 2 getoond, 1 gekozen"
+    assert_no_axe_violations(page)
+    # Matching ignores case and accents, and every word must occur; clearing shows all again.
+    activities = page.get_by_role("group", name=re.compile("activiteiten"))
+    activities.get_by_role("searchbox").fill("COLLECTIEVE financiëring")
+    shown = activities.locator(".tandem-choice:visible")
+    assert shown.count() >= 1
+    for text in shown.all_inner_texts():
+        assert "collectieve financiering" in text.lower()
+    search.fill("")
+    assert status.inner_text() == "2 van 2 getoond, 1 gekozen"
+    assert schools.get_by_label("So De Maan").is_checked()
+
+    page.get_by_label("soort").select_option("practitioner")
+    page.get_by_label("datum").fill(utrecht["today"].isoformat())
+    page.get_by_role("button", name="Bijeenkomst opslaan").click()
+    assert "De bijeenkomst is opgeslagen." in page.locator("[role=status]").inner_text()
+    meeting = Meeting.objects.get(date=utrecht["today"])
+    assert [s.name for s in meeting.attending_schools.all()] == ["So De Maan"]
+
+
+def test_meeting_form_without_javascript_keeps_every_option(browser, live_server, utrecht):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    login(page, live_server, "begeleiding@example.test")
+    page.goto(f"{live_server.url}/werkagenda/utrecht-2022/bijeenkomsten/nieuw/")
+    assert page.get_by_role("searchbox").count() == 0
+    schools = page.get_by_role("group", name="aanwezige scholen")
+    assert schools.get_by_role("checkbox").count() == 2
+    page.get_by_label("soort").select_option("practitioner")
+    page.get_by_label("datum").fill(utrecht["today"].isoformat())
+    schools.get_by_label("Vso De Ster").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Bijeenkomst opslaan").click()
+    assert "De bijeenkomst is opgeslagen." in page.locator("[role=status]").inner_text()
+    meeting = Meeting.objects.get(date=utrecht["today"])
+    assert [s.name for s in meeting.attending_schools.all()] == ["Vso De Ster"]
+    context.close()

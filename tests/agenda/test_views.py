@@ -101,7 +101,7 @@ def test_agenda_page_after_a_second_meeting_meets_the_target(client, world, agen
     af.MeetingFactory(region=world.subregion, date=datetime.date(2026, 6, 1))
     login(client, world, "school_coordinator")
     row = goal_row(client.get(reverse("agenda:detail", args=["test"])).content.decode(), "1.1")
-    assert "<strong>2</strong>" in row and "doel gehaald" in row
+    assert "<strong>2</strong>" in row and "streefwaarde gehaald" in row
 
 
 def test_owner_posts_an_at_risk_update_and_the_agenda_shows_it(client, world, agenda):
@@ -307,7 +307,7 @@ def test_meeting_is_recorded_and_counted(client, world, agenda):
     html = client.get(response["Location"]).content.decode()
     start = html.index('data-type="practitioner"')
     summary = html[start : html.index("</tr>", start)]
-    assert "2 <span" in summary and "doel gehaald" in summary
+    assert "2 bijeenkomsten <span" in summary and "streefwaarde gehaald" in summary
     assert "Basisschool Bee" in html and "Kennismaking" in html
     # The officer's municipality organised it, so the officer may edit it; another officer may not.
     assert client.get(reverse("agenda:meeting_edit", args=[meeting.pk])).status_code == 200
@@ -349,7 +349,7 @@ def test_meetings_page_per_year(client, world, agenda):
     row = html[start : html.index("</tr>", start)]
     # Held 0 against the default target 1 (no goal links inspiration sessions here); 1 planned.
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-    assert cells == ["0 onder streefwaarde", "1", "1"]
+    assert cells == ["0 bijeenkomsten onder streefwaarde", "1", "1"]
     assert "Record a meeting" not in html and "Bijeenkomst vastleggen" not in html
     html_2025 = client.get(reverse("agenda:meetings_year", args=["test", 2025])).content.decode()
     assert "1 september 2025" in html_2025 and "1 maart 2026" not in html_2025
@@ -367,6 +367,59 @@ def test_quadrant_draws_scored_activities_with_an_equivalent_table(client, world
     table = html[html.index("<table") :]
     assert "veel impact, veel bovenregionale meerwaarde" in table
     assert "Nog niet gescoord" in html and "Formulier maken" in html
+
+
+def test_meetings_summary_counts_one_meeting_in_the_singular(client, world, agenda):
+    login(client, world, "district_worker")
+    html = client.get(reverse("agenda:meetings", args=["test"])).content.decode()
+    start = html.index('data-type="practitioner"')
+    row = html[start : html.index("</tr>", start)]
+    assert "1 bijeenkomst <span" in row and "onder streefwaarde" in row
+    assert "doel gehaald" not in html
+
+
+OVERDUE = "streefdatum verstreken"
+
+
+def test_an_open_activity_past_its_due_date_is_marked_overdue_on_every_list(client, world, agenda):
+    # Planned and in progress past the due date: overdue. Done, stopped, due today or later: not.
+    Activity.objects.filter(pk=agenda["owned"].pk).update(
+        status="in_progress", due_date=datetime.date(2026, 6, 14), impact=5, added_value=4
+    )
+    Activity.objects.filter(pk=agenda["by_municipality"].pk).update(
+        status="planned", due_date=datetime.date(2026, 1, 31)
+    )
+    for number, (status, due) in enumerate(
+        [("done", "2026-01-01"), ("stopped", "2026-01-01"), ("planned", "2026-06-15"), ("planned", None)],
+        start=2,
+    ):
+        af.ActivityFactory(
+            ambition=agenda["ambition"],
+            number=number,
+            title=f"Activiteit {status} {due}",
+            status=status,
+            due_date=due,
+            owner_partnership=world.partnership,
+        )
+    login(client, world, "partnership_director")
+    html = client.get(reverse("agenda:detail", args=["test"])).content.decode()
+    assert html.count(OVERDUE) == 2
+    for pk in (agenda["owned"].pk, agenda["by_municipality"].pk):
+        start = html.index(f'id="activity-{pk}"')
+        assert OVERDUE in html[start : html.index("</tr>", start)]
+    # The marker is text in a badge, next to the status it qualifies (not colour only).
+    assert (
+        f'in uitvoering <span class="tandem-badge tandem-badge--error agenda-overdue">{OVERDUE}</span>'
+        in html
+    )
+    html = client.get(reverse("agenda:my_activities")).content.decode()
+    assert html.count(OVERDUE) == 1  # the partnership's own: 1.1, not the municipality's 2.1
+    html = client.get(reverse("agenda:quadrant", args=["test"])).content.decode()
+    assert html.count(OVERDUE) == 2  # 1.1 in the table of scored, 2.1 in the list of unscored
+    html = client.get(reverse("agenda:activity", args=[agenda["owned"].pk])).content.decode()
+    assert html.count(OVERDUE) == 1
+    done = Activity.objects.get(number=2, ambition=agenda["ambition"])
+    assert OVERDUE not in client.get(reverse("agenda:activity", args=[done.pk])).content.decode()
 
 
 def test_my_activities_lists_what_my_organisation_owns(client, world, agenda):

@@ -68,7 +68,11 @@ def test_registry_admin_imports_a_file_with_an_error_fixes_it_and_imports(page, 
     path = tmp_path / "scholen.csv"
     path.write_text(header + good + bad, encoding="utf-8")
     login(page, live_server, "registry_admin@example.test")
-    page.goto(f"{live_server.url}/netwerk/import/")
+    # Netwerk → Import: the network page links to the import for the registry administrator.
+    page.get_by_role("link", name="Netwerk", exact=True).click()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name=re.compile("^Een bestand importeren")).click()
+    expect(page.locator("h1")).to_have_text("Importeren in het register")
     assert_no_axe_violations(page)
     page.get_by_label("Wat staat er in het bestand").select_option(label="Scholen")
     page.get_by_label(re.compile(r"^Bestand")).set_input_files(str(path))
@@ -88,6 +92,9 @@ def test_registry_admin_imports_a_file_with_an_error_fixes_it_and_imports(page, 
     page.get_by_label(re.compile(r"^Bestand")).set_input_files(str(path))
     page.get_by_role("button", name="Bestand controleren").click()
     expect(page.get_by_role("status").filter(has_text="toe te voegen")).to_contain_text("2 toe te voegen")
+    added = page.get_by_role("table", name="2 rijen toevoegen")
+    expect(added.locator("tbody th")).to_have_text(["92CD · 00", "92CE · 00"])
+    expect(added).to_contain_text("Nieuwe Basisschool Cee")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Import bevestigen").click()
     expect(page.locator(".tandem-messages")).to_contain_text("2 toegevoegd")
@@ -95,6 +102,27 @@ def test_registry_admin_imports_a_file_with_an_error_fixes_it_and_imports(page, 
         "Nieuwe Basisschool Cee",
         "Foute School",
     }
+    assert_no_axe_violations(page)
+
+    # A second upload changes one row: the preview says which and what, old → new.
+    path.write_text(
+        header + good + bad.replace("PO9999", "PO0901").replace("Foute", "Goede"), encoding="utf-8"
+    )
+    page.goto(f"{live_server.url}/netwerk/import/")
+    page.get_by_label("Wat staat er in het bestand").select_option(label="Scholen")
+    page.get_by_label(re.compile(r"^Bestand")).set_input_files(str(path))
+    page.get_by_role("button", name="Bestand controleren").click()
+    changed = page.get_by_role("table", name="1 rij wijzigen")
+    expect(changed).to_contain_text("name: Foute School → Goede School")
+    expect(page.get_by_role("table", name=re.compile("toevoegen"))).to_have_count(0)
+    assert_no_axe_violations(page)
+
+    # An invalid choice names the values that are valid.
+    path.write_text(header + good.replace(",po,", ",basis,"), encoding="utf-8")
+    page.get_by_label("Wat staat er in het bestand").select_option(label="Scholen")
+    page.get_by_label(re.compile(r"^Bestand")).set_input_files(str(path))
+    page.get_by_role("button", name="Bestand controleren").click()
+    expect(page.get_by_role("table", name="Fouten in het bestand")).to_contain_text("geldige waarden: po (")
     assert_no_axe_violations(page)
 
 

@@ -327,3 +327,54 @@ def test_export_guards_formulas_and_reimports_unchanged():
     report = import_file("persons", "persons.csv", data, commit=True)
     assert report.ok and report.changed == 0
     assert snapshot() == before
+
+
+def test_preview_lists_rows_to_add_and_changes_old_to_new(world, client):
+    import_examples()
+    content = (EXAMPLES / "schools.csv").read_text().replace("De Eik", "De Grote Eik")
+    content += "88AD,00,Voorbeeldschool De Nieuwe,po,PO0801,GM0801,1236 AD\n"
+    report = import_file("schools", "schools.csv", content.encode())
+    assert report.ok and (report.added, report.changed, report.unchanged) == (1, 1, 3)
+    assert [(r.key, r.label) for r in report.added_rows] == [("88AD · 00", "Voorbeeldschool De Nieuwe")]
+    [changed] = report.changed_rows
+    assert changed.key == "88AA · 00" and changed.row == 2
+    assert [(c.column, c.old, c.new) for c in changed.changes] == [
+        ("name", "Voorbeeldschool De Eik", "Voorbeeldschool De Grote Eik")
+    ]
+    client.force_login(world.user("registry_admin"))
+    upload = SimpleUploadedFile("schools.csv", content.encode(), content_type="text/csv")
+    html = client.post(reverse("contacts:import"), {"kind": "schools", "file": upload}).content.decode()
+    assert "1 rij toevoegen" in html and "1 rij wijzigen" in html
+    assert "Voorbeeldschool De Nieuwe" in html
+    assert (
+        'Voorbeeldschool De Eik</span> → <span class="tandem-import-new">Voorbeeldschool De Grote Eik' in html
+    )
+    assert School.objects.get(brin="88AA").name == "Voorbeeldschool De Eik"  # the preview writes nothing
+
+
+def test_preview_of_a_many_to_many_change_shows_the_old_and_new_list():
+    import_examples()
+    rows = list(csv.DictReader(io.StringIO((EXAMPLES / "persons.csv").read_text())))
+    carla = next(r for r in rows if r["email"] == "carla.contact@voorbeeld.example")
+    old = carla["schools"]
+    carla["schools"] = old.split("|")[0]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerow(carla)
+    report = import_file("persons", "persons.csv", out.getvalue().encode())
+    [changed] = report.changed_rows
+    assert [(c.column, c.old, c.new) for c in changed.changes] == [("schools", old, old.split("|")[0])]
+    assert Person.objects.get(email=carla["email"]).schools.count() == 2  # nothing written
+
+
+def test_an_invalid_choice_lists_the_valid_values():
+    import_examples()
+    content = (
+        "brin,vestiging,name,school_type,partnership_code,municipality_code\n88AQ,00,X,lyceum,PO0801,GM0801\n"
+    )
+    report = import_file("schools", "schools.csv", content.encode())
+    [error] = [e for e in report.errors if e.column == "school_type"]
+    assert "lyceum" in error.message and "geldige waarden: po (" in error.message
+    for value in ("so", "vso", "vo"):
+        assert f" {value} (" in error.message
