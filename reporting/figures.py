@@ -222,6 +222,8 @@ def _referral_sections(period, scope):
         submitted=Count("id"),
         accepted=Count("id", filter=accepted_q),
         declined=Count("id", filter=Q(status=Status.DECLINED)),
+        # Withdrawn by the school or lapsed before the team decided (ADR 0096).
+        ended=Count("id", filter=Q(decided_at__isnull=True, status__in=[Status.WITHDRAWN, Status.LAPSED])),
         returned=Count("id", filter=Q(was_returned=True)),
         joint=Count("id", filter=accepted_q & Q(joint_deployment=True)),
     )
@@ -246,11 +248,12 @@ def _referral_sections(period, scope):
     home_cells, home_total = suppress_group(
         _grouped(by_home, "home_municipality__name", {None: _("unknown")}), total=submitted
     )
-    in_process = submitted - totals["accepted"] - totals["declined"]
+    in_process = submitted - totals["accepted"] - totals["declined"] - totals["ended"]
     outcome_cells, outcome_total = suppress_group(
         [
             ("accepted", _("accepted"), totals["accepted"]),
             ("declined", _("declined"), totals["declined"]),
+            ("ended", _("ended without a decision (withdrawn or lapsed)"), totals["ended"]),
             ("in_process", _("not decided yet"), in_process),
         ],
         total=submitted,

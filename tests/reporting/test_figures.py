@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portal.workdays import WorkingDays, percentile_cont
-from referrals.models import Referral
+from referrals.models import Referral, Status
 from reporting.figures import compute_figures
 from reporting.periods import AMSTERDAM, InvalidPeriod, Period
 from reporting.scopes import Scope
@@ -128,7 +128,12 @@ def test_referral_figures_for_a_subregion(world, dataset):
     assert by_type.footer == ["Totaal", "13"]
     outcome = _rows(figures.table("outcome"))
     # accepted 8, declined 2, undecided 3: the small ones hold 5 < 10, so accepted is hidden too.
-    assert outcome == {"geaccepteerd": ["x"], "afgewezen": ["<5"], "nog niet besloten": ["<5"]}
+    assert outcome == {
+        "geaccepteerd": ["x"],
+        "afgewezen": ["<5"],
+        "beëindigd zonder besluit (ingetrokken of verlopen)": ["0"],
+        "nog niet besloten": ["<5"],
+    }
     assert figures.table("outcome").footer == ["Totaal", "13"]
     domains = _rows(figures.table("by_domain"))
     assert domains["gedrag"] == ["13"]
@@ -255,8 +260,28 @@ def test_number_measured_is_shown_when_it_reveals_nothing(world):
     assert _rows(figures.table("outcome")) == {
         "geaccepteerd": ["6"],
         "afgewezen": ["0"],
+        "beëindigd zonder besluit (ingetrokken of verlopen)": ["0"],
         "nog niet besloten": ["0"],
     }
+
+
+def test_withdrawn_and_lapsed_referrals_are_not_counted_as_undecided(world):
+    # 6 accepted, 5 withdrawn before a decision, 5 lapsed while returned, 5 still waiting.
+    for day in (9, 10, 11, 12, 13, 16):
+        referral(world.school, submitted=ams(2026, 3, 6), decided=ams(2026, 3, day))
+    for status in (Status.WITHDRAWN, Status.LAPSED):
+        for _i in range(5):
+            referral(world.school, submitted=ams(2026, 3, 6), status=status)
+    for _i in range(5):
+        referral(world.school, submitted=ams(2026, 3, 6))
+    figures = compute_figures("2026-H1", Scope.for_region(world.region))
+    assert _rows(figures.table("outcome")) == {
+        "geaccepteerd": ["6"],
+        "afgewezen": ["0"],
+        "beëindigd zonder besluit (ingetrokken of verlopen)": ["10"],
+        "nog niet besloten": ["5"],
+    }
+    assert figures.table("outcome").footer == ["Totaal", "21"]
 
 
 @given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=8))
