@@ -12,6 +12,20 @@ from django.utils.translation import gettext as _
 CHILD_TOO_FROM = 12
 CHILD_ALONE_FROM = 16
 
+# Functions referral -> bool: True while something other than consent keeps the referral from
+# being shared, so that new consent does not resume sharing (e.g. a restriction of processing
+# under AVG art. 18, registered by the security app; ADR 0106). Registered in AppConfig.ready().
+_SHARING_HOLDS = []
+
+
+def register_sharing_hold(hold):
+    if hold not in _SHARING_HOLDS:
+        _SHARING_HOLDS.append(hold)
+
+
+def sharing_held(referral):
+    return any(hold(referral) for hold in _SHARING_HOLDS)
+
 
 def age_on(date_of_birth, day=None):
     if date_of_birth is None:

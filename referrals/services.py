@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from contacts.models import Role, User
 from portal.notifications import notify
 from referrals import permissions as perms
-from referrals.consent import age_on, consent_problems
+from referrals.consent import age_on, consent_problems, sharing_held
 from referrals.models import (
     Attachment,
     Consent,
@@ -201,7 +201,11 @@ def record_consent(user, referral, *, giver, guardian, given_on, form, recipient
             recorded_by=user,
         )
         record_event(referral, "consent_recorded", user)
-        if referral.sharing_stopped_at is not None and not consent_problems(referral):
+        if (
+            referral.sharing_stopped_at is not None
+            and not consent_problems(referral)
+            and not sharing_held(referral)
+        ):
             referral.sharing_stopped_at = None
             referral.save(update_fields=["sharing_stopped_at", "updated_at"])
             record_event(referral, "sharing_resumed", user)

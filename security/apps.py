@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from portal import home, navigation
+from referrals.consent import register_sharing_hold
 
 
 class SecurityConfig(AppConfig):
@@ -12,6 +13,8 @@ class SecurityConfig(AppConfig):
         # Models can be imported only once the app registry is ready, so not at the top.
         from contacts.models import Role
         from security import breaches, data_subject, signals  # noqa: F401 - signals connects the receivers
+
+        register_sharing_hold(data_subject.restriction_holds)
 
         navigation.register(1200, "security:access_log", _("Access log"), roles=[Role.PRIVACY_OFFICER])
         navigation.register(

@@ -339,6 +339,17 @@ def refuse_erasure(user, request, *, reason):
         return _step(user, request, StepKind.ERASURE_REFUSED, reason)
 
 
+def restriction_holds(referral):
+    """Sharing stays stopped while a restriction of processing (art. 18) is recorded for the
+    referral, whatever consent is recorded after it (registered in security/apps.py). Tandem has
+    no step to lift a restriction yet, so it holds until the referral's retention ends."""
+    if not referral.reference:
+        return False
+    return DataSubjectRequest.objects.filter(
+        kind=RequestKind.RESTRICTION, restricted_at__isnull=False, reference=referral.reference
+    ).exists()
+
+
 def restrict(user, request):
     """Art. 18: flag the request, and stop sharing the referral with the district team and any
     decider as a withdrawn consent does (ADR 0106 says what is left)."""

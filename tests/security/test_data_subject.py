@@ -240,6 +240,34 @@ class TestWorkDone:
         with pytest.raises(data_subject.RequestError):
             data_subject.restrict(world.user("privacy_officer"), request)
 
+    def test_new_consent_does_not_lift_a_restriction(self, world):
+        from referrals import services
+        from referrals.permissions import visible_referrals
+
+        referral = referral_in(world, "in_triage")
+        other = referral_in(world, "in_triage")
+        request = request_for(world, kind="restriction", reference=referral.reference)
+        data_subject.restrict(world.user("privacy_officer"), request)
+        sc = world.user("school_coordinator")
+        for each in (referral, other):
+            services.withdraw_consent(sc, each.consents.get())
+            services.record_consent(
+                sc,
+                each,
+                giver="parent",
+                guardian=each.guardians.get(),
+                given_on=datetime.date.today(),
+                form="written",
+                recipients="wijkteam",
+            )
+            each.refresh_from_db()
+        # The restricted referral stays unshared; the other one is shared again.
+        assert referral.sharing_stopped_at is not None
+        assert other.sharing_stopped_at is None
+        dw = world.user("district_worker")
+        assert not visible_referrals(dw).filter(pk=referral.pk).exists()
+        assert visible_referrals(dw).filter(pk=other.pk).exists()
+
     def test_rectification_is_a_note_for_the_owning_organisation(self, world, client):
         request = request_for(world, kind="rectification")
         client.force_login(world.user("privacy_officer"))
