@@ -25,6 +25,7 @@ def test_submit_without_consent_links_to_the_consent_section_which_shows_the_mes
     response = sc_client.post(reverse("referrals:submit", args=[referral.uuid]))
     html = response.content.decode()
     assert response.status_code == 200
+    assert "<title>Fout: " in html
     summary = html[
         html.index('id="referral-errors"') : html.index("</ul>", html.index('id="referral-errors"'))
     ]
