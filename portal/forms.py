@@ -4,6 +4,10 @@ Every form renders its fields through templates/forms/field.html: label, descrip
 error message are tied to the control with aria-describedby; invalid controls get
 aria-invalid. Django's CharField already refuses NUL characters (PostgreSQL cannot store
 them) with a validation error.
+
+A form with errors opens with an error summary (templates/forms/error_summary.html): one link
+per field in error, focus moved to it on load by static/js/error-summary.js, the message
+repeated at the field. ADR 0118.
 """
 
 from django import forms
@@ -15,6 +19,7 @@ from django.contrib.auth.forms import (
 )
 from django.core.validators import MaxLengthValidator
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 WIDGET_CLASSES = {
@@ -50,6 +55,27 @@ class TandemFormMixin:
 
     def full_clean(self):
         super().full_clean()
+        self._mark_invalid()
+
+    def add_error(self, field, error):
+        # Services add errors after validation (form.add_error in a view); those fields need
+        # the same ARIA state as the ones full_clean found.
+        super().add_error(field, error)
+        if self._errors is not None and hasattr(self, "cleaned_data"):
+            self._mark_invalid()
+
+    def show_errors(self, errors):
+        """Put `errors` ({field name or None: [message]}) on a form that was not submitted
+        (an unbound form shown again with problems found elsewhere, e.g. on submit)."""
+        if self._errors is None:
+            self._errors = ErrorDict()
+        if not hasattr(self, "cleaned_data"):
+            self.cleaned_data = {}
+        for name, messages in errors.items():
+            for message in messages:
+                self.add_error(name, message)
+
+    def _mark_invalid(self):
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget
@@ -59,6 +85,20 @@ class TandemFormMixin:
                 if self.fields[name].help_text:
                     ids.append(f"{bound.auto_id}_helptext")
                 widget.attrs["aria-describedby"] = " ".join(ids)
+
+    def error_links(self):
+        """The error summary's entries: (anchor id, label, message) per visible field in error,
+        in the form's order. A group of radio buttons or checkboxes links to its first option."""
+        links = []
+        for bound in self.visible_fields():
+            if not bound.errors:
+                continue
+            anchor = bound.auto_id
+            if isinstance(bound.field.widget, FIELDSET_WIDGETS):
+                anchor = f"{anchor}_0"
+            for message in bound.errors:
+                links.append((anchor, bound.label, message))
+        return links
 
 
 class TandemForm(TandemFormMixin, forms.Form):

@@ -21,6 +21,7 @@ from referrals.models import (
     Status,
     Urgency,
 )
+from referrals.submission import SUBMIT_REQUIRED
 
 TEXT_MAX = 5000
 MESSAGE_MAX = 5000
@@ -119,6 +120,10 @@ class ReferralForm(TandemModelForm):
         self.fields["urgency"].choices = Urgency.choices
         self.fields["desired_form"].choices = DesiredForm.choices
         self.fields["desired_form"].required = False
+        # Marked required: what submission needs (services.SUBMIT_REQUIRED), though a draft
+        # may be saved without it (ADR 0119).
+        for name in [field for _section, field, _message in SUBMIT_REQUIRED] + ["domains"]:
+            self.fields[name].needed_for_submit = True
         self.fields["child_date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["child_date_of_birth"].widget.attrs["data-age-target"] = "age-display"
         if self.instance.pk and self.instance.status != Status.DRAFT:

@@ -7,6 +7,8 @@ bound to their entry of the transition table with `@performs` and are called ali
 `service(user, referral, **form.cleaned_data)` (ADR 0054).
 """
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -30,6 +32,7 @@ from referrals.models import (
     Urgency,
 )
 from referrals.routing import home_municipality_contact_users, route_for
+from referrals.submission import SUBMIT_REQUIRED
 from referrals.workflow import ACTIONS, TransitionNotAllowed, performs, record_event, transition
 
 S = Status
@@ -251,40 +254,42 @@ def upload_attachment(user, referral, file, content_type):
     return attachment
 
 
+class Problem(NamedTuple):
+    """One thing that keeps a referral from being submitted: the form section it belongs to,
+    the message, and the field it is about (None for the consent section as a whole)."""
+
+    section: str
+    message: str
+    field: str | None = None
+
+
 def submit_problems(referral):
-    """Everything that keeps the referral from being submitted, as (section, message)."""
+    """Everything that keeps the referral from being submitted, as Problem(section, message,
+    field). The edit page shows each at its field and links to it from the summary (ADR 0118)."""
     problems = []
-    required = [
-        ("pupil", "child_first_name", _("Fill in the pupil's first name.")),
-        ("pupil", "child_last_name", _("Fill in the pupil's last name.")),
-        ("pupil", "child_date_of_birth", _("Fill in the pupil's date of birth.")),
-        ("pupil", "child_group", _("Fill in the pupil's group or class.")),
-        ("pupil", "home_municipality", _("Choose the municipality where the pupil lives.")),
-        ("question", "question", _("Describe the question.")),
-        ("question", "already_done", _("Describe what the school already did.")),
-        ("question", "goals", _("Describe the goals.")),
-        ("question", "desired_form", _("Choose the desired form of help.")),
-    ]
-    for section, field, message in required:
+    for section, field, message in SUBMIT_REQUIRED:
         if not getattr(referral, field if not field.endswith("municipality") else f"{field}_id"):
-            problems.append((section, message))
+            problems.append(Problem(section, message, field))
     if not referral.domains.exists():
-        problems.append(("question", _("Choose at least one concern domain.")))
+        problems.append(Problem("question", _("Choose at least one concern domain."), "domains"))
     if referral.urgency == Urgency.HIGH and not referral.urgency_reason.strip():
-        problems.append(("question", _("Give the reason for high urgency.")))
+        problems.append(Problem("question", _("Give the reason for high urgency."), "urgency_reason"))
     age = age_on(referral.child_date_of_birth)
     if age is not None and not 2 <= age <= 21:
-        problems.append(("pupil", _("The pupil must be between 2 and 21 years old.")))
+        problems.append(
+            Problem("pupil", _("The pupil must be between 2 and 21 years old."), "child_date_of_birth")
+        )
     if referral.child_date_of_birth is not None:
-        problems.extend(("consent", p) for p in consent_problems(referral))
+        problems.extend(Problem("consent", p) for p in consent_problems(referral))
     if route_for(referral.school).team is None:
         problems.append(
-            (
+            Problem(
                 "pupil",
                 _(
                     "There is no district team for this school's municipality; "
                     "contact the registry administrator."
                 ),
+                "school",
             )
         )
     return problems

@@ -171,7 +171,27 @@ def _edit_context(request, referral, **overrides):
         "can_submit": perms.can_submit(request.user, referral),
     }
     context.update(overrides)
+    _place_problems(context)
     return context
+
+
+def _place_problems(context):
+    """Submit problems go where the eye is (ADR 0118): each field's message at that field (on
+    the unbound edit form), the consent problems in the consent section, and the summary at the
+    top links to both."""
+    problems = context.get("problems") or []
+    context["consent_problems"] = [p.message for p in problems if p.field is None]
+    if not problems:
+        return
+    form = context["form"]
+    by_field = {}
+    for problem in problems:
+        if problem.field is not None and problem.field in form.fields:
+            by_field.setdefault(problem.field, []).append(problem.message)
+    form.show_errors(by_field)
+    context["problem_links"] = [
+        ("section-consent", _("Consent"), message) for message in context["consent_problems"]
+    ] + [(None, None, p.message) for p in problems if p.field is not None and p.field not in form.fields]
 
 
 @never_cache

@@ -35,7 +35,17 @@ def test_ib_fills_in_with_errors_then_submits_and_worker_accepts(page, live_serv
     page.get_by_label("hoog").check()
     page.get_by_role("button", name="Concept opslaan").click()
     page.wait_for_load_state()
-    assert page.get_by_text("De geboortedatum kan niet in de toekomst liggen.").is_visible()
+    # The message is in the summary at the top and repeated at the field.
+    assert (
+        page.locator("#id_child_date_of_birth_error")
+        .get_by_text("De geboortedatum kan niet in de toekomst liggen.")
+        .is_visible()
+    )
+    assert (
+        page.locator("#referral-errors")
+        .get_by_text("De geboortedatum kan niet in de toekomst liggen.")
+        .is_visible()
+    )
     assert page.get_by_text("Geef de reden voor de hoge urgentie.").first.is_visible()
     assert not Referral.objects.exists()
     assert_no_axe_violations(page)  # with errors
@@ -58,7 +68,7 @@ def test_ib_fills_in_with_errors_then_submits_and_worker_accepts(page, live_serv
     page.get_by_role("button", name="Aanmelding indienen").click()
     page.wait_for_load_state()
     assert (
-        page.locator("#submit-problems")
+        page.locator("#referral-errors")
         .get_by_text("Voeg de ouders of verzorgers met gezag toe")
         .is_visible()
     )

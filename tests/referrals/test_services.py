@@ -159,7 +159,7 @@ def test_submit_without_consent_is_refused_with_the_reason(world):
     services.withdraw_consent(sc, referral.consents.get())
     with pytest.raises(services.SubmitRefused) as refused:
         services.submit(sc, referral)
-    assert any(section == "consent" for section, _ in refused.value.problems)
+    assert any(problem.section == "consent" for problem in refused.value.problems)
     referral.refresh_from_db()
     assert referral.status == Status.DRAFT and referral.reference is None
 
