@@ -13,7 +13,13 @@ from django.urls import reverse
 from contacts.models import Role
 from portal.audit import log_access
 from portal.models import AccessLog
-from tests.agenda.factories import ActivityFactory, AgendaFactory, AmbitionFactory, GoalFactory
+from tests.agenda.factories import (
+    ActivityFactory,
+    AgendaFactory,
+    AmbitionFactory,
+    GoalFactory,
+    MeetingFactory,
+)
 from tests.contacts import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +57,7 @@ def foreign(world):
     r.agenda = AgendaFactory(slug="betuwe", title="Werkagenda Betuwe", region=r.region)
     r.goal = GoalFactory(ambition=AmbitionFactory(agenda=r.agenda))
     r.activity = ActivityFactory(ambition=r.goal.ambition)
+    r.meeting = MeetingFactory(region=r.region, place="Tiel")
     return r
 
 
@@ -190,6 +197,7 @@ def _foreign_urls(r):
             "activity": reverse("agenda:activity", args=[r.activity.pk]),
             "activity_edit": reverse("agenda:activity_edit", args=[r.activity.pk]),
             "goal_edit": reverse("agenda:goal_edit", args=[r.goal.pk]),
+            "meeting_edit": reverse("agenda:meeting_edit", args=[r.meeting.pk]),
         }
     )
     return urls
@@ -212,6 +220,7 @@ FOREIGN_URL_NAMES = sorted(
         "activity",
         "activity_edit",
         "goal_edit",
+        "meeting_edit",
     ]
 )
 
