@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from agenda import indicators, permissions, progress, services
 from agenda.forms import ActivityForm, GoalForm, MeetingForm, OwnerActivityForm, ProgressUpdateForm
 from agenda.models import Activity, Agenda, Goal, Meeting, MeetingType, ProgressUpdate
-from contacts.permissions import member_required, municipality_ids, partnership_ids
+from contacts.permissions import home_region_ids, member_required, municipality_ids, partnership_ids, region_q
 
 MEETING_INDICATORS = {
     MeetingType.PRACTITIONER: "practitioner_meetings",
@@ -26,26 +26,37 @@ MEETING_INDICATORS = {
 }
 
 
-def _agenda(slug):
-    return get_object_or_404(Agenda.objects.select_related("region"), slug=slug)
+def _own(user, path="region"):
+    """Only the agendas (and their activities and meetings) of the user's region (ADR 0123)."""
+    return region_q(path, home_region_ids(user))
 
 
-def _activity(pk):
-    return get_object_or_404(progress.activities_queryset(), pk=pk)
+def _agenda(request, slug):
+    return get_object_or_404(Agenda.objects.filter(_own(request.user)).select_related("region"), slug=slug)
+
+
+def _activity(request, pk):
+    return get_object_or_404(
+        progress.activities_queryset().filter(_own(request.user, "ambition__agenda__region")), pk=pk
+    )
 
 
 @member_required
 def index(request):
-    agendas = Agenda.objects.select_related("region").annotate(
-        ambition_count=Count("ambitions", distinct=True),
-        activity_count=Count("ambitions__activities", distinct=True),
+    agendas = (
+        Agenda.objects.filter(_own(request.user))
+        .select_related("region")
+        .annotate(
+            ambition_count=Count("ambitions", distinct=True),
+            activity_count=Count("ambitions__activities", distinct=True),
+        )
     )
     return render(request, "agenda/index.html", {"agendas": agendas})
 
 
 @member_required
 def detail(request, slug):
-    agenda = _agenda(slug)
+    agenda = _agenda(request, slug)
     scope = progress.current_scope(agenda)
     return render(
         request,
@@ -108,7 +119,7 @@ def quadrant_points(activities):
 
 @member_required
 def quadrant(request, slug):
-    agenda = _agenda(slug)
+    agenda = _agenda(request, slug)
     activities = list(progress.activities_queryset().filter(ambition__agenda=agenda))
     scored = [a for a in activities if a.impact and a.added_value]
     for activity in scored:
@@ -167,14 +178,14 @@ def _activity_context(request, activity, form=None):
 
 @member_required
 def activity_detail(request, pk):
-    activity = _activity(pk)
+    activity = _activity(request, pk)
     return render(request, "agenda/activity.html", _activity_context(request, activity))
 
 
 @member_required
 @require_POST
 def activity_update(request, pk):
-    activity = _activity(pk)
+    activity = _activity(request, pk)
     if not permissions.can_post_update(request.user, activity):
         raise PermissionDenied
     form = ProgressUpdateForm(request.POST)
@@ -209,7 +220,7 @@ def _activity_form_view(request, agenda, activity, form_class, title):
 
 @member_required
 def activity_create(request, slug):
-    agenda = _agenda(slug)
+    agenda = _agenda(request, slug)
     if not permissions.can_add_activity(request.user, agenda):
         raise PermissionDenied
     return _activity_form_view(request, agenda, Activity(), ActivityForm, _("New activity"))
@@ -217,7 +228,7 @@ def activity_create(request, slug):
 
 @member_required
 def activity_edit(request, pk):
-    activity = _activity(pk)
+    activity = _activity(request, pk)
     agenda = activity.ambition.agenda
     if permissions.can_edit_agenda(request.user, agenda):
         form_class = ActivityForm
@@ -237,13 +248,18 @@ def my_activities(request):
     mine |= Q(owner_region__in=permissions.editor_region_ids(user))
     if user.person_id:
         mine |= Q(owner_person=user.person_id)
-    activities = progress.activities_queryset().filter(mine)
+    activities = progress.activities_queryset().filter(mine, _own(user, "ambition__agenda__region"))
     return render(request, "agenda/my_activities.html", {"activities": activities})
 
 
 @member_required
 def goal_edit(request, pk):
-    goal = get_object_or_404(Goal.objects.select_related("ambition__agenda__region"), pk=pk)
+    goal = get_object_or_404(
+        Goal.objects.filter(_own(request.user, "ambition__agenda__region")).select_related(
+            "ambition__agenda__region"
+        ),
+        pk=pk,
+    )
     agenda = goal.ambition.agenda
     if not permissions.can_edit_agenda(request.user, agenda):
         raise PermissionDenied
@@ -283,7 +299,7 @@ def _meeting_targets(agenda):
 
 @member_required
 def meetings(request, slug, year=None):
-    agenda = _agenda(slug)
+    agenda = _agenda(request, slug)
     today = timezone.localdate()
     year = year or today.year
     if not 2000 <= year <= 2100:
@@ -358,7 +374,7 @@ def _meeting_form_view(request, agenda, meeting, title):
 
 @member_required
 def meeting_create(request, slug):
-    agenda = _agenda(slug)
+    agenda = _agenda(request, slug)
     if not permissions.can_add_meeting(request.user, agenda):
         raise PermissionDenied
     return _meeting_form_view(request, agenda, Meeting(region=agenda.region), _("Record a meeting"))
@@ -366,7 +382,7 @@ def meeting_create(request, slug):
 
 @member_required
 def meeting_edit(request, pk):
-    meeting = get_object_or_404(Meeting.objects.select_related("region"), pk=pk)
+    meeting = get_object_or_404(Meeting.objects.filter(_own(request.user)).select_related("region"), pk=pk)
     agenda = (
         Agenda.objects.filter(Q(region=meeting.region) | Q(region=meeting.region.parent_id))
         .select_related("region")

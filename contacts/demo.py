@@ -1,4 +1,5 @@
-"""Demo data for the registry: the Utrecht region with clearly fictional schools and people.
+"""Demo data for the registry: the Utrecht region and, beside it, Betuwe/Rivierenland (so the
+region borders of ADR 0123 can be seen), with clearly fictional schools and people.
 
 Idempotent: every row is found by its natural key and updated. Other apps add their own
 demo data in `<app>/demo.py`, registered with `portal.demo.register` in its AppConfig.ready().
@@ -131,6 +132,67 @@ ACCOUNTS = [
 ]
 
 
+# The second region: real municipalities (CBS codes), fictional schools, teams and people.
+BETUWE_DOMAIN = "betuwe.demo.tandem.test"
+BETUWE_SUBREGIONS = [
+    (
+        "BET-BETUWE",
+        "Betuwe",
+        [
+            ("GM0214", "Buren"),
+            ("GM0216", "Culemborg"),
+            ("GM1740", "Neder-Betuwe"),
+            ("GM0281", "Tiel"),
+            ("GM1960", "West Betuwe"),
+        ],
+    ),
+    (
+        "BET-BOMMEL",
+        "Bommelerwaard en Maas en Waal",
+        [
+            ("GM0263", "Maasdriel"),
+            ("GM0668", "West Maas en Waal"),
+            ("GM0297", "Zaltbommel"),
+        ],
+    ),
+]
+BETUWE_PARTNERSHIPS = [
+    ("PO2698", "Demo-SWV Primair Rivierenland", "po", "BET-BETUWE"),
+    ("VO2698", "Demo-SWV Voortgezet Rivierenland", "vo", "BET-BETUWE"),
+]
+BETUWE_SCHOOLS = [
+    ("98AA", "00", "Demo-basisschool De Appelgaard", "po", "PO2698", "GM0281", "4001 AA"),
+    ("98AB", "00", "Demo-basisschool De Uiterwaard", "po", "PO2698", "GM0216", "4101 AB"),
+    ("98AC", "00", "Demo-so De Kersenboom", "so", "PO2698", "GM0297", "5301 AC"),
+    ("98AD", "00", "Demo-college De Linge", "vo", "VO2698", "GM0281", "4002 AD"),
+]
+BETUWE_DISTRICT_TEAMS = [
+    ("Demo-sociaal team Tiel", "GM0281"),
+    ("Demo-wijkteam Culemborg", "GM0216"),
+    ("Demo-wijkteam Zaltbommel", "GM0297"),
+]
+BETUWE_CARE_PROVIDERS = ["Demo-jeugdhulp De Waal"]
+BETUWE_ACCOUNTS = [
+    ("ib", "Iris Brouwer", Role.SCHOOL_COORDINATOR, ("school", ("98AA", "00"))),
+    (
+        "wijkteam",
+        "Willem de Wit",
+        Role.DISTRICT_WORKER,
+        ("district_team", ("Demo-sociaal team Tiel", "GM0281")),
+    ),
+    ("begeleidingsgroep", "Bente Verhoef", Role.STEERING_MEMBER, ("region", "BET")),
+    ("beheer", "Frank Hendriks", Role.REGISTRY_ADMIN, ("region", "BET")),
+    ("privacy", "Paula Mertens", Role.PRIVACY_OFFICER, ("region", "BET")),
+]
+
+
+def demo_accounts():
+    """Every demo account as (e-mail, name, role), both regions."""
+    return [(f"{local}@{DOMAIN}", name, role) for local, name, role, _org in ACCOUNTS] + [
+        (f"{local}@{BETUWE_DOMAIN}", name, role) for local, name, role, _org in BETUWE_ACCOUNTS
+    ]
+
+
 PERSON_AFFILIATION = {
     "school": "schools",
     "district_team": "district_teams",
@@ -157,15 +219,52 @@ def seed(ctx):
     region, _ = Region.objects.update_or_create(
         code="UTR", defaults={"name": "Regio Utrecht", "parent": None, "school_holiday_region": "midden"}
     )
-    for code, name, municipalities in SUBREGIONS:
+    _seed_organisations(region, SUBREGIONS, PARTNERSHIPS, SCHOOLS, DISTRICT_TEAMS, CARE_PROVIDERS, DOMAIN)
+    accounts = _seed_accounts(ctx, ACCOUNTS, DOMAIN)
+    _seed_network()
+    accounts += _seed_betuwe(ctx)
+    return accounts
+
+
+def _seed_betuwe(ctx):
+    """The second region; its school-holiday region is left empty, as its municipalities do not
+    all fall in one."""
+    region, _ = Region.objects.update_or_create(
+        code="BET", defaults={"name": "Regio Betuwe/Rivierenland", "parent": None}
+    )
+    _seed_organisations(
+        region,
+        BETUWE_SUBREGIONS,
+        BETUWE_PARTNERSHIPS,
+        BETUWE_SCHOOLS,
+        BETUWE_DISTRICT_TEAMS,
+        BETUWE_CARE_PROVIDERS,
+        BETUWE_DOMAIN,
+    )
+    accounts = _seed_accounts(ctx, BETUWE_ACCOUNTS, BETUWE_DOMAIN)
+    Tandem.objects.get_or_create(
+        school=School.objects.get(brin="98AA", vestiging="00"),
+        valid_to=None,
+        defaults={
+            "school_coordinator": Person.objects.get(email=f"ib@{BETUWE_DOMAIN}"),
+            "district_worker": Person.objects.get(email=f"wijkteam@{BETUWE_DOMAIN}"),
+            "valid_from": datetime.date(2026, 1, 1),
+            "district_team": DistrictTeam.objects.get(name="Demo-sociaal team Tiel"),
+        },
+    )
+    return accounts
+
+
+def _seed_organisations(region, subregions, partnerships, schools, teams, providers, domain):
+    for code, name, municipalities in subregions:
         sub, _ = Region.objects.update_or_create(code=code, defaults={"name": name, "parent": region})
         for cbs, mname in municipalities:
             Municipality.objects.update_or_create(cbs_code=cbs, defaults={"name": mname, "region": sub})
-    for code, name, sector, sub in PARTNERSHIPS:
+    for code, name, sector, sub in partnerships:
         Partnership.objects.update_or_create(
             code=code, defaults={"name": name, "sector": sector, "region": Region.objects.get(code=sub)}
         )
-    for brin, vest, name, stype, swv, gm, postcode in SCHOOLS:
+    for brin, vest, name, stype, swv, gm, postcode in schools:
         School.objects.update_or_create(
             brin=brin,
             vestiging=vest,
@@ -178,18 +277,20 @@ def seed(ctx):
                 "collective_funding_pilot": (brin, vest) == ("99AE", "00"),
             },
         )
-    for name, gm in DISTRICT_TEAMS:
+    for name, gm in teams:
         DistrictTeam.objects.update_or_create(
             name=name,
             municipality=Municipality.objects.get(cbs_code=gm),
-            defaults={"email": f"{name.lower().replace(' ', '-')}@{DOMAIN}"},
+            defaults={"email": f"{name.lower().replace(' ', '-')}@{domain}"},
         )
-    for name in CARE_PROVIDERS:
+    for name in providers:
         CareProvider.objects.update_or_create(name=name, defaults={"region": region})
 
+
+def _seed_accounts(ctx, rows, domain):
     accounts = []
-    for local, name, role, (kind, key) in ACCOUNTS:
-        email = f"{local}@{DOMAIN}"
+    for local, name, role, (kind, key) in rows:
+        email = f"{local}@{domain}"
         person, _ = Person.objects.update_or_create(
             email=email, defaults={"name": name, "function": str(role.label)}
         )
@@ -206,8 +307,6 @@ def seed(ctx):
         if kind in PERSON_AFFILIATION:
             getattr(person, PERSON_AFFILIATION[kind]).add(org)
         accounts.append((email, role, org))
-
-    _seed_network()
     return accounts
 
 

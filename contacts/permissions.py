@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from contacts.models import Membership, Role
 
@@ -29,7 +30,11 @@ def memberships(user):
     if cached is None:
         cached = list(
             Membership.objects.filter(user=user).select_related(
-                "school", "district_team", "partnership", "municipality", "region"
+                "school__municipality__region__parent",
+                "district_team__municipality__region__parent",
+                "partnership__region__parent",
+                "municipality__region__parent",
+                "region__parent",
             )
         )
         user._tandem_memberships = cached
@@ -67,6 +72,72 @@ def municipality_ids(user):
 
 def region_ids(user, role):
     return _ids(user, role, "region")
+
+
+# --- Region borders (ADR 0123) ----------------------------------------------------------------
+
+
+def _membership_region(m):
+    """The (sub)region a membership's organisation lies in, or None for a care provider etc."""
+    if m.school_id:
+        return m.school.municipality.region
+    if m.district_team_id:
+        return m.district_team.municipality.region
+    if m.partnership_id:
+        return m.partnership.region
+    if m.municipality_id:
+        return m.municipality.region
+    return m.region
+
+
+def home_regions(user):
+    """The top-level regions the user works in (from the cached memberships, no query)."""
+    found = {}
+    for m in memberships(user):
+        region = _membership_region(m)
+        if region is not None:
+            top = region.parent if region.parent_id else region
+            found[top.pk] = top
+    return sorted(found.values(), key=lambda r: r.name)
+
+
+def home_region_ids(user):
+    return {region.pk for region in home_regions(user)}
+
+
+def region_q(path, region_ids):
+    """Objects whose (sub)region at `path` (e.g. "municipality__region") is one of the top-level
+    `region_ids` or one of their subregions."""
+    return Q(**{f"{path}__in": region_ids}) | Q(**{f"{path}__parent__in": region_ids})
+
+
+# The path from each registry organisation to its (sub)region.
+REGION_PATHS = {
+    "school": "municipality__region",
+    "district_team": "municipality__region",
+    "partnership": "region",
+    "municipality": "region",
+    "region": "pk",
+}
+
+
+def own_region_q(user, kind, prefix=""):
+    """Filter for objects of `kind` (at `prefix`) in the user's regions; a foreign one is 404."""
+    path = REGION_PATHS[kind]
+    ids = home_region_ids(user)
+    if path == "pk":
+        return Q(**{f"{prefix}pk__in": ids}) | Q(**{f"{prefix}parent__in": ids})
+    return region_q(prefix + path, ids)
+
+
+def users_in_regions_q(region_ids, prefix="user__"):
+    """Users (at `prefix`) holding a membership of an organisation in one of the regions."""
+    q = Q()
+    for kind in ("school", "district_team", "partnership", "municipality"):
+        q |= region_q(f"{prefix}memberships__{kind}__{REGION_PATHS[kind]}", region_ids)
+    q |= Q(**{f"{prefix}memberships__region__in": region_ids})
+    q |= Q(**{f"{prefix}memberships__region__parent__in": region_ids})
+    return q
 
 
 # --- Registry rules -------------------------------------------------------------------------

@@ -243,11 +243,15 @@ def person_detail(request, pk):
 
 @role_required(*permissions.COVERAGE_ROLES)
 def coverage(request):
-    subregions = Region.objects.filter(parent__isnull=False).order_by("name")
+    # Only the user's own region and its subregions (ADR 0123).
+    own = permissions.home_regions(request.user)
+    subregions = Region.objects.filter(parent__in=[r.pk for r in own]).order_by("name")
     region = None
     code = request.GET.get("subregio", "")
     if code:
         region = next((r for r in subregions if r.code == code), None)
+    if region is None and own:
+        region = own[0]
     return render(
         request,
         "contacts/coverage.html",
@@ -286,7 +290,7 @@ def assignment_replace(request, kind, pk):
     if kind not in TARGETS:
         raise Http404
     model, detail = TARGETS[kind]
-    target = get_object_or_404(model, pk=pk)
+    target = get_object_or_404(model.objects.filter(permissions.own_region_q(request.user, kind)), pk=pk)
     if not permissions.can_edit_assignment(request.user, kind, target.pk):
         raise PermissionDenied
     current = selectors.current_assignments().filter(**{kind: target}).first()
@@ -318,9 +322,14 @@ def assignment_replace(request, kind, pk):
 @require_http_methods(["GET", "POST"])
 def assignment_end(request, pk):
     assignment = get_object_or_404(
-        ContactAssignment.objects.open().select_related(
-            "person", "school", "municipality", "partnership", "district_team"
-        ),
+        ContactAssignment.objects.open()
+        .filter(
+            permissions.own_region_q(request.user, "school", "school__")
+            | permissions.own_region_q(request.user, "municipality", "municipality__")
+            | permissions.own_region_q(request.user, "partnership", "partnership__")
+            | permissions.own_region_q(request.user, "district_team", "district_team__")
+        )
+        .select_related("person", "school", "municipality", "partnership", "district_team"),
         pk=pk,
     )
     kind = services.target_kind(assignment.target)
@@ -351,7 +360,12 @@ def assignment_end(request, pk):
 @member_required
 @require_http_methods(["GET", "POST"])
 def tandem_replace(request, pk):
-    school = get_object_or_404(School.objects.select_related("municipality"), pk=pk)
+    school = get_object_or_404(
+        School.objects.filter(permissions.own_region_q(request.user, "school")).select_related(
+            "municipality"
+        ),
+        pk=pk,
+    )
     current = selectors.current_tandems().filter(school=school).first()
     own_teams = permissions.district_team_ids(request.user)
     if not permissions.can_edit_tandem(request.user, school, current.district_team_id if current else None):
@@ -397,7 +411,10 @@ def tandem_replace(request, pk):
 @require_http_methods(["GET", "POST"])
 def tandem_end(request, pk):
     tandem = get_object_or_404(
-        Tandem.objects.open().select_related("school", "school_coordinator", "district_worker"), pk=pk
+        Tandem.objects.open()
+        .filter(permissions.own_region_q(request.user, "school", "school__"))
+        .select_related("school", "school_coordinator", "district_worker"),
+        pk=pk,
     )
     if not permissions.can_edit_tandem(request.user, tandem.school, tandem.district_team_id):
         raise PermissionDenied

@@ -11,6 +11,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from contacts.demo import BETUWE_DOMAIN
 from contacts.models import CareProvider, School, User
 from portal.workdays import nth_working_day_back
 from referrals.models import Consent, Guardian, Referral, ReferralDomain, ReferralEvent
@@ -49,6 +50,10 @@ REFERRALS = [
     ("kompas-1", ("99AB", "00"), "ib2", "Noor", "Voorbeeldig", 10, "submitted", 6),
     ("kompas-2", ("99AB", "00"), "ib2", "Otto", "Probeersel", 7, "in_triage", 2),
     ("kompas-3", ("99AB", "00"), "ib2", "Pien", "Nepstra", 9, "draft", None),
+    # The second region (ADR 0123): its coordinator's e-mail is given in full.
+    ("appelgaard-1", ("98AA", "00"), f"ib@{BETUWE_DOMAIN}", "Sem", "Betuwsma", 8, "submitted", 3),
+    ("appelgaard-2", ("98AA", "00"), f"ib@{BETUWE_DOMAIN}", "Tess", "Uiterwaard", 10, "in_triage", 6),
+    ("appelgaard-3", ("98AA", "00"), f"ib@{BETUWE_DOMAIN}", "Vera", "Kersenhof", 13, "accepted", 14),
 ]
 
 
@@ -60,13 +65,16 @@ def _years_ago(years):
 @transaction.atomic
 def seed(ctx):
     created = 0
-    provider = CareProvider.objects.order_by("name").first()
+    providers = CareProvider.objects.order_by("name")
     for key, (brin, vest), ib, first, last, age, state, days_ago in REFERRALS:
         demo_uuid = uuid.uuid5(NAMESPACE, key)
         if Referral.objects.filter(uuid=demo_uuid).exists():
             continue
         school = School.objects.get(brin=brin, vestiging=vest)
-        coordinator = User.objects.get(email=f"{ib}@{DOMAIN}")
+        coordinator = User.objects.get(email=ib if "@" in ib else f"{ib}@{DOMAIN}")
+        # A care provider of the school's own region.
+        region = school.municipality.region
+        provider = providers.filter(region_id=region.parent_id or region.pk).first() or providers.first()
         route = route_for(school)
         worker = User.objects.filter(
             memberships__role="district_worker", memberships__district_team=route.team

@@ -6,6 +6,8 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from contacts.models import User
+from contacts.permissions import home_region_ids, users_in_regions_q
 from portal.audit import log_access
 from portal.models import AccessLog
 from referrals.models import ListedReference
@@ -13,9 +15,20 @@ from referrals.models import ListedReference
 OBJECT_TYPE = "portal.accesslog"
 
 
-def filtered_entries(cleaned):
-    """The log entries matching a valid AccessLogFilterForm's cleaned data, newest first."""
-    qs = AccessLog.objects.select_related("user").prefetch_related("listed_references")
+def region_users(officer):
+    """The users whose log rows the officer reads: those holding a membership in the officer's
+    own region (ADR 0123). A row of another region's user does not exist for them."""
+    return User.objects.filter(users_in_regions_q(home_region_ids(officer), prefix="")).values("pk")
+
+
+def filtered_entries(cleaned, officer):
+    """The log entries of the officer's region matching a valid AccessLogFilterForm's cleaned
+    data, newest first."""
+    qs = (
+        AccessLog.objects.filter(user__in=region_users(officer))
+        .select_related("user")
+        .prefetch_related("listed_references")
+    )
     if cleaned.get("reference"):
         # A read of the referral itself, or a list page that showed it (ADR 0098).
         reference = cleaned["reference"].strip()

@@ -183,7 +183,7 @@ def _access_log_filter(request):
 def access_log(request):
     form, cleaned = _access_log_filter(request)
     valid = not form.is_bound or form.is_valid()
-    entries = accesslog.filtered_entries(cleaned) if valid else AccessLog.objects.none()
+    entries = accesslog.filtered_entries(cleaned, request.user) if valid else AccessLog.objects.none()
     # The page is read (page_of returns a list) before this very read is logged.
     page = page_of(entries, request, param="page", size=ACCESS_LOG_PAGE_SIZE, count=True)
     accesslog.record_log_read(request.user, AccessLog.Action.VIEW, cleaned)
@@ -218,7 +218,7 @@ def access_log_export(request):
             _("reference"),
         ]
     )
-    for entry in accesslog.filtered_entries(cleaned).iterator(chunk_size=2000):
+    for entry in accesslog.filtered_entries(cleaned, request.user).iterator(chunk_size=2000):
         writer.writerow(
             [
                 timezone.localtime(entry.at).isoformat(timespec="seconds"),

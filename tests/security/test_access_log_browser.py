@@ -29,3 +29,31 @@ def test_privacy_officer_filters_the_access_log(world, page, live_server):
     page.get_by_role("button", name="Filteren").click()
     assert page.locator(".utrecht-form-field-error-message, [aria-invalid=true]").count() >= 1
     assert_no_axe_violations(page)
+
+
+def test_betuwe_privacy_officer_sees_no_utrecht_row(page, live_server):
+    """Two demo regions (ADR 0123): a Utrecht read is not in the Betuwe officer's log."""
+    from django.core.management import call_command
+
+    from contacts.demo import BETUWE_DOMAIN, DEMO_PASSWORD, DOMAIN
+    from contacts.models import User
+
+    call_command("seed_demo", password=DEMO_PASSWORD, stdout=open("/dev/null", "w"))
+    for email, reference in (
+        (f"wijkteam@{DOMAIN}", "TR-2026-0101"),
+        (f"wijkteam@{BETUWE_DOMAIN}", "TR-2026-0202"),
+    ):
+        log_access(
+            User.objects.get(email=email),
+            AccessLog.Action.VIEW,
+            object_type="referrals.referral",
+            object_id="1",
+            reference=reference,
+        )
+    login(page, live_server, f"privacy@{BETUWE_DOMAIN}", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/toegangslog/")
+    table = page.locator("main table")
+    assert page.get_by_role("cell", name="TR-2026-0202").count() >= 1
+    assert page.get_by_role("cell", name="TR-2026-0101").count() == 0
+    assert f"@{DOMAIN}" not in table.inner_text()
+    assert_no_axe_violations(page)
