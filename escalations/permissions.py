@@ -118,6 +118,13 @@ def may_see_positions(user, escalation):
     return escalation.state == Escalation.State.OPEN and is_decider(user, escalation)
 
 
+def may_see_decision_record(user, escalation):
+    """The whole decision record (what help, rationale) is for every party and every decider of
+    the escalation, also after the decision: the deciders wrote it and answer for it (ADR 0116,
+    superseding that part of ADR 0060). The positions and the referral stay closed to them."""
+    return bool(party_sides(user, escalation.referral)) or is_decider(user, escalation)
+
+
 def may_read_referral(user, escalation):
     """Deciders follow a link to the referral while the escalation is open and the school
     shares the referral (the link would answer 404 otherwise: DECIDER_GRANT)."""

@@ -91,9 +91,10 @@ NOTICES = {
 }
 
 
-def _notify(users, kind, url):
+def _notify(users, kind, url, referral):
+    """The notice starts with the referral's reference number (ADR 0115), never child data."""
     subject, body = NOTICES[kind]
-    return notify(users, kind, subject, body, url)
+    return notify(users, kind, subject, body, url, reference=referral.reference)
 
 
 def _url(escalation):
@@ -169,10 +170,10 @@ def raise_escalation(user, referral, *, reason, position, other_position=""):
 
 def _notify_raised(escalation, exclude_side=None):
     url = _url(escalation)
-    _notify(perms.decider_users(escalation), "escalation_raised", url)
+    _notify(perms.decider_users(escalation), "escalation_raised", url, escalation.referral)
     other_sides = [s for s in (Side.SCHOOL, Side.DISTRICT_TEAM) if s != exclude_side]
     others = [u for s in other_sides for u in perms.party_users(escalation.referral, s)]
-    _notify(others, "escalation_raised_party", url)
+    _notify(others, "escalation_raised_party", url, escalation.referral)
 
 
 def auto_escalate_referral(referral, working_days):
@@ -256,8 +257,8 @@ def withhold_auto_escalation(referral):
             note=_("Not escalated automatically: the referral is not shared while consent is withdrawn."),
         )
         school = perms.party_users(locked, Side.SCHOOL)
-        _notify(school, "escalation_withheld_school", reverse("referrals:detail", args=[locked.uuid]))
-        _notify(team_colleagues(locked), "escalation_withheld_team", reverse("referrals:inbox"))
+        _notify(school, "escalation_withheld_school", reverse("referrals:detail", args=[locked.uuid]), locked)
+        _notify(team_colleagues(locked), "escalation_withheld_team", reverse("referrals:inbox"), locked)
     return True
 
 
@@ -298,7 +299,7 @@ def add_position(user, escalation, position):
             user,
             note=_("Position added to the escalation by the %(side)s.") % {"side": Side(side).label},
         )
-        _notify(perms.decider_users(locked), "escalation_position", _url(locked))
+        _notify(perms.decider_users(locked), "escalation_position", _url(locked), locked.referral)
     return locked
 
 
@@ -368,9 +369,9 @@ def decide(
         draft_precedent(decision, referral)
         url = _url(locked)
         responsible = _responsible_users(referral, carried_by)
-        _notify(responsible, "escalation_decided_responsible", url)
+        _notify(responsible, "escalation_decided_responsible", url, referral)
         others = [u for u in [*perms.party_users(referral), *perms.decider_users(locked)] if u.pk != user.pk]
-        _notify([u for u in others if u not in responsible], "escalation_decided", url)
+        _notify([u for u in others if u not in responsible], "escalation_decided", url, referral)
     return decision
 
 
@@ -399,6 +400,7 @@ def draft_precedent(decision, referral):
         perms.decider_users(escalation),
         "precedent_draft",
         reverse("escalations:precedent_edit", args=[precedent.pk]),
+        referral,
     )
     return precedent
 
@@ -479,6 +481,6 @@ def send_decision_reminders(today=None):
                 decision.decided_by,
                 decision.agreed_by,
             ]
-            _notify(users, "escalation_decision_overdue", _url(decision.escalation))
+            _notify(users, "escalation_decision_overdue", _url(decision.escalation), referral)
             sent += 1
     return sent

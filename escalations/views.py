@@ -81,9 +81,11 @@ def detail(request, pk):
     user = request.user
     role, organisation = _acting_as(user, escalation)
     show_positions = perms.may_see_positions(user, escalation)
-    if show_positions:
-        log_access(user, AccessLog.Action.VIEW, escalation.referral, role=role, organisation=organisation)
     decision = getattr(escalation, "decision", None) if escalation.state == Escalation.State.DECIDED else None
+    show_decision_record = decision is not None and perms.may_see_decision_record(user, escalation)
+    if show_positions or show_decision_record:
+        # Positions and the decision's free text are case text: every view is logged (ADR 0116).
+        log_access(user, AccessLog.Action.VIEW, escalation.referral, role=role, organisation=organisation)
     precedent = None
     if decision is not None:
         precedent = Precedent.objects.filter(decision=decision).first()
@@ -98,6 +100,7 @@ def detail(request, pk):
             "escalation": escalation,
             "referral": escalation.referral,
             "show_positions": show_positions,
+            "show_decision_record": show_decision_record,
             "positions": _positions(escalation),
             "decision": decision,
             "precedent": precedent,

@@ -342,7 +342,22 @@ class CloseForm(ActionForm):
 
 
 class InboxFilterForm(TandemForm):
+    """The inbox's filters within one of its tabs (`view`, ADR 0117): the default tab holds
+    what still needs the team's decision, "running" the accepted and running cases, "all"
+    everything. The status choices are those of the tab."""
+
     OPEN = "open"
+    VIEWS = {
+        "": (Status.SUBMITTED, Status.IN_TRIAGE, Status.RETURNED),
+        "running": (Status.ACCEPTED, Status.HELP_STARTED, Status.ESCALATED),
+        "all": tuple(s for s in Status if s != Status.DRAFT),
+    }
+    VIEW_LABELS = {
+        "": _("To decide"),
+        "running": _("Accepted and running"),
+        "all": _("All"),
+    }
+    view = forms.ChoiceField(required=False, widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("Status"), required=False)
     school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none(), required=False)
     municipality = forms.ModelChoiceField(
@@ -354,10 +369,12 @@ class InboxFilterForm(TandemForm):
 
     def __init__(self, *args, schools=None, municipalities=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["view"].choices = [(v, label) for v, label in self.VIEW_LABELS.items()]
+        view = self.data.get("view", "") if self.is_bound else ""
+        statuses = self.VIEWS.get(view, self.VIEWS[""])
         self.fields["status"].choices = [
-            ("", _("Open (not declined or closed)")),
-            ("all", _("All")),
-            *[(s.value, s.label) for s in Status if s != Status.DRAFT],
+            ("", _("Every status in this tab")),
+            *[(s.value, s.label) for s in statuses],
         ]
         self.fields["urgency"].choices = [("", _("All")), *Urgency.choices]
         if schools is not None:

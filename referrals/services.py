@@ -2,7 +2,8 @@
 
 Each checks the permission (PermissionDenied → 403), changes state inside one transaction,
 writes the event through referrals/workflow.py and queues notifications that carry no child
-data: only "a referral is waiting for you" and a link. The workflow actions' services are
+data: only the reference number, what happened ("a referral was accepted") and a link
+(ADR 0115). The workflow actions' services are
 bound to their entry of the transition table with `@performs` and are called alike,
 `service(user, referral, **form.cleaned_data)` (ADR 0054).
 """
@@ -73,7 +74,7 @@ NOTICES = {
         gettext_lazy("Consent for a referral was withdrawn; it is no longer shared with you."),
     ),
     "referral_waiting_near": (
-        gettext_lazy("A referral is waiting for you"),
+        gettext_lazy("A referral is close to the waiting-time norm"),
         gettext_lazy("A referral is close to the waiting-time norm."),
     ),
     "referral_lapse_reminder": (
@@ -84,7 +85,7 @@ NOTICES = {
         ),
     ),
     "referral_waiting_over": (
-        gettext_lazy("A referral is waiting for you"),
+        gettext_lazy("A referral has passed the waiting-time norm"),
         gettext_lazy("A referral has passed the waiting-time norm."),
     ),
 }
@@ -104,7 +105,7 @@ def detail_url(referral):
 
 def send_notice(users, kind, referral, url=None):
     subject, body = NOTICES[kind]
-    return notify(users, kind, subject, body, url or detail_url(referral))
+    return notify(users, kind, subject, body, url or detail_url(referral), reference=referral.reference)
 
 
 def send_action_notice(users, action, referral):

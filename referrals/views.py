@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Q, Value, When
-from django.http import FileResponse
+from django.http import FileResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -536,11 +536,12 @@ def inbox(request):
         "school__municipality__region", "home_municipality", "routed_team", "assigned_to"
     )
     data = form.cleaned_data if form.is_valid() else {}
-    status = data.get("status") or ""
-    if status == "":
-        qs = qs.filter(status__in=perms.OPEN_STATUSES)
-    elif status != "all":
-        qs = qs.filter(status=status)
+    view = data.get("view") or ""
+    # The tab first (ADR 0117): by default what still needs the team's decision, so that new
+    # work is not mixed with accepted and running cases; then the status within the tab.
+    qs = qs.filter(status__in=rf.InboxFilterForm.VIEWS[view])
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
     if data.get("school"):
         qs = qs.filter(school=data["school"])
     if data.get("municipality"):
@@ -574,5 +575,25 @@ def inbox(request):
     return render(
         request,
         "referrals/inbox.html",
-        {"page": page, "rows": rows, "filter_form": form, "query": query.urlencode()},
+        {
+            "page": page,
+            "rows": rows,
+            "filter_form": form,
+            "query": query.urlencode(),
+            "tabs": _inbox_tabs(request.GET if data else QueryDict(), view),
+        },
     )
+
+
+def _inbox_tabs(params, current):
+    """The tab links keep the other filters; a status belongs to its tab and is dropped."""
+    tabs = []
+    for view, label in rf.InboxFilterForm.VIEW_LABELS.items():
+        query = QueryDict(mutable=True)
+        for key, values in params.lists():
+            if key not in ("view", "status", "page"):
+                query.setlist(key, values)
+        if view:
+            query["view"] = view
+        tabs.append({"label": label, "query": query.urlencode(), "current": view == current})
+    return tabs

@@ -33,8 +33,8 @@ SAME = "same"  # the target of an action that does not change the status
 
 @dataclass(frozen=True)
 class Notice:
-    """A notification an action sends. Never child data: only "something is waiting for you"
-    and a link to the referral."""
+    """A notification an action sends. Never child data: the subject says what happened, and
+    notify() puts the reference number in front of it (ADR 0115); the link opens the referral."""
 
     kind: str  # Notification.kind
     subject: str
@@ -61,12 +61,12 @@ class Action:
 
 TO_TEAM = Notice(
     "referral_submitted",
-    _("A referral is waiting for you"),
+    _("A referral was submitted to your team"),
     _("A referral is waiting for you in Tandem."),
 )
 TO_ASSIGNEE = Notice(
     "referral_assigned",
-    _("A referral is waiting for you"),
+    _("A referral was assigned to you"),
     _("A referral was assigned to you in Tandem."),
 )
 
@@ -97,7 +97,7 @@ ACTIONS = {
             form=rf.ReturnForm,
             notice=Notice(
                 "referral_returned",
-                _("A referral is waiting for you"),
+                _("The district team asks a question"),
                 _("The district team asks a question about a referral."),
             ),
         ),

@@ -447,6 +447,7 @@ def send_deadline_reminders(today=None):
                 _("The deadline of request %(number)s is %(date)s.")
                 % {"number": request.pk, "date": date_format(request.current_deadline, "j F Y")},
                 reverse("security:request_detail", args=[request.pk]),
+                reference=_("Request %(number)s") % {"number": request.pk},
             )
             request.reminded_for = request.current_deadline
             request.save(update_fields=["reminded_for"])

@@ -3,14 +3,17 @@
 One journey makes every kind of notification the referrals and escalations apps send; after
 each step the links of the notifications it sent are opened as their recipients, then and
 there (a link is a promise at the moment it is sent: a later withdrawal of consent may close
-it again). Every kind the apps declare must have been seen, so a new kind joins this test.
+it again). Every kind the apps declare must have been seen, so a new kind joins this test. Each notice
+also says which case it is about: its subject starts with the referral's reference number and
+names the event; no child's name or date of birth appears in it (ADR 0115).
 """
 
 import datetime
 
 import pytest
+from django.conf import settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from contacts.models import Role
 from escalations import services as esc_services
@@ -45,10 +48,34 @@ class Links:
             response = client.get(n.url)
             if response.status_code != 200:
                 failures.append(f"{n.kind} → {n.user.email}: {n.url} answered {response.status_code}")
+            failures.extend(_says_which_case(n))
             self.kinds.add(n.kind)
             self.checked += 1
         self.last = new[-1].pk
         assert not failures, f"{step}:\n" + "\n".join(failures)
+
+
+def _says_which_case(n):
+    """The reference of the referral the notice is about leads subject and body; the child stays out."""
+    referral = Referral.objects.filter(reference=n.subject.split(" · ")[0]).first()
+    if referral is None:
+        return [f"{n.kind}: the subject {n.subject!r} does not start with a reference number"]
+    subject, body = NOTICES_BY_KIND[n.kind]
+    problems = []
+    if n.subject != f"{referral.reference} · {subject}" or n.body != f"{referral.reference}: {body}":
+        problems.append(f"{n.kind}: {n.subject!r} / {n.body!r} is not reference + the kind's own text")
+    text = n.subject + n.body
+    dob = referral.child_date_of_birth
+    for secret in (
+        referral.child_first_name,
+        referral.child_last_name,
+        dob.isoformat(),
+        dob.strftime("%d-%m-%Y"),
+        f"{dob.day}-{dob.month}-{dob.year}",
+    ):
+        if secret.lower() in text.lower():
+            problems.append(f"{n.kind}: {secret!r} (child data) appears in the notice")
+    return problems
 
 
 def _backdate(referral, days):
@@ -60,6 +87,29 @@ def _backdate(referral, days):
 
 def _all_kinds():
     return set(services.NOTICES) | set(esc_services.NOTICES)
+
+
+class _NoticesByKind(dict):
+    """kind -> (subject, body) rendered in the site's language, as notify() stores them."""
+
+    def __missing__(self, kind):
+        subject, body = {**services.NOTICES, **esc_services.NOTICES}[kind]
+        with translation.override(settings.LANGUAGE_CODE):
+            self[kind] = (str(subject), str(body))
+        return self[kind]
+
+
+NOTICES_BY_KIND = _NoticesByKind()
+
+
+def test_each_kind_of_event_has_its_own_subject():
+    """Fifteen notices in a row tell their events apart: one subject per kind, except the two
+    audiences of one event (the withheld escalation told to school and team)."""
+    subjects = {}
+    for kind in sorted(_all_kinds()):
+        subjects.setdefault(NOTICES_BY_KIND[kind][0], []).append(kind)
+    shared = [kinds for kinds in subjects.values() if len(kinds) > 1]
+    assert shared == [["escalation_withheld_school", "escalation_withheld_team"]]
 
 
 def test_every_notification_link_answers_200_for_its_recipient(world):

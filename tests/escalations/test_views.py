@@ -76,7 +76,7 @@ def test_library_query_count_does_not_grow(world, client):
     assert client.get(url).content.decode().count("Begeleiding in de klas bij gedrag") == 23
 
 
-def test_detail_logs_the_read_while_open_and_hides_the_case_from_deciders_after(world, client):
+def test_detail_logs_the_read_while_open_and_hides_the_positions_from_deciders_after(world, client):
     escalation = open_escalation(world)
     _login(client, world, "partnership_director")
     url = reverse("escalations:detail", args=[escalation.pk])
@@ -92,12 +92,50 @@ def test_detail_logs_the_read_while_open_and_hides_the_case_from_deciders_after(
     decide(world, escalation)
     html = client.get(url).content.decode()
     assert "De school vindt dat" not in html
-    assert "Ambulante begeleiding" not in html  # the decision's free text is case text too
-    assert AccessLog.objects.count() == 1
+    # The decision record is the deciders' own: they see it, and the view is logged (ADR 0116).
+    assert "Ambulante begeleiding" in html and "de Jeugdwet is leidend" in html
+    assert AccessLog.objects.count() == 2
     _login(client, world, "district_worker")
     html = client.get(url).content.decode()
     assert "Ambulante begeleiding" in html and "De school vindt dat" in html
-    assert AccessLog.objects.count() == 2
+    assert AccessLog.objects.count() == 3
+
+
+DECISION_RECORD = (
+    "Decided by",
+    "Who carries it",
+    "To be carried out by",
+    "What help",
+    "Rationale",
+    "Ambulante begeleiding in de klas, twee dagdelen per week.",
+    "Het gaat om gedrag thuis en op school; de Jeugdwet is leidend.",
+)
+
+
+@pytest.mark.parametrize(
+    "actor", ["school_coordinator", "district_worker", "partnership_director", "municipal_officer"]
+)
+def test_every_party_and_decider_sees_the_whole_decision_record(world, client, actor):
+    escalation = decided_escalation(world)
+    _login(client, world, actor)
+    with translation.override("en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        response = client.get(reverse("escalations:detail", args=[escalation.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for text in DECISION_RECORD:
+        assert text in html, f"{actor} does not see {text!r}"
+    assert escalation.referral.child_first_name not in html
+    entry = AccessLog.objects.get(user=world.user(actor))
+    assert entry.object_reference == escalation.referral.reference
+
+
+def test_a_foreign_decider_sees_no_decision_record(world, client):
+    escalation = decided_escalation(world)
+    _login(client, world, "other_municipal_officer")
+    response = client.get(reverse("escalations:detail", args=[escalation.pk]))
+    assert response.status_code == 404
+    assert not AccessLog.objects.filter(user=world.user("other_municipal_officer")).exists()
 
 
 def test_raise_shows_similar_published_precedents_first_and_refreshes_with_htmx(world, client):
@@ -162,9 +200,10 @@ def test_a_raise_by_someone_browsing_in_english_notifies_in_dutch(world, client)
         english = str(services.NOTICES["escalation_raised"][0])
     assert dutch != english
     notice = Notification.objects.get(user=world.user("partnership_director"))
-    assert notice.subject == dutch
+    ref = referral.reference
+    assert notice.subject == f"{ref} · {dutch}"
     with translation.override("nl"):
-        assert notice.body == str(services.NOTICES["escalation_raised"][1])
+        assert notice.body == f"{ref}: " + str(services.NOTICES["escalation_raised"][1])
 
 
 def _decide_data(world, **overrides):

@@ -210,3 +210,31 @@ def test_paged_inbox_and_school_list_are_accessible(page, live_server, bworld):
         assert page.get_by_role("link", name="Vorige pagina").is_visible()
         assert_no_axe_violations(page)
         _logout(page)
+
+
+def test_inbox_tabs_separate_new_work_from_running_cases(page, live_server, bworld):
+    """The default tab is what needs the team's decision; the running cases have their own tab
+    (ADR 0117). axe finds nothing on either tab, nor on an empty one."""
+    new = referral_in(bworld, "submitted")
+    accepted = referral_in(bworld, "accepted")
+    login(page, live_server, bworld.user("district_worker").email)
+    page.goto(f"{live_server.url}/aanmeldingen/inbox/")
+    tabs = page.get_by_role("navigation", name="Weergaven van de inbox")
+    assert tabs.get_by_role("link", name="Te beslissen").get_attribute("aria-current") == "page"
+    table = page.locator("tbody")
+    assert new.reference in table.inner_text() and accepted.reference not in table.inner_text()
+    assert_no_axe_violations(page)
+    tabs.get_by_role("link", name="Geaccepteerd en lopend").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    tabs = page.get_by_role("navigation", name="Weergaven van de inbox")
+    assert tabs.get_by_role("link", name="Geaccepteerd en lopend").get_attribute("aria-current") == "page"
+    assert accepted.reference in table.inner_text() and new.reference not in table.inner_text()
+    assert_no_axe_violations(page)
+    # Filtering keeps the tab; a tab with nothing in it says so and passes axe too.
+    page.get_by_label("Urgentie").select_option("high")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_load_state()
+    assert "view=running" in page.url
+    assert accepted.reference not in page.content()
+    assert_no_axe_violations(page)

@@ -1,5 +1,6 @@
-"""A referral with a unique child name goes through the whole flow; the name appears in no
-e-mail, no log output, no Celery task argument, no notification, no URL, no access-log row."""
+"""A referral with a unique child name goes through the whole flow; the name and the date of
+birth appear in no e-mail, no log output, no Celery task argument, no notification, no URL, no
+access-log row. What the notices and e-mails do carry is the reference number (ADR 0115)."""
 
 import logging
 
@@ -114,3 +115,12 @@ def test_child_name_never_leaves_the_case(
     for where, text in haystacks.items():
         for name in (FIRST, LAST):
             assert name.lower() not in text.lower(), f"{name} found in {where}"
+    for where in ("e-mail", "notifications"):
+        for birth_date in ("2016-03-01", "01-03-2016", "1-3-2016", "1 maart 2016", "01/03/2016"):
+            assert birth_date not in haystacks[where], f"the date of birth found in {where}"
+    # Every notice and every e-mail says which case: the reference number leads the subject.
+    notices = list(Notification.objects.all())
+    assert notices and all(n.subject.startswith(f"{referral.reference} · ") for n in notices)
+    assert all(n.body.startswith(f"{referral.reference}: ") for n in notices)
+    assert all(m.subject.startswith(f"Tandem: {referral.reference} · ") for m in mailoutbox)
+    assert {m.subject for m in mailoutbox} == {f"Tandem: {n.subject}" for n in notices}

@@ -543,7 +543,7 @@ def test_anonymised_referral_pages_render_with_the_notice(world, storage, client
     refused = client.post(reverse("referrals:message", args=[referral.uuid]), {"body": "Over Sem"})
     assert refused.status_code == 403 and not Message.objects.exists()
     client.force_login(worker)
-    inbox = client.get(reverse("referrals:inbox"), {"status": "all"}).content.decode()
+    inbox = client.get(reverse("referrals:inbox"), {"view": "all"}).content.decode()
     assert "— (geanonimiseerd)" in inbox and CHILD[1] not in inbox
     assert client.get(reverse("referrals:detail", args=[referral.uuid])).status_code == 200
 

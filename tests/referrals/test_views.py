@@ -238,11 +238,64 @@ def test_inbox_filters(client, world):
         return {r.reference for r in (a, b, c) if r.reference in html}
 
     assert refs({}) == {a.reference, b.reference}
-    assert refs({"status": "all"}) == {a.reference, b.reference, c.reference}
+    assert refs({"view": "all"}) == {a.reference, b.reference, c.reference}
+    assert refs({"view": "all", "status": "closed"}) == {c.reference}
+    assert refs({"status": "closed"}) == {a.reference, b.reference}  # not a status of this tab: ignored
     assert refs({"urgency": "high"}) == {a.reference}
     assert refs({"mine": "on"}) == {b.reference, c.reference} - {c.reference}
     assert refs({"over_norm": "on"}) == set()
     assert refs({"school": world.other_school.pk}) == {a.reference, b.reference}  # invalid choice ignored
+
+
+def test_the_default_tab_is_what_needs_the_teams_decision_and_running_cases_have_theirs(client, world):
+    """A 12-day accepted case no longer sorts among the new ones (ADR 0117)."""
+    from django.utils import timezone
+
+    new = referral_in(world, "submitted")
+    triage = referral_in(world, "in_triage")
+    returned = referral_in(world, "returned")
+    accepted = referral_in(world, "accepted")
+    started = referral_in(world, "help_started")
+    escalated = referral_in(world, "escalated")
+    closed = referral_in(world, "closed")
+    Referral.objects.filter(pk=accepted.pk).update(
+        first_submitted_at=timezone.now() - datetime.timedelta(days=12)
+    )
+    everyone = (new, triage, returned, accepted, started, escalated, closed)
+    client.force_login(world.user("district_worker"))
+    url = reverse("referrals:inbox")
+
+    def shown(params):
+        html = client.get(url, params).content.decode()
+        return {r.reference for r in everyone if r.reference in html}, html
+
+    refs, html = shown({})
+    assert refs == {new.reference, triage.reference, returned.reference}
+    assert 'aria-current="page">Te beslissen</a>' in html
+    refs, html = shown({"view": "running"})
+    assert refs == {accepted.reference, started.reference, escalated.reference}
+    assert html.index(accepted.reference) < html.index(started.reference)  # awaiting help first
+    assert 'aria-current="page">Geaccepteerd en lopend</a>' in html
+    refs, _html = shown({"view": "all"})
+    assert refs == {r.reference for r in everyone}
+    # The tab links keep the other filters and drop the status, which belongs to its tab.
+    _refs, html = shown({"view": "running", "status": "accepted", "urgency": "high"})
+    assert 'href="?urgency=high&amp;view=all"' in html and 'href="?urgency=high"' in html
+    assert 'name="view" value="running"' in html
+    refs, _html = shown({"view": "bogus"})
+    assert refs == {new.reference, triage.reference, returned.reference}
+
+
+@pytest.mark.parametrize("view", ["", "running", "all"])
+def test_every_inbox_tab_keeps_the_pinned_query_count(client, world, view):
+    client.force_login(world.user("district_worker"))
+    status = {"": "in_triage", "running": "accepted", "all": "closed"}[view]
+    assert_queries_pinned(
+        client,
+        reverse("referrals:inbox") + (f"?view={view}" if view else ""),
+        lambda n: [referral_in(world, status) for _ in range(n)],
+        expected=EXPECTED_INBOX_QUERIES,
+    )
 
 
 def test_inbox_query_count_is_pinned(client, world):
