@@ -51,6 +51,7 @@ handler500 = "portal.views.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("metrics", metrics.view, name="metrics"),
     path("account/", include(auth_patterns)),

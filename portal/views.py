@@ -7,9 +7,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -51,6 +52,13 @@ def _broker_state():
     except Exception:  # noqa: BLE001 - any failure means the broker is unavailable
         logger.warning("healthz: broker unreachable")
         return "unavailable"
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask /favicon.ico whatever the page links; send them to the SVG icon the static
+    pipeline serves (ADR 0120). A temporary redirect: the file's hashed name changes per release."""
+    return HttpResponseRedirect(static("img/favicon.svg"))
 
 
 @never_cache

@@ -27,6 +27,7 @@ TWO_FACTOR_EXEMPT = {
     "logout",
     "set_language",
     "healthz",
+    "favicon",
 }
 
 

@@ -15,6 +15,7 @@ def _notification_url(w):
 
 CASES = [
     Case("home", lambda w: reverse("home"), default=200),
+    Case("favicon", lambda w: reverse("favicon"), default=302, anonymous=302),
     Case("healthz", lambda w: reverse("healthz"), default=200, anonymous=200),
     # By address or token, not by role (tests/portal/test_metrics.py): the test client is 127.0.0.1.
     Case("metrics", lambda w: reverse("metrics"), default=200, anonymous=200),

@@ -61,6 +61,7 @@ def test_pages_reachable_before_2fa_are_few_and_harmless():
         "logout",
         "set_language",
         "healthz",
+        "favicon",  # a redirect to the static icon (ADR 0120)
     }
 
 
