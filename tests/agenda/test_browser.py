@@ -132,7 +132,7 @@ def test_steering_owner_and_meeting_journey(page, live_server, utrecht):
     page.get_by_label("risico").check()
     page.get_by_label("Wat is er gebeurd").fill("De tweede pilotschool twijfelt nog over de financiering.")
     page.get_by_role("button", name="Voortgang opslaan").click()
-    assert "Uw voortgangsmelding is opgeslagen." in page.locator("[role=status]").inner_text()
+    assert "Uw voortgangsmelding is opgeslagen." in page.locator(".tandem-messages").inner_text()
     assert "De tweede pilotschool twijfelt" in page.locator(".agenda-timeline").inner_text()
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Deze activiteit bewerken").click()
@@ -163,7 +163,7 @@ def test_steering_owner_and_meeting_journey(page, live_server, utrecht):
     page.get_by_role("group", name="aanwezige scholen").get_by_label("Vso De Ster").check()
     page.get_by_role("group", name="georganiseerd door gemeenten").get_by_label("Utrecht").check()
     page.get_by_role("button", name="Bijeenkomst opslaan").click()
-    assert "De bijeenkomst is opgeslagen." in page.locator("[role=status]").inner_text()
+    assert "De bijeenkomst is opgeslagen." in page.locator(".tandem-messages").inner_text()
     held = page.locator('#meeting-summary tr[data-type="practitioner"] td').first.inner_text()
     assert held.startswith("2") and "streefwaarde gehaald" in held
     assert "Wijkcentrum Overvecht" in page.locator("main").inner_text()
@@ -274,7 +274,7 @@ def test_meeting_form_lists_are_searchable_with_the_keyboard(page, live_server, 
     page.get_by_label("soort").select_option("practitioner")
     page.get_by_label("datum").fill(utrecht["today"].isoformat())
     page.get_by_role("button", name="Bijeenkomst opslaan").click()
-    assert "De bijeenkomst is opgeslagen." in page.locator("[role=status]").inner_text()
+    assert "De bijeenkomst is opgeslagen." in page.locator(".tandem-messages").inner_text()
     meeting = Meeting.objects.get(date=utrecht["today"])
     assert [s.name for s in meeting.attending_schools.all()] == ["So De Maan"]
 
@@ -292,7 +292,7 @@ def test_meeting_form_without_javascript_keeps_every_option(browser, live_server
     schools.get_by_label("Vso De Ster").focus()
     page.keyboard.press("Space")
     page.get_by_role("button", name="Bijeenkomst opslaan").click()
-    assert "De bijeenkomst is opgeslagen." in page.locator("[role=status]").inner_text()
+    assert "De bijeenkomst is opgeslagen." in page.locator(".tandem-messages").inner_text()
     meeting = Meeting.objects.get(date=utrecht["today"])
     assert [s.name for s in meeting.attending_schools.all()] == ["Vso De Ster"]
     context.close()
