@@ -35,8 +35,8 @@ def test_escalation_journey(page, live_server):
     referral = referral_in(
         world,
         "in_triage",
-        child_first_name="Noor",
-        child_last_name="Bosman",
+        child_first_name="Zwaantje",
+        child_last_name="Quakkelsteijn",
         child_date_of_birth=datetime.date(2016, 5, 17),
     )
     base = live_server.url
@@ -93,7 +93,7 @@ def test_escalation_journey(page, live_server):
     page.get_by_role("link", name=referral.reference).click()
     main = page.locator("main").inner_text()
     assert "gemeente betaald" in main and "extra ondersteuning" in main
-    assert "Noor" not in main and "Bosman" not in main
+    assert "Zwaantje" not in main and "Quakkelsteijn" not in main
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Besluit vastleggen").click()
     assert_no_axe_violations(page)
@@ -127,7 +127,7 @@ def test_escalation_journey(page, live_server):
     assert_no_axe_violations(page)
     event = ReferralEvent.objects.get(referral=referral, action="resume")
     assert event.to_status == "accepted" and "gedeeld" in event.note
-    assert "Noor" not in event.note and "Ambulante" not in event.note
+    assert "Zwaantje" not in event.note and "Ambulante" not in event.note
     _logout(page)
 
     # 6. The director reviews the precedent: the child's name is refused, then published.
@@ -136,7 +136,7 @@ def test_escalation_journey(page, live_server):
     page.get_by_role("link", name="Het precedent controleren en publiceren").click()
     assert_no_axe_violations(page)
     page.get_by_label("Titel").fill("Begeleiding bij gedrag: gedeelde financiering")
-    page.get_by_label("Situatie (geanonimiseerd)").fill("Noor (groep 5) is onrustig in de klas en thuis.")
+    page.get_by_label("Situatie (geanonimiseerd)").fill("Zwaantje (groep 5) is onrustig in de klas en thuis.")
     page.get_by_label("Uitkomst: welke hulp is besloten").fill("Ambulante begeleiding in de klas.")
     page.get_by_label("Onderbouwing").fill("Gedrag op school en thuis hangen samen.")
     page.get_by_label("Ik heb gecontroleerd").check()
