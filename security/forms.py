@@ -275,6 +275,18 @@ class AnswerForm(TandemForm):
 # --- The breach register (ADR 0108) --------------------------------------------------------------
 
 DATETIME_INPUT = {"type": "datetime-local"}
+
+
+def datetime_field(label, *, required=False, **kwargs):
+    """A date and time typed into the browser's own datetime-local control."""
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        widget=forms.DateTimeInput(attrs=DATETIME_INPUT, format="%Y-%m-%dT%H:%M"),
+        **kwargs,
+    )
+
+
 YES_NO = [("yes", _("yes")), ("no", _("no"))]
 
 
@@ -299,22 +311,14 @@ class BreachForm(TandemForm):
         ),
         error_messages={"required": _("Describe what happened.")},
     )
-    found_at = forms.DateTimeField(
-        label=_("Found at"),
+    found_at = datetime_field(
+        _("Found at"),
+        required=True,
         help_text=_("When your organisation became aware of it: the 72 hours start here."),
-        widget=forms.DateTimeInput(attrs=DATETIME_INPUT, format="%Y-%m-%dT%H:%M"),
         error_messages={"required": _("Fill in when the breach was found.")},
     )
-    occurred_from = forms.DateTimeField(
-        label=_("Occurred from"),
-        required=False,
-        widget=forms.DateTimeInput(attrs=DATETIME_INPUT, format="%Y-%m-%dT%H:%M"),
-    )
-    occurred_until = forms.DateTimeField(
-        label=_("Occurred until"),
-        required=False,
-        widget=forms.DateTimeInput(attrs=DATETIME_INPUT, format="%Y-%m-%dT%H:%M"),
-    )
+    occurred_from = datetime_field(_("Occurred from"))
+    occurred_until = datetime_field(_("Occurred until"))
     references = forms.CharField(
         label=_("Referrals concerned"),
         required=False,
@@ -374,11 +378,7 @@ class BreachDecisionForm(TandemForm):
 
 class BreachNotificationForm(TandemForm):
     prefix = "notification"
-    authority_notified_at = forms.DateTimeField(
-        label=_("Notified to the Autoriteit Persoonsgegevens at"),
-        required=False,
-        widget=forms.DateTimeInput(attrs=DATETIME_INPUT, format="%Y-%m-%dT%H:%M"),
-    )
+    authority_notified_at = datetime_field(_("Notified to the Autoriteit Persoonsgegevens at"))
     authority_case_number = forms.CharField(
         label=_("Notification number of the Autoriteit Persoonsgegevens"), max_length=64, required=False
     )
@@ -403,16 +403,8 @@ class ReadersScopeForm(TandemForm):
         help_text=_("One per line; the breach's referrals are filled in."),
         error_messages={"required": _("Fill in at least one reference number.")},
     )
-    start = forms.DateTimeField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateTimeInput(attrs=DATETIME_INPUT, format="%Y-%m-%dT%H:%M"),
-    )
-    end = forms.DateTimeField(
-        label=_("Until"),
-        required=False,
-        widget=forms.DateTimeInput(attrs=DATETIME_INPUT, format="%Y-%m-%dT%H:%M"),
-    )
+    start = datetime_field(_("From"))
+    end = datetime_field(_("Until"))
 
 
 class AddressScopeForm(TandemForm):
@@ -424,13 +416,5 @@ class AddressScopeForm(TandemForm):
             "invalid": _("Enter a valid IP address, for example 192.0.2.10."),
         },
     )
-    start = forms.DateTimeField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateTimeInput(attrs=DATETIME_INPUT, format="%Y-%m-%dT%H:%M"),
-    )
-    end = forms.DateTimeField(
-        label=_("Until"),
-        required=False,
-        widget=forms.DateTimeInput(attrs=DATETIME_INPUT, format="%Y-%m-%dT%H:%M"),
-    )
+    start = datetime_field(_("From"))
+    end = datetime_field(_("Until"))
