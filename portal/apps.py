@@ -23,12 +23,17 @@ class PortalConfig(AppConfig):
 
 def _sync_calendar(using="default", **kwargs):
     """After every migrate (and every test flush) the public-holiday table the SQL working-day
-    count reads matches TANDEM_WORKDAY_HOLIDAYS (ADR 0090)."""
+    count reads matches TANDEM_WORKDAY_HOLIDAYS (ADR 0090), and an empty school-holiday table
+    (a flushed test database) gets the shipped school holidays again. A table that holds rows
+    is left alone, so a file an operator loaded with load_school_holidays stays."""
     # Models only once the app registry is ready, so not at the top.
     from django.db import connections
 
     from portal import workdays
-    from portal.models import Holiday
+    from portal.models import Holiday, SchoolHoliday
 
-    if Holiday._meta.db_table in connections[using].introspection.table_names():
+    tables = connections[using].introspection.table_names()
+    if Holiday._meta.db_table in tables:
         workdays.sync_calendar(using=using)
+    if SchoolHoliday._meta.db_table in tables and not SchoolHoliday.objects.using(using).exists():
+        workdays.load_shipped_school_holidays()

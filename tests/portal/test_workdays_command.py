@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from contacts.models import Region
 from portal import workdays
+from portal.apps import _sync_calendar
 from portal.models import SchoolHoliday
 
 
@@ -82,6 +83,21 @@ def test_the_shipped_school_holidays_are_loaded_for_three_school_years():
         assert rows.filter(first_day__gte="2025-08-01", last_day__lte="2028-09-30").count() == 15
     summer = SchoolHoliday.objects.get(region="midden", name="Zomervakantie", first_day__year=2026)
     assert (summer.first_day, summer.last_day) == (datetime.date(2026, 7, 18), datetime.date(2026, 8, 30))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_refills_an_emptied_school_holiday_table_and_leaves_a_loaded_one_alone():
+    # A transactional test ends with a flush; the tests after it in the same process still
+    # need the shipped school holidays, as a fresh database has them from the migration.
+    shipped = SchoolHoliday.objects.count()
+    SchoolHoliday.objects.all().delete()
+    call_command("flush", interactive=False, verbosity=0)
+    assert SchoolHoliday.objects.count() == shipped > 0
+    # A table with rows (an operator's own file) is not overwritten by the next migrate/flush.
+    SchoolHoliday.objects.exclude(region="midden").delete()
+    SchoolHoliday.objects.filter(region="midden").update(name="Eigen naam")
+    _sync_calendar()
+    assert set(SchoolHoliday.objects.values_list("name", flat=True)) == {"Eigen naam"}
 
 
 @pytest.mark.django_db
