@@ -36,4 +36,4 @@ def _sync_calendar(using="default", **kwargs):
     if Holiday._meta.db_table in tables:
         workdays.sync_calendar(using=using)
     if SchoolHoliday._meta.db_table in tables and not SchoolHoliday.objects.using(using).exists():
-        workdays.load_shipped_school_holidays()
+        workdays.load_shipped_school_holidays(using=using)

@@ -234,15 +234,15 @@ def parse_school_holidays(data):
     return parsed
 
 
-def load_school_holidays(rows, school_holiday_model=None):
+def load_school_holidays(rows, school_holiday_model=None, using="default"):
     """Store parsed school holidays: one row per region and first day, updated when it exists.
     All or nothing. Returns (created, updated)."""
     if school_holiday_model is None:
         school_holiday_model = SchoolHoliday
     created = updated = 0
-    with transaction.atomic():
+    with transaction.atomic(using=using):
         for region, name, first, last in rows:
-            _obj, new = school_holiday_model.objects.update_or_create(
+            _obj, new = school_holiday_model.objects.using(using).update_or_create(
                 region=region, first_day=first, defaults={"name": name, "last_day": last}
             )
             created += new
@@ -250,9 +250,9 @@ def load_school_holidays(rows, school_holiday_model=None):
     return created, updated
 
 
-def load_shipped_school_holidays(school_holiday_model=None):
+def load_shipped_school_holidays(school_holiday_model=None, using="default"):
     with open(SHIPPED_SCHOOL_HOLIDAYS, encoding="utf-8") as handle:
-        return load_school_holidays(parse_school_holidays(json.load(handle)), school_holiday_model)
+        return load_school_holidays(parse_school_holidays(json.load(handle)), school_holiday_model, using)
 
 
 # --- The Holiday table the SQL count reads ------------------------------------------------------

@@ -1,4 +1,5 @@
 import datetime
+import string
 
 import factory
 
@@ -12,7 +13,7 @@ def _code(n):
     letters = ""
     for _ in range(4):
         n, digit = divmod(n, 26)
-        letters += "abcdefghijklmnopqrstuvwxyz"[digit]
+        letters += string.ascii_lowercase[digit]
     return letters
 
 
