@@ -24,14 +24,14 @@ def test_steering_member_sets_norms_after_fixing_bad_input(page, live_server, wo
     page.get_by_label(re.compile("^Geldt vanaf")).fill("2020-01-01")
     page.get_by_label(re.compile("^Besluit binnen")).fill("vijf")
     page.get_by_label(re.compile("^Hulp gestart binnen")).fill("100000")
-    page.get_by_label(re.compile("^Automatische escalatie na")).fill("0")
+    page.get_by_label(re.compile("^Automatische opschaling na")).fill("0")
     page.get_by_role("button", name="Normen vaststellen").click()
     assert_title_starts(page, "Fout")
     for label, message in (
         ("^Geldt vanaf", "Kies een datum na vandaag"),
         ("^Besluit binnen", "Vul een heel aantal werkdagen in, bijvoorbeeld 5."),
         ("^Hulp gestart binnen", "van 1 tot en met 130"),
-        ("^Automatische escalatie na", "van 1 tot en met 60"),
+        ("^Automatische opschaling na", "van 1 tot en met 60"),
     ):
         field = page.get_by_label(re.compile(label))
         expect(field).to_have_attribute("aria-invalid", "true")
@@ -44,7 +44,7 @@ def test_steering_member_sets_norms_after_fixing_bad_input(page, live_server, wo
     page.get_by_label(re.compile("^Geldt vanaf")).fill(start.isoformat())
     page.get_by_label(re.compile("^Besluit binnen")).fill("6")
     page.get_by_label(re.compile("^Hulp gestart binnen")).fill("25")
-    page.get_by_label(re.compile("^Automatische escalatie na")).fill("4")
+    page.get_by_label(re.compile("^Automatische opschaling na")).fill("4")
     page.get_by_role("button", name="Normen vaststellen").click()
     expect(page.locator(".tandem-messages")).to_contain_text("De normen van Testregio gelden vanaf")
     history = page.get_by_role("table", name=re.compile("Normen die de regio heeft vastgesteld"))

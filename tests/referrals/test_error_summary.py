@@ -67,7 +67,7 @@ def test_what_submission_needs_is_marked_required_and_the_later_sections_announc
             rf'<label class="utrecht-form-label" for="id_{field}">[^<]*<span[^>]*>([^<]*)</span>', html
         )
         assert label and label.group(1) == "(verplicht)", field
-    for legend in ["Zorgdomeinen", "Gewenste vorm van hulp"]:
+    for legend in ["Domeinen", "Gewenste vorm van hulp"]:
         assert re.search(rf"{legend}[^<]*<span class=\"tandem-required\">\(verplicht\)</span>", html), legend
     assert not re.search(r'for="id_current_help">[^<]*<span', html)  # optional stays unmarked
     assert (

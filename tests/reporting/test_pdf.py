@@ -37,7 +37,7 @@ def test_pdf_has_the_headings_and_the_figures_of_the_dashboard(world, dataset, p
         "Samenvatting",
         "Aanmeldingen",
         "Wachttijden",
-        "Escalaties (doorzettingsmacht)",
+        "Opschalingen (doorzettingsmacht)",
         "Dekking van het netwerk",
         "Werkagenda",
         "Over deze cijfers",

@@ -85,8 +85,8 @@ def test_export_csv_and_xlsx_are_suppressed_and_logged(world, dataset, steering)
     values = {(r[3], r[4]): r[6] for r in rows[1:]}
     assert values[("Aanmeldingen per schoolsoort", "voortgezet speciaal onderwijs (vso)")] == "<5"
     assert values[("Aanmeldingen per schoolsoort", "basisschool (po)")] == "x"
-    assert values[("Escalaties per reden", "grijs gebied: financiering")] == "x"
-    assert values[("Escalaties per reden", "Totaal")] == "8"
+    assert values[("Opschalingen per reden", "grijs gebied: financiering")] == "x"
+    assert values[("Opschalingen per reden", "Totaal")] == "8"
     assert not any(
         r[6].isdigit() and 0 < int(r[6]) < 5
         for r in rows[1:]
