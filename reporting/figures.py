@@ -76,6 +76,7 @@ class Section:
 class KeyFigure:
     label: str
     display: str
+    explanation: str = ""  # one line: what is counted
 
 
 @dataclass
@@ -85,6 +86,9 @@ class Figures:
     generated_at: datetime.datetime
     key_figures: list
     sections: list
+    previous_period: Period | None = None
+    comparison: Table | None = None  # this half-year against the previous one (ADR 0146)
+    changes: list = field(default_factory=list)  # sentences: the (at most) three largest changes
 
     def section(self, key):
         return next(s for s in self.sections if s.key == key)
@@ -205,51 +209,53 @@ def _norm_note(spans):
     ) % {"parts": "; ".join(parts)}
 
 
-# --- Sections -----------------------------------------------------------------------------------
-def _referral_sections(period, scope):
-    cohort = Referral.objects.filter(
+# --- The referral counts, defined once for this half-year and the previous one ------------------
+ACCEPTED_Q = Q(decided_at__isnull=False) & ~Q(status=Status.DECLINED)
+
+
+def _cohort(period, scope):
+    return Referral.objects.filter(
         scope.referral_q(), first_submitted_at__gte=period.start, first_submitted_at__lt=period.end
     )
-    accepted_q = Q(decided_at__isnull=False) & ~Q(status=Status.DECLINED)
-    annotated = cohort.annotate(
-        was_returned=Exists(ReferralEvent.objects.filter(referral=OuterRef("pk"), action="return")),
-    )
-    timed = cohort.annotate(
-        decision_days=WorkingDays(local_date("first_submitted_at"), local_date("decided_at")),
-        help_days=WorkingDays(local_date("first_submitted_at"), local_date("help_started_at")),
-    )
-    totals = annotated.aggregate(
+
+
+def _totals(queryset, **extra):
+    return queryset.aggregate(
         submitted=Count("id"),
-        accepted=Count("id", filter=accepted_q),
+        accepted=Count("id", filter=ACCEPTED_Q),
         declined=Count("id", filter=Q(status=Status.DECLINED)),
         # Withdrawn by the school or lapsed before the team decided (ADR 0096).
         ended=Count("id", filter=Q(decided_at__isnull=True, status__in=[Status.WITHDRAWN, Status.LAPSED])),
-        returned=Count("id", filter=Q(was_returned=True)),
-        joint=Count("id", filter=accepted_q & Q(joint_deployment=True)),
+        joint=Count("id", filter=ACCEPTED_Q & Q(joint_deployment=True)),
+        **extra,
     )
-    submitted = totals["submitted"]
+
+
+def _type_cells(cohort, submitted):
     by_type = cohort.values("school__school_type").annotate(n=Count("id")).order_by()
+    return suppress_group(
+        _grouped(by_type, "school__school_type", dict(SchoolType.choices), order=SchoolType.values),
+        total=submitted,
+    )
+
+
+def _domain_cells(cohort):
     by_domain = (
         ReferralDomain.objects.filter(referral__in=cohort.values("id"))
         .values("domain")
         .annotate(n=Count("id"))
         .order_by()
     )
-    by_home = cohort.values("home_municipality__name").annotate(n=Count("id")).order_by()
-    decision, help_started = day_count_stats(timed, "decision_days", "help_days")
-
-    type_cells, type_total = suppress_group(
-        _grouped(by_type, "school__school_type", dict(SchoolType.choices), order=SchoolType.values),
-        total=submitted,
-    )
-    domain_cells, _none = suppress_group(
+    cells, _none = suppress_group(
         _grouped(by_domain, "domain", dict(Domain.choices), order=Domain.values), total=None
     )
-    home_cells, home_total = suppress_group(
-        _grouped(by_home, "home_municipality__name", {None: _("unknown")}), total=submitted
-    )
+    return cells
+
+
+def _outcome_cells(totals):
+    submitted = totals["submitted"]
     in_process = submitted - totals["accepted"] - totals["declined"] - totals["ended"]
-    outcome_cells, outcome_total = suppress_group(
+    return suppress_group(
         [
             ("accepted", _("accepted"), totals["accepted"]),
             ("declined", _("declined"), totals["declined"]),
@@ -258,6 +264,67 @@ def _referral_sections(period, scope):
         ],
         total=submitted,
     )
+
+
+def _decision_days(cohort):
+    return cohort.annotate(
+        decision_days=WorkingDays(local_date("first_submitted_at"), local_date("decided_at")),
+        help_days=WorkingDays(local_date("first_submitted_at"), local_date("help_started_at")),
+    )
+
+
+@dataclass
+class Comparable:
+    """The numbers of one half-year that are set against another's (ADR 0146); cells suppressed."""
+
+    submitted: Cell
+    accepted: Cell
+    joint: Cell
+    escalations: Cell
+    decision: tuple  # (n, median, p90) in working days
+    domains: list  # [Cell] in Domain order
+    school_types: list  # [Cell] in SchoolType order
+
+
+def _previous_comparable(period, scope):
+    """The comparable numbers of `period` without its tables: five queries."""
+    cohort = _cohort(period, scope)
+    totals = _totals(cohort)
+    outcome_cells, _total = _outcome_cells(totals)
+    (decision,) = day_count_stats(_decision_days(cohort), "decision_days")
+    type_cells, _total = _type_cells(cohort, totals["submitted"])
+    escalations = Escalation.objects.filter(
+        scope.escalation_q(), raised_at__gte=period.start, raised_at__lt=period.end
+    ).count()
+    return Comparable(
+        submitted=primary("submitted", "", totals["submitted"]),
+        accepted=outcome_cells[0],
+        joint=primary("joint", "", totals["joint"]),
+        escalations=primary("escalations", "", escalations),
+        decision=decision,
+        domains=_domain_cells(cohort),
+        school_types=type_cells,
+    )
+
+
+# --- Sections -----------------------------------------------------------------------------------
+def _referral_sections(period, scope):
+    cohort = _cohort(period, scope)
+    annotated = cohort.annotate(
+        was_returned=Exists(ReferralEvent.objects.filter(referral=OuterRef("pk"), action="return")),
+    )
+    timed = _decision_days(cohort)
+    totals = _totals(annotated, returned=Count("id", filter=Q(was_returned=True)))
+    submitted = totals["submitted"]
+    by_home = cohort.values("home_municipality__name").annotate(n=Count("id")).order_by()
+    decision, help_started = day_count_stats(timed, "decision_days", "help_days")
+
+    type_cells, type_total = _type_cells(cohort, submitted)
+    domain_cells = _domain_cells(cohort)
+    home_cells, home_total = suppress_group(
+        _grouped(by_home, "home_municipality__name", {None: _("unknown")}), total=submitted
+    )
+    outcome_cells, outcome_total = _outcome_cells(totals)
     returned = primary("returned", _("returned to the school at least once"), totals["returned"])
     joint = primary("joint", _("joint deployments of education and youth care"), totals["joint"])
     submitted_cell = primary("submitted", _("Referrals submitted"), submitted)
@@ -343,12 +410,42 @@ def _referral_sections(period, scope):
     )
     median_display = waiting_rows[0][2]
     key_figures = [
-        KeyFigure(_("Referrals submitted"), submitted_cell.display),
-        KeyFigure(_("Accepted"), outcome_cells[0].display),
-        KeyFigure(_("Joint deployments of education and youth care"), joint.display),
-        KeyFigure(_("Median waiting time to a decision (working days)"), median_display),
+        KeyFigure(
+            _("Referrals this half-year"),
+            submitted_cell.display,
+            _("Referrals a school submitted for the first time in this half-year."),
+        ),
+        KeyFigure(
+            _("Accepted by the district team"),
+            outcome_cells[0].display,
+            _(
+                "Of those referrals, the ones the district team took up with planned help, "
+                "whether the help still runs or has ended."
+            ),
+        ),
+        KeyFigure(
+            _("Joint deployments of education and youth care"),
+            joint.display,
+            _("Accepted referrals in which school support and youth care run together."),
+        ),
+        KeyFigure(
+            _("Median waiting time to a decision (working days)"),
+            median_display,
+            _(
+                "Half of the decided referrals had the district team's decision (accepted or "
+                "declined) within this many working days of submission."
+            ),
+        ),
     ]
-    return [referrals, waiting], key_figures
+    comparable = {
+        "submitted": submitted_cell,
+        "accepted": outcome_cells[0],
+        "joint": joint,
+        "decision": decision,
+        "domains": domain_cells,
+        "school_types": type_cells,
+    }
+    return [referrals, waiting], key_figures, comparable
 
 
 def _escalation_section(period, scope):
@@ -530,14 +627,153 @@ def _agenda_figures(period, scope):
     return section
 
 
+# --- This half-year against the previous one (ADR 0146) ------------------------------------------
+CHANGES_SHOWN = 3
+
+
+def fmt_difference(difference, decimals=0):
+    """+8, −3 (a real minus sign), 0; a whole number or days with one decimal."""
+    if decimals:
+        difference = round(difference, decimals)
+    shown = number_format(abs(difference), decimal_pos=decimals, force_grouping=True)
+    if difference > 0:
+        return f"+{shown}"
+    if difference < 0:
+        return f"\u2212{shown}"
+    return shown
+
+
+def _count_difference(current, previous):
+    """The difference of two cells, or "—" when either is hidden (it would give the number back)."""
+    if current.hidden or previous.hidden:
+        return "—"
+    return fmt_difference(current.value - previous.value)
+
+
+def _median(stats):
+    """The median of (n, median, p90), or None when it is not shown (fewer than 5 measured)."""
+    n, median, _p90 = stats
+    return median if n >= THRESHOLD and median is not None else None
+
+
+def comparison_table(current, previous, period, previous_period):
+    """The key figures of this half-year, the previous one's and the difference."""
+    rows = []
+    for label, now, before in (
+        (_("Referrals this half-year"), current.submitted, previous.submitted),
+        (_("Accepted by the district team"), current.accepted, previous.accepted),
+        (_("Joint deployments of education and youth care"), current.joint, previous.joint),
+    ):
+        rows.append([label, now.display, before.display, _count_difference(now, before)])
+    now_days, before_days = _median(current.decision), _median(previous.decision)
+    rows.append(
+        [
+            _("Median waiting time to a decision (working days)"),
+            fmt_days(now_days),
+            fmt_days(before_days),
+            fmt_difference(now_days - before_days, 1) if None not in (now_days, before_days) else "—",
+        ]
+    )
+    rows.append(
+        [
+            _("Escalations raised"),
+            current.escalations.display,
+            previous.escalations.display,
+            _count_difference(current.escalations, previous.escalations),
+        ]
+    )
+    return Table(
+        key="comparison",
+        caption=_("This half-year against the previous one"),
+        headers=[
+            _("Figure"),
+            _("This half-year (%(period)s)") % {"period": period.label},
+            _("Previous half-year (%(period)s)") % {"period": previous_period.label},
+            _("Difference"),
+        ],
+        rows=rows,
+        note=_(
+            "“—”: no difference is given where a figure of either half-year is hidden (“<5”, “x”) "
+            "or was measured over fewer than 5 referrals."
+        ),
+    )
+
+
+@dataclass
+class Change:
+    subject: str  # "the number of referrals in the domain behaviour", translated
+    value: int
+    previous: int
+
+    @property
+    def difference(self):
+        return self.value - self.previous
+
+    def sentence(self):
+        values = {
+            "subject": self.subject,
+            "previous": fmt_count(self.previous),
+            "value": fmt_count(self.value),
+        }
+        if self.difference > 0:
+            text = _("%(subject)s rose from %(previous)s to %(value)s.") % values
+        else:
+            text = _("%(subject)s fell from %(previous)s to %(value)s.") % values
+        return text[:1].upper() + text[1:]
+
+
+def _candidates(current, previous):
+    """[(subject, current cell, previous cell)] in a fixed order: the order breaks ties."""
+    yield _("the number of referrals"), current.submitted, previous.submitted
+    yield _("the number of referrals accepted by the district team"), current.accepted, previous.accepted
+    yield (
+        _("the number of joint deployments of education and youth care"),
+        current.joint,
+        previous.joint,
+    )
+    yield _("the number of escalations raised"), current.escalations, previous.escalations
+    before_domain = {cell.key: cell for cell in previous.domains}
+    for now in current.domains:
+        if now.key in before_domain:
+            subject = _("the number of referrals in the domain %(domain)s") % {"domain": now.label}
+            yield subject, now, before_domain[now.key]
+    before_type = {cell.key: cell for cell in previous.school_types}
+    for now in current.school_types:
+        if now.key in before_type:
+            subject = _("the number of referrals from schools of the type %(type)s") % {"type": now.label}
+            yield subject, now, before_type[now.key]
+
+
+def largest_changes(current, previous, limit=CHANGES_SHOWN):
+    """The counts that changed most, by absolute change; only counts shown on both sides and
+    of at least 5 on both sides are described; ties keep the order of `_candidates`."""
+    changes = []
+    for subject, now, before in _candidates(current, previous):
+        if now.hidden or before.hidden or now.value < THRESHOLD or before.value < THRESHOLD:
+            continue
+        if now.value != before.value:
+            changes.append(Change(subject, now.value, before.value))
+    # sorted() is stable: equal absolute changes stay in the candidates' order.
+    return sorted(changes, key=lambda change: -abs(change.difference))[:limit]
+
+
 # --- The one entry point ------------------------------------------------------------------------
 def compute_figures(period, scope):
     """All figures for `period` (a Period or "2026-H1") and `scope` (reporting.scopes.Scope)."""
     if not isinstance(period, Period):
         period = Period.parse(period)
-    referral_sections, key_figures = _referral_sections(period, scope)
+    referral_sections, key_figures, comparable = _referral_sections(period, scope)
     escalations, escalation_total = _escalation_section(period, scope)
-    key_figures.append(KeyFigure(_("Escalations raised"), escalation_total.display))
+    key_figures.append(
+        KeyFigure(
+            _("Escalations raised"),
+            escalation_total.display,
+            _("Referrals taken to the deciders (doorzettingsmacht) in this half-year."),
+        )
+    )
+    current = Comparable(escalations=escalation_total, **comparable)
+    previous_period = period.previous()
+    previous = _previous_comparable(previous_period, scope)
     sections = [
         *referral_sections,
         escalations,
@@ -551,7 +787,22 @@ def compute_figures(period, scope):
         generated_at=timezone.now(),
         key_figures=key_figures,
         sections=sections,
+        previous_period=previous_period,
+        comparison=comparison_table(current, previous, period, previous_period),
+        changes=[change.sentence() for change in largest_changes(current, previous)],
     )
 
 
-__all__ = ["Bar", "Cell", "Chart", "Figures", "KeyFigure", "Section", "Table", "compute_figures"]
+__all__ = [
+    "Bar",
+    "Cell",
+    "Change",
+    "Chart",
+    "Comparable",
+    "Figures",
+    "KeyFigure",
+    "Section",
+    "Table",
+    "compute_figures",
+    "largest_changes",
+]

@@ -79,3 +79,14 @@ def dataset(world):
     ContactAssignmentFactory(person=person, school=vso)
     ContactAssignmentFactory(person=person, municipality=world.municipality)
     return {"refs": refs, "vso": vso}
+
+
+@pytest.fixture
+def previous_half_year(world, dataset):
+    """2025-H2 in subregion A, beside the dataset's one undecided referral of 31 December:
+    twenty po referrals about behaviour, submitted on Monday 6 October 2025 and accepted two
+    working days later. So 21 submitted, 20 accepted but hidden ("x", the 1 undecided is "<5"),
+    a median of 2 working days to a decision, no joint deployments and no escalations."""
+    for _i in range(20):
+        ref = referral(world.school, submitted=ams(2025, 10, 6), decided=ams(2025, 10, 8))
+        add_domains(ref, "behaviour")

@@ -43,7 +43,7 @@ def test_steering_member_requests_watches_and_downloads_a_report(
     page.get_by_role("button", name="Cijfers tonen").click()
     assert page.locator("h1").inner_text() == "Dashboard jeugdhulp in school"
     assert page.locator("svg[role=img]").count() >= 4
-    assert "Ingediende aanmeldingen" in page.locator(".tandem-key-figures").inner_text()
+    assert "Aanmeldingen dit halfjaar" in page.locator(".tandem-key-figures").inner_text()
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Rapportages", exact=True).click()

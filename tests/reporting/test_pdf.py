@@ -23,7 +23,7 @@ def _text(pdf):
 
 
 @pytest.fixture
-def pdf(world, dataset):
+def pdf(world, dataset, previous_half_year):
     return generation.render_report("2026-H1", Scope.for_region(world.subregion))
 
 
@@ -62,6 +62,14 @@ def test_pdf_has_the_headings_and_the_figures_of_the_dashboard(world, dataset, p
         assert " ".join(row[1:4]) in text
         assert all(cell in html for cell in row[1:4])
     assert "5,5" in text and "9,1" in text
+
+    # The comparison with the previous half-year and the largest changes agree to the unit.
+    assert figures.comparison.rows and figures.changes
+    for row in figures.comparison.rows:
+        assert " ".join(row) in text, row
+        assert all(cell in html for cell in row)
+    for sentence in figures.changes:
+        assert sentence in text and sentence in html
 
 
 def test_pdf_is_tagged_pdf_ua(pdf):
