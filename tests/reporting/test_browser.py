@@ -125,3 +125,34 @@ def test_school_coordinator_cannot_reach_dashboard_or_reports(page, live_server,
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 403
         assert page.locator("h1").inner_text() == "Geen toegang"
+
+
+def test_dashboard_compares_with_the_previous_half_year_and_opens_a_chart_table(
+    page, live_server, region_world
+):
+    world = region_world
+    for _i in range(12):  # 2025-H2: 12 referrals about behaviour, against 7 now
+        add_domains(referral(world.school, submitted=ams(2025, 10, 6), decided=ams(2025, 10, 8)), "behaviour")
+    login(page, live_server, world.users["steering_member"].email)
+    page.goto(f"{live_server.url}/rapportage/?period=2026-H1&scope=r-{world.region.pk}")
+
+    comparison = page.get_by_role("region", name="Vergeleken met het vorige halfjaar")
+    assert comparison.get_by_role("table", name="Dit halfjaar tegenover het vorige").is_visible()
+    row = comparison.get_by_role("row", name="Aanmeldingen dit halfjaar")
+    assert row.inner_text().split("\t")[1:] == ["8", "12", "\u22124"]  # 7 + the one of subregion B
+    changes = page.locator(".tandem-changes").inner_text()
+    assert "Het aantal aanmeldingen in het domein gedrag daalde van 12 naar 7." in changes
+    assert_no_axe_violations(page)
+
+    block = page.locator(".tandem-report-block").filter(
+        has=page.get_by_role("heading", name="Aanmeldingen per schoolsoort", exact=True)
+    )
+    table = block.locator("table")
+    assert table.count() == 1 and not table.is_visible()
+    disclosure = block.locator("details > summary")
+    assert disclosure.inner_text() == "Tabel bij deze grafiek"
+    disclosure.click()
+    table.wait_for(state="visible")
+    assert page.get_by_role("table", name="Aanmeldingen per schoolsoort").is_visible()
+    assert block.locator("details").get_attribute("open") is not None
+    assert_no_axe_violations(page)
