@@ -70,6 +70,8 @@ def test_pdf_has_the_headings_and_the_figures_of_the_dashboard(world, dataset, p
         assert all(cell in html for cell in row)
     for sentence in figures.changes:
         assert sentence in text and sentence in html
+    for kf in figures.key_figures:  # each headline figure says what it counts, in both
+        assert kf.explanation and kf.explanation in text and kf.explanation in html
 
 
 def test_pdf_is_tagged_pdf_ua(pdf):
