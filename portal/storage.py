@@ -18,13 +18,23 @@ class StorageFull(OSError):
     """The private-media disk has no room (or no inodes) left for the file."""
 
 
-def store(storage, name, content):
+def store(storage, name, content, temporary=None):
     """Write `content` (bytes or a Django File) as `name` in `storage`, replacing a file of that
-    name atomically. Returns `name`. Nothing is left behind when it fails."""
+    name atomically. Returns `name`. Nothing is left behind when it fails.
+
+    `temporary` (a name in the same directory) is for a writer that holds a lock on what the
+    file belongs to: a rerun after a killed process then overwrites the leftover instead of
+    adding one. Without it a fresh unique temporary name is used."""
     path = storage.path(name)
     directory = os.path.dirname(path)
     os.makedirs(directory, mode=settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS or 0o750, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=directory, prefix=".incomplete-")
+    if temporary is None:
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=".incomplete-")
+    else:
+        temporary = storage.path(temporary)
+        if os.path.dirname(temporary) != directory:
+            raise ValueError("the temporary file must be in the directory of the file")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
             if isinstance(content, bytes | bytearray):
