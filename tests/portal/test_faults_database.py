@@ -1,19 +1,25 @@
 """Fault injection: the database goes away under a running production web server (gunicorn).
 
-gunicorn serves the portal against the test database through a TCP proxy of the test's own
-(tests/helpers/tcp_proxy.py), so the test can take PostgreSQL away from the app without
-stopping the server other tests use. While it is away pages answer the Dutch 503 page with
-Retry-After (no stack trace) and /healthz answers 503 naming the database; a submission that was
-cut off in the middle of its transaction left nothing behind; once the database is back the site
-answers again without a restart (ADR 0132).
+Two ways, neither touching the PostgreSQL server other tests use: a throwaway PostgreSQL cluster
+of the test's own is stopped and started again; and, to cut a submission off in the middle of its
+transaction, gunicorn reaches the test database through a TCP proxy of the test's own
+(tests/helpers/tcp_proxy.py) that the test cuts. While the database is away pages answer the
+Dutch 503 page with Retry-After (no stack trace) and /healthz answers 503 naming the database; a
+submission cut off in the middle left nothing behind; once the database is back the site answers
+again without a restart (ADR 0132).
 """
 
+import contextlib
+import glob
 import json
 import os
+import pwd
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -88,15 +94,15 @@ def proxy():
     tcp.close()
 
 
-@pytest.fixture
-def web(proxy, tmp_path):
-    """gunicorn (portal/gunicorn_conf.py, two workers) on a free port, its database through the proxy."""
+@contextlib.contextmanager
+def gunicorn(database_url, tmp_path):
+    """gunicorn (portal/gunicorn_conf.py, two workers) on a free port against `database_url`."""
     port = _free_port()
-    log = tmp_path / "gunicorn.log"
+    log = tmp_path / f"gunicorn-{port}.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GUNICORN_")}
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings_test",
-        DATABASE_URL=_conninfo(proxy.port),
+        DATABASE_URL=database_url,
         DATABASE_CONN_MAX_AGE="60",  # the production default: persistent connections must recover
         GUNICORN_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY="2",
@@ -137,6 +143,12 @@ def web(proxy, tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, 9)
             proc.wait(timeout=10)
+
+
+@pytest.fixture
+def web(proxy, tmp_path):
+    with gunicorn(_conninfo(proxy.port), tmp_path) as served:
+        yield served
 
 
 def _logged_in(base, user):
@@ -243,3 +255,114 @@ def test_the_database_going_away_is_a_503_and_the_site_recovers_by_itself(world,
     after = _counts(referral)
     assert after[0] == Status.SUBMITTED and after[1]
     assert after[2] > before[2] and after[4] == before[4]
+
+
+# --- A real PostgreSQL server of the test's own, stopped and started again -------------------
+
+
+def _pg_bindir():
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    if found:
+        return Path(found[-1]).parent
+    which = shutil.which("pg_ctl")
+    assert which, "PostgreSQL's pg_ctl is missing: run `make test` (scripts/services.py installs it)"
+    return Path(which).parent
+
+
+@pytest.fixture
+def own_postgres():
+    """A throwaway PostgreSQL cluster on a free port (as the postgres user when run as root, as
+    scripts/services.py starts one); yields (database url, start, stop). Always stopped and
+    removed afterwards."""
+    bindir = _pg_bindir()
+    datadir = Path(tempfile.mkdtemp(prefix="tandem-faults-pg-"))
+    run_as = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            subprocess.run(["useradd", "--system", "--no-create-home", "postgres"], check=True)
+        shutil.chown(datadir, "postgres")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    port = _free_port()
+    pg_ctl = [*run_as, str(bindir / "pg_ctl"), "-D", str(datadir)]
+    options = f"-p {port} -k {datadir} -c listen_addresses=127.0.0.1 -c fsync=off"
+
+    def start():
+        subprocess.run(
+            [*pg_ctl, "-l", str(datadir / "server.log"), "-o", options, "-w", "-t", "60", "start"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            timeout=90,
+        )
+
+    def stop(mode="fast"):
+        subprocess.run(
+            [*pg_ctl, "-m", mode, "-w", "-t", "60", "stop"], check=True, stdout=subprocess.DEVNULL, timeout=90
+        )
+
+    try:
+        subprocess.run(
+            [*run_as, str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres", "--auth=trust",
+             "-E", "UTF8", "--no-locale", "--no-sync"],
+            check=True, stdout=subprocess.DEVNULL, timeout=120,
+        )  # fmt: skip
+        start()
+        with psycopg.connect(f"postgres://postgres@127.0.0.1:{port}/postgres", autocommit=True) as conn:
+            conn.execute("CREATE DATABASE tandem")
+        yield f"postgres://postgres@127.0.0.1:{port}/tandem", start, stop
+    finally:
+        subprocess.run([*pg_ctl, "-m", "immediate", "stop"], capture_output=True, timeout=90)
+        shutil.rmtree(datadir, ignore_errors=True)
+
+
+def test_a_real_postgresql_restart_is_a_503_and_the_site_recovers_by_itself(own_postgres, tmp_path):
+    database_url, start, stop = own_postgres
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="portal.settings_test", DATABASE_URL=database_url)
+    setup = (
+        "import django; django.setup();"
+        "from django.core.management import call_command; call_command('migrate', verbosity=0);"
+        "from contacts.models import User;"
+        "User.objects.create_user(email='herstart@example.test', password='faults-restart-pw-42')"
+    )
+    subprocess.run(
+        [sys.executable, "-c", setup], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300
+    )
+
+    with gunicorn(database_url, tmp_path) as (base, _log):
+        http = Http(base, {})
+        login = reverse("login")
+        token = _csrf(http, login)
+        status, headers, _html = http.request(
+            login,
+            {
+                "username": "herstart%40example.test",
+                "password": "faults-restart-pw-42",
+                "csrfmiddlewaretoken": token,
+            },
+        )
+        assert status == 302, status
+        for _request in range(4):  # both workers hold a persistent connection
+            assert http.request("/")[0] == 200
+
+        stop("fast")  # PostgreSQL goes down: its connections are closed
+        probe = Http(base, {})
+        for _request in range(4):
+            status, headers, html = http.request("/")
+            assert status == 503
+            assert headers["Retry-After"] == "30"
+            assert "Tandem is tijdelijk niet beschikbaar" in html and "Traceback" not in html
+        status, _headers, body = probe.request("/healthz")
+        assert status == 503
+        assert json.loads(body)["database"] == "unavailable"
+
+        start()
+        recovered = False
+        for _attempt in range(50):  # bounded: a few seconds at most
+            if probe.request("/healthz")[0] == 200:
+                recovered = True
+                break
+            time.sleep(0.2)
+        assert recovered, "the site did not recover after PostgreSQL came back"
+        results = [http.request("/")[0] for _request in range(6)]
+        assert results == [200] * 6
