@@ -7,15 +7,18 @@ disk agree: no Attachment row without its file, no file without its row (ADR 013
 
 import errno
 import os
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from referrals import services
 from referrals.models import Attachment, ReferralEvent
+from tests.helpers.browser import assert_no_axe_violations, login
 from tests.referrals.factories import referral_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.faults]
@@ -108,5 +111,27 @@ def test_a_row_that_fails_after_the_file_was_written_takes_the_file_with_it(
             SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf"),
             "application/pdf",
         )
+    assert Attachment.objects.filter(referral=referral).count() == 0
+    assert _files(full_disk) == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_full_disk_message_in_chromium_is_at_the_field_and_accessible(
+    page, live_server, world, full_disk
+):
+    referral = referral_in(world, "draft")
+    login(page, live_server, "school_coordinator@example.test")
+    page.goto(f"{live_server.url}{reverse('referrals:edit', args=[referral.uuid])}")
+    section = page.locator("#section-attachments")
+    section.get_by_label(re.compile(r"^Bestand")).set_input_files(
+        files=[
+            {"name": "verslag.pdf", "mimeType": "application/pdf", "buffer": PDF + b"0" * (4 * TMPFS_BYTES)}
+        ]
+    )
+    section.locator('button[type="submit"]').click()
+    expect(page.locator("#id_attachment-file_error")).to_contain_text("opslag voor bijlagen is vol")
+    expect(page.get_by_label(re.compile(r"^Bestand"))).to_have_attribute("aria-invalid", "true")
+    assert_no_axe_violations(page)
     assert Attachment.objects.filter(referral=referral).count() == 0
     assert _files(full_disk) == []
