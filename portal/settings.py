@@ -458,6 +458,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
+# A worker that dies whole (SIGKILL, a lost machine) cannot hand its message back: Redis gives it
+# to another worker after TANDEM_TASK_VISIBILITY_SECONDS, longer than the time limit so that a
+# task still running is not handed out twice (a killed pool child is requeued at once:
+# REJECT_ON_WORKER_LOST). Every worker looks for such messages every few seconds (ADR 0132).
+TANDEM_TASK_VISIBILITY_SECONDS = env.int(
+    "TANDEM_TASK_VISIBILITY_SECONDS", default=CELERY_TASK_TIME_LIMIT + 5 * 60
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": TANDEM_TASK_VISIBILITY_SECONDS,
+    "unacked_restore_interval": max(1, min(10, TANDEM_TASK_VISIBILITY_SECONDS // 4)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Celery logs through LOGGING above (same format, same filters) instead of its own.

@@ -1,13 +1,14 @@
 """Base views: home page per membership, health check, the 500 page, the user's notifications."""
 
 import logging
+import sys
 
 import redis
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -25,11 +26,29 @@ from portal.paging import page_of
 logger = logging.getLogger(__name__)
 
 
+# While the database cannot be reached a request fails with one of these; the user gets the 503
+# page and is asked to retry after this many seconds (ADR 0132).
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
 def server_error(request):
     """The 500 page (handler500): says what happened and which id to quote, and that the
     administrators were informed only when an error report really went out (ADR 0101).
-    Rendered without context processors or the base template: nothing that can fail again."""
+    Rendered without context processors or the base template: nothing that can fail again.
+
+    When the error is the database being unreachable (raised in a view or in a middleware that
+    loads the session or the user), the answer is the 503 page with Retry-After instead: the
+    request did nothing, and the site recovers by itself once the database is back (ADR 0132)."""
     request_id = getattr(request, "request_id", None) or request_id_var.get()
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        response = HttpResponse(
+            loader.get_template("503.html").render({"request_id": request_id}),
+            status=503,
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
     event_id = error_reporting.last_event_id()
     template = loader.get_template("500.html")
     return HttpResponseServerError(

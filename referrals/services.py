@@ -11,7 +11,7 @@ bound to their entry of the transition table with `@performs` and are called ali
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contacts.models import Role, User
+from portal import storage as storage_files
 from portal.notifications import notify
 from referrals import permissions as perms
 from referrals.consent import age_on, consent_problems, sharing_held
@@ -240,18 +241,41 @@ def withdraw_consent(user, consent):
 
 
 def upload_attachment(user, referral, file, content_type):
+    """The file is stored completely (or not at all) before its row is written, and removed
+    again when the row's transaction fails: never a row without its file, nor a file without its
+    row (ADR 0132). A full disk is a message next to the file field, not a 500."""
     _require(perms.can_edit(user, referral))
-    with transaction.atomic():
-        attachment = Attachment(
-            referral=referral,
-            original_name=(file.name or "").replace("\x00", "")[:200] or "bijlage",
-            content_type=content_type,
-            size=file.size,
-            uploaded_by=user,
-        )
-        attachment.file.save("upload", file, save=False)
-        attachment.save()
-        record_event(referral, "attachment_added", user)
+    attachment = Attachment(
+        referral=referral,
+        original_name=(file.name or "").replace("\x00", "")[:200] or "bijlage",
+        content_type=content_type,
+        size=file.size,
+        uploaded_by=user,
+    )
+    field = attachment.file.field
+    storage = field.storage
+    name = storage.get_available_name(field.generate_filename(attachment, "upload"), field.max_length)
+    try:
+        storage_files.store(storage, name, file)
+    except storage_files.StorageFull as exc:
+        raise ValidationError(
+            {
+                "file": _(
+                    "The file could not be stored: the storage for attachments is full. Nothing was "
+                    "added. Try again later, and tell the application administrator if it keeps "
+                    "happening."
+                )
+            },
+            code="storage_full",
+        ) from exc
+    try:
+        with transaction.atomic():
+            attachment.file.name = name
+            attachment.save()
+            record_event(referral, "attachment_added", user)
+    except BaseException:
+        storage_files.remove(storage, name)
+        raise
     return attachment
 
 

@@ -4,7 +4,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Q, Value, When
 from django.http import FileResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -223,9 +223,13 @@ def _add(request, uuid, *, allowed, bind, service, done, section, context_name):
         raise PermissionDenied
     form = bind(referral)
     if form.is_valid():
-        service(request.user, referral, **form.cleaned_data)
-        messages.success(request, done)
-        return redirect(_section_url(request, referral, section))
+        try:
+            service(request.user, referral, **form.cleaned_data)
+        except ValidationError as exc:  # refused by the service (a full disk): shown at the field
+            form.add_error(None, exc)
+        else:
+            messages.success(request, done)
+            return redirect(_section_url(request, referral, section))
     if not perms.can_edit(request.user, referral):
         return _render_detail(request, referral, **{context_name: form})
     return render(request, "referrals/form.html", _edit_context(request, referral, **{context_name: form}))

@@ -5,10 +5,10 @@ run never leaves a second file (ADR 0072)."""
 import hashlib
 import logging
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 
+from portal import storage as storage_files
 from reporting.figures import compute_figures
 from reporting.models import ProgressReport
 from reporting.pdf import render_pdf
@@ -53,10 +53,11 @@ def generate(report_id):
         if report.status == ProgressReport.Status.DONE and report.file:
             return report  # another run finished first
         name = f"reports/{report.uuid.hex}.pdf"
-        storage = report.file.storage
-        if storage.exists(name):
-            storage.delete(name)  # a run that died after writing: replace, never add a copy
-        report.file.save(name, ContentFile(pdf), save=False)
+        # Written under a temporary name and renamed into place (portal/storage.py): a run that
+        # was killed half-way leaves no half PDF, and a rerun replaces, never adds a copy (ADR
+        # 0132). The row lock above keeps two runs of this report from writing at once.
+        storage_files.store(report.file.storage, name, pdf, temporary=f"reports/.{report.uuid.hex}.pdf.part")
+        report.file.name = name
         report.sha256 = digest
         report.size = len(pdf)
         report.status = ProgressReport.Status.DONE

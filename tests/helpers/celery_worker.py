@@ -11,14 +11,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextlib.contextmanager
-def real_worker(**env_overrides):
-    """Yield (process, queue name); the worker consumes only that queue and is stopped after.
+def real_worker(queue=None, include=(), **env_overrides):
+    """Yield (process, queue name); the worker consumes only that queue (a fresh one unless
+    given) and is stopped after. `include`: extra modules the worker imports (test hooks).
     Afterwards `process.output` holds what the worker wrote (stdout and stderr)."""
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="portal.settings_test", **env_overrides)
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+    queue = queue or f"test-{uuid.uuid4().hex[:8]}"
+    extra = [f"--include={','.join(include)}"] if include else []
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", queue, "--pool", "solo",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "WARNING"],
+         "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "WARNING", *extra],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     failed = True
