@@ -6,8 +6,8 @@ aria-invalid. Django's CharField already refuses NUL characters (PostgreSQL cann
 them) with a validation error.
 
 A form with errors opens with an error summary (templates/forms/error_summary.html): one link
-per field in error, focus moved to it on load by static/js/error-summary.js, the message
-repeated at the field. ADR 0118.
+per field in error, focus moved to it on load (and after an htmx swap brings it in) by
+static/js/error-summary.js, the message repeated at the field. ADR 0118, ADR 0142.
 """
 
 from django import forms

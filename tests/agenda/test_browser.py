@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from agenda.models import Activity, Meeting
 from contacts.models import Role
@@ -208,6 +209,11 @@ def test_remaining_pages_and_error_states_are_accessible(page, live_server, utre
     page.get_by_label("datum").fill("")
     page.get_by_role("button", name="Bijeenkomst opslaan").click()
     assert_title_starts(page, "Fout")
+    # The error summary has focus and links to each field in error (ADR 0118).
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name=re.compile("^datum", re.I)).click()
+    expect(page.locator("#id_date")).to_be_focused()
     assert_no_axe_violations(page)
     meeting.refresh_from_db()
     assert meeting.place == "Utrecht"

@@ -68,3 +68,37 @@ def test_show_errors_on_an_unbound_form():
 def test_the_script_is_loaded_with_the_nonce_from_our_own_files():
     html = render_to_string("base.html", {"request": None})
     assert "js/error-summary.js" in html
+
+
+PROJECT_APPS = ("agenda", "contacts", "escalations", "portal", "referrals", "reporting", "security")
+
+
+def _project_form_classes():
+    # Importing each app's form modules here (not at the top) keeps this file about the pattern;
+    # the forms register themselves as subclasses when their module is imported.
+    import importlib
+    import pkgutil
+
+    for app in PROJECT_APPS:
+        package = importlib.import_module(app)
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name in ("forms", "filters"):
+                importlib.import_module(f"{app}.{info.name}")
+    seen, todo = [], [forms.BaseForm]
+    while todo:
+        klass = todo.pop()
+        for sub in klass.__subclasses__():
+            todo.append(sub)
+            if sub.__module__.split(".")[0] in PROJECT_APPS and sub not in seen:
+                seen.append(sub)
+    return seen
+
+
+def test_every_form_of_the_project_gets_the_summary_and_aria_state():
+    """The pattern is done once, in TandemFormMixin and the renderer's templates; a form that
+    bypassed the mixin would render a summary without links and fields without aria-invalid."""
+    from portal.forms import TandemFormMixin
+
+    classes = _project_form_classes()
+    assert len(classes) > 40  # the walk found the project's forms
+    assert [k.__qualname__ for k in classes if not issubclass(k, TandemFormMixin)] == []

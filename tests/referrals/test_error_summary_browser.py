@@ -79,3 +79,32 @@ def test_login_error_focuses_the_summary(page, live_server, bworld):
     assert_title_starts(page, "Fout")
     expect(page.locator("[data-error-summary]")).to_be_focused()
     assert_no_axe_violations(page)
+
+
+SWAPPED_FORM = (
+    '<form id="swapped" class="tandem-form">'
+    '<div class="utrecht-alert tandem-alert tandem-alert--error" role="alert" id="swap-errors"'
+    ' tabindex="-1" data-error-summary aria-labelledby="swap-errors-title">'
+    '<h2 class="utrecht-heading-2" id="swap-errors-title">Fout</h2>'
+    '<ul><li><a class="utrecht-link" href="#id_swapped">Naam: vul dit veld in</a></li></ul></div>'
+    '<label for="id_swapped">Naam</label><input id="id_swapped" name="swapped" aria-invalid="true">'
+    "</form>"
+)
+
+
+def test_a_form_swapped_in_by_htmx_focuses_its_summary_and_its_links_work(page, live_server, bworld):
+    page.goto(f"{live_server.url}/account/inloggen/")
+    page.wait_for_function("window.htmx !== undefined")
+    expect(page.locator("[data-error-summary]")).to_have_count(0)
+    page.evaluate(
+        """(html) => {
+            const slot = document.createElement("div");
+            slot.id = "slot";
+            document.querySelector("main").appendChild(slot);
+            htmx.swap(slot, html, {swapStyle: "innerHTML"});
+        }""",
+        SWAPPED_FORM,
+    )
+    expect(page.locator("#swap-errors")).to_be_focused()
+    page.locator("#swap-errors").get_by_role("link").click()
+    expect(page.locator("#id_swapped")).to_be_focused()
