@@ -83,7 +83,8 @@ def detail(request, pk):
     show_positions = perms.may_see_positions(user, escalation)
     decision = getattr(escalation, "decision", None) if escalation.state == Escalation.State.DECIDED else None
     show_decision_record = decision is not None and perms.may_see_decision_record(user, escalation)
-    if (show_positions or show_decision_record) and not follows_action(request):
+    after_action = follows_action(request)  # asked always, so the marker is used up here
+    if (show_positions or show_decision_record) and not after_action:
         # The page after an action is not a read: the action was logged (portal/audit.py).
         # Positions and the decision's free text are case text: every view is logged (ADR 0116).
         log_access(user, AccessLog.Action.VIEW, escalation.referral, role=role, organisation=organisation)
