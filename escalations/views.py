@@ -18,7 +18,7 @@ from escalations import selectors, services
 from escalations.anonymity import PRECEDENT_TEXT_FIELDS, identifying_findings
 from escalations.forms import DecideForm, PositionForm, PrecedentFilter, PrecedentForm, RaiseForm
 from escalations.models import Escalation, Precedent, Side
-from portal.audit import log_access
+from portal.audit import follows_action, log_access, log_action
 from portal.models import AccessLog
 from portal.paging import page_of
 from referrals.permissions import access_membership
@@ -83,7 +83,9 @@ def detail(request, pk):
     show_positions = perms.may_see_positions(user, escalation)
     decision = getattr(escalation, "decision", None) if escalation.state == Escalation.State.DECIDED else None
     show_decision_record = decision is not None and perms.may_see_decision_record(user, escalation)
-    if show_positions or show_decision_record:
+    after_action = follows_action(request)  # asked always, so the marker is used up here
+    if (show_positions or show_decision_record) and not after_action:
+        # The page after an action is not a read: the action was logged (portal/audit.py).
         # Positions and the decision's free text are case text: every view is logged (ADR 0116).
         log_access(user, AccessLog.Action.VIEW, escalation.referral, role=role, organisation=organisation)
     precedent = None
@@ -129,6 +131,15 @@ def _positions(escalation):
     return [(rows[0][0], rows[0][1], other_note if school_text else ""), (rows[1][0], rows[1][1], "")]
 
 
+def _acted(request, escalation, activity, acting_as):
+    """Log the action on the escalated referral once (with the role and organisation that
+    allowed it, taken before the action) and redirect to the escalation's page."""
+    role, organisation = acting_as
+    to = reverse("escalations:detail", args=[escalation.pk])
+    log_action(request, activity, escalation.referral, next_url=to, role=role, organisation=organisation)
+    return redirect(to)
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(*perms.PARTY_ROLES)
 def raise_escalation(request, referral_uuid):
@@ -145,6 +156,8 @@ def raise_escalation(request, referral_uuid):
         raise PermissionDenied
     form = RaiseForm(request.POST or None, similar_url=request.path)
     if request.method == "POST" and form.is_valid():
+        membership = access_membership(request.user, referral)
+        acting_as = (membership.role, membership.organisation) if membership else ("", "")
         try:
             escalation = services.raise_escalation(
                 request.user,
@@ -157,7 +170,7 @@ def raise_escalation(request, referral_uuid):
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The referral was escalated. The deciders have been notified."))
-            return redirect("escalations:detail", escalation.pk)
+            return _acted(request, escalation, "escalation_raised", acting_as)
     reason = form.data.get("reason") if form.is_bound else request.GET.get("reason", "")
     similar = selectors.similar_to_referral(referral, reason=reason if isinstance(reason, str) else "")
     return render(request, "escalations/raise.html", {"form": form, "referral": referral, "similar": similar})
@@ -177,13 +190,14 @@ def add_position(request, pk):
         current = escalation.other_position
     form = PositionForm(request.POST or None, initial={"position": current})
     if request.method == "POST" and form.is_valid():
+        acting_as = _acting_as(request.user, escalation)
         try:
             services.add_position(request.user, escalation, form.cleaned_data["position"])
         except TransitionNotAllowed as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Your position was added. The deciders have been notified."))
-            return redirect("escalations:detail", escalation.pk)
+            return _acted(request, escalation, "escalation_position", acting_as)
     return render(
         request, "escalations/position.html", {"form": form, "escalation": escalation, "side": side}
     )
@@ -199,6 +213,7 @@ def decide(request, pk):
     form = DecideForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        acting_as = _acting_as(request.user, escalation)
         try:
             services.decide(
                 request.user,
@@ -220,7 +235,7 @@ def decide(request, pk):
             messages.success(
                 request, _("The decision was recorded. Review the precedent before it is published.")
             )
-            return redirect("escalations:detail", escalation.pk)
+            return _acted(request, escalation, "escalation_decided", acting_as)
     role, organisation = _acting_as(request.user, escalation)
     log_access(request.user, AccessLog.Action.VIEW, escalation.referral, role=role, organisation=organisation)
     return render(

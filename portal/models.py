@@ -27,6 +27,9 @@ class AccessLog(models.Model):
         DOWNLOAD = "download", _("downloaded")
         EXPORT = "export", _("exported")
         SEARCH = "search", _("searched")
+        # An action on the object (accept, decide, save a draft...): `activity` says which. The
+        # page the action redirects to is not logged again as a read (portal/audit.py).
+        CHANGE = "change", _("acted on")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -41,6 +44,7 @@ class AccessLog(models.Model):
     object_type = models.CharField(_("object type"), max_length=64)
     object_id = models.CharField(_("object id"), max_length=64)
     object_reference = models.CharField(_("reference"), max_length=64, blank=True, db_index=True)
+    activity = models.CharField(_("activity"), max_length=40, blank=True)
 
     objects = AccessLogQuerySet.as_manager()
 

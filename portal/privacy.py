@@ -27,7 +27,17 @@ PERSONAL = {
     # Who (a professional) did what to which object; the object's reference names a child's
     # referral, so every column but the key is personal data.
     "portal.accesslog": dict.fromkeys(
-        ("at", "user", "role", "organisation", "action", "object_type", "object_id", "object_reference"),
+        (
+            "at",
+            "user",
+            "role",
+            "organisation",
+            "action",
+            "object_type",
+            "object_id",
+            "object_reference",
+            "activity",
+        ),
         ACCESS_LOG,
     ),
     # Fixed texts and a link, never child data; the recipient is a professional.

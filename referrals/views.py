@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from contacts.models import ContactAssignment, Role
 from contacts.norms import NormBook
 from contacts.permissions import memberships, role_required
-from portal.audit import log_access
+from portal.audit import follows_action, log_access, log_action
 from portal.models import AccessLog
 from portal.paging import page_of
 from referrals import forms as rf
@@ -83,6 +83,8 @@ def visible_qs(user):
 
 
 def _log(request, action, obj, referral):
+    if action == AccessLog.Action.VIEW and follows_action(request):
+        return  # the page after an action, which was logged with its kind (portal/audit.py)
     membership = perms.access_membership(request.user, referral)
     log_access(
         request.user,
@@ -92,6 +94,22 @@ def _log(request, action, obj, referral):
         organisation=membership.organisation if membership else "",
         reference=referral.reference or "",
     )
+
+
+def _acted(request, referral, activity, to):
+    """Log the action `activity` on the referral once, and redirect to `to` (a URL) without
+    logging that page as a read."""
+    membership = perms.access_membership(request.user, referral)
+    log_action(
+        request,
+        activity,
+        referral,
+        next_url=to,
+        role=membership.role if membership else "",
+        organisation=membership.organisation if membership else "",
+        reference=referral.reference or "",
+    )
+    return redirect(to)
 
 
 def _log_list(request, page_name, referrals, role):
@@ -207,14 +225,14 @@ def edit(request, uuid):
         if form.is_valid():
             services.save_draft(request.user, referral, form.cleaned_data, form.cleaned_data["domains"])
             messages.success(request, _("The draft was saved."))
-            return redirect("referrals:edit", uuid=referral.uuid)
+            return _acted(request, referral, "draft_saved", _edit_url(referral))
         referral.refresh_from_db()
         return render(request, "referrals/form.html", _edit_context(request, referral, form=form))
     _log(request, AccessLog.Action.VIEW, referral, referral)
     return render(request, "referrals/form.html", _edit_context(request, referral))
 
 
-def _add(request, uuid, *, allowed, bind, service, done, section, context_name):
+def _add(request, uuid, *, allowed, bind, service, done, section, context_name, activity):
     """The add-views' one shape: the scoped referral, the permission, the form bound by
     `bind(referral)`; valid → `service(user, referral, **cleaned_data)`, the message `done` and
     back to `section`; invalid → the page again with the bound form as `context_name`."""
@@ -229,7 +247,7 @@ def _add(request, uuid, *, allowed, bind, service, done, section, context_name):
             form.add_error(None, exc)
         else:
             messages.success(request, done)
-            return redirect(_section_url(request, referral, section))
+            return _acted(request, referral, activity, _section_url(request, referral, section))
     if not perms.can_edit(request.user, referral):
         return _render_detail(request, referral, **{context_name: form})
     return render(request, "referrals/form.html", _edit_context(request, referral, **{context_name: form}))
@@ -247,6 +265,7 @@ def guardian_add(request, uuid):
         done=_("The parent or guardian was added."),
         section="section-guardians",
         context_name="guardian_form",
+        activity="guardian_added",
     )
 
 
@@ -257,7 +276,7 @@ def guardian_remove(request, uuid, pk):
     guardian = get_object_or_404(Guardian.objects.listed(), referral=referral, pk=pk)
     services.remove_guardian(request.user, guardian)
     messages.success(request, _("The parent or guardian was removed."))
-    return redirect(f"{_edit_url(referral)}#section-guardians")
+    return _acted(request, referral, "guardian_removed", f"{_edit_url(referral)}#section-guardians")
 
 
 @login_required
@@ -272,6 +291,7 @@ def consent_add(request, uuid):
         done=_("The consent was recorded."),
         section="section-consent",
         context_name="consent_form",
+        activity="consent_recorded",
     )
 
 
@@ -282,7 +302,7 @@ def consent_withdraw(request, uuid, pk):
     consent = get_object_or_404(Consent, referral=referral, pk=pk)
     services.withdraw_consent(request.user, consent)
     messages.success(request, _("The withdrawal of consent was recorded."))
-    return redirect(_section_url(request, referral, "section-consent"))
+    return _acted(request, referral, "consent_withdrawn", _section_url(request, referral, "section-consent"))
 
 
 @login_required
@@ -297,6 +317,7 @@ def attachment_upload(request, uuid):
         done=_("The attachment was added."),
         section="section-attachments",
         context_name="attachment_form",
+        activity="attachment_added",
     )
 
 
@@ -351,7 +372,7 @@ def submit(request, uuid):
     messages.success(
         request, _("The referral was submitted as %(reference)s.") % {"reference": referral.reference}
     )
-    return redirect("referrals:detail", uuid=referral.uuid)
+    return _acted(request, referral, "submit", _detail_url(referral))
 
 
 # --- Detail, timeline and actions -------------------------------------------------------------
@@ -493,7 +514,7 @@ def act(request, uuid, action):
             )
         raise PermissionDenied from None
     messages.success(request, _("Done: %(action)s.") % {"action": entry.button})
-    return redirect("referrals:detail", uuid=referral.uuid)
+    return _acted(request, referral, action, _detail_url(referral))
 
 
 def _not_possible(request, referral, entry):
@@ -524,7 +545,7 @@ def message(request, uuid):
         return _render_detail(request, referral, message_form=form)
     services.post_message(request.user, referral, form.cleaned_data["body"])
     messages.success(request, _("The message was sent."))
-    return redirect(f"{_detail_url(referral)}#timeline")
+    return _acted(request, referral, "message_posted", f"{_detail_url(referral)}#timeline")
 
 
 # --- Triage inbox ---------------------------------------------------------------------------

@@ -3,14 +3,19 @@ or export of the log is itself written to the log (ADR 0045)."""
 
 import datetime
 
+from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
-from contacts.models import User
+from contacts.models import Role, User
 from contacts.permissions import home_region_ids, users_in_regions_q
 from portal.audit import log_access
 from portal.models import AccessLog
 from referrals.models import ListedReference
+from referrals.views import LIST_OBJECT_TYPE, event_label
+from security.models import StepKind
 
 OBJECT_TYPE = "portal.accesslog"
 
@@ -43,6 +48,77 @@ def filtered_entries(cleaned, officer):
         end = cleaned["date_to"] + datetime.timedelta(days=1)
         qs = qs.filter(at__lt=datetime.datetime.combine(end, datetime.time.min, tz))
     return qs.order_by("-at", "-id")
+
+
+# Object types that are not a model of their own, and the pages a list entry names.
+KINDS = {
+    OBJECT_TYPE: _("Access log"),
+    LIST_OBJECT_TYPE: _("List of referrals"),
+    "reporting.figures": _("Figures"),
+}
+LIST_PAGES = {"school_list": _("the school's referrals"), "inbox": _("triage inbox"), "list": _("list")}
+# What was done (AccessLog.activity, and the step after a data-subject request's or a breach's
+# object type): the referral's actions and events speak the timeline's words.
+ACTIVITIES = {
+    "message_posted": _("message sent"),
+    "escalation_raised": _("escalated to the deciders"),
+    "escalation_position": _("position added"),
+    "escalation_decided": _("decision recorded"),
+}
+STEPS = {
+    **{kind.value: kind.label for kind in StepKind},
+    "recorded": _("recorded"),
+    "named": _("reference number named"),
+    "decided": _("decided"),
+    "notification": _("notification recorded"),
+    "scope": _("scope looked up in the access log"),
+}
+
+
+def role_label(code):
+    return capfirst(Role(code).label) if code in Role.values else code
+
+
+def activity_label(code):
+    return ACTIVITIES.get(code) or event_label(code)
+
+
+def object_label(entry):
+    """The object's kind in words and what names it: "Aanmelding AJS-2026-00042", "Bijlage
+    AJS-2026-00042", "Verzoek van betrokkene 12 (antwoord verstuurd)". From the row alone, no
+    query: a referral's reference number is stored with every row about it."""
+    object_type, step = entry.object_type, ""
+    kind = KINDS.get(object_type)
+    if kind is None:
+        app_label, _dot, rest = object_type.partition(".")
+        model_name, _dot, step = rest.partition(".")
+        try:
+            kind = capfirst(apps.get_model(app_label, model_name)._meta.verbose_name)
+        except (LookupError, ValueError):
+            kind, step = object_type, ""
+    if object_type == LIST_OBJECT_TYPE:
+        name = LIST_PAGES.get(entry.object_id, entry.object_id)
+    elif entry.object_id in ("log", "list"):
+        name = LIST_PAGES["list"] if entry.object_id == "list" else ""
+    else:
+        name = entry.object_reference or entry.object_id
+    label = f"{kind} {name}".strip()
+    return f"{label} ({STEPS.get(step, step)})" if step else label
+
+
+def action_label(entry):
+    if entry.action == AccessLog.Action.CHANGE and entry.activity:
+        return f"{entry.get_action_display()}: {activity_label(entry.activity)}"
+    return entry.get_action_display()
+
+
+def describe(entries):
+    """Give every entry its role, action and object in words, for the viewer and the CSV."""
+    for entry in entries:
+        entry.role_label = role_label(entry.role)
+        entry.action_label = action_label(entry)
+        entry.object_label = object_label(entry)
+    return entries
 
 
 def shown_references(entry):

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -280,6 +281,7 @@ def readers(user, breach, references, start=None, end=None):
     for row in rows:
         if not row["object_reference"] and row["object_type"] == "referrals.referral":
             row["object_reference"] = ids.get(int(row["object_id"]), "")
+        row["role_label"] = capfirst(Role(row["role"]).label) if row["role"] in Role.values else row["role"]
     for reference in references:
         _log(user, breach, "scope", reference=reference)
     return rows

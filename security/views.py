@@ -186,6 +186,7 @@ def access_log(request):
     entries = accesslog.filtered_entries(cleaned, request.user) if valid else AccessLog.objects.none()
     # The page is read (page_of returns a list) before this very read is logged.
     page = page_of(entries, request, param="page", size=ACCESS_LOG_PAGE_SIZE, count=True)
+    accesslog.describe(page.rows)
     accesslog.record_log_read(request.user, AccessLog.Action.VIEW, cleaned)
     query = request.GET.copy()
     query.pop("page", None)
@@ -213,6 +214,7 @@ def access_log_export(request):
             _("role"),
             _("organisation"),
             _("action"),
+            _("object"),
             _("object type"),
             _("object id"),
             _("reference"),
@@ -223,9 +225,10 @@ def access_log_export(request):
             [
                 timezone.localtime(entry.at).isoformat(timespec="seconds"),
                 entry.user.email,
-                entry.role,
+                accesslog.role_label(entry.role),
                 _csv_safe(entry.organisation),
-                entry.get_action_display(),
+                accesslog.action_label(entry),
+                _csv_safe(accesslog.object_label(entry)),
                 entry.object_type,
                 entry.object_id,
                 _csv_safe(accesslog.shown_references(entry)),

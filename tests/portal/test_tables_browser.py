@@ -79,3 +79,33 @@ def test_region_of_a_wide_table_scrolls_with_the_keyboard(page, live_server, wor
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.querySelector('.tandem-table-wrap').scrollLeft > 0")
     assert page.evaluate("window.scrollX") == 0
+
+
+def test_access_log_wraps_at_word_boundaries_and_the_page_never_scrolls_sideways(page, live_server, world):
+    from portal.audit import log_access
+    from portal.models import AccessLog
+
+    worker = world.user("district_worker")
+    for number in range(3):
+        log_access(
+            worker,
+            AccessLog.Action.CHANGE,
+            role="district_worker",
+            organisation="Buurtteam Woongemeenschap Noordwest",
+            object_type="referrals.referral",
+            object_id=str(number),
+            reference=f"AJS-2026-{number:05d}",
+            activity="take_up",
+        )
+    page.set_viewport_size({"width": 320, "height": 640})
+    login(page, live_server, "privacy_officer@example.test")
+    page.goto(f"{live_server.url}/toegangslog/")
+    assert page.get_by_role("cell", name="Aanmelding AJS-2026-00001").is_visible()
+    assert page.evaluate(SPLIT_WORDS) == []
+    for word_break, overflow_wrap, hyphens in page.evaluate(CELL_STYLES):
+        assert (word_break, overflow_wrap) == ("normal", "normal") and hyphens != "auto"
+    [wrap] = page.evaluate(WRAPS)
+    assert (wrap["overflow"], wrap["tabindex"], wrap["role"], wrap["named"]) == ("auto", "0", "region", True)
+    assert wrap["scrolls"]  # seven columns do not fit in 320 px: the region scrolls, not the page
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_no_axe_violations(page)

@@ -186,7 +186,13 @@ def test_notifications_page_is_accessible(page, live_server, bworld):
     badge.wait_for()
     assert badge.inner_text() == "1"
     page.get_by_role("link", name=re.compile("^Meldingen")).click()
-    assert page.get_by_text("Er wacht een aanmelding op u").first.is_visible()
+    referral.refresh_from_db()
+    # The notice says which case (its reference number) and what happened, never the child.
+    notice = page.locator(".tandem-notification").first
+    subject = f"{referral.reference} · Er is een aanmelding bij uw team ingediend"
+    assert notice.locator("strong").inner_text() == subject
+    assert page.get_by_text(f"{referral.reference}: Er wacht een aanmelding op u").first.is_visible()
+    assert referral.child_last_name not in notice.inner_text()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Alles als gelezen markeren").click()
     page.wait_for_load_state()
