@@ -5,7 +5,7 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Value, When
 from django.http import FileResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,10 +23,9 @@ from portal.models import AccessLog
 from portal.paging import page_of
 from referrals import forms as rf
 from referrals import permissions as perms
-from referrals import services
+from referrals import selectors, services
 from referrals.consent import age_on, consent_summary, required_givers
 from referrals.models import (
-    FINAL_STATUSES,
     Attachment,
     Consent,
     Guardian,
@@ -34,7 +33,7 @@ from referrals.models import (
     Referral,
     Status,
 )
-from referrals.waiting import over_norm_q, waiting_for, waiting_for_school
+from referrals.waiting import waiting_for, waiting_for_school
 from referrals.workflow import ACTIONS, TEAM, TransitionNotAllowed
 
 PAGE_SIZE = 25
@@ -128,6 +127,8 @@ def school_list(request):
     )
     if form.is_valid() and form.cleaned_data.get("status"):
         qs = qs.filter(status=form.cleaned_data["status"])
+    if form.is_valid() and form.cleaned_data.get("decided") == "recent":
+        qs = qs.filter(decided_at__gte=selectors.decided_since())
     page = page_of(qs, request, param="page", size=PAGE_SIZE)
     book = NormBook()
     rows = [{"referral": r, "waiting": waiting_for(r, norms=book.for_referral(r))} for r in page.rows]
@@ -553,11 +554,9 @@ def inbox(request):
     book = NormBook()
     if data.get("over_norm"):
         # Each referral against its region's norm valid at its submission (ADR 0091).
-        over_decision = Q(decided_at__isnull=True) & over_norm_q("decision", book=book)
-        over_help = Q(status=Status.ACCEPTED, help_started_at__isnull=True) & over_norm_q(
-            "help_started", book=book
-        )
-        qs = qs.filter(over_decision | over_help).exclude(status__in=FINAL_STATUSES)
+        qs = qs.filter(selectors.over_the_norm_q(book))
+    if data.get("answered"):
+        qs = qs.filter(selectors.answered_q())
     # Longest running wait first: awaiting a decision, then awaiting the start of help, then
     # the rest (declined, closed, help started).
     awaiting = Case(
