@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from referrals.workflow import transition
+from tests.contacts import factories as cf
 from tests.escalations.fixtures import open_escalation, past_the_norm, referral_in
 from tests.helpers.queries import assert_queries_pinned
 from tests.security.factories import request_for
@@ -19,6 +20,7 @@ EXPECTED_HOME_QUERIES = {
     "partnership_director": 7,
     "municipal_officer": 7,
     "privacy_officer": 12,
+    "registry_admin": 8,
 }
 
 
@@ -57,7 +59,13 @@ def _add_requests(world, n):
         request_for(world)
 
 
+def _add_schools(world, n):
+    for _ in range(n):
+        cf.SchoolFactory(municipality=world.municipality)
+
+
 ROWS = {
+    "registry_admin": _add_schools,
     "school_coordinator": _add_school_rows,
     "district_worker": _add_district_rows,
     "partnership_director": _add_escalations,
@@ -142,7 +150,17 @@ def test_the_privacy_officer_sees_the_recent_access_log_and_open_requests(client
     assert len(client.get(requests.url).context["open_requests"]) == 1
 
 
+def test_the_registry_admin_sees_the_gaps_of_the_network(client, world):
+    before = _worklist(client, world, "registry_admin")["Scholen zonder actieve tandem"].count
+    school = cf.SchoolFactory(municipality=world.municipality)
+    item = _worklist(client, world, "registry_admin")["Scholen zonder actieve tandem"]
+    assert item.count == before + 1
+    assert item.url == reverse("contacts:coverage") + "#gap-tandems"
+    coverage = client.get(item.url.split("#")[0]).context["coverage"]
+    assert len(coverage.schools_without_tandem) == item.count and school in coverage.schools_without_tandem
+
+
 def test_a_role_without_a_worklist_shows_only_its_entry_points(client, world):
-    client.force_login(world.user("registry_admin"))
+    client.force_login(world.user("steering_member"))
     [block] = client.get(reverse("home")).context["blocks"]
     assert block["worklist"] == []
