@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from contacts.selectors import coverage
 from referrals.workflow import transition
 from tests.escalations.fixtures import open_escalation, past_the_norm, referral_in
 from tests.helpers.browser import assert_no_axe_violations, login
@@ -81,4 +82,15 @@ def test_each_role_clicks_a_count_and_lands_on_the_filtered_list(page, live_serv
         "openstaande verzoeken van betrokkenen",
         1,
         r"/verzoeken/",
+    )
+
+    # Registry administrator: a school without a tandem, on the coverage page.
+    _logout(page)
+    _click_count(
+        page,
+        live_server,
+        world.user("registry_admin"),
+        "Scholen zonder actieve tandem",
+        len(coverage(world.region).schools_without_tandem),
+        r"/dekking/#gap-tandems$",
     )
