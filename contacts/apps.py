@@ -11,7 +11,7 @@ class ContactsConfig(AppConfig):
 
     def ready(self):
         # Models can be imported only once the app registry is ready, so not at the top.
-        from contacts import demo, permissions
+        from contacts import demo, permissions, selectors
         from contacts.models import Role
 
         demo_data.register(demo.seed)
@@ -41,3 +41,4 @@ class ContactsConfig(AppConfig):
                 _("the region's own norms for decision, start of help and automatic escalation"),
             )
         home.register(Role.REGISTRY_ADMIN, "contacts:import", _("Import into the registry"), _("CSV or XLSX"))
+        home.register_worklist(Role.REGISTRY_ADMIN, selectors.registry_admin_worklist)

@@ -8,7 +8,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contacts.models import (
     SPECIAL_SCHOOL_TYPES,
@@ -19,6 +21,7 @@ from contacts.models import (
     School,
     Tandem,
 )
+from portal.home import WorkItem
 
 ENDING_WITHIN_DAYS = 30
 
@@ -242,3 +245,31 @@ def tandem_history(school):
         .select_related("school_coordinator", "district_worker", "district_team", "created_by")
         .order_by("-valid_from", "-id")
     )
+
+
+def registry_admin_worklist(membership):
+    """The registry administrator's home (ADR 0140): the gaps of the region's network, each
+    linking to its list on the coverage page. Two queries (coverage_counts)."""
+    region = membership.region_id
+    counts = coverage_counts(
+        schools=School.objects.filter(in_region_q(region, "municipality__region")),
+        municipalities=Municipality.objects.filter(in_region_q(region, "region")),
+    )
+    url = reverse("contacts:coverage")
+    return [
+        WorkItem(
+            _("(v)so schools without a fixed contact"),
+            counts.special_schools - counts.special_schools_with_contact,
+            f"{url}#gap-special",
+        ),
+        WorkItem(
+            _("Municipalities without a fixed contact"),
+            counts.municipalities - counts.municipalities_with_contact,
+            f"{url}#gap-municipalities",
+        ),
+        WorkItem(
+            _("Schools without an active tandem"),
+            counts.schools - counts.schools_with_tandem,
+            f"{url}#gap-tandems",
+        ),
+    ]

@@ -17,7 +17,7 @@ class EscalationsConfig(AppConfig):
         # Imported here, not at the top: these modules import models, which cannot be loaded
         # before the app registry is ready; it is no import circle being dodged.
         from contacts.models import Role
-        from escalations import demo, permissions, retention
+        from escalations import demo, permissions, retention, selectors
         from referrals import permissions as referral_permissions
         from referrals import retention as referral_retention
 
@@ -47,6 +47,8 @@ class EscalationsConfig(AppConfig):
         deciding = _("cases waiting for your decision")
         home.register(Role.PARTNERSHIP_DIRECTOR, "escalations:inbox", _("Escalations"), deciding)
         home.register(Role.MUNICIPAL_OFFICER, "escalations:inbox", _("Escalations"), deciding)
+        for role in permissions.DECIDER_ROLES:
+            home.register_worklist(role, selectors.decider_worklist)
         for role in (Role.SCHOOL_COORDINATOR, Role.DISTRICT_WORKER):
             home.register(role, "escalations:inbox", _("Escalations"), _("escalated referrals of yours"))
         for role in (

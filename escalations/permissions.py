@@ -4,7 +4,10 @@
   (`referrals.permissions.party_condition` and friends): the school's coordinators, and the
   district workers of the routed team or of the team holding the school's tandem, once the
   referral is submitted and while the school shares it.
-- Raise: a party, while the referral is submitted / in triage / returned / accepted.
+- Raise: a party, while the referral is submitted / in triage / returned / accepted, and only
+  once escalating makes sense (ADR 0141): the district team has answered (returned it with a
+  question, or decided on it) or let the decision norm pass. `escalation_offer` says which,
+  and from when, for the referral page.
 - See an escalation: its parties and its deciders (directors of the partnership and officers
   of the municipality fixed on the escalation when it was raised).
 - Decide: a decider, while the escalation is open.
@@ -16,7 +19,11 @@ deciders read the referral itself only while an OPEN escalation names their part
 municipality (and, as for every grant, not after the sharing stopped).
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from contacts.models import Membership, Role, User
 from contacts.permissions import (
@@ -27,8 +34,10 @@ from contacts.permissions import (
     partnership_ids,
 )
 from escalations.models import CarriedBy, Escalation, Precedent, Side
+from portal.workdays import add_working_days
 from referrals.models import Referral, Status
 from referrals.permissions import ReadGrant, is_school_party, is_team_party, party_condition
+from referrals.waiting import waiting_for
 
 RAISABLE_STATUSES = (Status.SUBMITTED, Status.IN_TRIAGE, Status.RETURNED, Status.ACCEPTED)
 PARTY_ROLES = (Role.SCHOOL_COORDINATOR, Role.DISTRICT_WORKER)
@@ -55,8 +64,59 @@ def party_sides(user, referral):
     return sides
 
 
-def can_raise(user, referral):
+# The team answered: it returned the referral with a question (also once the school resubmitted
+# it) or it decided (accepted; a declined referral is final and no longer escalated).
+TEAM_ANSWER_ACTIONS = ("return", "accept")
+
+
+@dataclass(frozen=True)
+class EscalationOffer:
+    """Whether escalating `referral` makes sense now (ADR 0141), and if not, when it will:
+    `opens_on` is the day after the last working day within the decision norm."""
+
+    offered: bool
+    because: str = ""
+    opens_on: object = None
+
+    @property
+    def explanation(self):
+        if self.offered:
+            return self.because
+        if self.opens_on is not None:
+            return _(
+                "Escalating to the deciders becomes possible once the district team has answered "
+                "(returned the referral with a question, or decided), or when the decision norm has "
+                "passed: from %(date)s."
+            ) % {"date": date_format(self.opens_on, "j F Y")}
+        return _(
+            "Escalating to the deciders is possible once the district team has answered "
+            "(returned the referral with a question, or decided), or when the decision norm has passed."
+        )
+
+
+def escalation_offer(referral, today=None):
+    """Escalation makes sense when the district team has answered (returned, or accepted) or
+    let the decision norm pass; not right after the submission, before the team has looked."""
+    if referral.status not in RAISABLE_STATUSES:
+        return EscalationOffer(False)
+    if referral.status in (Status.RETURNED, Status.ACCEPTED) or referral.decided_at is not None:
+        return EscalationOffer(True, _("The district team has answered."))
+    if referral.events.filter(action__in=TEAM_ANSWER_ACTIONS).exists():
+        return EscalationOffer(True, _("The district team has answered."))
+    waiting = waiting_for(referral, today)
+    if waiting is not None and waiting.over:
+        return EscalationOffer(True, _("The decision norm has passed."))
+    opens_on = add_working_days(waiting.due, 1) if waiting is not None and waiting.due else None
+    return EscalationOffer(False, opens_on=opens_on)
+
+
+def may_raise_as_party(user, referral):
+    """A party in a raisable state, whether or not escalating makes sense yet."""
     return referral.status in RAISABLE_STATUSES and bool(party_sides(user, referral))
+
+
+def can_raise(user, referral):
+    return may_raise_as_party(user, referral) and escalation_offer(referral).offered
 
 
 # --- Escalations -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -16,10 +17,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
-from escalations.models import CarriedBy, EscalationReason, Precedent, PrecedentDomain
+from escalations.models import CarriedBy, Escalation, EscalationReason, Precedent, PrecedentDomain
 from escalations.models import age_band as age_band_on
+from portal.home import WorkItem
 from referrals.models import Domain
 
 SEARCHED_FIELDS = ("title", "summary", "outcome", "rationale", "split")
@@ -126,3 +131,28 @@ __all__ = [
     "similar_to_referral",
     "with_domain",
 ]
+
+
+# --- The deciders' home-page worklist (ADR 0140) ------------------------------------------
+
+
+def decider_worklist(membership):
+    """The open escalations this director (of the partnership) or officer (of the
+    municipality) decides on, and since when the oldest waits: one query."""
+    if membership.role == "partnership_director":
+        mine = Q(partnership_id=membership.partnership_id)
+    else:
+        mine = Q(municipality_id=membership.municipality_id)
+    found = Escalation.objects.filter(mine, state=Escalation.State.OPEN).aggregate(
+        n=Count("pk"), oldest=Min("raised_at")
+    )
+    note = ""
+    if found["oldest"] is not None:
+        note = _("the oldest raised on %(date)s") % {
+            "date": date_format(timezone.localtime(found["oldest"]), "j F Y")
+        }
+    return [
+        WorkItem(
+            _("open escalations waiting for your decision"), found["n"], reverse("escalations:inbox"), note
+        )
+    ]

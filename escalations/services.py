@@ -145,6 +145,10 @@ def raise_escalation(user, referral, *, reason, position, other_position=""):
     sides = perms.party_sides(user, referral)
     if not sides or referral.status not in perms.RAISABLE_STATUSES:
         raise PermissionDenied
+    offer = perms.escalation_offer(referral)
+    if not offer.offered:
+        # Not before the district team has answered or let the norm pass (ADR 0141).
+        raise PermissionDenied(offer.explanation)
     side = sides[0]
     partnership, municipality = _deciders_of(referral)
     with transaction.atomic():

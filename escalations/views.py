@@ -152,8 +152,13 @@ def raise_escalation(request, referral_uuid):
         if open_ is not None:
             messages.info(request, _("This referral is already escalated."))
             return redirect("escalations:detail", open_.pk)
-    if not perms.can_raise(request.user, referral):
+    if not perms.may_raise_as_party(request.user, referral):
         raise PermissionDenied
+    offer = perms.escalation_offer(referral)
+    if not offer.offered:
+        # Not yet sensible (ADR 0141): back to the referral page, which says from when.
+        messages.error(request, offer.explanation)
+        return redirect("referrals:detail", uuid=referral.uuid)
     form = RaiseForm(request.POST or None, similar_url=request.path)
     if request.method == "POST" and form.is_valid():
         membership = access_membership(request.user, referral)

@@ -12,7 +12,7 @@ class ReferralsConfig(AppConfig):
     def ready(self):
         # Models can be imported only once the app registry is ready, so not at the top.
         from contacts.models import Role
-        from referrals import demo
+        from referrals import demo, selectors
 
         demo_data.register(demo.seed)
 
@@ -26,6 +26,8 @@ class ReferralsConfig(AppConfig):
             _("Refer a pupil for youth care in school."),
         )
         home.register(Role.SCHOOL_COORDINATOR, "referrals:list", _("Your school's referrals"))
+        home.register_worklist(Role.SCHOOL_COORDINATOR, selectors.school_coordinator_worklist)
+        home.register_worklist(Role.DISTRICT_WORKER, selectors.district_worker_worklist)
         home.register(
             Role.DISTRICT_WORKER,
             "referrals:inbox",

@@ -366,6 +366,7 @@ class InboxFilterForm(TandemForm):
     urgency = forms.ChoiceField(label=_("Urgency"), required=False)
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     over_norm = forms.BooleanField(label=_("Over the norm"), required=False)
+    answered = forms.BooleanField(label=_("Question answered by the school"), required=False)
 
     def __init__(self, *args, schools=None, municipalities=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -385,6 +386,11 @@ class InboxFilterForm(TandemForm):
 
 class SchoolListFilterForm(TandemForm):
     status = forms.ChoiceField(label=_("Status"), required=False)
+    decided = forms.ChoiceField(
+        label=_("Decision"),
+        required=False,
+        choices=[("", _("All")), ("recent", _("Decided in the last 14 days"))],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

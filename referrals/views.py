@@ -5,7 +5,7 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Count, Q, Value, When
 from django.http import FileResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,10 +23,9 @@ from portal.models import AccessLog
 from portal.paging import page_of
 from referrals import forms as rf
 from referrals import permissions as perms
-from referrals import services
+from referrals import selectors, services
 from referrals.consent import age_on, consent_summary, required_givers
 from referrals.models import (
-    FINAL_STATUSES,
     Attachment,
     Consent,
     Guardian,
@@ -34,7 +33,7 @@ from referrals.models import (
     Referral,
     Status,
 )
-from referrals.waiting import over_norm_q, waiting_for, waiting_for_school
+from referrals.waiting import waiting_for, waiting_for_school
 from referrals.workflow import ACTIONS, TEAM, TransitionNotAllowed
 
 PAGE_SIZE = 25
@@ -146,6 +145,8 @@ def school_list(request):
     )
     if form.is_valid() and form.cleaned_data.get("status"):
         qs = qs.filter(status=form.cleaned_data["status"])
+    if form.is_valid() and form.cleaned_data.get("decided") == "recent":
+        qs = qs.filter(decided_at__gte=selectors.decided_since())
     page = page_of(qs, request, param="page", size=PAGE_SIZE)
     book = NormBook()
     rows = [{"referral": r, "waiting": waiting_for(r, norms=book.for_referral(r))} for r in page.rows]
@@ -562,11 +563,6 @@ def inbox(request):
     )
     data = form.cleaned_data if form.is_valid() else {}
     view = data.get("view") or ""
-    # The tab first (ADR 0117): by default what still needs the team's decision, so that new
-    # work is not mixed with accepted and running cases; then the status within the tab.
-    qs = qs.filter(status__in=rf.InboxFilterForm.VIEWS[view])
-    if data.get("status"):
-        qs = qs.filter(status=data["status"])
     if data.get("school"):
         qs = qs.filter(school=data["school"])
     if data.get("municipality"):
@@ -578,11 +574,21 @@ def inbox(request):
     book = NormBook()
     if data.get("over_norm"):
         # Each referral against its region's norm valid at its submission (ADR 0091).
-        over_decision = Q(decided_at__isnull=True) & over_norm_q("decision", book=book)
-        over_help = Q(status=Status.ACCEPTED, help_started_at__isnull=True) & over_norm_q(
-            "help_started", book=book
-        )
-        qs = qs.filter(over_decision | over_help).exclude(status__in=FINAL_STATUSES)
+        qs = qs.filter(selectors.over_the_norm_q(book))
+    if data.get("answered"):
+        qs = qs.filter(selectors.answered_q())
+    # Each tab's count under the other filters: one query for all tabs (ADR 0117).
+    counts = qs.aggregate(
+        **{
+            f"tab_{view_name}": Count("pk", filter=Q(status__in=statuses))
+            for view_name, statuses in rf.InboxFilterForm.VIEWS.items()
+        }
+    )
+    # The tab (ADR 0117): by default what still needs the team's decision, so that new work is
+    # not mixed with accepted and running cases; then the status within the tab.
+    qs = qs.filter(status__in=rf.InboxFilterForm.VIEWS[view])
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
     # Longest running wait first: awaiting a decision, then awaiting the start of help, then
     # the rest (declined, closed, help started).
     awaiting = Case(
@@ -605,13 +611,14 @@ def inbox(request):
             "rows": rows,
             "filter_form": form,
             "query": query.urlencode(),
-            "tabs": _inbox_tabs(request.GET if data else QueryDict(), view),
+            "tabs": _inbox_tabs(request.GET if data else QueryDict(), view, counts),
         },
     )
 
 
-def _inbox_tabs(params, current):
-    """The tab links keep the other filters; a status belongs to its tab and is dropped."""
+def _inbox_tabs(params, current, counts):
+    """The tab links keep the other filters; a status belongs to its tab and is dropped. Each
+    tab shows its number of referrals under those filters."""
     tabs = []
     for view, label in rf.InboxFilterForm.VIEW_LABELS.items():
         query = QueryDict(mutable=True)
@@ -620,5 +627,12 @@ def _inbox_tabs(params, current):
                 query.setlist(key, values)
         if view:
             query["view"] = view
-        tabs.append({"label": label, "query": query.urlencode(), "current": view == current})
+        tabs.append(
+            {
+                "label": label,
+                "query": query.urlencode(),
+                "current": view == current,
+                "count": counts[f"tab_{view}"],
+            }
+        )
     return tabs

@@ -12,9 +12,10 @@ class SecurityConfig(AppConfig):
     def ready(self):
         # Models can be imported only once the app registry is ready, so not at the top.
         from contacts.models import Role
-        from security import breaches, data_subject, signals  # noqa: F401 - signals connects the receivers
+        from security import breaches, data_subject, signals, worklist  # noqa: F401 - signals connects the receivers
 
         register_sharing_hold(data_subject.restriction_holds)
+        home.register_worklist(Role.PRIVACY_OFFICER, worklist.privacy_officer_worklist)
 
         navigation.register(1200, "security:access_log", _("Access log"), roles=[Role.PRIVACY_OFFICER])
         navigation.register(

@@ -1,5 +1,6 @@
 """`{% load escalation_tags %}{% escalation_actions referral %}` on the referral page: the
-escalations of this referral the user may see, and an "Escalate" link when the user may raise."""
+escalations of this referral the user may see, and an "Escalate" link when the user may raise,
+or, while escalating does not make sense yet, from when it will (ADR 0141)."""
 
 from django import template
 
@@ -14,4 +15,11 @@ def escalation_actions(context, referral):
     escalations = list(
         perms.visible_escalations(user).filter(referral=referral).order_by("-raised_at", "-pk")
     )
-    return {"referral": referral, "escalations": escalations, "can_raise": perms.can_raise(user, referral)}
+    party = perms.may_raise_as_party(user, referral)
+    offer = perms.escalation_offer(referral) if party else None
+    return {
+        "referral": referral,
+        "escalations": escalations,
+        "can_raise": party and offer.offered,
+        "not_yet": offer.explanation if party and not offer.offered else "",
+    }

@@ -5,8 +5,10 @@ import datetime
 
 from django.utils import timezone
 
+from escalations import permissions as perms
 from escalations import services
 from escalations.models import CarriedBy, Precedent, PrecedentDomain
+from referrals.models import Referral
 from referrals.workflow import transition
 from tests.referrals.factories import ReferralDomainFactory, ReferralFactory
 
@@ -34,8 +36,26 @@ def referral_in(world, status="submitted", domains=("behaviour",), **kwargs):
     return referral
 
 
+def past_the_norm(referral, working_days=30):
+    """Let the decision norm pass: the referral was first submitted `working_days` ago (so
+    escalating it makes sense, ADR 0141) — in the database and on the instance."""
+    if referral.first_submitted_at is None or perms.escalation_offer(referral).offered:
+        return referral
+    when = timezone.now() - datetime.timedelta(days=working_days * 7 // 5 + 2)
+    Referral.objects.filter(pk=referral.pk).update(first_submitted_at=when, submitted_at=when)
+    referral.first_submitted_at = referral.submitted_at = when
+    return referral
+
+
+def escalatable_referral_in(world, status="in_triage", **kwargs):
+    """A referral in `status` on which escalating makes sense: past the decision norm."""
+    return past_the_norm(referral_in(world, status, **kwargs))
+
+
 def open_escalation(world, referral=None, actor="school_coordinator", reason="grey_funding", **kwargs):
-    referral = referral or referral_in(world, "in_triage")
+    """Escalate through the real service; the referral is first let past the decision norm
+    when the team has not answered yet, since escalating makes sense only then (ADR 0141)."""
+    referral = past_the_norm(referral or referral_in(world, "in_triage"))
     kwargs.setdefault("position", "De school vindt dat de gemeente dit moet betalen.")
     return services.raise_escalation(world.user(actor), referral, reason=reason, **kwargs)
 

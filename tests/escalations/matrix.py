@@ -7,9 +7,9 @@ from django.urls import reverse
 from escalations.models import Precedent
 from tests.escalations.fixtures import (
     decided_escalation,
+    escalatable_referral_in,
     open_escalation,
     published_precedent,
-    referral_in,
 )
 from tests.helpers.matrix import Case
 
@@ -56,7 +56,7 @@ def _decide_decided(w):
 
 
 def _raise(w):
-    return reverse("escalations:raise", args=[referral_in(w, "submitted").uuid])
+    return reverse("escalations:raise", args=[escalatable_referral_in(w, "submitted").uuid])
 
 
 def _published(w):

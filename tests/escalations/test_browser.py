@@ -11,7 +11,12 @@ from playwright.sync_api import expect
 
 from escalations.models import Escalation, Precedent
 from referrals.models import ReferralEvent
-from tests.escalations.fixtures import published_precedent, referral_in
+from tests.escalations.fixtures import (
+    escalatable_referral_in,
+    past_the_norm,
+    published_precedent,
+    referral_in,
+)
 from tests.helpers.browser import assert_no_axe_violations, assert_title_starts, login
 from tests.helpers.world import build_world
 
@@ -41,9 +46,21 @@ def test_escalation_journey(page, live_server):
     )
     base = live_server.url
 
-    # 1. The IB-er escalates on funding.
+    # 0. Right after submission escalating is not offered yet; the page says from when (ADR 0141).
     _as(page, live_server, world.user("school_coordinator"))
+    page.goto(f"{base}/aanmeldingen/{referral.uuid}/")
+    expect(page.locator("#escalation-not-yet")).to_contain_text("norm")
+    assert page.get_by_role("link", name="Opschalen naar de beslissers").count() == 0
+    assert_no_axe_violations(page)
     page.goto(f"{base}/opschaling/aanmelding/{referral.uuid}/opschalen/")
+    page.wait_for_url(f"{base}/aanmeldingen/{referral.uuid}/")
+    assert "norm" in page.locator(".tandem-messages").inner_text()
+
+    # 1. The norm passed: the IB-er escalates on funding.
+    past_the_norm(referral)
+    page.goto(f"{base}/aanmeldingen/{referral.uuid}/")
+    page.get_by_role("link", name="Opschalen naar de beslissers").click()
+    page.wait_for_url(f"{base}/opschaling/aanmelding/{referral.uuid}/opschalen/")
     assert page.locator("h1").inner_text() == f"Aanmelding {referral.reference} opschalen"
     assert "Wachtlijst en capaciteit" in page.locator("#similar-precedents").inner_text()
     assert_no_axe_violations(page)
@@ -204,7 +221,7 @@ def test_other_states_are_accessible(page, live_server):
     assert_no_axe_violations(page)
     _logout(page)
 
-    referral = referral_in(world, "submitted", domains=("learning",))
+    referral = escalatable_referral_in(world, "submitted", domains=("learning",))
     _as(page, live_server, world.user("district_worker"))
     page.goto(f"{base}/opschaling/aanmelding/{referral.uuid}/opschalen/")
     page.get_by_label("Reden").select_option("capacity")

@@ -155,6 +155,9 @@ def test_every_notification_link_answers_200_for_its_recipient(world):
     # A decision whose carry-out date passed without help.
     second = services.take_up(dw, services.submit(sc, complete_referral(world.school, sc)))
     links.check("second submitted")
+    # Escalating makes sense once the team has answered (ADR 0141): it asks a question first.
+    second = services.return_with_question(dw, second, "Wat is er al geprobeerd?")
+    links.check("second returned")
     escalation = esc_services.raise_escalation(dw, second, reason="grey_funding", position="Standpunt")
     links.check("escalation raised by the team")
     decide(

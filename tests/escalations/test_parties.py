@@ -12,7 +12,7 @@ from escalations.models import Escalation, Side
 from portal.models import AccessLog, Notification
 from referrals import permissions as ref_perms
 from referrals.models import Referral
-from tests.escalations.fixtures import open_escalation, referral_in
+from tests.escalations.fixtures import escalatable_referral_in, open_escalation, referral_in
 from tests.helpers.world import ACTORS
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +151,7 @@ def test_deciders_read_the_referral_while_open_and_shared_only(world, client):
 def test_the_tandem_team_may_raise_and_give_its_position_on_a_referral_routed_elsewhere(world, client):
     """The team that holds the school's tandem reads the referral (referrals' scope) and is
     therefore a party: it may escalate it and give the district team's position."""
-    referral = referral_in(world, "in_triage", routed_team=world.other_district_team)
+    referral = escalatable_referral_in(world, "in_triage", routed_team=world.other_district_team)
     worker = world.user("district_worker")
     assert esc_perms.can_raise(worker, referral)
     client.force_login(worker)

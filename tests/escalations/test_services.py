@@ -14,11 +14,12 @@ from escalations import services
 from escalations.models import CarriedBy, Decision, Escalation, Precedent, Side, age_band
 from portal.models import Notification
 from referrals.models import ReferralEvent, Status
-from referrals.workflow import TransitionNotAllowed
+from referrals.workflow import TransitionNotAllowed, transition
 from tests.contacts import factories as cf
 from tests.escalations.fixtures import (
     decide,
     open_escalation,
+    past_the_norm,
     referral_in,
 )
 from tests.referrals.factories import GuardianFactory
@@ -72,7 +73,8 @@ def test_deciders_come_from_the_home_municipality_not_the_school_location(world)
 
 @pytest.mark.parametrize("actor", ["other_school_coordinator", "partnership_director", "steering_member"])
 def test_outsiders_cannot_raise(world, actor):
-    referral = referral_in(world, "in_triage")
+    referral = past_the_norm(referral_in(world, "in_triage"))
+    assert perms.escalation_offer(referral).offered
     with pytest.raises(PermissionDenied):
         services.raise_escalation(world.user(actor), referral, reason="other", position="x")
     assert not Escalation.objects.exists()
@@ -83,6 +85,47 @@ def test_cannot_raise_outside_the_escalatable_states(world, status):
     referral = referral_in(world, status)
     with pytest.raises(PermissionDenied):
         services.raise_escalation(world.user("school_coordinator"), referral, reason="other", position="x")
+
+
+@pytest.mark.parametrize("status", ["submitted", "in_triage"])
+@pytest.mark.parametrize("actor", ["school_coordinator", "district_worker"])
+def test_escalation_is_refused_before_the_team_answered_or_the_norm_passed(world, status, actor):
+    """ADR 0141: right after submission the team has not looked yet; the service refuses with
+    a message that says from when escalating becomes possible, and nothing changes."""
+    referral = referral_in(world, status)
+    offer = perms.escalation_offer(referral)
+    assert not offer.offered and offer.opens_on is not None
+    assert not perms.can_raise(world.user(actor), referral)
+    assert perms.may_raise_as_party(world.user(actor), referral)
+    with pytest.raises(PermissionDenied, match="beslisnorm is verstreken"):
+        services.raise_escalation(world.user(actor), referral, reason="other", position="x")
+    referral.refresh_from_db()
+    assert referral.status == status and not Escalation.objects.exists()
+    assert not ReferralEvent.objects.filter(referral=referral, action="escalate").exists()
+
+
+@pytest.mark.parametrize("status", ["returned", "accepted"])
+def test_escalation_is_offered_once_the_team_has_answered(world, status):
+    referral = referral_in(world, status)
+    assert perms.escalation_offer(referral).offered
+    assert perms.can_raise(world.user("school_coordinator"), referral)
+
+
+def test_an_answered_question_keeps_escalation_open_after_resubmission(world):
+    referral = referral_in(world, "returned")
+    referral = transition(referral, "resubmit", world.user("school_coordinator"))
+    assert referral.status == Status.SUBMITTED
+    assert perms.escalation_offer(referral).offered
+
+
+def test_escalation_is_offered_when_the_decision_norm_passed(world):
+    referral = referral_in(world, "in_triage")
+    offer = perms.escalation_offer(referral)
+    assert not offer.offered
+    # The day it opens is the first working day past the norm.
+    assert perms.escalation_offer(referral, today=offer.opens_on).offered
+    before = offer.opens_on - datetime.timedelta(days=1)
+    assert not perms.escalation_offer(referral, today=before).offered
 
 
 def test_a_second_raise_on_an_escalated_referral_is_refused(world):

@@ -2,7 +2,7 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from tests.escalations.fixtures import open_escalation, referral_in
+from tests.escalations.fixtures import open_escalation, past_the_norm, referral_in
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +17,10 @@ def _render(user, referral):
 
 def test_referral_page_offers_escalation_to_parties_and_lists_visible_escalations(world):
     referral = referral_in(world, "in_triage")
+    html = _render(world.user("school_coordinator"), referral)
+    # Right after submission, before the team has answered: not offered, and said from when.
+    assert "opschalen/" not in html and 'id="escalation-not-yet"' in html
+    referral = past_the_norm(referral)
     html = _render(world.user("school_coordinator"), referral)
     assert f"/opschaling/aanmelding/{referral.uuid}/opschalen/" in html
     escalation = open_escalation(world, referral)

@@ -14,6 +14,7 @@ from referrals.models import Status
 from tests.escalations.fixtures import (
     decide,
     decided_escalation,
+    escalatable_referral_in,
     open_escalation,
     published_precedent,
     referral_in,
@@ -151,7 +152,7 @@ def test_raise_shows_similar_published_precedents_first_and_refreshes_with_htmx(
     director = world.user("partnership_director")
     funding = published_precedent(director, title="Financiering dyslexie", reason="grey_funding", domains=())
     capacity = published_precedent(director, title="Wachtlijst", reason="capacity", domains=())
-    referral = referral_in(world, "submitted", domains=("learning",))
+    referral = escalatable_referral_in(world, "submitted", domains=("learning",))
     _login(client, world, "school_coordinator")
     url = reverse("escalations:raise", args=[referral.uuid])
     html = client.get(url, {"reason": "capacity"}).content.decode()
@@ -171,7 +172,7 @@ def test_raise_shows_similar_published_precedents_first_and_refreshes_with_htmx(
     ],
 )
 def test_raise_refuses_bad_input_without_changing_anything(world, client, data):
-    referral = referral_in(world, "submitted")
+    referral = escalatable_referral_in(world, "submitted")
     _login(client, world, "school_coordinator")
     response = client.post(reverse("escalations:raise", args=[referral.uuid]), data)
     assert response.status_code == 200
@@ -193,7 +194,7 @@ def test_raise_success_and_raise_again_redirects_to_the_open_escalation(world, c
 
 def test_a_raise_by_someone_browsing_in_english_notifies_in_dutch(world, client):
     """Escalation notices take the same path as referral notices: the site's language."""
-    referral = referral_in(world, "in_triage")
+    referral = escalatable_referral_in(world, "in_triage")
     _login(client, world, "school_coordinator")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("escalations:raise", args=[referral.uuid]))

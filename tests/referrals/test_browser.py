@@ -227,6 +227,7 @@ def test_inbox_tabs_separate_new_work_from_running_cases(page, live_server, bwor
     page.goto(f"{live_server.url}/aanmeldingen/inbox/")
     tabs = page.get_by_role("navigation", name="Weergaven van de inbox")
     assert tabs.get_by_role("link", name="Te beslissen").get_attribute("aria-current") == "page"
+    assert tabs.get_by_role("link", name="Te beslissen").inner_text() == "Te beslissen (1)"
     table = page.locator("tbody")
     assert new.reference in table.inner_text() and accepted.reference not in table.inner_text()
     assert_no_axe_violations(page)

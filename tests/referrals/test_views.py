@@ -271,11 +271,16 @@ def test_the_default_tab_is_what_needs_the_teams_decision_and_running_cases_have
 
     refs, html = shown({})
     assert refs == {new.reference, triage.reference, returned.reference}
-    assert 'aria-current="page">Te beslissen</a>' in html
+    assert 'aria-current="page">Te beslissen <span class="tandem-tabs__count">(3)</span></a>' in html
+    # Each tab counts its referrals (one aggregate for all tabs).
+    assert 'Geaccepteerd en lopend <span class="tandem-tabs__count">(3)</span>' in html
+    assert 'Alle <span class="tandem-tabs__count">(7)</span>' in html
     refs, html = shown({"view": "running"})
     assert refs == {accepted.reference, started.reference, escalated.reference}
     assert html.index(accepted.reference) < html.index(started.reference)  # awaiting help first
-    assert 'aria-current="page">Geaccepteerd en lopend</a>' in html
+    assert (
+        'aria-current="page">Geaccepteerd en lopend <span class="tandem-tabs__count">(3)</span></a>' in html
+    )
     refs, _html = shown({"view": "all"})
     assert refs == {r.reference for r in everyone}
     # The tab links keep the other filters and drop the status, which belongs to its tab.
@@ -358,7 +363,7 @@ def test_guardian_and_consent_forms(sc_client, world):
 # municipality) pairs for the filter options; the page's ids, then its rows (portal.paging,
 # narrow); no COUNT(*); the regions' norms once (contacts.norms.NormBook, ADR 0091); the
 # access-log entry and its listed references (ADR 0098).
-EXPECTED_INBOX_QUERIES = 15
+EXPECTED_INBOX_QUERIES = 16  # the tab counts: one aggregate for all tabs
 EXPECTED_LIST_QUERIES = 10  # no COUNT(*); the norms once; the access-log entry and references
 
 

@@ -1,0 +1,77 @@
+"""Read-only questions about referrals that more than one page asks: the inbox's filters and
+the home-page worklists of the IB-er and the district worker (ADR 0140). The worklist counts
+use exactly the filters of the lists they link to, so a count and its list always agree."""
+
+import datetime
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts.norms import NormBook
+from portal.home import WorkItem
+from referrals import permissions as perms
+from referrals.models import FINAL_STATUSES, Referral, ReferralEvent, Status
+from referrals.waiting import over_norm_q
+
+# What still needs the team's decision: the inbox's default tab (ADR 0117).
+TO_DECIDE = (Status.SUBMITTED, Status.IN_TRIAGE, Status.RETURNED)
+RECENT_DECISION_DAYS = 14
+
+
+def answered_q():
+    """Referrals the school resubmitted with the answer to the team's question, while the team
+    still has to decide on them."""
+    resubmitted = ReferralEvent.objects.filter(action="resubmit").values("referral_id")
+    return Q(pk__in=resubmitted, status__in=(Status.SUBMITTED, Status.IN_TRIAGE))
+
+
+def over_the_norm_q(book=None):
+    """Over the norm: awaiting a decision past the decision norm, or accepted and awaiting the
+    start of help past that norm; each against its region's norm valid at its submission."""
+    book = book or NormBook()
+    over_decision = Q(decided_at__isnull=True) & over_norm_q("decision", book=book)
+    awaiting_help = Q(status=Status.ACCEPTED, help_started_at__isnull=True)
+    over_help = awaiting_help & over_norm_q("help_started", book=book)
+    return (over_decision | over_help) & ~Q(status__in=FINAL_STATUSES)
+
+
+def decided_since(today=None):
+    today = today or timezone.localdate()
+    return timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=RECENT_DECISION_DAYS), datetime.time.min)
+    )
+
+
+def district_worker_worklist(membership):
+    """New referrals, those over the norm (in the default tab) and the questions a school
+    answered: one query (and the norms' one)."""
+    base = perms.visible_referrals(membership.user).filter(status__in=TO_DECIDE)
+    counts = base.aggregate(
+        new=Count("pk", filter=Q(status=Status.SUBMITTED)),
+        over=Count("pk", filter=over_the_norm_q()),
+        answered=Count("pk", filter=answered_q()),
+    )
+    inbox = reverse("referrals:inbox")
+    return [
+        WorkItem(_("new referrals"), counts["new"], f"{inbox}?status={Status.SUBMITTED}"),
+        WorkItem(_("over the norm"), counts["over"], f"{inbox}?over_norm=on"),
+        WorkItem(_("questions answered by a school"), counts["answered"], f"{inbox}?answered=on"),
+    ]
+
+
+def school_coordinator_worklist(membership):
+    """Questions from the team (returned), drafts, and decisions of the last two weeks."""
+    base = Referral.objects.filter(school_id__in=perms.school_ids(membership.user))
+    counts = base.aggregate(
+        returned=Count("pk", filter=Q(status=Status.RETURNED)),
+        drafts=Count("pk", filter=Q(status=Status.DRAFT)),
+        decided=Count("pk", filter=Q(decided_at__gte=decided_since())),
+    )
+    school_list = reverse("referrals:list")
+    return [
+        WorkItem(_("questions from the team"), counts["returned"], f"{school_list}?status={Status.RETURNED}"),
+        WorkItem(_("drafts"), counts["drafts"], f"{school_list}?status={Status.DRAFT}"),
+        WorkItem(_("decided recently"), counts["decided"], f"{school_list}?decided=recent"),
+    ]

@@ -1,0 +1,166 @@
+"""The home page as a worklist (ADR 0140): per role what waits now, each count linking to the
+list that shows exactly those, with the number of SQL queries pinned per role."""
+
+import pytest
+from django.urls import reverse
+
+from referrals.workflow import transition
+from tests.contacts import factories as cf
+from tests.escalations.fixtures import open_escalation, past_the_norm, referral_in
+from tests.helpers.queries import assert_queries_pinned
+from tests.security.factories import request_for
+
+pytestmark = pytest.mark.django_db
+
+# The home page's queries per role, whatever the number of rows (session, user, memberships,
+# the menu, the worklist's counts and the entry points' descriptions).
+EXPECTED_HOME_QUERIES = {
+    "school_coordinator": 9,
+    "district_worker": 11,
+    "partnership_director": 7,
+    "municipal_officer": 7,
+    "privacy_officer": 12,
+    "registry_admin": 8,
+}
+
+
+def _worklist(client, world, actor):
+    client.force_login(world.user(actor))
+    [block] = client.get(reverse("home")).context["blocks"]
+    return {item.label: item for item in block["worklist"]}
+
+
+def _answered(world):
+    referral = referral_in(world, "returned")
+    return transition(referral, "resubmit", world.user("school_coordinator"))
+
+
+def _add_district_rows(world, n):
+    for _ in range(n):
+        referral_in(world, "submitted")
+        past_the_norm(referral_in(world, "in_triage"))
+        _answered(world)
+
+
+def _add_school_rows(world, n):
+    for _ in range(n):
+        referral_in(world, "returned")
+        referral_in(world, "draft")
+        referral_in(world, "accepted")
+
+
+def _add_escalations(world, n):
+    for _ in range(n):
+        open_escalation(world)
+
+
+def _add_requests(world, n):
+    for _ in range(n):
+        request_for(world)
+
+
+def _add_schools(world, n):
+    for _ in range(n):
+        cf.SchoolFactory(municipality=world.municipality)
+
+
+ROWS = {
+    "registry_admin": _add_schools,
+    "school_coordinator": _add_school_rows,
+    "district_worker": _add_district_rows,
+    "partnership_director": _add_escalations,
+    "municipal_officer": _add_escalations,
+    "privacy_officer": _add_requests,
+}
+
+
+@pytest.mark.parametrize("actor", list(EXPECTED_HOME_QUERIES))
+def test_the_home_page_query_count_is_pinned_per_role(client, world, actor):
+    client.force_login(world.user(actor))
+    assert_queries_pinned(
+        client, reverse("home"), lambda n: ROWS[actor](world, n), EXPECTED_HOME_QUERIES[actor]
+    )
+
+
+def _rows(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.context["rows"]
+
+
+def test_the_district_worker_sees_new_over_the_norm_and_answered(client, world):
+    new = referral_in(world, "submitted")
+    over = past_the_norm(referral_in(world, "in_triage"))
+    answered = _answered(world)
+    referral_in(world, "accepted")  # running: not in the worklist
+    items = _worklist(client, world, "district_worker")
+    assert [(label, item.count) for label, item in items.items()] == [
+        ("nieuwe aanmeldingen", 2),
+        ("over de norm", 1),
+        ("vragen beantwoord door een school", 1),
+    ]
+    listed = {label: {row["referral"].pk for row in _rows(client, item.url)} for label, item in items.items()}
+    assert listed == {
+        "nieuwe aanmeldingen": {new.pk, answered.pk},
+        "over de norm": {over.pk},
+        "vragen beantwoord door een school": {answered.pk},
+    }
+
+
+def test_the_ib_er_sees_questions_drafts_and_recent_decisions(client, world):
+    returned = referral_in(world, "returned")
+    draft = referral_in(world, "draft")
+    accepted = referral_in(world, "accepted")
+    referral_in(world, "in_triage")
+    items = _worklist(client, world, "school_coordinator")
+    assert [(label, item.count) for label, item in items.items()] == [
+        ("vragen van het team", 1),
+        ("concepten", 1),
+        ("onlangs besloten", 1),
+    ]
+    listed = {label: {row["referral"].pk for row in _rows(client, item.url)} for label, item in items.items()}
+    assert listed == {
+        "vragen van het team": {returned.pk},
+        "concepten": {draft.pk},
+        "onlangs besloten": {accepted.pk},
+    }
+
+
+@pytest.mark.parametrize("actor", ["partnership_director", "municipal_officer"])
+def test_the_deciders_see_their_open_escalations_since_when(client, world, actor):
+    escalation = open_escalation(world)
+    [item] = _worklist(client, world, actor).values()
+    assert item.count == 1 and item.url == reverse("escalations:inbox")
+    assert "oudste" in item.note
+    client.force_login(world.user(actor))
+    assert [e.pk for e in client.get(item.url).context["open_escalations"]] == [escalation.pk]
+    [other] = _worklist(client, world, f"other_{actor}").values()
+    assert other.count == 0
+
+
+def test_the_privacy_officer_sees_the_recent_access_log_and_open_requests(client, world):
+    request_for(world)
+    client.force_login(world.user("school_coordinator"))
+    client.get(reverse("referrals:detail", args=[referral_in(world, "submitted").uuid]))
+    items = _worklist(client, world, "privacy_officer")
+    log, requests = items.values()
+    assert requests.count == 1 and "termijn" in requests.note
+    assert log.count >= 1
+    assert client.get(log.url).context["page"].count == log.count
+    assert len(client.get(requests.url).context["open_requests"]) == 1
+
+
+def test_the_registry_admin_sees_the_gaps_of_the_network(client, world):
+    before = _worklist(client, world, "registry_admin")["Scholen zonder actieve tandem"].count
+    school = cf.SchoolFactory(municipality=world.municipality)
+    item = _worklist(client, world, "registry_admin")["Scholen zonder actieve tandem"]
+    assert item.count == before + 1
+    assert item.url == reverse("contacts:coverage") + "#gap-tandems"
+    coverage = client.get(item.url.split("#")[0]).context["coverage"]
+    assert len(coverage.schools_without_tandem) == item.count and school in coverage.schools_without_tandem
+
+
+def test_a_role_without_a_worklist_shows_only_its_entry_points(client, world):
+    client.force_login(world.user("steering_member"))
+    [block] = client.get(reverse("home")).context["blocks"]
+    assert block["worklist"] == []
