@@ -162,6 +162,11 @@ def read_server_log(path):
     """Every request the stack answered with 5xx (the JSON log lines of portal/request_id.py)."""
     errors = []
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if "WORKER TIMEOUT" in line:  # gunicorn killed a request that ran past GUNICORN_TIMEOUT
+            errors.append(
+                {"source": "server", "status": 502, "url": "(gunicorn worker timeout)", "info": line[-200:]}
+            )
+            continue
         start = line.find("{")
         if start < 0:
             continue

@@ -174,13 +174,17 @@ def test_hostile_results_and_the_server_log(tmp_path):
         + json.dumps({"level": "INFO", "method": "GET", "path": "/", "status": 200})
         + "\n"
         + json.dumps({"level": "ERROR", "method": "POST", "path": "/aanmeldingen/nieuw/", "status": 500})
-        + "\nnot json {\n",
+        + "\nnot json {\n"
+        + "[2026-12-02 15:00:00 +0000] [12] [CRITICAL] WORKER TIMEOUT (pid:13)\n",
     )
     report = gate.gate(tmp_path)
     assert report["passed"] is False
     assert report["meta"]["hostile requests"] == 12
     assert [f["category"] for f in report["failing_findings"]] == ["CSRF-less POST not refused"]
-    assert report["errors_5xx"] == [{"source": "server", "status": 500, "url": "POST /aanmeldingen/nieuw/"}]
+    assert [(e["status"], e["url"]) for e in report["errors_5xx"]] == [
+        (500, "POST /aanmeldingen/nieuw/"),
+        (502, "(gunicorn worker timeout)"),
+    ]
 
 
 def test_an_empty_directory_passes_with_no_tools(tmp_path):
