@@ -344,7 +344,7 @@ def wapiti(base, role, cookies):
         "--max-scan-time",
         str(limit),
         "--max-attack-time",
-        str(max(10, limit / 8)),
+        str(max(5, limit / 12)),
         "--skip",
         "csrfmiddlewaretoken",
         "-t",
