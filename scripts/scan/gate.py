@@ -110,7 +110,8 @@ HTTP_CODES = re.compile(r"^(\d{3}) \(([^)]*)\) - (\d+) times", re.MULTILINE)
 
 
 def read_sqlmap(csv_path=None, log_path=None):
-    """Injectable parameters (high) from sqlmap's results CSV; 5xx counts from its console log."""
+    """Injectable parameters (high) from sqlmap's results CSV, except those sqlmap itself found
+    to be a false positive (info); 5xx counts from its console log."""
     path = csv_path or log_path
     role = _role(path, "sqlmap-")
     findings, errors = [], []
@@ -120,12 +121,14 @@ def read_sqlmap(csv_path=None, log_path=None):
                 row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
                 if not row.get("Parameter"):
                     continue
+                # sqlmap re-checks every candidate; one it disproved is kept as information.
+                disproved = "false positive" in row.get("Note(s)", "").lower()
                 findings.append(
                     _finding(
                         "sqlmap",
                         role,
-                        "SQL injection",
-                        "high",
+                        "SQL injection (disproved by sqlmap)" if disproved else "SQL injection",
+                        "info" if disproved else "high",
                         row.get("Target URL", ""),
                         f"place {row.get('Place', '')}, technique(s) {row.get('Technique(s)', '')}",
                         row.get("Parameter", ""),

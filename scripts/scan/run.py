@@ -407,6 +407,9 @@ def sqlmap(base, role, cookies, targets):
         "--results-file",
         str(OUT / f"sqlmap-{role}.csv"),
     ]
+    # sqlmap tests every form on a target page: --scope keeps it off the excluded URLs (logout).
+    excluded = "|".join(re.escape(path.lstrip("/")) for path in EXCLUDED)
+    command += ["--scope", rf"^{re.escape(base)}/(?!{excluded})"]
     if cookies:
         command += ["--cookie", cookie_header(cookies)]
     return run_bounded(command, OUT / f"sqlmap-{role}.log", limit)

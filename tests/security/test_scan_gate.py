@@ -137,7 +137,12 @@ def test_sqlmap_injectable_parameter_is_high_and_its_500s_are_counted(tmp_path):
 
 
 def test_sqlmap_with_nothing_injectable_and_only_4xx_passes(tmp_path):
-    write(tmp_path, "sqlmap-anonymous.csv", "Target URL,Place,Parameter,Technique(s),Note(s)\n")
+    write(
+        tmp_path,
+        "sqlmap-anonymous.csv",
+        "Target URL,Place,Parameter,Technique(s),Note(s)\n"
+        "http://127.0.0.1:1/i18n/setlang/,POST,language,B,false positive or unexploitable\n",
+    )
     write(
         tmp_path,
         "sqlmap-anonymous.log",
@@ -146,6 +151,9 @@ def test_sqlmap_with_nothing_injectable_and_only_4xx_passes(tmp_path):
     )
     report = gate.gate(tmp_path)
     assert report["passed"] is True
+    assert [(f["category"], f["severity"]) for f in report["findings"]] == [
+        ("SQL injection (disproved by sqlmap)", "info")
+    ]
     assert report["tools"]["sqlmap"] == ["anonymous"]
     assert report["errors_5xx"] == []
 
