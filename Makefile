@@ -16,6 +16,7 @@ help:
 	@echo "make test   install test dependencies and run ruff, makemigrations --check and the whole suite"
 	@echo "            against PostgreSQL, Redis and Debian's Chromium"
 	@echo "make lock   re-resolve requirements/*.txt (hashed lock files) after changing pyproject.toml"
+	@echo "make scan   security scan of the production-like stack (wapiti, sqlmap, hostile input; ~20 min)"
 
 # Every install comes from the hashed lock files in requirements/ (ADR 0100): first the build
 # tools (pip, setuptools, wheel), then the runtime set (base.txt) or the test set (test.txt),
@@ -55,6 +56,7 @@ lock:
 	$(PIP_COMPILE) --output-file requirements/build.txt requirements/build.in
 	$(PIP_COMPILE) --output-file requirements/base.txt pyproject.toml
 	$(PIP_COMPILE) --extra test --constraint requirements/base.txt --output-file requirements/test.txt pyproject.toml
+	$(PIP_COMPILE) --output-file requirements/scan.txt requirements/scan.in
 
 install: $(VENV)/.installed assets messages
 install-test: $(VENV)/.installed-test assets messages
@@ -140,4 +142,21 @@ bench: install
 	@command -v wrk >/dev/null || scripts/apt_install.sh wrk
 	@eval "$$($(PY) scripts/services.py up)" && \
 	  status=0; BENCH_REFERRALS=$(BENCH_REFERRALS) $(PY) bench/run.py || status=$$?; \
+	  $(PY) scripts/services.py down; exit $$status
+
+# Security scan of the production-like stack (ADR 0160): gunicorn + worker + beat on a free port of
+# 127.0.0.1 with the demo data (database tandem_scan, Redis db 11), wapiti, sqlmap and the
+# project's hostile-input checks per role; report in build/scan/report.md and report.json; exits
+# non-zero on any finding of medium or higher severity or any 5xx. About 15-20 minutes; not part
+# of `make test` (its verdict logic is: tests/security/test_scan_gate.py).
+SCAN_VENV := .venv-scan
+.PHONY: scan
+$(SCAN_VENV)/.installed: requirements/scan.txt requirements/build.txt
+	@test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements/build.txt
+	$(SCAN_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements/scan.txt
+	touch $@
+scan: install $(SCAN_VENV)/.installed
+	@eval "$$($(PY) scripts/services.py up)" && \
+	  status=0; $(PY) scripts/scan/run.py || status=$$?; \
 	  $(PY) scripts/services.py down; exit $$status

@@ -83,7 +83,10 @@ def search(queryset, text):
 def similar_precedents(*, reason="", domains=(), school_type="", age_band="", exclude_pk=None, limit=5):
     """Published precedents ranked by likeness: the same reason weighs most, then each shared
     domain, then the same school type and the same age band. Only those with something in
-    common are returned."""
+    common are returned. A reason that is not one of EscalationReason's values (raw request
+    input) counts as none."""
+    if reason not in EscalationReason.values:
+        reason = ""
     overlap = (
         PrecedentDomain.objects.filter(precedent=OuterRef("pk"), domain__in=list(domains))
         .order_by()

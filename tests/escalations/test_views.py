@@ -169,6 +169,9 @@ def test_raise_shows_similar_published_precedents_first_and_refreshes_with_htmx(
         {"reason": "grey_funding", "position": "x" * 6000},
         {"reason": "nonsense", "position": "ok"},
         {"reason": "", "position": ""},
+        # The reason also picks the similar precedents shown beside the form (found by make scan).
+        {"reason": "a\x00b", "position": "ok"},
+        {"reason": "x" * 10_000, "position": "ok"},
     ],
 )
 def test_raise_refuses_bad_input_without_changing_anything(world, client, data):
@@ -179,6 +182,23 @@ def test_raise_refuses_bad_input_without_changing_anything(world, client, data):
     assert "utrecht-form-field-error-message" in response.content.decode()
     referral.refresh_from_db()
     assert referral.status == Status.SUBMITTED and not Escalation.objects.exists()
+
+
+@pytest.mark.parametrize("reason", ["a\x00b", "capacity\x00", "' OR '1'='1", "x" * 10_000])
+def test_raise_page_with_a_hostile_reason_in_the_query_ignores_it(world, client, reason):
+    """?reason= (the htmx refresh of the similar precedents) that is no valid reason is
+    ignored, never a 500 (PostgreSQL refuses NUL characters in a query parameter)."""
+    director = world.user("partnership_director")
+    published_precedent(director, title="Precedent-capaciteit-Q7", reason="capacity", domains=())
+    referral = referral_in(world, "submitted")
+    _login(client, world, "school_coordinator")
+    url = reverse("escalations:raise", args=[referral.uuid])
+    assert "Precedent-capaciteit-Q7" in client.get(url, {"reason": "capacity"}).content.decode()
+    plain = "Precedent-capaciteit-Q7" in client.get(url).content.decode()
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        response = client.get(url, {"reason": reason}, **headers)
+        assert response.status_code == 200
+        assert ("Precedent-capaciteit-Q7" in response.content.decode()) == plain
 
 
 def test_raise_success_and_raise_again_redirects_to_the_open_escalation(world, client):
