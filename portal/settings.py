@@ -475,6 +475,11 @@ CELERY_BEAT_SCHEDULE = {
         ),
         "args": ["beat"],
     },
+    # The transactional outbox (ADR 0130): hand what is still pending to the broker.
+    "portal-dispatch-outbox": {
+        "task": "portal.dispatch_outbox",
+        "schedule": timedelta(minutes=1),
+    },
     # Progress reports: the previous half-year for the region and each subregion (ADR 0072).
     "reporting-half-yearly-progress-reports": {
         "task": "reporting.schedule_progress_reports",

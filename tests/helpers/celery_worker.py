@@ -11,11 +11,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextlib.contextmanager
-def real_worker(**env_overrides):
-    """Yield (process, queue name); the worker consumes only that queue and is stopped after.
-    Afterwards `process.output` holds what the worker wrote (stdout and stderr)."""
+def real_worker(queue=None, **env_overrides):
+    """Yield (process, queue name); the worker consumes only that queue (a fresh one unless
+    given) and is stopped after. Afterwards `process.output` holds what the worker wrote."""
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="portal.settings_test", **env_overrides)
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+    queue = queue or f"test-{uuid.uuid4().hex[:8]}"
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", queue, "--pool", "solo",
          "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "WARNING"],
@@ -35,3 +35,17 @@ def real_worker(**env_overrides):
         worker.output = output.decode(errors="replace")  # for tests that read the worker's log
         if failed:  # show what the worker said next to the failing assertion
             print(output.decode(errors="replace")[-3000:])
+
+
+def shared_database_url():
+    """The URL of the test database this process uses, for a worker process to use the same."""
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    url = (
+        f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
+        f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
+    )
+    if settings_dict.get("PASSWORD"):
+        url = url.replace("@", f":{settings_dict['PASSWORD']}@", 1)
+    return url
