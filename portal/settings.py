@@ -460,6 +460,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing fails fast when Redis is down (one quick retry, not kombu's ~6 s): the outbox row
+# stays pending and beat's dispatcher sends it later (ADR 0130); a request does not hang.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 # Celery logs through LOGGING above (same format, same filters) instead of its own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
