@@ -118,3 +118,14 @@ def test_summary_counts_in_one_query(django_assert_num_queries):
         figures = outbox.summary()
     assert (figures["pending"], figures["failed"], figures["sent_last_day"]) == (1, 1, 1)
     assert figures["oldest_pending_seconds"] >= 600
+
+
+def test_metrics_show_pending_failed_and_the_oldest_pending_age(client):
+    OutboxMessage.objects.create(task="t", dedup_key="a", created_at=timezone.now() - timedelta(minutes=10))
+    OutboxMessage.objects.create(task="t", dedup_key="b", state="failed")
+    OutboxMessage.objects.create(task="t", dedup_key="c", state="failed")
+    text = client.get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()
+    assert 'tandem_outbox_messages{state="pending"} 1.0' in text
+    assert 'tandem_outbox_messages{state="failed"} 2.0' in text
+    (line,) = [x for x in text.splitlines() if x.startswith("tandem_outbox_oldest_pending_seconds ")]
+    assert float(line.split()[1]) >= 600
