@@ -40,5 +40,11 @@ class ContactsConfig(AppConfig):
                 _("Waiting-time norms"),
                 _("the region's own norms for decision, start of help and automatic escalation"),
             )
+        home.register(
+            Role.REGISTRY_ADMIN,
+            "contacts:outbox",
+            _("Message queue"),
+            _("e-mails and reports waiting for delivery, and those that failed"),
+        )
         home.register(Role.REGISTRY_ADMIN, "contacts:import", _("Import into the registry"), _("CSV or XLSX"))
         home.register_worklist(Role.REGISTRY_ADMIN, selectors.registry_admin_worklist)

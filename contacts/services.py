@@ -20,6 +20,7 @@ from contacts.models import (
     Tandem,
 )
 from contacts.models import norms as limits
+from portal import outbox
 
 TARGET_MODELS = {
     "school": School,
@@ -234,3 +235,14 @@ def set_region_norms(actor, region, valid_from, decision_days, help_started_days
             escalation_margin_days=escalation_margin_days,
             set_by=actor,
         )
+
+
+# --- The outbox (ADR 0130) -----------------------------------------------------------------
+
+
+def retry_outbox_message(user, pk):
+    """The registry administrator puts one failed outbox row back to pending ("retry now").
+    Returns False when the row is not failed (any more)."""
+    if not permissions.can_admin_registry(user):
+        raise PermissionDenied
+    return outbox.retry(pk)

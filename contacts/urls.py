@@ -27,6 +27,8 @@ urlpatterns = [
     path("dekking/", views.coverage, name="coverage"),
     path("normen/", views.norms_home, name="norms"),
     path("normen/<int:pk>/", views.norms_region, name="norms_region"),
+    path("berichtenwachtrij/", views.outbox_page, name="outbox"),
+    path("berichtenwachtrij/<int:pk>/opnieuw/", views.outbox_retry, name="outbox_retry"),
     path("import/", views.import_upload, name="import"),
     path("import/bevestigen/", views.import_confirm, name="import_confirm"),
 ]

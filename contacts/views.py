@@ -43,6 +43,8 @@ from contacts.models import (
 from contacts.norms import NormBook, default_norms
 from contacts.permissions import member_required, role_required
 from contacts.registry_import import EXPORT_FORMATS, KIND_LABELS, export, import_file
+from portal import outbox
+from portal.models import OutboxMessage
 from portal.paging import page_of
 
 PAGE_SIZE = 50
@@ -618,3 +620,34 @@ def norms_region(request, pk):
             .order_by("name"),
         },
     )
+
+
+# --- The outbox (ADR 0130) -------------------------------------------------------------------
+
+OUTBOX_ROWS = 200
+
+
+@role_required(Role.REGISTRY_ADMIN)
+def outbox_page(request):
+    """Pending and failed outbox rows (task, attempts, age, last error: no personal data)."""
+    now = timezone.now()
+    waiting = list(
+        OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).order_by("-state", "created_at", "id")[
+            :OUTBOX_ROWS
+        ]
+    )
+    return render(
+        request,
+        "contacts/outbox.html",
+        {"summary": outbox.summary(now), "rows": waiting, "limit": OUTBOX_ROWS},
+    )
+
+
+@role_required(Role.REGISTRY_ADMIN)
+@require_POST
+def outbox_retry(request, pk):
+    if services.retry_outbox_message(request.user, pk):
+        messages.success(request, _("The message is queued again."))
+    else:
+        messages.error(request, _("This message has not failed (any more); nothing was changed."))
+    return redirect("contacts:outbox")

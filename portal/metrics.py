@@ -14,6 +14,9 @@ Two kinds, because web and worker are separate processes (and machines):
   report generation durations (`tandem_report_generation_seconds{outcome}`), the length of
   the Celery queue (`tandem_celery_queue_length{queue}`) and the age of beat's heartbeat
   (`tandem_heartbeat_age_seconds`; +Inf when there is none).
+- **From the database** at scrape time (`OutboxCollector`): the outbox's pending and failed rows
+  (`tandem_outbox_messages{state}`) and the oldest pending row's age
+  (`tandem_outbox_oldest_pending_seconds`; ADR 0130).
 
 Every label value comes from a fixed set (view names, task names, SQL verbs, outcomes). No
 metric may ever carry a path, an id, a name or an address. Metrics never break a request or
@@ -306,6 +309,32 @@ class SharedCollector:
         return gauge
 
 
+class OutboxCollector:
+    """Read at scrape time from the database: the outbox's pending and failed rows and the age of
+    the oldest pending one (ADR 0130). One query; a database that cannot answer yields nothing."""
+
+    def collect(self):
+        from portal import outbox  # lazy: the outbox's model needs Django's app registry ready
+
+        try:
+            figures = outbox.summary()
+        except Exception:  # noqa: BLE001 - the database is down: /healthz says so, serve the rest
+            return
+        messages = GaugeMetricFamily(
+            "tandem_outbox_messages",
+            "Outbox rows waiting to be handed to Celery, per state.",
+            labels=["state"],
+        )
+        messages.add_metric(["pending"], figures["pending"])
+        messages.add_metric(["failed"], figures["failed"])
+        yield messages
+        oldest = GaugeMetricFamily(
+            "tandem_outbox_oldest_pending_seconds", "Age of the oldest pending outbox row (0: none)."
+        )
+        oldest.add_metric([], figures["oldest_pending_seconds"])
+        yield oldest
+
+
 class _Exposition:
     """The collectors of one scrape: this process (or all gunicorn workers) and the shared ones."""
 
@@ -323,6 +352,7 @@ class _Exposition:
     def collect(self):
         yield from self.local.collect()
         yield from SharedCollector().collect()
+        yield from OutboxCollector().collect()
 
 
 # --- Access and the view ----------------------------------------------------------------------

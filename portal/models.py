@@ -6,6 +6,7 @@ database trigger on PostgreSQL. Entries hold ids and reference numbers, never ch
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -144,3 +145,42 @@ class SchoolHoliday(models.Model):
 
     def __str__(self):
         return f"{self.region} {self.name} {self.first_day:%Y-%m-%d}–{self.last_day:%Y-%m-%d}"
+
+
+class OutboxMessage(models.Model):
+    """A task that follows a state change, written in the same transaction as the change (the
+    transactional outbox, ADR 0130). portal/outbox.py hands it to Celery on commit and, for what
+    is still pending, every minute from beat; the task itself is idempotent.
+
+    Holds a task name and ids only (never personal data); `last_error` is the exception's
+    class name, never its message."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    task = models.CharField(_("task"), max_length=100)
+    kwargs = models.JSONField(_("arguments"), default=dict)
+    dedup_key = models.CharField(_("deduplication key"), max_length=200)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_state_due")]
+        constraints = [
+            # One waiting row per key: queueing the same thing again while it waits adds nothing.
+            models.UniqueConstraint(
+                fields=["dedup_key"], condition=models.Q(state="pending"), name="outbox_one_pending_per_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task} {self.dedup_key} {self.state}"

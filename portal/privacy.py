@@ -51,4 +51,17 @@ NOT_PERSONAL = {
     # The calendar: public and school holidays (ADR 0090).
     "portal.holiday": ("day", "name"),
     "portal.schoolholiday": ("id", "region", "name", "first_day", "last_day"),
+    # The transactional outbox (ADR 0130): task names, ids and an exception's class name.
+    "portal.outboxmessage": (
+        "id",
+        "task",
+        "kwargs",
+        "dedup_key",
+        "state",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    ),
 }

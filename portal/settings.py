@@ -470,6 +470,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": max(1, min(10, TANDEM_TASK_VISIBILITY_SECONDS // 4)),
     "unacked_restore_throttle": 1,
 }
+# Publishing fails fast when Redis is down (one quick retry, not kombu's ~6 s): the outbox row
+# stays pending and beat's dispatcher sends it later (ADR 0130); a request does not hang.
+CELERY_BROKER_TRANSPORT_OPTIONS |= {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Celery logs through LOGGING above (same format, same filters) instead of its own.
@@ -486,6 +494,11 @@ CELERY_BEAT_SCHEDULE = {
             else crontab(minute="*/5")
         ),
         "args": ["beat"],
+    },
+    # The transactional outbox (ADR 0130): hand what is still pending to the broker.
+    "portal-dispatch-outbox": {
+        "task": "portal.dispatch_outbox",
+        "schedule": timedelta(minutes=1),
     },
     # Progress reports: the previous half-year for the region and each subregion (ADR 0072).
     "reporting-half-yearly-progress-reports": {

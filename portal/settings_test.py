@@ -25,6 +25,10 @@ INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A real worker started by a test writes its e-mails as files there, for the test to count.
+if os.environ.get("TANDEM_TEST_EMAIL_DIR"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["TANDEM_TEST_EMAIL_DIR"]
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / f"test-private{'-' + XDIST_WORKER if XDIST_WORKER else ''}"
 CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": XDIST_WORKER}}
 STORAGES = {

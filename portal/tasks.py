@@ -7,7 +7,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from portal import workdays
+from portal import outbox, workdays
 from portal.models import Notification
 
 
@@ -33,13 +33,17 @@ def heartbeat(token: str) -> None:
     max_retries=5,
 )
 def send_notification_email(notification_id: int) -> None:
-    """E-mail one notification. Idempotent: a notification is e-mailed once."""
+    """E-mail one notification, at most once however often the outbox delivers it (ADR 0130):
+    a conditional UPDATE claims it (emailed_at from empty to now; a second run, or a concurrent
+    worker waiting on the row lock, updates nothing and stops), and a failing send rolls the
+    claim back so the retry sends it."""
     with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update().select_related("user").filter(pk=notification_id).first()
+        claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
         )
-        if notification is None or notification.emailed_at is not None:
+        if not claimed:
             return
+        notification = Notification.objects.select_related("user").get(pk=notification_id)
         link = f"{settings.SITE_URL}{notification.url}"
         send_mail(
             subject=f"Tandem: {notification.subject}",
@@ -47,5 +51,9 @@ def send_notification_email(notification_id: int) -> None:
             from_email=None,
             recipient_list=[notification.user.email],
         )
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
+
+
+@shared_task(name="portal.dispatch_outbox", ignore_result=True)
+def dispatch_outbox() -> int:
+    """Beat, every minute: hand the outbox rows still pending to Celery (portal/outbox.py)."""
+    return outbox.dispatch_pending()

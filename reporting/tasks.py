@@ -1,6 +1,6 @@
 """Celery tasks of the reports. They take ids only, never personal data, and are idempotent.
 
-`enqueue` queues the making of one report once the surrounding transaction commits; the user
+`enqueue` writes the making of one report into the outbox (ADR 0130); the user
 actions (reporting/services.py) and the half-yearly schedule here use it (ADR 0072).
 """
 
@@ -10,7 +10,7 @@ from celery import Task, shared_task
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 
 from contacts.models import Region
-from portal import metrics
+from portal import metrics, outbox
 from reporting import generation, summaries
 from reporting.models import ProgressReport
 from reporting.periods import Period
@@ -59,8 +59,9 @@ def generate_progress_report(self, report_id: int) -> None:
 
 
 def enqueue(report_id):
-    """Queue the Celery task for one report (after the surrounding transaction commits)."""
-    transaction.on_commit(lambda: generate_progress_report.delay(report_id))
+    """Write the task for one report into the outbox, in the surrounding transaction; it is
+    handed to Celery after the commit, or by the outbox's dispatcher (ADR 0130)."""
+    outbox.enqueue("reporting.generate_progress_report", f"progress-report:{report_id}", report_id=report_id)
 
 
 def schedule_reports(today=None):

@@ -8,6 +8,7 @@ import datetime
 
 from django.urls import reverse
 
+from portal.models import OutboxMessage
 from tests.contacts import factories as f
 from tests.helpers.matrix import Case
 
@@ -34,6 +35,12 @@ ORG_MEMBERS = {
     "municipal_officer": 200,
     "other_municipal_officer": 200,
 }
+
+
+def _failed_outbox_row():
+    return OutboxMessage.objects.create(
+        task="portal.heartbeat", kwargs={"token": "matrix"}, dedup_key="matrix", state="failed", attempts=12
+    )
 
 
 def _person_of_school(w):
@@ -186,6 +193,14 @@ CASES = [
     ),
     Case("contacts:coverage", lambda w: reverse("contacts:coverage"), expect=COVERAGE),
     Case("contacts:import", lambda w: reverse("contacts:import"), expect=ADMIN),
+    # The outbox (ADR 0130): the registry administrator sees it and retries failed rows.
+    Case("contacts:outbox", lambda w: reverse("contacts:outbox"), expect=ADMIN),
+    Case(
+        "contacts:outbox_retry",
+        lambda w: reverse("contacts:outbox_retry", args=[_failed_outbox_row().pk]),
+        method="post",
+        expect={"registry_admin": 302},
+    ),
     # Region norms (ADR 0091): the region's steering member and registry administrator.
     Case("contacts:norms", lambda w: reverse("contacts:norms"), expect=NORM_SETTERS_REDIRECT),
     Case(

@@ -37,3 +37,17 @@ def real_worker(queue=None, include=(), **env_overrides):
         worker.output = output.decode(errors="replace")  # for tests that read the worker's log
         if failed:  # show what the worker said next to the failing assertion
             print(output.decode(errors="replace")[-3000:])
+
+
+def shared_database_url():
+    """The URL of the test database this process uses, for a worker process to use the same."""
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    url = (
+        f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
+        f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
+    )
+    if settings_dict.get("PASSWORD"):
+        url = url.replace("@", f":{settings_dict['PASSWORD']}@", 1)
+    return url

@@ -119,6 +119,7 @@ HOME = {
         "contacts:directory",
         "contacts:coverage",
         "contacts:norms",
+        "contacts:outbox",
         "contacts:import",
         "agenda:index",
     ],
