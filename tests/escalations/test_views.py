@@ -190,7 +190,7 @@ def test_raise_page_with_a_hostile_reason_in_the_query_ignores_it(world, client,
     ignored, never a 500 (PostgreSQL refuses NUL characters in a query parameter)."""
     director = world.user("partnership_director")
     published_precedent(director, title="Precedent-capaciteit-Q7", reason="capacity", domains=())
-    referral = referral_in(world, "submitted")
+    referral = escalatable_referral_in(world, "submitted")
     _login(client, world, "school_coordinator")
     url = reverse("escalations:raise", args=[referral.uuid])
     assert "Precedent-capaciteit-Q7" in client.get(url, {"reason": "capacity"}).content.decode()
