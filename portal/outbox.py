@@ -18,6 +18,7 @@ from datetime import timedelta
 from celery import current_app
 from django.db import transaction
 from django.db.models import Count, Min, Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from portal.models import OutboxMessage
@@ -27,6 +28,10 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12  # with the pauses below: about four and a half hours of broker outage
 BATCH = 500
 State = OutboxMessage.State
+
+# Sent (with `row`) when a row runs out of attempts and becomes failed, after the commit, so the
+# app whose task it names can tell its user (a report's page says "failed" instead of "queued").
+delivery_failed = Signal()
 
 
 def pause(attempts):
@@ -74,6 +79,7 @@ def _send(row, now):
         row.next_attempt_at = now + pause(row.attempts)
         if row.attempts >= MAX_ATTEMPTS:
             row.state = State.FAILED
+            transaction.on_commit(lambda: delivery_failed.send(sender=OutboxMessage, row=row))
         row.save(update_fields=["attempts", "last_error", "next_attempt_at", "state"])
         logger.warning("outbox %s (%s) not delivered: %s", row.pk, row.task, row.last_error)
         return False

@@ -12,7 +12,10 @@ class ReportingConfig(AppConfig):
     def ready(self):
         # Models can be imported only once the app registry is ready, so not at the top.
         from contacts.models import Role
-        from reporting import demo
+        from portal import outbox
+        from reporting import demo, tasks
+
+        outbox.delivery_failed.connect(tasks.mark_undelivered, dispatch_uid="reporting-undelivered")
 
         demo_data.register(demo.seed)
 

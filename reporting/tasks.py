@@ -64,6 +64,17 @@ def enqueue(report_id):
     outbox.enqueue("reporting.generate_progress_report", f"progress-report:{report_id}", report_id=report_id)
 
 
+class UndeliveredTask(Exception):
+    """The outbox gave up handing the task to the broker (its row is failed, ADR 0130)."""
+
+
+def mark_undelivered(sender, row, **kwargs):
+    """The outbox's `delivery_failed`: a report whose task never reached a worker is failed on
+    its page (its requester can retry it there), not "queued" for ever."""
+    if row.task == generate_progress_report.name and "report_id" in row.kwargs:
+        generation.mark_failed(row.kwargs["report_id"], UndeliveredTask(row.last_error))
+
+
 def schedule_reports(today=None):
     """The previous half-year for every region and subregion, once per period and region."""
     period = Period.previous_completed(today)

@@ -3,6 +3,7 @@ the management command."""
 
 import io
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,12 @@ from celery.schedules import crontab
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
+from django.utils import timezone
 from pypdf import PdfReader
 
+from portal import outbox
+from portal.models import OutboxMessage
+from portal.tasks import send_notification_email
 from reporting import generation, services, tasks
 from reporting.models import ProgressReport
 from reporting.tasks import generate_progress_report
@@ -181,3 +186,35 @@ def test_a_failure_logs_its_detail(world, monkeypatch, caplog):
     records = [r for r in caplog.records if r.name == "reporting.generation"]
     assert records and "ValueError: template exploded" in records[-1].getMessage()
     assert records[-1].exc_info is not None
+
+
+def test_a_report_whose_task_never_reaches_a_worker_is_failed_on_its_page(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The outbox gives up after MAX_ATTEMPTS (ADR 0130): the report says "failed" (and can be
+    retried from its page) instead of "queued" for ever; a failed notice leaves reports alone."""
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(generate_progress_report, "apply_async", refuse)
+    monkeypatch.setattr(send_notification_email, "apply_async", refuse)
+    report = ProgressReport.objects.create(period="2026-H1", region=world.region)
+    other = ProgressReport.objects.create(period="2025-H2", region=world.region)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.enqueue(report.pk)
+        outbox.enqueue("portal.send_notification_email", f"other:{other.pk}", notification_id=0)
+    now = timezone.now()
+    # The first attempt was the delivery on commit; the last one makes the row failed.
+    for attempt in range(2, outbox.MAX_ATTEMPTS + 1):
+        report.refresh_from_db()
+        assert report.status == ProgressReport.Status.QUEUED, attempt
+        now += timedelta(hours=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox.dispatch_pending(now=now)
+    assert OutboxMessage.objects.filter(state="failed").count() == 2
+    report.refresh_from_db()
+    other.refresh_from_db()
+    assert report.status == ProgressReport.Status.FAILED
+    assert report.error.startswith("UndeliveredTask: ConnectionRefusedError")
+    assert other.status == ProgressReport.Status.QUEUED
