@@ -39,7 +39,7 @@ from referrals.models import Referral, Status
 from referrals.permissions import ReadGrant, is_school_party, is_team_party, party_condition
 from referrals.waiting import waiting_for
 
-RAISABLE_STATUSES = (Status.SUBMITTED, Status.IN_TRIAGE, Status.RETURNED, Status.ACCEPTED)
+RAISABLE_STATUSES = (Status.SUBMITTED, Status.IN_TRIAGE, Status.RETURNED, Status.ACCEPTED, Status.DECLINED)
 PARTY_ROLES = (Role.SCHOOL_COORDINATOR, Role.DISTRICT_WORKER)
 DECIDER_ROLES = (Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER)
 INBOX_ROLES = (*DECIDER_ROLES, *PARTY_ROLES)
@@ -95,11 +95,15 @@ class EscalationOffer:
 
 
 def escalation_offer(referral, today=None):
-    """Escalation makes sense when the district team has answered (returned, or accepted) or
-    let the decision norm pass; not right after the submission, before the team has looked."""
+    """Escalation makes sense when the district team has answered (returned, accepted or
+    declined) or let the decision norm pass; not right after the submission, before the team
+    has looked."""
     if referral.status not in RAISABLE_STATUSES:
         return EscalationOffer(False)
-    if referral.status in (Status.RETURNED, Status.ACCEPTED) or referral.decided_at is not None:
+    if (
+        referral.status in (Status.RETURNED, Status.ACCEPTED, Status.DECLINED)
+        or referral.decided_at is not None
+    ):
         return EscalationOffer(True, _("The district team has answered."))
     if referral.events.filter(action__in=TEAM_ANSWER_ACTIONS).exists():
         return EscalationOffer(True, _("The district team has answered."))

@@ -106,8 +106,9 @@ def _url(escalation):
 
 def resume_target(referral, assign_help):
     """Where the referral goes after the decision (ADR 0060): to accepted when the decision
-    assigns help; otherwise back where it was, except that a returned referral goes to triage
-    (the team takes the question up again with the decision in hand)."""
+    assigns help; otherwise back where it was (a declined referral stays declined: the deciders
+    upheld the decline), except that a returned referral goes to triage (the team takes the
+    question up again with the decision in hand)."""
     if assign_help:
         return Status.ACCEPTED
     before = referral.status_before_escalation

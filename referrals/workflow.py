@@ -172,7 +172,8 @@ ACTIONS = {
         A(
             "escalate",
             ESCALATIONS,
-            (S.SUBMITTED, S.IN_TRIAGE, S.RETURNED, S.ACCEPTED),
+            # A decline is what a school most often disputes (ADR 0141).
+            (S.SUBMITTED, S.IN_TRIAGE, S.RETURNED, S.ACCEPTED, S.DECLINED),
             S.ESCALATED,
             _("escalated"),
         ),
@@ -219,7 +220,7 @@ ACTIONS = {
         ),
     ]
 }
-RESUME_TARGETS = (S.SUBMITTED, S.IN_TRIAGE, S.ACCEPTED, S.HELP_STARTED)
+RESUME_TARGETS = (S.SUBMITTED, S.IN_TRIAGE, S.ACCEPTED, S.HELP_STARTED, S.DECLINED)
 
 # Moments measured for waiting times, stamped on the first move that reaches them.
 TIMESTAMPS = {

@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Role
@@ -411,3 +412,40 @@ def test_deciders_read_the_referral_only_while_the_escalation_is_open(world):
     decide(world, escalation)
     assert readable("partnership_director") == set()
     assert readable("municipal_officer") == set()
+
+
+def _declined(world):
+    from referrals import services as referral_services
+
+    referral = referral_in(world, "in_triage")
+    return referral_services.decline(
+        world.user("district_worker"), referral, reason="other", explanation="Niet voor het wijkteam."
+    )
+
+
+def test_the_school_escalates_a_declined_referral_at_once(world, client):
+    """A decline is what a school most often disputes (ADR 0141): it is offered right away, and
+    a decision without help leaves the referral declined, one with help makes it accepted."""
+    referral = _declined(world)
+    assert referral.status == Status.DECLINED
+    assert perms.escalation_offer(referral).offered
+    assert perms.can_raise(world.user("school_coordinator"), referral)
+    client.force_login(world.user("school_coordinator"))
+    page = client.get(reverse("referrals:detail", args=[referral.uuid])).content.decode()
+    assert reverse("escalations:raise", args=[referral.uuid]) in page
+    upheld = services.raise_escalation(
+        world.user("school_coordinator"), referral, reason="grey_funding", position="Dit is jeugdhulp."
+    )
+    referral.refresh_from_db()
+    assert (referral.status, referral.status_before_escalation) == (Status.ESCALATED, Status.DECLINED)
+    decide(world, upheld, assign_help=False)
+    referral.refresh_from_db()
+    assert referral.status == Status.DECLINED
+
+    second = _declined(world)
+    escalation = services.raise_escalation(
+        world.user("school_coordinator"), second, reason="grey_funding", position="Dit is jeugdhulp."
+    )
+    decide(world, escalation, assign_help=True)
+    second.refresh_from_db()
+    assert second.status == Status.ACCEPTED
