@@ -12,7 +12,7 @@ class ReportingConfig(AppConfig):
     def ready(self):
         # Models can be imported only once the app registry is ready, so not at the top.
         from contacts.models import Role
-        from reporting import demo
+        from reporting import demo, worklist
 
         demo_data.register(demo.seed)
 
@@ -27,3 +27,4 @@ class ReportingConfig(AppConfig):
             home.register(
                 role, "reporting:report_list", _("Progress reports"), _("request and download the PDF")
             )
+        home.register_worklist(Role.STEERING_MEMBER, worklist.steering_worklist)
