@@ -1,6 +1,7 @@
 """Browser journeys of the home worklists (ADR 0140): per role, the count on the home page is
 a link that lands on the list filtered to exactly those; axe-core on the home page and the list."""
 
+import datetime
 import re
 
 import pytest
@@ -8,6 +9,7 @@ from playwright.sync_api import expect
 
 from contacts.selectors import coverage
 from referrals.workflow import transition
+from tests.agenda import factories as af
 from tests.escalations.fixtures import open_escalation, past_the_norm, referral_in
 from tests.helpers.browser import assert_no_axe_violations, login
 from tests.helpers.world import build_world
@@ -94,3 +96,18 @@ def test_each_role_clicks_a_count_and_lands_on_the_filtered_list(page, live_serv
         len(coverage(world.region).schools_without_tandem),
         r"/dekking/#gap-tandems$",
     )
+
+    # Steering group: the goals at risk land on the agenda page filtered to exactly those.
+    _logout(page)
+    agenda = af.AgendaFactory(slug="werkagenda", region=world.region, title="Werkagenda regio")
+    ambition = af.AmbitionFactory(agenda=agenda, number=1, text="Samen sterker")
+    late, calm = (af.GoalFactory(ambition=ambition, number=n, text=f"Doel {n}") for n in (1, 2))
+    af.ActivityFactory(ambition=ambition, number=1, goal=late, due_date=datetime.date(2020, 1, 1))
+    af.ActivityFactory(ambition=ambition, number=2, goal=calm)
+    _click_count(page, live_server, world.user("steering_member"), "doelen met risico", 1, r"\?risico=1$")
+    expect(page.locator("#filter-state")).to_contain_text("Getoond: alleen het 1 doel met risico")
+    expect(page.locator("tr[data-goal]")).to_have_count(1)
+    expect(page.locator('tr[data-goal="1.1"]')).to_contain_text("doel met risico")
+    page.get_by_role("link", name="Alle doelen tonen").click()
+    page.wait_for_url(re.compile(r"/werkagenda/werkagenda/$"))
+    expect(page.locator("tr[data-goal]")).to_have_count(2)
