@@ -5,10 +5,13 @@ import datetime
 import re
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
 from contacts.selectors import coverage
 from referrals.workflow import transition
+from reporting.models import ProgressReport
+from reporting.periods import Period
 from tests.agenda import factories as af
 from tests.escalations.fixtures import open_escalation, past_the_norm, referral_in
 from tests.helpers.browser import assert_no_axe_violations, login
@@ -111,3 +114,16 @@ def test_each_role_clicks_a_count_and_lands_on_the_filtered_list(page, live_serv
     page.get_by_role("link", name="Alle doelen tonen").click()
     page.wait_for_url(re.compile(r"/werkagenda/werkagenda/$"))
     expect(page.locator("tr[data-goal]")).to_have_count(2)
+
+    # ... and the progress reports of the last half-year that has ended: the filtered report list.
+    with translation.override("nl"):
+        period = Period.previous_completed()
+        label = f"voortgangsrapportages over het {period.verbose}"
+    ProgressReport.objects.create(period=period.label, region=world.region, status="done")
+    page.goto(f"{live_server.url}/")
+    report = page.locator(".tandem-worklist li", has_text=label)
+    expect(report).to_contain_text("klaar; volgende:")
+    report.get_by_role("link").click()
+    page.wait_for_url(re.compile(rf"period={period.label}"))
+    assert_no_axe_violations(page)
+    expect(page.locator("table tbody tr")).to_have_count(1)
