@@ -11,7 +11,7 @@ class AgendaConfig(AppConfig):
 
     def ready(self):
         # Models can be imported only once the app registry is ready, so not at the top.
-        from agenda import demo
+        from agenda import demo, progress
         from contacts.models import Role
 
         demo_data.register(demo.seed)
@@ -25,6 +25,7 @@ class AgendaConfig(AppConfig):
                 _("Work agenda"),
                 _("Ambitions, goals, activities and meetings of the region."),
             )
+        home.register_worklist(Role.STEERING_MEMBER, progress.steering_worklist)
         for role in (Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER, Role.STEERING_MEMBER):
             home.register(
                 role, "agenda:my_activities", _("My activities"), _("Post progress on what you own.")

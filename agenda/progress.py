@@ -4,11 +4,24 @@ latest update — in a fixed number of queries, whatever the number of rows."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agenda import indicators
-from agenda.models import Activity, Ambition, Goal, ProgressUpdate, UpdateStatus
+from agenda.models import (
+    OPEN_ACTIVITY_STATUSES,
+    Activity,
+    Agenda,
+    Ambition,
+    Goal,
+    ProgressUpdate,
+    UpdateStatus,
+)
+from contacts.permissions import region_q
+from portal.home import WorkItem
 
 
 def latest_update_annotations():
@@ -97,9 +110,11 @@ def current_scope(agenda, on=None):
     return indicators.Scope.calendar_year(on.year, agenda.region)
 
 
-def agenda_overview(agenda, scope=None):
-    """[(ambition, [GoalProgress], [activity])] for the agenda page."""
+def agenda_overview(agenda, scope=None, at_risk=False):
+    """[(ambition, [GoalProgress], [activity])] for the agenda page. With `at_risk`, only the
+    goals at risk (goal_at_risk_q) and their activities, and only the ambitions that have one."""
     scope = scope or current_scope(agenda)
+    risky = set(Goal.objects.filter(goal_at_risk_q(), ambition__agenda=agenda).values_list("pk", flat=True))
     ambitions = list(
         Ambition.objects.filter(agenda=agenda)
         .order_by("number")
@@ -115,7 +130,65 @@ def agenda_overview(agenda, scope=None):
             activity.ambition = ambition
         goals = []
         for goal in ambition.goals.all():
+            if at_risk and goal.pk not in risky:
+                continue
             goal.ambition = ambition
+            goal.at_risk = goal.pk in risky
             goals.append(goal_progress(goal, [a for a in activities if a.goal_id == goal.pk], scope))
+        if at_risk:
+            if not goals:
+                continue
+            activities = [a for a in activities if a.goal_id in risky]
         overview.append((ambition, goals, activities))
     return overview
+
+
+# --- Goals at risk (ADR 0140) -----------------------------------------------------------------
+
+# A progress update with one of these statuses puts the activity's goal at risk.
+RISK_UPDATE_STATUSES = (UpdateStatus.AT_RISK, UpdateStatus.OFF_TRACK)
+
+
+def at_risk_activities(on=None):
+    """Open activities (planned or in progress) that are past their due date ("past its due
+    date" on every list) or whose latest progress update says at risk or off track."""
+    on = on or timezone.localdate()
+    return (
+        Activity.objects.filter(status__in=OPEN_ACTIVITY_STATUSES)
+        .annotate(latest_status=latest_update_annotations()["latest_status"])
+        .filter(Q(due_date__lt=on) | Q(latest_status__in=RISK_UPDATE_STATUSES))
+    )
+
+
+def goal_at_risk_q(on=None):
+    """Q on Goal: a goal is at risk when at least one of its activities is at risk (above).
+    The home page's count and the agenda page's filter `?risico=1` both use this."""
+    return Q(Exists(at_risk_activities(on).filter(goal=OuterRef("pk"))))
+
+
+def steering_worklist(membership):
+    """The steering group's home (ADR 0140): per work agenda of the region, the goals at risk,
+    linking to the agenda page filtered to exactly those. One query."""
+    region = membership.region
+    top = region.parent_id or region.pk
+    at_risk_goals = (
+        Goal.objects.filter(goal_at_risk_q(), ambition__agenda=OuterRef("pk"))
+        .order_by()
+        .values("ambition__agenda")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    agendas = (
+        Agenda.objects.filter(region_q("region", {top}))
+        .annotate(at_risk=Coalesce(Subquery(at_risk_goals, output_field=IntegerField()), 0))
+        .order_by("-period_start", "title")
+    )
+    return [
+        WorkItem(
+            _("goals at risk"),
+            agenda.at_risk,
+            reverse("agenda:detail", args=[agenda.slug]) + "?risico=1",
+            agenda.title,
+        )
+        for agenda in agendas
+    ]

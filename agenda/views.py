@@ -58,12 +58,18 @@ def index(request):
 def detail(request, slug):
     agenda = _agenda(request, slug)
     scope = progress.current_scope(agenda)
+    at_risk = request.GET.get("risico") == "1"
+    overview = progress.agenda_overview(agenda, scope, at_risk=at_risk)
     return render(
         request,
         "agenda/detail.html",
         {
             "agenda": agenda,
-            "overview": progress.agenda_overview(agenda, scope),
+            "overview": overview,
+            "at_risk": at_risk,
+            "at_risk_count": sum(len(goals) for _ambition, goals, _activities in overview)
+            if at_risk
+            else None,
             "scope": scope,
             "can_edit": permissions.can_edit_agenda(request.user, agenda),
             "can_add_meeting": permissions.can_add_meeting(request.user, agenda),

@@ -13,7 +13,7 @@ class ReportingConfig(AppConfig):
         # Models can be imported only once the app registry is ready, so not at the top.
         from contacts.models import Role
         from portal import outbox
-        from reporting import demo, tasks
+        from reporting import demo, tasks, worklist
 
         outbox.delivery_failed.connect(tasks.mark_undelivered, dispatch_uid="reporting-undelivered")
 
@@ -30,3 +30,4 @@ class ReportingConfig(AppConfig):
             home.register(
                 role, "reporting:report_list", _("Progress reports"), _("request and download the PDF")
             )
+        home.register_worklist(Role.STEERING_MEMBER, worklist.steering_worklist)

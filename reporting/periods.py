@@ -50,6 +50,10 @@ class Period:
         return Period(self.year - 1, 2) if self.half == 1 else Period(self.year, 1)
 
     @property
+    def next_period(self):
+        return Period(self.year, 2) if self.half == 1 else Period(self.year + 1, 1)
+
+    @property
     def label(self):
         return f"{self.year}-H{self.half}"
 

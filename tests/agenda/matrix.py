@@ -54,6 +54,13 @@ CASES = [
     Case("agenda:detail", lambda w: reverse("agenda:detail", args=[slug(w)]), default=200, expect=READ),
     Case(
         "agenda:detail",
+        lambda w: reverse("agenda:detail", args=[slug(w)]) + "?risico=1",
+        default=200,
+        expect=READ,
+        label="goals at risk",
+    ),
+    Case(
+        "agenda:detail",
         lambda w: reverse("agenda:detail", args=["bestaat-niet"]),
         default=404,
         expect=READ,

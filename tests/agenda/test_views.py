@@ -477,6 +477,30 @@ def test_agenda_page_query_count_is_pinned(client, world, agenda):
     assert_queries_pinned(client, url, _add_activities(world, agenda), expected=EXPECTED["detail"])
 
 
+def test_agenda_page_filtered_to_goals_at_risk_query_count_is_pinned(client, world, agenda):
+    login(client, world, "steering_member")
+    url = reverse("agenda:detail", args=["test"]) + "?risico=1"
+    assert_queries_pinned(client, url, _add_activities(world, agenda), expected=EXPECTED["detail_at_risk"])
+    # The rows added are at risk (latest update "at risk"), so the filtered page shows them.
+    [(_ambition, goals, activities)] = client.get(url).context["overview"]
+    assert [gp.goal.code for gp in goals] == ["1.1"] and len(activities) > 1
+
+
+def test_the_goals_at_risk_filter_shows_its_state_and_the_way_back(client, world, agenda):
+    Activity.objects.filter(pk=agenda["by_municipality"].pk).update(due_date=datetime.date(2026, 6, 14))
+    login(client, world, "partnership_director")
+    url = reverse("agenda:detail", args=["test"])
+    html = client.get(url).content.decode()
+    assert f'href="{url}?risico=1"' in html and "Alleen de doelen met risico tonen" in html
+    assert "doel met risico</span>" in goal_row(html, "2.1") and "met risico" not in goal_row(html, "1.1")
+    html = client.get(url + "?risico=1").content.decode()
+    assert "Getoond: alleen het 1 doel met risico" in html and f'href="{url}">Alle doelen tonen' in html
+    assert 'data-goal="2.1"' in html and 'data-goal="1.1"' not in html
+    assert "Ambitie twee" in html and "Ambitie een" not in html
+    # Any other value of the parameter shows every goal.
+    assert 'data-goal="1.1"' in client.get(url + "?risico=x\x00").content.decode()
+
+
 def test_quadrant_query_count_is_pinned(client, world, agenda):
     login(client, world, "steering_member")
     url = reverse("agenda:quadrant", args=["test"])
@@ -521,7 +545,15 @@ def test_meetings_page_query_count_is_pinned(client, world, agenda):
     assert_queries_pinned(client, url, add, expected=EXPECTED["meetings"])
 
 
-EXPECTED = {"index": 7, "detail": 15, "quadrant": 8, "my_activities": 7, "activity": 11, "meetings": 19}
+EXPECTED = {
+    "index": 7,
+    "detail": 16,
+    "detail_at_risk": 12,
+    "quadrant": 8,
+    "my_activities": 7,
+    "activity": 11,
+    "meetings": 19,
+}
 
 
 def test_referral_indicator_shows_not_available_without_its_data_source(client, world, agenda, monkeypatch):

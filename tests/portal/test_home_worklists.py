@@ -1,10 +1,16 @@
 """The home page as a worklist (ADR 0140): per role what waits now, each count linking to the
 list that shows exactly those, with the number of SQL queries pinned per role."""
 
+import datetime
+import zoneinfo
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from referrals.workflow import transition
+from reporting.models import ProgressReport
+from tests.agenda import factories as af
 from tests.contacts import factories as cf
 from tests.escalations.fixtures import open_escalation, past_the_norm, referral_in
 from tests.helpers.queries import assert_queries_pinned
@@ -21,6 +27,7 @@ EXPECTED_HOME_QUERIES = {
     "municipal_officer": 7,
     "privacy_officer": 12,
     "registry_admin": 8,
+    "steering_member": 8,
 }
 
 
@@ -64,7 +71,19 @@ def _add_schools(world, n):
         cf.SchoolFactory(municipality=world.municipality)
 
 
+def _add_agenda_rows(world, n):
+    """Per row an agenda of the region with a goal at risk, and a ready report of the region."""
+    for _ in range(n):
+        agenda = af.AgendaFactory(region=world.region)
+        goal = af.GoalFactory(ambition=af.AmbitionFactory(agenda=agenda))
+        af.ActivityFactory(ambition=goal.ambition, goal=goal, due_date=datetime.date(2020, 1, 1))
+        ProgressReport.objects.create(
+            period="2026-H1", region=world.region, status=ProgressReport.Status.DONE
+        )
+
+
 ROWS = {
+    "steering_member": _add_agenda_rows,
     "registry_admin": _add_schools,
     "school_coordinator": _add_school_rows,
     "district_worker": _add_district_rows,
@@ -160,7 +179,70 @@ def test_the_registry_admin_sees_the_gaps_of_the_network(client, world):
     assert len(coverage.schools_without_tandem) == item.count and school in coverage.schools_without_tandem
 
 
-def test_a_role_without_a_worklist_shows_only_its_entry_points(client, world):
+# The steering group: in December 2026 the report it downloads next is that of 2026-H1.
+DECEMBER = datetime.datetime(2026, 12, 2, 12, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Amsterdam"))
+
+
+def _steering_agenda(world):
+    """An agenda of the region with four goals: one with an overdue activity, one whose latest
+    update says off track, one whose at-risk update was followed by on track, one on plan."""
+    agenda = af.AgendaFactory(slug="steer", region=world.region, title="Werkagenda Utrecht")
+    ambition = af.AmbitionFactory(agenda=agenda, number=1)
+    goals = [af.GoalFactory(ambition=ambition, number=n, text=f"Doel {n}") for n in range(1, 5)]
+    overdue, off_track, recovered, on_plan = (
+        af.ActivityFactory(ambition=ambition, number=n, goal=goal) for n, goal in enumerate(goals, 1)
+    )
+    overdue.due_date = datetime.date(2026, 11, 30)
+    overdue.save()
+    af.ProgressUpdateFactory(activity=off_track, status="off_track")
+    af.ProgressUpdateFactory(activity=recovered, status="at_risk", date=datetime.date(2026, 1, 1))
+    af.ProgressUpdateFactory(activity=recovered, status="on_track", date=datetime.date(2026, 2, 1))
+    on_plan.due_date = datetime.date(2026, 12, 31)
+    on_plan.save()
+    # Done past its due date, or stopped off track: no longer a risk.
+    af.ActivityFactory(ambition=ambition, number=9, goal=goals[3], status="done", due_date="2026-01-01")
+    other = af.AgendaFactory(region=cf.RegionFactory())  # another region's agenda: not counted
+    af.ActivityFactory(
+        ambition=af.AmbitionFactory(agenda=other),
+        goal=af.GoalFactory(ambition=af.AmbitionFactory(agenda=other)),
+        due_date=datetime.date(2020, 1, 1),
+    )
+    return agenda, goals
+
+
+def test_the_steering_group_sees_its_goals_at_risk_and_the_next_report(client, world):
+    with time_machine.travel(DECEMBER, tick=False):
+        agenda, goals = _steering_agenda(world)
+        items = list(_worklist(client, world, "steering_member").values())
+        at_risk, report = items
+        assert (at_risk.label, at_risk.count, at_risk.note) == ("doelen met risico", 2, "Werkagenda Utrecht")
+        assert at_risk.url == reverse("agenda:detail", args=["steer"]) + "?risico=1"
+        html = client.get(at_risk.url).content.decode()
+        assert "Getoond: alleen de 2 doelen met risico" in html and "Alle doelen tonen" in html
+        shown = [gp.goal.pk for _a, gps, _acts in client.get(at_risk.url).context["overview"] for gp in gps]
+        assert shown == [goals[0].pk, goals[1].pk]
+        all_goals = client.get(reverse("agenda:detail", args=["steer"])).context["overview"]
+        assert [len(gps) for _a, gps, _acts in all_goals] == [4]
+
+        # The next report: 2026-H1, not generated yet; then ready, and the note names the next one.
+        assert report.count == 0 and "nog niet gemaakt" in report.note
+        assert report.label == "voortgangsrapportages over het eerste halfjaar 2026"
+        failed = ProgressReport.objects.create(period="2026-H1", region=world.region, status="failed")
+        ProgressReport.objects.create(period="2025-H2", region=world.region, status="done")  # older
+        ProgressReport.objects.create(period="2026-H1", region=cf.RegionFactory(), status="done")  # other
+        report = _worklist(client, world, "steering_member")[report.label]
+        assert report.count == 1 and "nog niet gemaakt" in report.note
+        ready = ProgressReport.objects.create(period="2026-H1", region=world.region, status="done")
+        report = _worklist(client, world, "steering_member")[report.label]
+        assert (
+            report.count == 2 and report.note == "klaar; volgende: tweede halfjaar 2026, na 31 december 2026"
+        )
+        assert {r.pk for r in client.get(report.url).context["reports"]} == {ready.pk, failed.pk}
+
+
+def test_an_agenda_without_goals_at_risk_says_so_when_filtered(client, world):
+    af.AgendaFactory(slug="calm", region=world.region)
     client.force_login(world.user("steering_member"))
-    [block] = client.get(reverse("home")).context["blocks"]
-    assert block["worklist"] == []
+    html = client.get(reverse("agenda:detail", args=["calm"]) + "?risico=1").content.decode()
+    assert "Geen doel van deze werkagenda loopt risico." in html
+    assert "Getoond: alleen de 0 doelen met risico" in html
