@@ -99,6 +99,19 @@ def find_pg_bin():
     return Path(candidates[-1]).parent if candidates else None
 
 
+def postgres_runner(datadir):
+    """The command prefix that runs initdb/pg_ctl on `datadir`: as the postgres user when we are
+    root (initdb refuses to run as root; the user is created when missing), else nothing."""
+    if os.geteuid() != 0:
+        return []
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--no-create-home", "postgres"], check=True)
+    shutil.chown(datadir, "postgres")
+    return ["runuser", "-u", "postgres", "--"]
+
+
 def load_state():
     return json.loads(STATE.read_text()) if STATE.exists() else {}
 
@@ -119,14 +132,7 @@ def start_postgres(state):
             "running server, then run make test again."
         )
     datadir = Path(tempfile.mkdtemp(prefix="tandem-pg-"))
-    run_as = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        try:
-            pwd.getpwnam("postgres")
-        except KeyError:
-            subprocess.run(["useradd", "--system", "--no-create-home", "postgres"], check=True)
-        shutil.chown(datadir, "postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
+    run_as = postgres_runner(datadir)
     say(f"starting a throwaway PostgreSQL from {bindir} on port {PG_PORT} ...")
     subprocess.run(
         [

@@ -10,10 +10,8 @@ again without a restart (ADR 0132).
 """
 
 import contextlib
-import glob
 import json
 import os
-import pwd
 import re
 import shutil
 import socket
@@ -35,6 +33,7 @@ from django.test import Client
 from django.urls import reverse
 
 from referrals.models import ReferenceCounter, Referral, ReferralEvent, Status
+from scripts.services import find_pg_bin, postgres_runner
 from tests.helpers.tcp_proxy import TcpProxy
 from tests.referrals.factories import referral_in
 
@@ -261,12 +260,9 @@ def test_the_database_going_away_is_a_503_and_the_site_recovers_by_itself(world,
 
 
 def _pg_bindir():
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-    if found:
-        return Path(found[-1]).parent
-    which = shutil.which("pg_ctl")
-    assert which, "PostgreSQL's pg_ctl is missing: run `make test` (scripts/services.py installs it)"
-    return Path(which).parent
+    bindir = find_pg_bin()
+    assert bindir, "PostgreSQL's pg_ctl is missing: run `make test` (scripts/services.py installs it)"
+    return bindir
 
 
 @pytest.fixture
@@ -276,14 +272,7 @@ def own_postgres():
     removed afterwards."""
     bindir = _pg_bindir()
     datadir = Path(tempfile.mkdtemp(prefix="tandem-faults-pg-"))
-    run_as = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        try:
-            pwd.getpwnam("postgres")
-        except KeyError:
-            subprocess.run(["useradd", "--system", "--no-create-home", "postgres"], check=True)
-        shutil.chown(datadir, "postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
+    run_as = postgres_runner(datadir)
     port = _free_port()
     pg_ctl = [*run_as, str(bindir / "pg_ctl"), "-D", str(datadir)]
     options = f"-p {port} -k {datadir} -c listen_addresses=127.0.0.1 -c fsync=off"
