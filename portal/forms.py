@@ -11,6 +11,7 @@ static/js/error-summary.js, the message repeated at the field. ADR 0118, ADR 014
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import (
     AuthenticationForm,
     PasswordChangeForm,
@@ -21,6 +22,8 @@ from django.core.validators import MaxLengthValidator
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
+
+from portal.models import NotificationPreference
 
 WIDGET_CLASSES = {
     forms.Textarea: "utrecht-textarea",
@@ -138,3 +141,35 @@ class TandemPasswordResetForm(TandemFormMixin, PasswordResetForm):
 
 class TandemSetPasswordForm(TandemFormMixin, SetPasswordForm):
     pass
+
+
+class NotificationPreferenceForm(TandemForm):
+    """The notification settings page (ADR 0152): the e-mails' language and when they come."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the e-mails"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the language of your e-mails."),
+            "invalid_choice": _("Choose one of the languages shown."),
+        },
+    )
+    delivery = forms.ChoiceField(
+        label=_("When do you want an e-mail?"),
+        help_text=_(
+            "The portal shows every notification at once either way. The daily e-mail comes around "
+            "%(hour)s:00 and only when something new came in."
+        ),
+        choices=NotificationPreference.Delivery.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose when you want an e-mail."),
+            "invalid_choice": _("Choose one of the options shown."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["delivery"]
+        field.help_text = field.help_text % {"hour": settings.TANDEM_DIGEST_HOUR}

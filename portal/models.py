@@ -86,6 +86,9 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text"))
     url = models.CharField(_("link"), max_length=300)
+    # The case it is about (a referral's reference number, ADR 0115), also leading the subject;
+    # the e-mail shows it on a line of its own (ADR 0152).
+    reference = models.CharField(_("reference"), max_length=60, blank=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
@@ -98,6 +101,58 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.kind}"
+
+    @property
+    def title(self):
+        """The kind in words: the subject without the reference in front of it."""
+        prefix = f"{self.reference} · "
+        if self.reference and self.subject.startswith(prefix):
+            return self.subject[len(prefix) :]
+        return self.subject
+
+    @property
+    def text(self):
+        """The body without the reference in front of it."""
+        prefix = f"{self.reference}: "
+        if self.reference and self.body.startswith(prefix):
+            return self.body[len(prefix) :]
+        return self.body
+
+
+class NotificationPreference(models.Model):
+    """How one person wants to hear of their notifications (ADR 0152): the language of the
+    e-mails and whether each comes at once or all in one daily digest. A person without a row
+    gets the defaults: the site's language (Dutch), at once."""
+
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", _("An e-mail for every notification, at once")
+        DAILY_DIGEST = "daily_digest", _("One e-mail a day with all new notifications")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    delivery = models.CharField(
+        _("e-mail"), max_length=20, choices=Delivery.choices, default=Delivery.IMMEDIATE
+    )
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification setting")
+        verbose_name_plural = _("notification settings")
+
+    def __str__(self):
+        return f"{self.user_id}: {self.language} {self.delivery}"
+
+    @classmethod
+    def of(cls, user):
+        """The person's preference, unsaved with the defaults when they never chose."""
+        return cls.objects.filter(user=user).first() or cls(user=user)
 
 
 class Holiday(models.Model):

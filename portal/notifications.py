@@ -7,35 +7,58 @@ subject names the kind of event and starts with the reference, so that fifteen n
 their e-mails) in a row say which case each is about.
 The task receives only the notification id, through the outbox.
 
-Every notification is written in the site's language (settings.LANGUAGE_CODE), whatever
-language the acting user browses in: pass lazy translations (gettext_lazy), notify() renders
-them.
+Every notification is written in its recipient's language (their notification settings,
+default settings.LANGUAGE_CODE), whatever language the acting user browses in: pass lazy
+translations (gettext_lazy), notify() renders them once per recipient (ADR 0152).
+
+A recipient who chose the daily digest gets no e-mail now: the beat task portal.send_digests
+collects what was not e-mailed yet (portal/tasks.py).
 """
 
-from django.conf import settings
 from django.utils import translation
 
 from portal import outbox
-from portal.models import Notification
+from portal.models import Notification, NotificationPreference
 
 EMAIL_TASK = "portal.send_notification_email"
 
 
+def preferences_of(users):
+    """{user id: NotificationPreference} for `users`, in one query; the defaults for those who
+    never chose."""
+    saved = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=[u.pk for u in users])}
+    return {u.pk: saved.get(u.pk) or NotificationPreference(user=u) for u in users}
+
+
 def notify(users, kind, subject, body, url, reference=""):
     """Create one notification per user (duplicates removed) and, in the same transaction, one
-    outbox row per e-mail (portal/outbox.py, ADR 0130), handed to Celery after the commit.
-    Returns the notifications."""
-    with translation.override(settings.LANGUAGE_CODE):
-        subject, body, reference = str(subject), str(body), str(reference or "")
-    if reference:
-        subject, body = f"{reference} · {subject}", f"{reference}: {body}"
-    seen, created = set(), []
+    outbox row per e-mail to send at once (portal/outbox.py, ADR 0130), handed to Celery after
+    the commit. Returns the notifications."""
+    seen, recipients = set(), []
     for user in users:
         if user is None or user.pk in seen or not user.is_active:
             continue
         seen.add(user.pk)
-        created.append(Notification.objects.create(user=user, kind=kind, subject=subject, body=body, url=url))
+        recipients.append(user)
+    preferences = preferences_of(recipients)
+    rendered = {}  # language -> (subject, body, reference)
+    created, immediate = [], []
+    for user in recipients:
+        preference = preferences[user.pk]
+        if preference.language not in rendered:
+            with translation.override(preference.language):
+                texts = str(subject), str(body), str(reference or "")
+            if texts[2]:
+                texts = f"{texts[2]} · {texts[0]}", f"{texts[2]}: {texts[1]}", texts[2]
+            rendered[preference.language] = texts
+        subject_text, body_text, reference_text = rendered[preference.language]
+        notification = Notification.objects.create(
+            user=user, kind=kind, subject=subject_text, body=body_text, url=url, reference=reference_text
+        )
+        created.append(notification)
+        if preference.delivery == NotificationPreference.Delivery.IMMEDIATE:
+            immediate.append(notification)
     outbox.enqueue_many(
-        (EMAIL_TASK, f"notification-email:{n.pk}", {"notification_id": n.pk}) for n in created
+        (EMAIL_TASK, f"notification-email:{n.pk}", {"notification_id": n.pk}) for n in immediate
     )
     return created

@@ -42,12 +42,18 @@ PERSONAL = {
     ),
     # Fixed texts and a link, never child data; the recipient is a professional.
     "portal.notification": dict.fromkeys(
-        ("user", "kind", "subject", "body", "url", "created_at", "read_at", "emailed_at"), NOTIFICATION
+        ("user", "kind", "subject", "body", "url", "reference", "created_at", "read_at", "emailed_at"),
+        NOTIFICATION,
+    ),
+    # How a professional wants their notification e-mails (ADR 0152): language and digest.
+    "portal.notificationpreference": dict.fromkeys(
+        ("user", "language", "delivery", "updated_at"), NOTIFICATION
     ),
 }
 NOT_PERSONAL = {
     "portal.accesslog": ("id",),
     "portal.notification": ("id",),
+    "portal.notificationpreference": ("id",),
     # The calendar: public and school holidays (ADR 0090).
     "portal.holiday": ("day", "name"),
     "portal.schoolholiday": ("id", "region", "name", "first_day", "last_day"),

@@ -414,6 +414,12 @@ TANDEM_ACCESSIBILITY_CONTACT_EMAIL = env.str(
     "TANDEM_ACCESSIBILITY_CONTACT_EMAIL", default=TANDEM_PRIVACY_CONTACT_EMAIL
 )
 
+# Notification e-mails (ADR 0152): the hour of the day (0-23, Amsterdam time) at which beat sends
+# the daily digest to those who chose it in their notification settings.
+TANDEM_DIGEST_HOUR = env.int("TANDEM_DIGEST_HOUR", default=7)
+if not 0 <= TANDEM_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("TANDEM_DIGEST_HOUR must be an hour of the day, 0 to 23.")
+
 # How often beat queues the heartbeat task, in seconds; 0 (the default): every 5 minutes on
 # the clock. The key `heartbeat:beat` expires after 10 minutes, so keep this below 600.
 TANDEM_HEARTBEAT_SECONDS = env.int("TANDEM_HEARTBEAT_SECONDS", default=0)
@@ -499,6 +505,11 @@ CELERY_BEAT_SCHEDULE = {
     "portal-dispatch-outbox": {
         "task": "portal.dispatch_outbox",
         "schedule": timedelta(minutes=1),
+    },
+    # The daily digest of notifications for those who chose it (ADR 0152).
+    "portal-send-digests": {
+        "task": "portal.send_digests",
+        "schedule": crontab(minute=0, hour=TANDEM_DIGEST_HOUR),
     },
     # Progress reports: the previous half-year for the region and each subregion (ADR 0072).
     "reporting-half-yearly-progress-reports": {

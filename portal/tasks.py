@@ -1,14 +1,14 @@
 """Portal-wide tasks (Celery's autodiscovery finds them here)."""
 
 from celery import shared_task
-from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from portal import outbox, workdays
-from portal.models import Notification
+from portal import emails, outbox, services, workdays
+from portal.models import Notification, NotificationPreference
+
+DIGEST_TASK = services.DIGEST_TASK
 
 
 @shared_task(name="portal.sync_calendar", ignore_result=True)
@@ -44,13 +44,55 @@ def send_notification_email(notification_id: int) -> None:
         if not claimed:
             return
         notification = Notification.objects.select_related("user").get(pk=notification_id)
-        link = f"{settings.SITE_URL}{notification.url}"
-        send_mail(
-            subject=f"Tandem: {notification.subject}",
-            message=f"{notification.body}\n\n{link}\n",
-            from_email=None,
-            recipient_list=[notification.user.email],
+        emails.notification_message(notification).send()
+
+
+@shared_task(name="portal.send_digests", ignore_result=True)
+def send_digests() -> int:
+    """Beat, daily at TANDEM_DIGEST_HOUR (Amsterdam time): one outbox row per person who chose
+    the daily digest and has notifications not e-mailed yet; nobody else (ADR 0152). Returns
+    the number of rows written."""
+    users = (
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            user__is_active=True,
+            user__notification_preference__delivery=NotificationPreference.Delivery.DAILY_DIGEST,
         )
+        .values_list("user_id", flat=True)
+        .distinct()
+        .order_by("user_id")
+    )
+    user_ids = list(users)
+    with transaction.atomic():
+        outbox.enqueue_many((DIGEST_TASK, f"digest:{pk}", {"user_id": pk}) for pk in user_ids)
+    return len(user_ids)
+
+
+@shared_task(
+    name="portal.send_digest_email",
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_digest_email(user_id: int) -> None:
+    """E-mail one person everything not e-mailed yet in one message, at most once (ADR 0152):
+    the notifications are claimed like send_notification_email claims one (emailed_at from
+    empty to now, the rows locked so a concurrent run waits and then finds nothing), and a
+    failing send rolls the claim back so the retry sends them. Nothing new: no e-mail."""
+    with transaction.atomic():
+        pending = list(
+            Notification.objects.select_for_update(of=("self",))
+            .filter(user_id=user_id, user__is_active=True, emailed_at__isnull=True)
+            .select_related("user")
+            .order_by("created_at", "pk")
+        )
+        if not pending:
+            return
+        Notification.objects.filter(pk__in=[n.pk for n in pending], emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
+        emails.digest_message(pending[0].user, pending).send()
 
 
 @shared_task(name="portal.dispatch_outbox", ignore_result=True)

@@ -44,6 +44,7 @@ notification_patterns = [
     path("", views.notifications, name="list"),
     path("ongelezen/", views.unread_count, name="unread_count"),
     path("alles-gelezen/", views.notifications_read_all, name="read_all"),
+    path("instellingen/", views.notification_settings, name="settings"),
     path("<int:pk>/gelezen/", views.notification_read, name="read"),
 ]
 

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from portal import error_reporting
+from portal import error_reporting, services
 from portal import home as home_page
+from portal.forms import NotificationPreferenceForm
 from portal.logging import request_id_var
-from portal.models import Notification
+from portal.models import Notification, NotificationPreference
 from portal.paging import page_of
 
 logger = logging.getLogger(__name__)
@@ -132,6 +133,23 @@ def notifications_read_all(request):
     Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
     messages.success(request, _("All notifications are marked as read."))
     return redirect("notifications:list")
+
+
+@login_required
+def notification_settings(request):
+    """The person's own notification settings: e-mail language, at once or a daily digest."""
+    preference = NotificationPreference.of(request.user)
+    if request.method == "POST":
+        form = NotificationPreferenceForm(request.POST)
+        if form.is_valid():
+            services.save_notification_preferences(request.user, **form.cleaned_data)
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("notifications:settings")
+    else:
+        form = NotificationPreferenceForm(
+            initial={"language": preference.language, "delivery": preference.delivery}
+        )
+    return render(request, "portal/notification_settings.html", {"form": form})
 
 
 @never_cache

@@ -43,6 +43,16 @@ CASES = [
     Case("notifications:list", lambda w: reverse("notifications:list"), default=200),
     Case("notifications:unread_count", lambda w: reverse("notifications:unread_count"), default=200),
     Case("notifications:read_all", lambda w: reverse("notifications:read_all"), method="post", default=302),
+    # Everyone's own notification settings (ADR 0152): a page for every logged-in user.
+    Case("notifications:settings", lambda w: reverse("notifications:settings"), default=200),
+    Case(
+        "notifications:settings",
+        lambda w: reverse("notifications:settings"),
+        method="post",
+        data=lambda w: {"language": "nl", "delivery": "daily_digest"},
+        default=302,
+        label="save",
+    ),
     Case(
         "notifications:read",
         _notification_url,

@@ -100,7 +100,7 @@ def test_a_failing_send_rolls_the_claim_back(monkeypatch, mailoutbox):
     def broken(*args, **kwargs):
         raise OSError("smtp down")
 
-    monkeypatch.setattr("portal.tasks.send_mail", broken)
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", broken)
     with pytest.raises(OSError):
         send_notification_email.run(notification.pk)
     notification.refresh_from_db()

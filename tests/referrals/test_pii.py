@@ -1,5 +1,6 @@
 """A referral with a unique child name goes through the whole flow; the name and the date of
-birth appear in no e-mail, no log output, no Celery task argument, no notification, no URL, no
+birth appear in no e-mail (neither its text nor its HTML part, nor the daily digest: ADR 0152),
+no log output, no Celery task argument, no notification, no URL, no
 access-log row. What the notices and e-mails do carry is the reference number (ADR 0115)."""
 
 import logging
@@ -8,7 +9,8 @@ import pytest
 from celery.app.task import Task
 from django.urls import reverse
 
-from portal.models import AccessLog, Notification
+from portal.models import AccessLog, Notification, NotificationPreference
+from portal.tasks import send_digests
 from referrals.models import Referral, ReferralEvent
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +31,8 @@ def test_child_name_never_leaves_the_case(
 
     monkeypatch.setattr(Task, "apply_async", recording)
     sc, dw = world.user("school_coordinator"), world.user("district_worker")
+    # The school coordinator reads the daily digest, the district worker gets each e-mail at once.
+    NotificationPreference.objects.create(user=sc, delivery=NotificationPreference.Delivery.DAILY_DIGEST)
     urls = []
 
     def post(user, url, data=None):
@@ -99,13 +103,21 @@ def test_child_name_never_leaves_the_case(
         client.force_login(actor)
         assert client.get(reverse("referrals:detail", args=[u])).status_code == 200
 
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests() == 1
+    digests = [m for m in mailoutbox if m.to == [sc.email]]
+
     referral.refresh_from_db()
     assert referral.status == "closed"
+    assert len(digests) == 1 and referral.reference in digests[0].body
     assert ReferralEvent.objects.filter(referral=referral).count() > 5
     assert mailoutbox, "the flow sends e-mails"
     assert task_calls, "the flow queues Celery tasks"
     haystacks = {
-        "e-mail": "\n".join(m.subject + m.body + str(m.to) for m in mailoutbox),
+        "e-mail": "\n".join(
+            m.subject + m.body + "".join(content for content, _type in m.alternatives) + str(m.to)
+            for m in mailoutbox
+        ),
         "log": caplog.text + "\n".join(str(r.args) for r in caplog.records),
         "celery": repr(task_calls),
         "notifications": "\n".join(n.subject + n.body + n.url for n in Notification.objects.all()),
@@ -122,5 +134,8 @@ def test_child_name_never_leaves_the_case(
     notices = list(Notification.objects.all())
     assert notices and all(n.subject.startswith(f"{referral.reference} · ") for n in notices)
     assert all(n.body.startswith(f"{referral.reference}: ") for n in notices)
-    assert all(m.subject.startswith(f"Tandem: {referral.reference} · ") for m in mailoutbox)
-    assert {m.subject for m in mailoutbox} == {f"Tandem: {n.subject}" for n in notices}
+    assert all(len(m.alternatives) == 1 and referral.reference in m.alternatives[0][0] for m in mailoutbox)
+    immediate = [m for m in mailoutbox if m not in digests]
+    assert all(m.subject.startswith(f"Tandem: {referral.reference} · ") for m in immediate)
+    assert {m.subject for m in immediate} == {f"Tandem: {n.subject}" for n in notices if n.user != sc}
+    assert all(n.title in digests[0].body for n in notices if n.user == sc)
