@@ -23,7 +23,7 @@ def _render(template, context, language):
     with translation.override(language):
         subject = str(context["subject_factory"]())
         context = {**context, "subject": subject, "language": language}
-        text = render_to_string(f"emails/{template}.txt", context)
+        text = render_to_string(f"emails/{template}.txt", context).strip() + "\n"
         html = render_to_string(f"emails/{template}.html", context)
     return subject, text, html
 
