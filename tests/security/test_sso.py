@@ -324,3 +324,18 @@ def test_a_token_for_another_client_is_refused(live_server, identity_provider):
     )
     with pytest.raises(SuspiciousOperation):
         sso.IdentityProviderBackend().use(provider).verify_token(token, nonce="n-4")
+
+
+def test_cancelling_at_the_provider_is_the_refusal_page(page, live_server, sso_settings):
+    f.make_member(Role.SCHOOL_COORDINATOR, f.SchoolFactory(), email=MEMBER.lower())
+    page.goto(f"{live_server.url}/account/inloggen/")
+    page.get_by_role("link", name="Inloggen met Testgemeente").click()
+    page.wait_for_url("**/accounts/login/**")
+    authorize = parse_qs(urlsplit(page.url).query)["next"][0]
+    state = parse_qs(urlsplit(authorize).query)["state"][0]
+    # What a provider sends back when the person cancels (RFC 6749 section 4.1.2.1).
+    page.goto(f"{live_server.url}/account/sso/terug/?error=access_denied&state={state}")
+    assert page.get_by_role("heading", level=1).inner_text() == "Inloggen via uw organisatie is niet gelukt"
+    assert "Er is niets veranderd" in page.locator("#sso-refusal").inner_text()
+    assert_no_axe_violations(page)
+    assert not LoginRecord.objects.exists()

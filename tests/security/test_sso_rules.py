@@ -1,6 +1,8 @@
 """Single sign-on rules without a provider (ADR 0138): the configuration check, who may log in,
 and that the login page is unchanged without providers. The end-to-end flow is test_sso.py."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from axes.handlers.proxy import AxesProxyHandler
 from django.core.management import call_command
@@ -105,3 +107,34 @@ def test_sso_refuses_a_locked_account_and_accepts_it_unlocked(client, settings):
     with pytest.raises(services.SSORefused) as refused:
         services.sso_account(_request(), provider, user.email)
     assert refused.value.reason == "locked"
+
+
+def test_a_callback_with_bad_input_is_the_refusal_page(settings, client):
+    settings.TANDEM_OIDC_PROVIDERS = [PROVIDER]
+    for params in ({}, {"state": "\x00", "code": "x\x00"}, {"state": "onbekend", "code": "abc"}):
+        response = client.get(reverse("security:sso_callback"), params)
+        assert response.status_code == 403
+        assert "Inloggen via uw organisatie is niet gelukt" in response.content.decode()
+    assert not client.session.get("_auth_user_id")
+
+
+def test_a_provider_that_cannot_be_reached_gives_the_refusal_page(settings, client):
+    settings.TANDEM_OIDC_PROVIDERS = [{**PROVIDER, "token_endpoint": "http://127.0.0.1:9/token"}]
+    f.make_member(Role.MUNICIPAL_OFFICER, f.MunicipalityFactory(), email="beleid@gemeente.test")
+    start = client.get(reverse("security:sso_start", args=["gemeente"]))
+    state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
+    response = client.get(reverse("security:sso_callback"), {"state": state, "code": "abc"})
+    assert response.status_code == 403
+    assert "Er is niets veranderd" in response.content.decode()
+    assert not client.session.get("_auth_user_id")
+    # The state is used up: the same answer again is refused as well.
+    again = client.get(reverse("security:sso_callback"), {"state": state, "code": "abc"})
+    assert again.status_code == 403
+
+
+def test_a_logged_in_user_starting_sso_goes_home(settings, client):
+    settings.TANDEM_OIDC_PROVIDERS = [PROVIDER]
+    client.force_login(f.make_member(Role.MUNICIPAL_OFFICER, f.MunicipalityFactory()))
+    response = client.get(reverse("security:sso_start", args=["gemeente"]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
