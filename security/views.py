@@ -49,6 +49,9 @@ from security.forms import (
 )
 from security.lockout import lockout_response
 from security.models import RequestKind, RequestStatus, StepKind
+from security.session_keys import SSO_STATES_SESSION_KEY
+
+logger = logging.getLogger("tandem.security")
 
 
 def _next_url(request):
@@ -759,11 +762,6 @@ def processing_register_pdf(request):
 
 
 # --- Single sign-on (ADR 0138) -----------------------------------------------------------------
-
-logger = logging.getLogger("tandem.security")
-
-# Which provider each pending authorization request (by its state) went to, in the session.
-SSO_STATES_SESSION_KEY = "tandem_sso_states"
 
 
 def sso_refused(request, reason, email="", provider=None):
