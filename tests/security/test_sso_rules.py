@@ -9,10 +9,12 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import RequestFactory
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from contacts.models import Role, User
 from security import services, sso
 from tests.contacts import factories as f
+from tests.helpers.otp import make_totp_device
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +140,15 @@ def test_a_logged_in_user_starting_sso_goes_home(settings, client):
     response = client.get(reverse("security:sso_start", args=["gemeente"]))
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
+
+
+def test_the_identity_provider_device_never_stands_in_for_a_code(client, require_2fa):
+    """A password login of an account that once logged in through SSO still asks for its code."""
+    user = f.make_member(Role.SCHOOL_COORDINATOR, f.SchoolFactory(), email="ib@gemeente.test")
+    StaticDevice.objects.create(user=user, name=services.SSO_DEVICE_NAME, confirmed=True)
+    make_totp_device(user)
+    client.post(reverse("login"), {"username": user.email, "password": "correct-horse-battery"})
+    assert client.get(reverse("home"))["Location"].startswith(reverse("security:two_factor_verify"))
+    response = client.post(reverse("security:two_factor_verify"), {"otp_token": "1234567890"})
+    assert response.status_code == 200
+    assert client.get(reverse("home")).status_code == 302
