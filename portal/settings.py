@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
                 "security.context_processors.session",
+                "security.context_processors.sso_providers",
             ],
         },
     },
@@ -179,7 +180,13 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on through an organisation's OpenID Connect provider (ADR 0138); after axes,
+    # which refuses a locked-out account before either backend is asked.
+    "security.sso.IdentityProviderBackend",
 ]
+# The identity providers staff may log in with (ADR 0138): a JSON list of objects, checked by
+# security/sso.py (`manage.py check` fails on a bad entry). Empty: the login page is unchanged.
+TANDEM_OIDC_PROVIDERS = env.json("TANDEM_OIDC_PROVIDERS", default=[])
 
 # Two-step verification (ADR 0040); who must use it: TANDEM_REQUIRE_2FA and TANDEM_2FA_ROLES.
 OTP_TOTP_ISSUER = env.str("TANDEM_OTP_ISSUER", default="Tandem")

@@ -12,7 +12,7 @@ class SecurityConfig(AppConfig):
     def ready(self):
         # Models can be imported only once the app registry is ready, so not at the top.
         from contacts.models import Role
-        from security import breaches, data_subject, signals, worklist  # noqa: F401 - signals connects the receivers
+        from security import breaches, data_subject, signals, sso, worklist  # noqa: F401 - signals connects the receivers, sso registers its check
 
         register_sharing_hold(data_subject.restriction_holds)
         home.register_worklist(Role.PRIVACY_OFFICER, worklist.privacy_officer_worklist)

@@ -11,8 +11,10 @@ import re
 import secrets
 
 import segno
+from axes.handlers.proxy import AxesProxyHandler
 from axes.utils import reset
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
@@ -25,14 +27,18 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from contacts.models import Membership
 from contacts.permissions import has_role
-from security.session_keys import ENROLMENT_SESSION_KEY
+from security.session_keys import ENROLMENT_SESSION_KEY, SSO_PROVIDER_SESSION_KEY
 
 logger = logging.getLogger("tandem.security")
 
 TOTP_DEVICE_NAME = "authenticator-app"
 RECOVERY_DEVICE_NAME = "recovery-codes"
 RECOVERY_CODE_DIGITS = 10
+# The django-otp device that stands for "the identity provider verified this login" (ADR 0138):
+# a static device without codes, so it can mark a session verified and never accepts a code.
+SSO_DEVICE_NAME = "identity-provider"
 
 
 def requires_two_factor(user):
@@ -203,3 +209,59 @@ def reset_two_factor(user):
     end_sessions(user)
     reset_failed_logins(user)
     logger.warning("two-factor authentication reset by an administrator user=%s", user.pk)
+
+
+class SSORefused(Exception):
+    """A single sign-on that may not log in; `reason` picks the message of the refusal page:
+    "no_email", "wrong_domain", "not_invited", "inactive" or "locked" (ADR 0138)."""
+
+    def __init__(self, reason, email=""):
+        super().__init__(reason)
+        self.reason = reason
+        self.email = email
+
+
+def sso_account(request, provider, email):
+    """The account an identity provider's e-mail claim may log in to, or SSORefused (ADR 0138).
+
+    No self-registration: the account must exist (any case of the address) with at least one
+    membership. An invited account that was never accepted (inactive, no usable password) is
+    activated by its first SSO login; a deactivated one (it has a password) stays refused, and
+    so does an account django-axes has locked."""
+    if not email or "@" not in email or "\x00" in email:
+        raise SSORefused("no_email")
+    if not provider.allows_email(email):
+        raise SSORefused("wrong_domain", email)
+    with transaction.atomic():
+        users = list(get_user_model().objects.select_for_update().filter(email__iexact=email)[:2])
+        if len(users) != 1 or not Membership.objects.filter(user=users[0]).exists():
+            logger.info("single sign-on refused: no invited account provider=%s", provider.slug)
+            raise SSORefused("not_invited", email)
+        user = users[0]
+        if AxesProxyHandler.is_locked(request, {"username": user.get_username().lower()}):
+            logger.info("single sign-on refused: account locked user=%s", user.pk)
+            raise SSORefused("locked", email)
+        if not user.is_active:
+            if user.has_usable_password():
+                logger.info("single sign-on refused: account disabled user=%s", user.pk)
+                raise SSORefused("inactive", email)
+            user.is_active = True
+            user.save(update_fields=["is_active"])
+            logger.info(
+                "invited account activated by its first single sign-on user=%s provider=%s",
+                user.pk,
+                provider.slug,
+            )
+    return user
+
+
+def complete_sso_login(request, user, provider):
+    """After Django's login through an identity provider: the session counts as verified for
+    two-step verification, which the provider did (ADR 0138, ADR 0040)."""
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=SSO_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    otp_login(request, device)
+    request.session[SSO_PROVIDER_SESSION_KEY] = provider.slug
+    reset_failed_logins(user)
+    logger.info("logged in through identity provider user=%s provider=%s", user.pk, provider.slug)

@@ -1,13 +1,15 @@
 """Two-factor pages, the session keep-alive, and the public privacy and accessibility pages."""
 
 import csv
-from urllib.parse import urlencode
+import logging
+from urllib.parse import parse_qs, urlencode, urlsplit
 
+import jwt
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -15,7 +17,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+from requests import RequestException
 
 from contacts.models import Role
 from contacts.permissions import role_required
@@ -23,7 +28,7 @@ from portal.audit import log_access
 from portal.models import AccessLog
 from portal.paging import page_of
 from portal.pdf import write_pdf
-from security import accesslog, breaches, data_subject, register, services, subject_access
+from security import accesslog, breaches, data_subject, register, services, sso, subject_access
 from security.decorators import shows_child_data
 from security.forms import (
     AccessLogFilterForm,
@@ -44,6 +49,9 @@ from security.forms import (
 )
 from security.lockout import lockout_response
 from security.models import RequestKind, RequestStatus, StepKind
+from security.session_keys import SSO_STATES_SESSION_KEY
+
+logger = logging.getLogger("tandem.security")
 
 
 def _next_url(request):
@@ -751,3 +759,77 @@ def processing_register_pdf(request):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="verwerkingsregister.pdf"'
     return response
+
+
+# --- Single sign-on (ADR 0138) -----------------------------------------------------------------
+
+
+def sso_refused(request, reason, email="", provider=None):
+    """The refusal page: what went wrong in words, nothing created, a way back (ADR 0138)."""
+    return render(
+        request,
+        "security/sso_refused.html",
+        {"reason": reason, "email": email, "provider": provider},
+        status=403,
+    )
+
+
+class SSOStartView(OIDCAuthenticationRequestView):
+    """ "Inloggen met <naam>": off to the organisation's identity provider."""
+
+    def __init__(self, **kwargs):
+        View.__init__(self, **kwargs)  # the parent reads one global configuration here
+        self.provider = None
+
+    def get_settings(self, attr, *args):
+        return sso.settings_for(self.provider, attr, *args)
+
+    def get(self, request, slug):
+        self.provider = sso.provider(slug)
+        if self.provider is None:
+            raise Http404
+        if request.user.is_authenticated:
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        self.OIDC_OP_AUTH_ENDPOINT = self.provider.authorization_endpoint
+        self.OIDC_RP_CLIENT_ID = self.provider.client_id
+        response = super().get(request)
+        state = parse_qs(urlsplit(response["Location"]).query)["state"][0]
+        states = request.session.get(SSO_STATES_SESSION_KEY, {})
+        states[state] = self.provider.slug
+        request.session[SSO_STATES_SESSION_KEY] = dict(list(states.items())[-10:])
+        return response
+
+
+class SSOCallbackView(OIDCAuthenticationCallbackView):
+    """Back from the identity provider: log in, or the refusal page (never a 500)."""
+
+    provider = None
+
+    def get_settings(self, attr, *args):
+        return sso.settings_for(self.provider, attr, *args)
+
+    def get(self, request):
+        state = request.GET.get("state", "")
+        states = request.session.get(SSO_STATES_SESSION_KEY, {})
+        slug = states.pop(state, None) if isinstance(state, str) else None
+        request.session[SSO_STATES_SESSION_KEY] = states
+        self.provider = sso.provider(slug) if slug else None
+        if self.provider is None:
+            return sso_refused(request, "failed")
+        setattr(request, sso.REQUEST_PROVIDER_ATTRIBUTE, self.provider)
+        try:
+            return super().get(request)
+        except (SuspiciousOperation, RequestException, jwt.InvalidTokenError, ValueError, KeyError) as exc:
+            logger.warning("single sign-on failed provider=%s: %s", self.provider.slug, type(exc).__name__)
+            return sso_refused(request, "failed", provider=self.provider)
+
+    def login_failure(self):
+        refusal = getattr(self.request, sso.REQUEST_REFUSAL_ATTRIBUTE, None)
+        if refusal is None:
+            return sso_refused(self.request, "failed", provider=self.provider)
+        return sso_refused(self.request, refusal.reason, refusal.email, self.provider)
+
+    def login_success(self):
+        response = super().login_success()
+        services.complete_sso_login(self.request, self.user, self.provider)
+        return response

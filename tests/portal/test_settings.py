@@ -131,4 +131,8 @@ def test_each_setting_is_written_once_without_later_code_changing_it():
 
     assert not hasattr(production, "CELERY_IMPORTS")
     processors = production.TEMPLATES[0]["OPTIONS"]["context_processors"]
-    assert processors[-2:] == ["portal.context_processors.navigation", "security.context_processors.session"]
+    assert processors[-3:] == [
+        "portal.context_processors.navigation",
+        "security.context_processors.session",
+        "security.context_processors.sso_providers",  # the login page's SSO buttons (ADR 0138)
+    ]

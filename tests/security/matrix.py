@@ -271,3 +271,20 @@ CASES += [
         label="GET refused",
     ),
 ]
+
+# Single sign-on (ADR 0138): the test settings configure no provider, so starting a login
+# with one is a 404 for everyone, and a callback without a pending login is the refusal page.
+CASES += [
+    Case(
+        "security:sso_start",
+        lambda w: reverse("security:sso_start", args=["onbekend"]),
+        default=404,
+        anonymous=404,
+    ),
+    Case(
+        "security:sso_callback",
+        lambda w: reverse("security:sso_callback"),
+        default=403,
+        anonymous=403,
+    ),
+]
