@@ -24,7 +24,9 @@ from contacts.selectors import coverage_counts
 from escalations.models import CarriedBy, Escalation, EscalationReason
 from portal.workdays import WorkingDays, day_count_stats, local_date
 from referrals.models import (
+    Answer,
     CloseOutcome,
+    CooperationFeedback,
     Domain,
     Referral,
     ReferralDomain,
@@ -32,7 +34,7 @@ from referrals.models import (
     Status,
 )
 from reporting.periods import Period
-from reporting.scopes import Scope
+from reporting.scopes import REGION, SUBREGION, Scope
 from reporting.suppression import HIDDEN, THRESHOLD, Cell, fmt_count, primary, suppress_group
 
 
@@ -516,6 +518,78 @@ def _closed_section(period, scope):
     )
 
 
+def _feedback_cells(counts, n, prefix):
+    """The yes/partly/no cells of one question: all hidden below THRESHOLD answers, else the
+    group suppression against the number of answers (ADR 0070, ADR 0151)."""
+    items = [(f"{prefix}_{a.value}", str(a.label), counts[f"{prefix}_{a.value}"]) for a in Answer]
+    if n == 0:
+        return ["0"] * len(items)
+    if n < THRESHOLD:
+        return [HIDDEN] * len(items)
+    cells, _total = suppress_group(items, total=n)
+    return [c.display for c in cells]
+
+
+def _cooperation_section(period, scope):
+    """The cooperation check after a referral ended (ADR 0151), per subregion: how many
+    answered, and how many said yes, partly or no to each question. Region and subregion only:
+    the answers are stored per subregion, nothing finer."""
+    if scope.kind not in (REGION, SUBREGION):
+        return None
+    if scope.kind == REGION:
+        subregions = sorted(Region.objects.filter(parent=scope.obj), key=lambda r: r.name)
+    else:
+        subregions = [scope.obj]
+    aggregates = {"n": Count("pk")}
+    for question in ("cooperation", "route_clear"):
+        for answer in Answer:
+            aggregates[f"{question}_{answer.value}"] = Count("pk", filter=Q(**{question: answer.value}))
+    rows_by_region = {
+        row["region"]: row
+        for row in CooperationFeedback.objects.filter(period=period.label, region__in=subregions)
+        .values("region")
+        .annotate(**aggregates)
+        .order_by()
+    }
+    empty = dict.fromkeys(aggregates, 0)
+    rows = []
+    for region in subregions:
+        counts = rows_by_region.get(region.pk, empty)
+        n = counts["n"]
+        rows.append(
+            [
+                region.name,
+                primary("n", "", n).display,
+                *_feedback_cells(counts, n, "cooperation"),
+                *_feedback_cells(counts, n, "route_clear"),
+            ]
+        )
+    answers = [str(a.label) for a in Answer]
+    headers = [
+        _("Subregion"),
+        _("Answers"),
+        *[_("Cooperation worked: %(answer)s") % {"answer": a} for a in answers],
+        *[_("Route clear: %(answer)s") % {"answer": a} for a in answers],
+    ]
+    table = Table(
+        key="cooperation_by_subregion",
+        caption=_("Cooperation check by subregion"),
+        headers=headers,
+        rows=rows,
+        note=_("Below 5 answers in a subregion only “<5” is shown, and its answers are hidden (x)."),
+    )
+    return Section(
+        key="cooperation",
+        title=_("Cooperation check"),
+        intro=_(
+            "After a referral ended, the IB-er and the district-team worker were asked: "
+            "“Did the cooperation work?” and “Was the route clear?” Counted in the half-year "
+            "the referral ended, anonymously."
+        ),
+        tables=[table],
+    )
+
+
 def _network_section(period, scope):
     on = period.measured_on
     counts = coverage_counts(
@@ -778,9 +852,11 @@ def compute_figures(period, scope):
         *referral_sections,
         escalations,
         _closed_section(period, scope),
+        _cooperation_section(period, scope),
         _network_section(period, scope),
         _agenda_figures(period, scope),
     ]
+    sections = [section for section in sections if section is not None]
     return Figures(
         period=period,
         scope=scope,

@@ -240,3 +240,32 @@ CASES = [
         label="unknown action",
     ),
 ]
+
+# Cooperation feedback (ADR 0151): the parties of an ended referral answer; other actors of the
+# region do not find the referral (404); the pending list is the IB-er's and the worker's.
+FEEDBACK_CASES = [
+    Case(
+        "referrals:feedback", _url("referrals:feedback", _referral("closed")), expect=BOTH_SIDES, default=404
+    ),
+    Case(
+        "referrals:feedback",
+        _url("referrals:feedback", _referral("closed")),
+        method="post",
+        data=lambda w: {"cooperation": "yes", "route_clear": "partly"},
+        expect={SC: 302, DW: 302},
+        default=404,
+    ),
+    Case(
+        "referrals:feedback",
+        _url("referrals:feedback", _referral("help_started")),
+        expect={SC: 403, DW: 403},
+        default=404,
+        label="still running",
+    ),
+    Case(
+        "referrals:feedback_pending",
+        lambda w: reverse("referrals:feedback_pending"),
+        expect={SC: 200, DW: 200, "other_school_coordinator": 200, "other_district_worker": 200},
+    ),
+]
+CASES += FEEDBACK_CASES
