@@ -26,7 +26,6 @@ from portal.workdays import WorkingDays, day_count_stats, local_date
 from referrals.models import (
     Answer,
     CloseOutcome,
-    CooperationFeedback,
     Domain,
     Referral,
     ReferralDomain,
@@ -536,25 +535,23 @@ def _cooperation_section(period, scope):
     the answers are stored per subregion, nothing finer."""
     if scope.kind not in (REGION, SUBREGION):
         return None
-    if scope.kind == REGION:
-        subregions = sorted(Region.objects.filter(parent=scope.obj), key=lambda r: r.name)
-    else:
-        subregions = [scope.obj]
-    aggregates = {"n": Count("pk")}
+    subregions = (
+        Region.objects.filter(parent=scope.obj)
+        if scope.kind == REGION
+        else Region.objects.filter(pk=scope.obj.pk)
+    )
+    in_period = Q(cooperation_feedback__period=period.label)
+    aggregates = {"n": Count("cooperation_feedback", filter=in_period)}
     for question in ("cooperation", "route_clear"):
         for answer in Answer:
-            aggregates[f"{question}_{answer.value}"] = Count("pk", filter=Q(**{question: answer.value}))
-    rows_by_region = {
-        row["region"]: row
-        for row in CooperationFeedback.objects.filter(period=period.label, region__in=subregions)
-        .values("region")
-        .annotate(**aggregates)
-        .order_by()
-    }
-    empty = dict.fromkeys(aggregates, 0)
+            aggregates[f"{question}_{answer.value}"] = Count(
+                "cooperation_feedback",
+                filter=in_period & Q(**{f"cooperation_feedback__{question}": answer.value}),
+            )
     rows = []
-    for region in subregions:
-        counts = rows_by_region.get(region.pk, empty)
+    # One query: every subregion of the scope with its counts, zeros included.
+    for region in subregions.annotate(**aggregates).order_by("name", "pk"):
+        counts = {key: getattr(region, key) for key in aggregates}
         n = counts["n"]
         rows.append(
             [

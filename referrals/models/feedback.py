@@ -43,7 +43,10 @@ class CooperationFeedback(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     region = models.ForeignKey(
-        "contacts.Region", verbose_name=_("subregion"), on_delete=models.PROTECT, related_name="+"
+        "contacts.Region",
+        verbose_name=_("subregion"),
+        on_delete=models.PROTECT,
+        related_name="cooperation_feedback",
     )
     period = models.CharField(_("period"), max_length=7)
     cooperation = models.CharField(_("Did the cooperation work?"), max_length=6, choices=Answer.choices)
