@@ -268,4 +268,25 @@ FEEDBACK_CASES = [
         expect={SC: 200, DW: 200, "other_school_coordinator": 200, "other_district_worker": 200},
     ),
 ]
+
+
+def _foreign_region_closed(w):
+    """A closed referral of a school in another region: nobody of the world's region finds it."""
+    from django.utils import timezone
+
+    from tests.contacts import factories as f
+    from tests.referrals.factories import ReferralFactory
+
+    region = f.RegionFactory(code="FRN", name="Vreemde regio")
+    sub = f.SubregionFactory(code="FRN-A", name="Vreemd A", parent=region)
+    municipality = f.MunicipalityFactory(cbs_code="GM0999", name="Vreemdoord", region=sub)
+    partnership = f.PartnershipFactory(code="PO0999", name="SWV Vreemd", region=sub)
+    school = f.SchoolFactory(brin="99ZZ", partnership=partnership, municipality=municipality)
+    referral = ReferralFactory(
+        school=school, status="closed", reference="AJS-2026-09999", closed_at=timezone.now()
+    )
+    return reverse("referrals:feedback", args=[referral.uuid])
+
+
+FEEDBACK_CASES.append(Case("referrals:feedback", _foreign_region_closed, default=404, label="foreign region"))
 CASES += FEEDBACK_CASES
