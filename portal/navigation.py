@@ -7,9 +7,10 @@ which the apps register them. Today's order (keep gaps for new entries):
     100 home                      portal     700 notifications:list         portal
     200 contacts:directory        contacts   800 reporting:dashboard        reporting
     300 contacts:coverage         contacts   900 reporting:report_list      reporting
-    400 agenda:index              agenda    1000 escalations:inbox          escalations
-    500 referrals:list            referrals 1100 escalations:precedents     escalations
-    600 referrals:inbox           referrals 1200 security:access_log        security
+    400 agenda:index              agenda     950 reporting:published_list   reporting
+    500 referrals:list            referrals 1000 escalations:inbox          escalations
+    600 referrals:inbox           referrals 1100 escalations:precedents     escalations
+                                            1200 security:access_log        security
                                             1300 security:subject_access    security
                                             1400 security:register          security
                                             1500 security:request_list      security

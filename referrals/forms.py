@@ -11,6 +11,7 @@ from portal.forms import TandemForm, TandemModelForm
 from referrals.consent import age_on
 from referrals.files import validate_attachment
 from referrals.models import (
+    Answer,
     CloseOutcome,
     Consent,
     DeclineReason,
@@ -395,3 +396,20 @@ class SchoolListFilterForm(TandemForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All")), *Status.choices]
+
+
+class CooperationFeedbackForm(TandemForm):
+    """The two questions after a referral ends (ADR 0151): yes, partly or no."""
+
+    cooperation = forms.ChoiceField(
+        label=_("Did the cooperation work?"),
+        choices=Answer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether the cooperation worked: yes, partly or no.")},
+    )
+    route_clear = forms.ChoiceField(
+        label=_("Was the route clear?"),
+        choices=Answer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether the route was clear: yes, partly or no.")},
+    )

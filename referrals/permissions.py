@@ -23,7 +23,7 @@ from contacts.permissions import (
     memberships,
     school_ids,
 )
-from referrals.models import FINAL_STATUSES, Referral, Status
+from referrals.models import FINAL_STATUSES, FeedbackReceipt, Referral, Status
 from referrals.workflow import ACTIONS, SCHOOL, TEAM
 
 S = Status
@@ -342,3 +342,29 @@ __all__ = [
     "team_party_membership",
     "visible_referrals",
 ]
+
+
+# --- Cooperation feedback (ADR 0151) ---------------------------------------------------------
+# When a referral has ended (closed, or lapsed), the IB-ers of its school and the workers of the
+# team it was routed to (while it was shared with them) each answer two questions, once.
+FEEDBACK_STATUSES = (S.CLOSED, S.LAPSED)
+
+
+def feedback_party(user, referral):
+    if referral.status not in FEEDBACK_STATUSES:
+        return False
+    if is_school_coordinator_of(user, referral):
+        return True
+    return is_routed_worker(user, referral) and referral.sharing_stopped_at is None
+
+
+def has_given_feedback(user, referral):
+    return FeedbackReceipt.objects.filter(referral=referral, user=user).exists()
+
+
+def feedback_party_q(user):
+    """Q on Referral: ended referrals `user` is asked about (same rule as feedback_party)."""
+    return Q(status__in=FEEDBACK_STATUSES) & (
+        Q(school_id__in=school_ids(user))
+        | Q(routed_team_id__in=district_team_ids(user), sharing_stopped_at__isnull=True)
+    )

@@ -136,6 +136,13 @@ PERSONAL = {
     ),
     "referrals.waitingreminder": dict.fromkeys(("referral", "norm", "level", "sent_at"), CASE_FACTS),
     "referrals.listedreference": dict.fromkeys(("entry", "referral_pk", "reference"), LIST_VIEW_LOG),
+    # Who has answered the cooperation check for a referral, so nobody answers twice (ADR 0151);
+    # what they answered is not here.
+    "referrals.feedbackreceipt": {
+        "referral": CASE_FACTS,
+        "user": PROFESSIONAL_WORK,
+        "at": PROFESSIONAL_WORK,
+    },
 }
 NOT_PERSONAL = {
     "referrals.referral": ("id",),
@@ -147,6 +154,9 @@ NOT_PERSONAL = {
     "referrals.attachment": ("id",),
     "referrals.waitingreminder": ("id",),
     "referrals.listedreference": ("id",),
+    "referrals.feedbackreceipt": ("id",),
+    # The anonymous answers: subregion, half-year and the two answers only (ADR 0151).
+    "referrals.cooperationfeedback": ("id", "region", "period", "cooperation", "route_clear"),
     # The last reference number handed out per year.
     "referrals.referencecounter": ("year", "last"),
 }

@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from contacts.norms import NormBook
 from portal.home import WorkItem
 from referrals import permissions as perms
-from referrals.models import FINAL_STATUSES, Referral, ReferralEvent, Status
+from referrals.models import FINAL_STATUSES, FeedbackReceipt, Referral, ReferralEvent, Status
 from referrals.waiting import over_norm_q
 
 # What still needs the team's decision: the inbox's default tab (ADR 0117).
 TO_DECIDE = (Status.SUBMITTED, Status.IN_TRIAGE, Status.RETURNED)
 RECENT_DECISION_DAYS = 14
+# How long after a referral ended its cooperation check stays on the worklist (ADR 0151).
+FEEDBACK_DAYS = 60
 
 
 def answered_q():
@@ -46,32 +48,60 @@ def decided_since(today=None):
 
 def district_worker_worklist(membership):
     """New referrals, those over the norm (in the default tab) and the questions a school
-    answered: one query (and the norms' one)."""
-    base = perms.visible_referrals(membership.user).filter(status__in=TO_DECIDE)
+    answered, and the cooperation checks of ended referrals (ADR 0151): one query (and the
+    norms' one)."""
+    user = membership.user
+    base = perms.visible_referrals(user).filter(status__in=(*TO_DECIDE, *perms.FEEDBACK_STATUSES))
     counts = base.aggregate(
         new=Count("pk", filter=Q(status=Status.SUBMITTED)),
-        over=Count("pk", filter=over_the_norm_q()),
+        over=Count("pk", filter=Q(status__in=TO_DECIDE) & over_the_norm_q()),
         answered=Count("pk", filter=answered_q()),
+        feedback=Count("pk", filter=feedback_waiting_q(user)),
     )
     inbox = reverse("referrals:inbox")
     return [
         WorkItem(_("new referrals"), counts["new"], f"{inbox}?status={Status.SUBMITTED}"),
         WorkItem(_("over the norm"), counts["over"], f"{inbox}?over_norm=on"),
         WorkItem(_("questions answered by a school"), counts["answered"], f"{inbox}?answered=on"),
+        _feedback_item(counts["feedback"]),
     ]
 
 
+def _feedback_item(count):
+    return WorkItem(_("cooperation checks to answer"), count, reverse("referrals:feedback_pending"))
+
+
 def school_coordinator_worklist(membership):
-    """Questions from the team (returned), drafts, and decisions of the last two weeks."""
+    """Questions from the team (returned), drafts, decisions of the last two weeks, and the
+    cooperation checks of ended referrals (ADR 0151)."""
     base = Referral.objects.filter(school_id__in=perms.school_ids(membership.user))
     counts = base.aggregate(
         returned=Count("pk", filter=Q(status=Status.RETURNED)),
         drafts=Count("pk", filter=Q(status=Status.DRAFT)),
         decided=Count("pk", filter=Q(decided_at__gte=decided_since())),
+        feedback=Count("pk", filter=feedback_waiting_q(membership.user)),
     )
     school_list = reverse("referrals:list")
     return [
         WorkItem(_("questions from the team"), counts["returned"], f"{school_list}?status={Status.RETURNED}"),
         WorkItem(_("drafts"), counts["drafts"], f"{school_list}?status={Status.DRAFT}"),
         WorkItem(_("decided recently"), counts["decided"], f"{school_list}?decided=recent"),
+        _feedback_item(counts["feedback"]),
     ]
+
+
+def feedback_waiting_q(user):
+    """Referrals that ended in the last FEEDBACK_DAYS and still wait for `user`'s cooperation
+    check (ADR 0151): the list's filter and the worklists' count."""
+    since = timezone.now() - datetime.timedelta(days=FEEDBACK_DAYS)
+    answered = FeedbackReceipt.objects.filter(user=user).values("referral_id")
+    return (
+        perms.feedback_party_q(user)
+        & (Q(closed_at__gte=since) | Q(ended_at__gte=since))
+        & ~Q(pk__in=answered)
+    )
+
+
+def feedback_pending(user):
+    """The ended referrals waiting for `user`'s answers, the most recently ended first."""
+    return Referral.objects.filter(feedback_waiting_q(user)).order_by("-closed_at", "-ended_at", "-pk")

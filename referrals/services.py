@@ -26,6 +26,8 @@ from referrals.consent import age_on, consent_problems, sharing_held
 from referrals.models import (
     Attachment,
     Consent,
+    CooperationFeedback,
+    FeedbackReceipt,
     Guardian,
     Message,
     Referral,
@@ -60,6 +62,13 @@ DRAFT_FIELDS = (
 # with the actions (referrals/workflow.py ACTIONS).
 NOTICES = {
     **{a.notice.kind: (a.notice.subject, a.notice.body) for a in ACTIONS.values() if a.notice},
+    "cooperation_feedback": (
+        gettext_lazy("How did the cooperation go?"),
+        gettext_lazy(
+            "A referral you worked on has ended. Two short questions about the cooperation and "
+            "the route; answering is optional and anonymous."
+        ),
+    ),
     "referral_home_municipality": (
         gettext_lazy("A referral for a pupil of your municipality"),
         gettext_lazy(
@@ -452,6 +461,7 @@ def close(user, referral, *, outcome, reason):
             referral, "close", user, note=reason, close_outcome=outcome, close_reason=reason
         )
         send_action_notice(school_users(referral), "close", referral)
+        invite_feedback(referral)
     return referral
 
 
@@ -488,6 +498,7 @@ def lapse(user, referral):
         kind = ACTIONS["lapse"].notice.kind
         send_notice(school_users(referral), kind, referral)
         send_notice(team_users(referral), kind, referral, url=_team_url(referral))
+        invite_feedback(referral)
     return referral
 
 
@@ -503,3 +514,46 @@ def post_message(user, referral, body):
             recipients = school_users(referral)
         send_notice([u for u in recipients if u != user], "referral_message", referral)
     return message
+
+
+# --- Cooperation feedback (ADR 0151) ---------------------------------------------------------
+
+
+class FeedbackAlreadyGiven(Exception):
+    """This person has answered for this referral before; nothing was stored."""
+
+
+def feedback_url(referral):
+    return reverse("referrals:feedback", args=[referral.uuid])
+
+
+def invite_feedback(referral):
+    """Ask the school's IB-ers and the routed team's workers (while the referral is shared with
+    them) how the cooperation went: one notice each, no child data."""
+    users = school_users(referral)
+    if referral.sharing_stopped_at is None:
+        users += list(perms.team_colleagues(referral))
+    send_notice(users, "cooperation_feedback", referral, url=feedback_url(referral))
+
+
+def half_year_label(moment):
+    day = timezone.localdate(moment)
+    return f"{day.year}-H{1 if day.month <= 6 else 2}"
+
+
+def give_feedback(user, referral, *, cooperation, route_clear):
+    """Store one anonymous answer for the referral's subregion and the half-year it ended in,
+    and a receipt that `user` answered; a second answer raises FeedbackAlreadyGiven."""
+    _require(perms.feedback_party(user, referral))
+    with transaction.atomic():
+        locked = _locked(referral)
+        _require(perms.feedback_party(user, locked))
+        _receipt, created = FeedbackReceipt.objects.get_or_create(referral=locked, user=user)
+        if not created:
+            raise FeedbackAlreadyGiven
+        CooperationFeedback.objects.create(
+            region_id=locked.school.municipality.region_id,
+            period=half_year_label(locked.closed_at or locked.ended_at or timezone.now()),
+            cooperation=cooperation,
+            route_clear=route_clear,
+        )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.school_list, name="list"),
     path("nieuw/", views.create, name="create"),
     path("inbox/", views.inbox, name="inbox"),
+    path("terugblik/", views.feedback_pending, name="feedback_pending"),
     path("<uuid:uuid>/", views.detail, name="detail"),
     path("<uuid:uuid>/samenvatting/", views.summary, name="summary"),
     path("<uuid:uuid>/bewerken/", views.edit, name="edit"),
@@ -20,4 +21,5 @@ urlpatterns = [
     path("<uuid:uuid>/bijlagen/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("<uuid:uuid>/bericht/", views.message, name="message"),
     path("<uuid:uuid>/actie/<slug:action>/", views.act, name="act"),
+    path("<uuid:uuid>/terugblik/", views.feedback, name="feedback"),
 ]

@@ -425,6 +425,7 @@ def _render_detail(request, referral, bound=None, status=200, **extra):
         "can_manage_consent": perms.can_manage_consent(request.user, referral),
         "message_form": rf.MessageForm() if perms.can_post_message(request.user, referral) else None,
         "consent_form": rf.ConsentForm(referral=referral),
+        "feedback": _feedback_state(request.user, referral),
     }
     context.update(extra)
     return render(request, "referrals/detail.html", context, status=status)
@@ -636,3 +637,54 @@ def _inbox_tabs(params, current, counts):
             }
         )
     return tabs
+
+
+# --- Cooperation feedback (ADR 0151) ---------------------------------------------------------
+
+
+def _feedback_state(user, referral):
+    """ "ask", "given" or None: what the referral page says about the cooperation check."""
+    if not perms.feedback_party(user, referral):
+        return None
+    return "given" if perms.has_given_feedback(user, referral) else "ask"
+
+
+@login_required
+def feedback(request, uuid):
+    """The two questions after a referral ended; a foreign referral is 404, a visible one the
+    user was no party to (or that has not ended) 403."""
+    referral = _scoped(request, uuid)
+    if not perms.feedback_party(request.user, referral):
+        raise PermissionDenied
+    given = perms.has_given_feedback(request.user, referral)
+    form = rf.CooperationFeedbackForm(request.POST if request.method == "POST" and not given else None)
+    status = 200
+    if request.method == "POST" and not given:
+        if form.is_valid():
+            try:
+                services.give_feedback(request.user, referral, **form.cleaned_data)
+            except services.FeedbackAlreadyGiven:
+                given = True
+            else:
+                messages.success(request, _("Thank you: your answers have been counted, without your name."))
+                return redirect("referrals:detail", uuid=referral.uuid)
+        else:
+            status = 400
+    return render(
+        request,
+        "referrals/feedback.html",
+        {"referral": referral, "form": form, "given": given},
+        status=status,
+    )
+
+
+@login_required
+def feedback_pending(request):
+    """The ended referrals that still wait for the user's answers (the worklist's link)."""
+    if not (perms.school_ids(request.user) or perms.district_team_ids(request.user)):
+        raise PermissionDenied
+    referrals = list(selectors.feedback_pending(request.user).select_related("school")[:200])
+    role = Role.SCHOOL_COORDINATOR if perms.school_ids(request.user) else Role.DISTRICT_WORKER
+    _log_list(request, "feedback_pending", referrals, role)
+    rows = [{"referral": r} for r in referrals]
+    return render(request, "referrals/feedback_pending.html", {"rows": rows})

@@ -22,6 +22,8 @@ class ReportingConfig(AppConfig):
         report_roles = (Role.STEERING_MEMBER, Role.PARTNERSHIP_DIRECTOR, Role.MUNICIPAL_OFFICER)
         navigation.register(800, "reporting:dashboard", _("Dashboard"), roles=report_roles)
         navigation.register(900, "reporting:report_list", _("Reports"), roles=report_roles)
+        # Every account of a region reads what its steering group published (ADR 0150).
+        navigation.register(950, "reporting:published_list", _("Published reports"))
 
         for role in report_roles:
             home.register(
@@ -29,5 +31,12 @@ class ReportingConfig(AppConfig):
             )
             home.register(
                 role, "reporting:report_list", _("Progress reports"), _("request and download the PDF")
+            )
+        for role in (Role.SCHOOL_COORDINATOR, Role.DISTRICT_WORKER):
+            home.register(
+                role,
+                "reporting:published_list",
+                _("Published reports"),
+                _("the steering group's progress reports"),
             )
         home.register_worklist(Role.STEERING_MEMBER, worklist.steering_worklist)

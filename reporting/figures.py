@@ -24,6 +24,7 @@ from contacts.selectors import coverage_counts
 from escalations.models import CarriedBy, Escalation, EscalationReason
 from portal.workdays import WorkingDays, day_count_stats, local_date
 from referrals.models import (
+    Answer,
     CloseOutcome,
     Domain,
     Referral,
@@ -32,7 +33,7 @@ from referrals.models import (
     Status,
 )
 from reporting.periods import Period
-from reporting.scopes import Scope
+from reporting.scopes import REGION, SUBREGION, Scope
 from reporting.suppression import HIDDEN, THRESHOLD, Cell, fmt_count, primary, suppress_group
 
 
@@ -516,6 +517,76 @@ def _closed_section(period, scope):
     )
 
 
+def _feedback_cells(counts, n, prefix):
+    """The yes/partly/no cells of one question: all hidden below THRESHOLD answers, else the
+    group suppression against the number of answers (ADR 0070, ADR 0151)."""
+    items = [(f"{prefix}_{a.value}", str(a.label), counts[f"{prefix}_{a.value}"]) for a in Answer]
+    if n == 0:
+        return ["0"] * len(items)
+    if n < THRESHOLD:
+        return [HIDDEN] * len(items)
+    cells, _total = suppress_group(items, total=n)
+    return [c.display for c in cells]
+
+
+def _cooperation_section(period, scope):
+    """The cooperation check after a referral ended (ADR 0151), per subregion: how many
+    answered, and how many said yes, partly or no to each question. Region and subregion only:
+    the answers are stored per subregion, nothing finer."""
+    if scope.kind not in (REGION, SUBREGION):
+        return None
+    subregions = (
+        Region.objects.filter(parent=scope.obj)
+        if scope.kind == REGION
+        else Region.objects.filter(pk=scope.obj.pk)
+    )
+    in_period = Q(cooperation_feedback__period=period.label)
+    aggregates = {"n": Count("cooperation_feedback", filter=in_period)}
+    for question in ("cooperation", "route_clear"):
+        for answer in Answer:
+            aggregates[f"{question}_{answer.value}"] = Count(
+                "cooperation_feedback",
+                filter=in_period & Q(**{f"cooperation_feedback__{question}": answer.value}),
+            )
+    rows = []
+    # One query: every subregion of the scope with its counts, zeros included.
+    for region in subregions.annotate(**aggregates).order_by("name", "pk"):
+        counts = {key: getattr(region, key) for key in aggregates}
+        n = counts["n"]
+        rows.append(
+            [
+                region.name,
+                primary("n", "", n).display,
+                *_feedback_cells(counts, n, "cooperation"),
+                *_feedback_cells(counts, n, "route_clear"),
+            ]
+        )
+    answers = [str(a.label) for a in Answer]
+    headers = [
+        _("Subregion"),
+        _("Answers"),
+        *[_("Cooperation worked: %(answer)s") % {"answer": a} for a in answers],
+        *[_("Route clear: %(answer)s") % {"answer": a} for a in answers],
+    ]
+    table = Table(
+        key="cooperation_by_subregion",
+        caption=_("Cooperation check by subregion"),
+        headers=headers,
+        rows=rows,
+        note=_("Below 5 answers in a subregion only “<5” is shown, and its answers are hidden (x)."),
+    )
+    return Section(
+        key="cooperation",
+        title=_("Cooperation check"),
+        intro=_(
+            "After a referral ended, the IB-er and the district-team worker were asked: "
+            "“Did the cooperation work?” and “Was the route clear?” Counted in the half-year "
+            "the referral ended, anonymously."
+        ),
+        tables=[table],
+    )
+
+
 def _network_section(period, scope):
     on = period.measured_on
     counts = coverage_counts(
@@ -778,9 +849,11 @@ def compute_figures(period, scope):
         *referral_sections,
         escalations,
         _closed_section(period, scope),
+        _cooperation_section(period, scope),
         _network_section(period, scope),
         _agenda_figures(period, scope),
     ]
+    sections = [section for section in sections if section is not None]
     return Figures(
         period=period,
         scope=scope,

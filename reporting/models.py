@@ -66,6 +66,16 @@ class ProgressReport(models.Model):
     size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # Publication to the region's practitioners (ADR 0150): set while the report is published.
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-period", "-requested_at", "-id"]
@@ -94,6 +104,11 @@ class ProgressReport(models.Model):
                 condition=Q(scheduled=True),
                 name="progressreport_one_scheduled_per_region",
             ),
+            # Only a finished report of a region or subregion is published (ADR 0150).
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(status="done", region__isnull=False),
+                name="progressreport_published_done_region",
+            ),
         ]
 
     def __str__(self):
@@ -108,5 +123,46 @@ class ProgressReport(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
+    def is_published(self):
+        return self.published_at is not None
+
+    @property
     def download_name(self):
         return f"voortgangsrapportage-{self.period}-{scope_of_report(self).code}.pdf"
+
+
+class PublicationEvent(models.Model):
+    """Append-only: who published a report or withdrew its publication, and when (ADR 0150)."""
+
+    class Action(models.TextChoices):
+        PUBLISH = "publish", _("published")
+        WITHDRAW = "withdraw", _("publication withdrawn")
+
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("progress report"),
+        on_delete=models.CASCADE,
+        related_name="publication_events",
+    )
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("publication event")
+        verbose_name_plural = _("publication events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["publish", "withdraw"]), name="publicationevent_action_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.report_id}"

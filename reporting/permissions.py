@@ -2,7 +2,7 @@
 partnership directors (their SWV) and municipal officers (their municipality)."""
 
 from contacts.models import Role
-from contacts.permissions import has_role, memberships, role_required
+from contacts.permissions import has_role, home_region_ids, memberships, region_q, role_required
 from reporting.models import ProgressReport
 from reporting.scopes import MUNICIPALITY, PARTNERSHIP, report_visibility_q
 
@@ -41,3 +41,47 @@ def acting_membership(user, scope):
         ):
             return m
     return None
+
+
+# --- Published reports (ADR 0150) -------------------------------------------------------------
+# Every account of the region reads what its steering group published; a draft stays with the
+# steering group, and a report of another region does not exist for the reader (404).
+
+
+def can_read_published(user):
+    return bool(home_region_ids(user))
+
+
+def published_reports(user):
+    return ProgressReport.objects.filter(
+        region_q("region", home_region_ids(user)),
+        published_at__isnull=False,
+        status=ProgressReport.Status.DONE,
+    )
+
+
+def can_publish(user, report):
+    """A steering member of the report's region publishes a finished region or subregion report."""
+    if report.region_id is None:
+        return False
+    region_ids = {m.region_id for m in memberships(user) if m.role == Role.STEERING_MEMBER}
+    return report.region_id in region_ids or report.region.parent_id in region_ids
+
+
+def _root_region_id(m):
+    for org, path in (
+        (m.school, "municipality"),
+        (m.district_team, "municipality"),
+        (m.partnership, None),
+        (m.municipality, None),
+    ):
+        if org is not None:
+            region = getattr(org, path).region if path else org.region
+            return region.parent_id or region.pk
+    return (m.region.parent_id or m.region.pk) if m.region_id else None
+
+
+def reading_membership(user, report):
+    """The membership through which the user reads a published report (for the access log)."""
+    root_id = report.region.parent_id or report.region_id
+    return next((m for m in memberships(user) if _root_region_id(m) == root_id), None)

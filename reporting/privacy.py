@@ -15,8 +15,12 @@ REQUESTER = {
     "leaves": (),
 }
 
+# Who published a report or withdrew it (ADR 0150): an account of the steering group.
+PUBLISHER = {**REQUESTER, "roles": ("steering_member",)}
+
 PERSONAL = {
-    "reporting.progressreport": {"requested_by": REQUESTER},
+    "reporting.progressreport": {"requested_by": REQUESTER, "published_by": PUBLISHER},
+    "reporting.publicationevent": {"actor": PUBLISHER},
 }
 NOT_PERSONAL = {
     "reporting.progressreport": (
@@ -36,5 +40,7 @@ NOT_PERSONAL = {
         "size",
         "sha256",
         "error",
+        "published_at",
     ),
+    "reporting.publicationevent": ("id", "report", "action", "at"),
 }

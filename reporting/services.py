@@ -1,10 +1,14 @@
-"""Report actions of users: request a report, retry a failed one. Both queue the task that
-makes it (reporting/tasks.py) once the transaction commits."""
+"""Report actions of users: request a report, retry a failed one (both queue the task that
+makes it, reporting/tasks.py, once the transaction commits); publish a finished report to the
+region's practitioners and withdraw that publication (ADR 0150)."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
-from reporting.models import ProgressReport
+from reporting.models import ProgressReport, PublicationEvent
 from reporting.periods import Period
+from reporting.permissions import can_publish
 from reporting.tasks import enqueue
 
 
@@ -42,4 +46,35 @@ def retry_report(report):
         locked.finished_at = None
         locked.save(update_fields=["status", "error", "finished_at"])
         enqueue(locked.pk)
+    return True
+
+
+def publish_report(user, report):
+    """Publish a finished report to every account of its region. Returns False when it was
+    already published or is not finished (nothing changes then)."""
+    if not can_publish(user, report):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
+        if locked.is_published or locked.status != ProgressReport.Status.DONE:
+            return False
+        locked.published_at = timezone.now()
+        locked.published_by = user
+        locked.save(update_fields=["published_at", "published_by"])
+        PublicationEvent.objects.create(report=locked, action=PublicationEvent.Action.PUBLISH, actor=user)
+    return True
+
+
+def withdraw_publication(user, report):
+    """Take a published report back to the steering group. Returns False when it was not published."""
+    if not can_publish(user, report):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
+        if not locked.is_published:
+            return False
+        locked.published_at = None
+        locked.published_by = None
+        locked.save(update_fields=["published_at", "published_by"])
+        PublicationEvent.objects.create(report=locked, action=PublicationEvent.Action.WITHDRAW, actor=user)
     return True

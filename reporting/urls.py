@@ -13,4 +13,8 @@ urlpatterns = [
     path("rapporten/<uuid:uuid>/status/", views.report_status, name="report_status"),
     path("rapporten/<uuid:uuid>/opnieuw/", views.report_retry, name="report_retry"),
     path("rapporten/<uuid:uuid>/download/", views.report_download, name="report_download"),
+    path("rapporten/<uuid:uuid>/publiceren/", views.report_publish, name="report_publish"),
+    path("rapporten/<uuid:uuid>/publicatie-intrekken/", views.report_withdraw, name="report_withdraw"),
+    path("gepubliceerd/", views.published_list, name="published_list"),
+    path("gepubliceerd/<uuid:uuid>/download/", views.published_download, name="published_download"),
 ]

@@ -1,7 +1,11 @@
 """Dashboard, report archive, on-demand reports with live status, downloads and exports."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +19,15 @@ from reporting.charts import attach_charts
 from reporting.forms import FiguresForm
 from reporting.models import ProgressReport
 from reporting.periods import Period
-from reporting.permissions import acting_membership, reports_required, visible_reports
+from reporting.permissions import (
+    acting_membership,
+    can_publish,
+    can_read_published,
+    published_reports,
+    reading_membership,
+    reports_required,
+    visible_reports,
+)
 from reporting.scopes import allowed_scopes, scope_of_report
 from reporting.summaries import figures_for
 
@@ -185,7 +197,9 @@ def _poll_attempt(request):
 @reports_required
 def report_detail(request, uuid):
     report = _get_report(request, uuid)
-    return render(request, "reporting/report_detail.html", _status_context(report, 0))
+    context = _status_context(report, 0)
+    context["may_publish"] = can_publish(request.user, report)
+    return render(request, "reporting/report_detail.html", context)
 
 
 @never_cache
@@ -215,6 +229,92 @@ def report_download(request, uuid):
         raise Http404
     scope = scope_of_report(report)
     _log(request.user, AccessLog.Action.DOWNLOAD, scope, "reporting.progressreport", report.pk)
+    response = FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=report.download_name,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _publication_action(request, uuid, service, done_message, refused_message):
+    """Publish or withdraw; the service records who and when (PublicationEvent, ADR 0150)."""
+    report = _get_report(request, uuid)
+    if not can_publish(request.user, report):
+        raise PermissionDenied
+    if service(request.user, report):
+        messages.success(request, done_message)
+    else:
+        messages.error(request, refused_message)
+    return redirect("reporting:report_detail", report.uuid)
+
+
+@require_POST
+@reports_required
+def report_publish(request, uuid):
+    return _publication_action(
+        request,
+        uuid,
+        services.publish_report,
+        _("The report has been published: the practitioners of the region can now read it."),
+        _("Only a finished report that is not yet published can be published."),
+    )
+
+
+@require_POST
+@reports_required
+def report_withdraw(request, uuid):
+    return _publication_action(
+        request,
+        uuid,
+        services.withdraw_publication,
+        _("The publication has been withdrawn: only the steering group sees the report again."),
+        _("This report is not published."),
+    )
+
+
+def _published_required(view):
+    """Every account with a membership in a region reads its published reports."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not can_read_published(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@require_GET
+@_published_required
+def published_list(request):
+    reports = (
+        published_reports(request.user)
+        .select_related("region__parent")
+        .order_by("-period", "-published_at", "-id")
+    )
+    return render(request, "reporting/published_list.html", {"reports": reports[:200]})
+
+
+@require_GET
+@_published_required
+def published_download(request, uuid):
+    report = get_object_or_404(published_reports(request.user).select_related("region__parent"), uuid=uuid)
+    if not report.file:
+        raise Http404
+    membership = reading_membership(request.user, report)
+    log_access(
+        request.user,
+        AccessLog.Action.DOWNLOAD,
+        role=membership.role if membership else "",
+        organisation=report.scope_name,
+        object_type="reporting.progressreport",
+        object_id=report.pk,
+    )
     response = FileResponse(
         report.file.open("rb"),
         as_attachment=True,

@@ -56,7 +56,12 @@ KINDS = {
     LIST_OBJECT_TYPE: _("List of referrals"),
     "reporting.figures": _("Figures"),
 }
-LIST_PAGES = {"school_list": _("the school's referrals"), "inbox": _("triage inbox"), "list": _("list")}
+LIST_PAGES = {
+    "school_list": _("the school's referrals"),
+    "inbox": _("triage inbox"),
+    "list": _("list"),
+    "feedback_pending": _("cooperation checks to answer"),
+}
 # What was done (AccessLog.activity, and the step after a data-subject request's or a breach's
 # object type): the referral's actions and events speak the timeline's words.
 ACTIVITIES = {

@@ -1,3 +1,4 @@
+from .feedback import Answer, CooperationFeedback, FeedbackReceipt
 from .referral import (
     FINAL_STATUSES,
     Attachment,
@@ -20,6 +21,9 @@ from .referral import (
 )
 
 __all__ = [
+    "Answer",
+    "CooperationFeedback",
+    "FeedbackReceipt",
     "Attachment",
     "CloseOutcome",
     "DeclineReason",

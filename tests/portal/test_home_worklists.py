@@ -117,12 +117,14 @@ def test_the_district_worker_sees_new_over_the_norm_and_answered(client, world):
         ("nieuwe aanmeldingen", 2),
         ("over de norm", 1),
         ("vragen beantwoord door een school", 1),
+        ("terugblikken op de samenwerking te beantwoorden", 0),
     ]
     listed = {label: {row["referral"].pk for row in _rows(client, item.url)} for label, item in items.items()}
     assert listed == {
         "nieuwe aanmeldingen": {new.pk, answered.pk},
         "over de norm": {over.pk},
         "vragen beantwoord door een school": {answered.pk},
+        "terugblikken op de samenwerking te beantwoorden": set(),
     }
 
 
@@ -136,12 +138,14 @@ def test_the_ib_er_sees_questions_drafts_and_recent_decisions(client, world):
         ("vragen van het team", 1),
         ("concepten", 1),
         ("onlangs besloten", 1),
+        ("terugblikken op de samenwerking te beantwoorden", 0),
     ]
     listed = {label: {row["referral"].pk for row in _rows(client, item.url)} for label, item in items.items()}
     assert listed == {
         "vragen van het team": {returned.pk},
         "concepten": {draft.pk},
         "onlangs besloten": {accepted.pk},
+        "terugblikken op de samenwerking te beantwoorden": set(),
     }
 
 

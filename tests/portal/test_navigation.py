@@ -22,6 +22,7 @@ DIRECTOR_NAV = [
     "notifications:list",
     "reporting:dashboard",
     "reporting:report_list",
+    "reporting:published_list",
     "escalations:inbox",
     "escalations:precedents",
 ]
@@ -32,6 +33,7 @@ NAV = {
         "agenda:index",
         "referrals:list",
         "notifications:list",
+        "reporting:published_list",
         "escalations:precedents",
     ],
     "district_worker": [
@@ -40,6 +42,7 @@ NAV = {
         "agenda:index",
         "referrals:inbox",
         "notifications:list",
+        "reporting:published_list",
         "escalations:precedents",
     ],
     "partnership_director": DIRECTOR_NAV,
@@ -53,6 +56,7 @@ NAV = {
         "notifications:list",
         "reporting:dashboard",
         "reporting:report_list",
+        "reporting:published_list",
         "escalations:precedents",
     ],
     "registry_admin": [
@@ -62,12 +66,14 @@ NAV = {
         "contacts:norms",
         "agenda:index",
         "notifications:list",
+        "reporting:published_list",
     ],
     "privacy_officer": [
         "home",
         "contacts:directory",
         "agenda:index",
         "notifications:list",
+        "reporting:published_list",
         "security:access_log",
         "security:subject_access",
         "security:register",
@@ -95,6 +101,7 @@ HOME = {
         "escalations:inbox",
         "escalations:precedents",
         "agenda:index",
+        "reporting:published_list",
     ],
     "district_worker": [
         "contacts:directory",
@@ -102,6 +109,7 @@ HOME = {
         "escalations:inbox",
         "escalations:precedents",
         "agenda:index",
+        "reporting:published_list",
     ],
     "partnership_director": DIRECTOR_HOME,
     "municipal_officer": DIRECTOR_HOME,

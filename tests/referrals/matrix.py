@@ -240,3 +240,53 @@ CASES = [
         label="unknown action",
     ),
 ]
+
+# Cooperation feedback (ADR 0151): the parties of an ended referral answer; other actors of the
+# region do not find the referral (404); the pending list is the IB-er's and the worker's.
+FEEDBACK_CASES = [
+    Case(
+        "referrals:feedback", _url("referrals:feedback", _referral("closed")), expect=BOTH_SIDES, default=404
+    ),
+    Case(
+        "referrals:feedback",
+        _url("referrals:feedback", _referral("closed")),
+        method="post",
+        data=lambda w: {"cooperation": "yes", "route_clear": "partly"},
+        expect={SC: 302, DW: 302},
+        default=404,
+    ),
+    Case(
+        "referrals:feedback",
+        _url("referrals:feedback", _referral("help_started")),
+        expect={SC: 403, DW: 403},
+        default=404,
+        label="still running",
+    ),
+    Case(
+        "referrals:feedback_pending",
+        lambda w: reverse("referrals:feedback_pending"),
+        expect={SC: 200, DW: 200, "other_school_coordinator": 200, "other_district_worker": 200},
+    ),
+]
+
+
+def _foreign_region_closed(w):
+    """A closed referral of a school in another region: nobody of the world's region finds it."""
+    from django.utils import timezone
+
+    from tests.contacts import factories as f
+    from tests.referrals.factories import ReferralFactory
+
+    region = f.RegionFactory(code="FRN", name="Vreemde regio")
+    sub = f.SubregionFactory(code="FRN-A", name="Vreemd A", parent=region)
+    municipality = f.MunicipalityFactory(cbs_code="GM0999", name="Vreemdoord", region=sub)
+    partnership = f.PartnershipFactory(code="PO0999", name="SWV Vreemd", region=sub)
+    school = f.SchoolFactory(brin="99ZZ", partnership=partnership, municipality=municipality)
+    referral = ReferralFactory(
+        school=school, status="closed", reference="AJS-2026-09999", closed_at=timezone.now()
+    )
+    return reverse("referrals:feedback", args=[referral.uuid])
+
+
+FEEDBACK_CASES.append(Case("referrals:feedback", _foreign_region_closed, default=404, label="foreign region"))
+CASES += FEEDBACK_CASES

@@ -3,6 +3,7 @@ members, directors and officers; a report of another scope answers 404; every ot
 
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from reporting.models import ProgressReport
 from tests.helpers.matrix import Case
@@ -31,6 +32,42 @@ def _report(w, status=ProgressReport.Status.DONE):
         report.size = 13
         report.save()
     return report
+
+
+def _published(w, region=None):
+    report = _report(w)
+    report.published_at = timezone.now()
+    report.published_by = w.users["steering_member"]
+    if region is not None:
+        report.region = region
+    report.save()
+    return report
+
+
+def _foreign_region():
+    from tests.contacts.factories import RegionFactory
+
+    return RegionFactory(code="FRN", name="Vreemde regio")
+
+
+# Every account with a membership in the region reads what its steering group published.
+PUBLISHED_READERS = {
+    actor: 200
+    for actor in (
+        "school_coordinator",
+        "district_worker",
+        "partnership_director",
+        "municipal_officer",
+        "steering_member",
+        "registry_admin",
+        "privacy_officer",
+        "other_school_coordinator",
+        "other_district_worker",
+        "other_partnership_director",
+        "other_municipal_officer",
+    )
+}
+NOBODY_FINDS_IT = dict.fromkeys(PUBLISHED_READERS, 404)
 
 
 def _figures_query(w):
@@ -86,5 +123,38 @@ CASES = [
         lambda w: reverse("reporting:report_retry", args=[_report(w, ProgressReport.Status.FAILED).uuid]),
         method="post",
         expect={**REGION_ONLY, "steering_member": 302},
+    ),
+]
+
+CASES += [
+    Case(
+        "reporting:report_publish",
+        lambda w: reverse("reporting:report_publish", args=[_report(w).uuid]),
+        method="post",
+        expect={**REGION_ONLY, "steering_member": 302},
+    ),
+    Case(
+        "reporting:report_withdraw",
+        lambda w: reverse("reporting:report_withdraw", args=[_published(w).uuid]),
+        method="post",
+        expect={**REGION_ONLY, "steering_member": 302},
+    ),
+    Case("reporting:published_list", lambda w: reverse("reporting:published_list"), expect=PUBLISHED_READERS),
+    Case(
+        "reporting:published_download",
+        lambda w: reverse("reporting:published_download", args=[_published(w).uuid]),
+        expect=PUBLISHED_READERS,
+    ),
+    Case(
+        "reporting:published_download",
+        lambda w: reverse("reporting:published_download", args=[_report(w).uuid]),
+        expect=NOBODY_FINDS_IT,
+        label="draft",
+    ),
+    Case(
+        "reporting:published_download",
+        lambda w: reverse("reporting:published_download", args=[_published(w, _foreign_region()).uuid]),
+        expect=NOBODY_FINDS_IT,
+        label="foreign region",
     ),
 ]
