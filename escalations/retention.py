@@ -21,7 +21,6 @@ def _open_escalations(referral):
     return Escalation.objects.filter(referral=referral, state=Escalation.State.OPEN)
 
 
-
 def _escalations(referral):
     return Escalation.objects.filter(referral=referral)
 
