@@ -4,6 +4,7 @@ what the referral and the escalation do with it."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from contacts.models import Role
 from escalations import permissions as perms
@@ -109,7 +110,8 @@ def test_asking_has_the_moment_of_escalating_and_one_mediation_at_a_time(world):
         )
     open_mediation(world, referral)
     offer = perms.escalation_offer(referral)
-    assert not offer.offered and offer.mediating and "mediator" in offer.explanation
+    with translation.override("en"):
+        assert not offer.offered and offer.mediating and "mediator" in offer.explanation
     with pytest.raises(PermissionDenied):
         open_escalation(world, referral)
     with pytest.raises(PermissionDenied):
