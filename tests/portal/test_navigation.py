@@ -121,6 +121,7 @@ HOME = {
         "contacts:norms",
         "contacts:outbox",
         "contacts:import",
+        "escalations:mediators",
         "agenda:index",
     ],
     "privacy_officer": [
