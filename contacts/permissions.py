@@ -90,6 +90,14 @@ def _membership_region(m):
     return m.region
 
 
+def membership_region_id(m):
+    """The top-level region of a membership's organisation, or None."""
+    region = _membership_region(m)
+    if region is None:
+        return None
+    return region.parent_id or region.pk
+
+
 def home_regions(user):
     """The top-level regions the user works in (from the cached memberships, no query)."""
     found = {}

@@ -23,7 +23,9 @@ class EscalationsConfig(AppConfig):
 
         demo_data.register(demo.seed)
         referral_permissions.register_reader(permissions.DECIDER_GRANT)
+        referral_permissions.register_reader(permissions.MEDIATOR_GRANT)
         referral_retention.register_part(retention.PART)
+        referral_retention.register_part(retention.MEDIATION_PART)
 
         navigation.register(
             1000,
@@ -42,6 +44,14 @@ class EscalationsConfig(AppConfig):
                 Role.MUNICIPAL_OFFICER,
                 Role.STEERING_MEMBER,
             ],
+        )
+
+        # The registry administrator names the region's mediators (ADR 0149).
+        home.register(
+            Role.REGISTRY_ADMIN,
+            "escalations:mediators",
+            _("Mediators"),
+            _("who may be asked to mediate before an escalation"),
         )
 
         deciding = _("cases waiting for your decision")

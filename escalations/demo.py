@@ -4,7 +4,10 @@ exists, referrals.demo). Idempotent: demo referrals have fixed UUIDs, precedents
 - an open escalation on funding (ib@ raised it, wijkteam@ added its position): directeur@ and
   beleid@ find it in their inbox;
 - a decided escalation whose precedent waits as a draft for directeur@'s review;
-- published precedents so the library and the "similar" lists have content.
+- published precedents so the library and the "similar" lists have content;
+- mediation before escalation (ADR 0149): begeleidingsgroep@ is the region's mediator (named by
+  beheer@); one mediation settled (the referral went on to "accepted"), one not settled (ib@
+  may now escalate), and one waiting for the mediator's outcome.
 """
 
 import datetime
@@ -15,9 +18,19 @@ from django.utils import timezone
 
 from contacts.demo import DOMAIN
 from contacts.models import DistrictTeam, School, User
-from escalations.models import CarriedBy, Decision, Escalation, Precedent, PrecedentDomain, Side, age_band
+from escalations.models import (
+    CarriedBy,
+    Decision,
+    Escalation,
+    Mediation,
+    Mediator,
+    Precedent,
+    PrecedentDomain,
+    Side,
+    age_band,
+)
 from referrals.models import Referral, ReferralDomain
-from referrals.workflow import transition
+from referrals.workflow import record_event, transition
 
 NAMESPACE = uuid.UUID("6f1d7a52-3c1e-4f57-9a55-5e0d4c1b0e05")
 
@@ -25,6 +38,16 @@ REFERRALS = [
     # key, first name, last name, date of birth, domains, path
     ("open", "Demo-Sanne", "Demo-de Wit", datetime.date(2016, 3, 14), ["learning", "behaviour"], "in_triage"),
     ("decided", "Demo-Milan", "Demo-Bakker", datetime.date(2013, 9, 2), ["social_emotional"], "accepted"),
+    (
+        "mediation_settled",
+        "Demo-Lotte",
+        "Demo-Visser",
+        datetime.date(2015, 5, 20),
+        ["behaviour"],
+        "in_triage",
+    ),
+    ("mediation_not_settled", "Demo-Noah", "Demo-Smit", datetime.date(2014, 1, 8), ["learning"], "in_triage"),
+    ("mediation_open", "Demo-Fenna", "Demo-Mulder", datetime.date(2016, 11, 30), ["self_care"], "in_triage"),
 ]
 PATHS = {"in_triage": ["submit", "take_up"], "accepted": ["submit", "take_up", "accept"]}
 
@@ -196,8 +219,70 @@ def seed(ctx):
         PrecedentDomain.objects.bulk_create(
             [PrecedentDomain(precedent=draft, domain=d) for d in specs["decided"][3]]
         )
+    _seed_mediations(specs, ib, school, team)
     if ctx.get("stdout"):
         ctx["stdout"].write(
-            "Escalations: 1 open, 1 decided (precedent draft to review), 3 published precedents."
+            "Escalations: 1 open, 1 decided (precedent draft to review), 3 published precedents; "
+            "mediation: 1 mediator, 1 settled, 1 not settled, 1 waiting for the outcome."
         )
     return []
+
+
+MEDIATION_QUESTIONS = {
+    "mediation_settled": "School en wijkteam zijn het oneens wie de begeleiding in de klas betaalt.",
+    "mediation_not_settled": "Het wijkteam vindt de hulpvraag onderwijs; de school vindt het jeugdhulp.",
+    "mediation_open": "Wie regelt de hulp bij zelfredzaamheid tijdens de lessen?",
+}
+
+
+def _seed_mediations(specs, ib, school, team):
+    """The region's mediator and three mediations (ADR 0149), written as the services would."""
+    mediator_user, admin = _user("begeleidingsgroep"), _user("beheer")
+    if mediator_user is None:
+        return
+    region = school.municipality.region.parent or school.municipality.region
+    mediator = Mediator.objects.active().filter(region=region, user=mediator_user).first()
+    if mediator is None:
+        mediator = Mediator.objects.create(region=region, user=mediator_user, named_by=admin)
+    name = mediator_user.full_name
+    for key in ("mediation_settled", "mediation_not_settled", "mediation_open"):
+        referral, created = _referral(key, *specs[key], ib, school, team)
+        if not created:
+            continue
+        mediation = Mediation.objects.create(
+            referral=referral,
+            mediator=mediator,
+            asked_side=Side.SCHOOL,
+            asked_by=ib,
+            question=MEDIATION_QUESTIONS[key],
+        )
+        record_event(
+            referral, "mediation_asked", ib, note=f"Een bemiddelaar is gevraagd door de school: {name}."
+        )
+        if key == "mediation_open":
+            continue
+        now = timezone.now()
+        if key == "mediation_settled":
+            transition(
+                referral,
+                "mediation_settled",
+                mediator_user,
+                note="Geschikt met de bemiddelaar: gedragen door jeugdhulp.",
+                target="accepted",
+            )
+            mediation.state = Mediation.State.SETTLED
+            mediation.carried_by = CarriedBy.YOUTH_CARE
+            mediation.assign_help = True
+            mediation.outcome_note = "Het wijkteam biedt de begeleiding; de school past het rooster aan."
+        else:
+            record_event(
+                referral,
+                "mediation_not_settled",
+                mediator_user,
+                note="De bemiddelaar heeft vastgelegd dat het meningsverschil niet is opgelost.",
+            )
+            mediation.state = Mediation.State.NOT_SETTLED
+            mediation.outcome_note = "Beide partijen houden vast aan hun standpunt."
+        mediation.recorded_by = mediator_user
+        mediation.recorded_at = now
+        mediation.save()

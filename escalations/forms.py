@@ -182,3 +182,81 @@ class PrecedentFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return selectors.search(queryset, value)
+
+
+# --- Mediation before escalation (ADR 0149) ---------------------------------------------------
+
+
+class MediatorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        user = getattr(obj, "user", obj)
+        return user.full_name or user.email
+
+
+class NameMediatorForm(TandemForm):
+    region = forms.ModelChoiceField(label=_("Region"), queryset=None)
+    user = MediatorChoiceField(
+        label=_("Person"),
+        queryset=None,
+        help_text=_("Someone who works in the region and whom school and district team both trust."),
+    )
+
+    def __init__(self, *args, regions=None, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["user"].queryset = candidates
+        if regions is not None and len(regions) == 1:
+            self.fields["region"].initial = regions[0].pk
+            self.fields["region"].widget = forms.HiddenInput()
+
+
+class AskMediatorForm(TandemForm):
+    mediator = MediatorChoiceField(label=_("Mediator"), queryset=None)
+    question = _text(
+        _("What do school and district team disagree about?"),
+        help_text=_("Describe the disagreement; the mediator can read the referral itself."),
+    )
+
+    def __init__(self, *args, mediators=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mediator"].queryset = mediators
+
+
+class MediationOutcomeForm(TandemForm):
+    SETTLED, NOT_SETTLED = "settled", "not_settled"
+    ASSIGN, AS_IS = "assign", "as_is"
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            (SETTLED, _("Settled: school and district team agreed who is responsible and who pays.")),
+            (NOT_SETTLED, _("Not settled: the parties may escalate to the deciders.")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    carried_by = forms.ChoiceField(
+        label=_("Who carries it (when settled)"),
+        choices=CarriedBy.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    next_step = forms.ChoiceField(
+        label=_("What happens to the referral (when settled)"),
+        choices=[
+            (ASSIGN, _("The district team provides the help: the referral goes to “accepted”.")),
+            (AS_IS, _("The referral continues where it was; the district team takes it up again.")),
+        ],
+        required=False,
+        initial=AS_IS,
+        widget=forms.RadioSelect,
+    )
+    note = _text(_("Short note on the agreement"), required=False, rows=3)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == self.SETTLED:
+            if not data.get("carried_by"):
+                self.add_error("carried_by", _("Record who carries the help according to the agreement."))
+            if not data.get("next_step"):
+                self.add_error("next_step", _("Choose what happens to the referral."))
+        return data

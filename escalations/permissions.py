@@ -14,6 +14,12 @@
 - Precedents: every professional role reads the published library; a draft is visible to and
   edited by the deciders of the escalation it came from.
 
+- Mediation (ADR 0149): the registry administrator names and ends the mediators of the own
+  region; a party asks one of them while escalating makes sense and no mediation is open (an
+  open mediation holds the escalation back until its outcome is recorded); the parties and the
+  mediator see the mediation, the mediator records its outcome. `MEDIATOR_GRANT` lets the
+  mediator read the referral while the mediation is open, like a decider.
+
 `DECIDER_GRANT`, registered with `referrals.permissions.register_reader` in apps.py, lets the
 deciders read the referral itself only while an OPEN escalation names their partnership /
 municipality (and, as for every grant, not after the sharing stopped).
@@ -25,15 +31,17 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from contacts.models import Membership, Role, User
+from contacts.models import Membership, Region, Role, User
 from contacts.permissions import (
     PROFESSIONAL_ROLES,
     has_role,
+    membership_region_id,
     memberships,
     municipality_ids,
     partnership_ids,
+    users_in_regions_q,
 )
-from escalations.models import CarriedBy, Escalation, Precedent, Side
+from escalations.models import CarriedBy, Escalation, Mediation, Mediator, Precedent, Side
 from portal.workdays import add_working_days
 from referrals.models import Referral, Status
 from referrals.permissions import ReadGrant, is_school_party, is_team_party, party_condition
@@ -77,11 +85,17 @@ class EscalationOffer:
     offered: bool
     because: str = ""
     opens_on: object = None
+    mediating: bool = False  # a mediator was asked and has not recorded the outcome (ADR 0149)
 
     @property
     def explanation(self):
         if self.offered:
             return self.because
+        if self.mediating:
+            return _(
+                "A mediator has been asked. Escalating to the deciders is possible again once the "
+                "mediator has recorded the outcome."
+            )
         if self.opens_on is not None:
             return _(
                 "Escalating to the deciders becomes possible once the district team has answered "
@@ -100,6 +114,8 @@ def escalation_offer(referral, today=None):
     has looked."""
     if referral.status not in RAISABLE_STATUSES:
         return EscalationOffer(False)
+    if referral.mediations.filter(state=Mediation.State.OPEN).exists():
+        return EscalationOffer(False, mediating=True)
     if (
         referral.status in (Status.RETURNED, Status.ACCEPTED, Status.DECLINED)
         or referral.decided_at is not None
@@ -294,4 +310,120 @@ def can_edit_precedent(user, precedent):
     return precedent.status == Precedent.Status.DRAFT and (
         precedent.partnership_id in partnership_ids(user)
         or precedent.municipality_id in municipality_ids(user)
+    )
+
+
+# --- Mediation before escalation (ADR 0149) ---------------------------------------------------
+
+
+def admin_region_ids(user):
+    """The top-level regions whose mediators the user names and ends: the registry
+    administrator's own."""
+    return {
+        m.region.parent_id or m.region_id
+        for m in memberships(user)
+        if m.role == Role.REGISTRY_ADMIN and m.region_id
+    }
+
+
+def can_manage_mediators(user):
+    return bool(admin_region_ids(user))
+
+
+def admin_regions(user):
+    return Region.objects.filter(pk__in=admin_region_ids(user)).order_by("name")
+
+
+def managed_mediators(user):
+    """The mediators the user manages; another region's answer 404."""
+    return Mediator.objects.filter(region_id__in=admin_region_ids(user))
+
+
+def mediator_candidates(region_ids):
+    """Who may be named mediator of the regions: active users holding a membership of an
+    organisation in them (ADR 0149)."""
+    return (
+        User.objects.filter(users_in_regions_q(list(region_ids), prefix=""), is_active=True)
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+
+
+def referral_region_id(referral):
+    """The top-level region of the referral's school."""
+    region = referral.school.municipality.region
+    return region.parent_id or region.pk
+
+
+def mediators_for(referral, user=None):
+    """The active mediators of the referral's region a party may ask (not the party itself)."""
+    qs = Mediator.objects.active().filter(region_id=referral_region_id(referral)).select_related("user")
+    qs = qs.filter(user__is_active=True)
+    if user is not None:
+        qs = qs.exclude(user=user)
+    return qs.order_by("user__full_name", "pk")
+
+
+def can_ask_mediator(user, referral):
+    """A party, while escalating makes sense (which also means no mediation is open)."""
+    return can_raise(user, referral)
+
+
+def visible_mediations(user):
+    """Mediations the user may see: as a party to the referral, or as their mediator."""
+    if not getattr(user, "is_authenticated", False):
+        return Mediation.objects.none()
+    return Mediation.objects.filter(
+        party_condition(user, prefix="referral__", literal=False) | Q(mediator__user=user)
+    )
+
+
+def is_mediator_of(user, mediation):
+    return mediation.mediator.user_id == user.pk
+
+
+def can_record_outcome(user, mediation):
+    return mediation.state == Mediation.State.OPEN and is_mediator_of(user, mediation)
+
+
+def mediator_referral_q(user, prefix=""):
+    """A Q on Referral for the referrals the user reads as the mediator of an OPEN mediation;
+    access ends with the outcome, as a decider's ends with the decision."""
+    open_ids = Mediation.objects.filter(state=Mediation.State.OPEN, mediator__user=user)
+    return Q(**{f"{prefix}pk__in": open_ids.values("referral_id")})
+
+
+def mediator_region_membership(user, mediation):
+    """The membership of the mediator in the mediator's region (for the access log), or None."""
+    region_id = mediation.mediator.region_id
+    for m in memberships(user):
+        if membership_region_id(m) == region_id:
+            return m
+    return None
+
+
+def mediator_membership(user, referral):
+    """The membership through which `user` reads `referral` as the mediator of an open
+    mediation, or None."""
+    mediation = (
+        Mediation.objects.filter(referral=referral, state=Mediation.State.OPEN, mediator__user=user)
+        .select_related("mediator")
+        .first()
+    )
+    return mediator_region_membership(user, mediation) if mediation else None
+
+
+MEDIATOR_GRANT = ReadGrant(referrals=mediator_referral_q, membership=mediator_membership)
+
+
+def visible_referrals_for_mediation(user, mediation):
+    """Whether the mediation page links to the referral: for its parties, and for the mediator
+    while the mediation is open and the school shares the referral (MEDIATOR_GRANT)."""
+    referral = mediation.referral
+    if party_sides(user, referral):
+        return True
+    return (
+        mediation.state == Mediation.State.OPEN
+        and referral.sharing_stopped_at is None
+        and is_mediator_of(user, mediation)
     )

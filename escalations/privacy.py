@@ -36,7 +36,41 @@ PRECEDENT_DRAFT = {
 }
 PRECEDENT_AUTHOR = {**PRECEDENT_DRAFT, "roles": ("everyone",)}
 
+# The region's mediators (ADR 0149): professionals named by the registry administrator.
+MEDIATOR = {
+    "purpose": "escalation",
+    "basis": "public_task_youth",
+    "special": False,
+    "roles": ("registry_admin", "school_coordinator", "district_worker"),
+    "retention": "registry",
+    "leaves": (),
+}
+# The mediator reads the disagreement like a decider; the parties wrote it.
+MEDIATION_ROLES = ("school_coordinator", "district_worker", "everyone")
+MEDIATION_FACTS = {**ESCALATION_FACTS, "roles": MEDIATION_ROLES}
+MEDIATION_TEXT = {**ESCALATION_TEXT, "roles": MEDIATION_ROLES}
+MEDIATION_WORK = {**PROFESSIONAL_WORK, "roles": MEDIATION_ROLES}
+
 PERSONAL = {
+    "escalations.mediator": {
+        "user": MEDIATOR,
+        "named_by": MEDIATOR,
+        "ended_by": MEDIATOR,
+    },
+    "escalations.mediation": {
+        "referral": MEDIATION_FACTS,
+        "mediator": MEDIATION_WORK,
+        "asked_side": MEDIATION_FACTS,
+        "asked_by": MEDIATION_WORK,
+        "asked_at": MEDIATION_FACTS,
+        "question": MEDIATION_TEXT,
+        "state": MEDIATION_FACTS,
+        "carried_by": MEDIATION_FACTS,
+        "assign_help": MEDIATION_FACTS,
+        "outcome_note": MEDIATION_TEXT,
+        "recorded_by": MEDIATION_WORK,
+        "recorded_at": MEDIATION_FACTS,
+    },
     "escalations.escalation": {
         "referral": ESCALATION_FACTS,
         "state": ESCALATION_FACTS,
@@ -74,6 +108,8 @@ PERSONAL = {
     },
 }
 NOT_PERSONAL = {
+    "escalations.mediator": ("id", "region", "named_at", "ended_at"),
+    "escalations.mediation": ("id",),
     "escalations.escalation": ("id",),
     "escalations.decision": ("id",),
     # Structured, anonymous facts of a precedent (bands, not ages; ADR 0061).

@@ -9,11 +9,12 @@ name; without the name that check is impossible, so the draft goes. Published pr
 (ADR 0061).
 """
 
-from escalations.models import Decision, Escalation, Precedent, PrecedentDomain
+from escalations.models import Decision, Escalation, Mediation, Precedent, PrecedentDomain
 from referrals.retention import RetentionPart, raw_delete
 
 ESCALATION_TEXT_FIELDS = {"raiser_position": "", "other_position": ""}
 DECISION_TEXT_FIELDS = {"help": "", "rationale": "", "split": ""}
+MEDIATION_TEXT_FIELDS = {"question": "", "outcome_note": ""}  # ADR 0149
 
 
 def _open_escalations(referral):
@@ -39,4 +40,18 @@ PART = RetentionPart(
     busy=_open_escalations,
     holds=_escalations,
     anonymise=anonymise,
+)
+
+
+# Mediation before escalation (ADR 0149): an open mediation keeps the referral; the
+# disagreement and the outcome note are blanked with the referral's personal data.
+def anonymise_mediations(ids):
+    Mediation.objects.filter(referral_id__in=ids).update(**MEDIATION_TEXT_FIELDS)
+
+
+MEDIATION_PART = RetentionPart(
+    related={Mediation: "texts blanked"},
+    busy=lambda referral: Mediation.objects.filter(referral=referral, state=Mediation.State.OPEN),
+    holds=lambda referral: Mediation.objects.filter(referral=referral),
+    anonymise=anonymise_mediations,
 )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from contacts.models import Region
 from contacts.norms import NormBook
 from escalations import permissions as perms
 from escalations.anonymity import identifying_findings
@@ -25,6 +26,8 @@ from escalations.models import (
     Decision,
     Escalation,
     EscalationReason,
+    Mediation,
+    Mediator,
     Precedent,
     PrecedentDomain,
     Side,
@@ -79,6 +82,29 @@ NOTICES = {
         gettext_lazy(
             "A referral your team worked on has waited past the norm. It is not escalated: the school "
             "stopped sharing it (consent withdrawn), so nobody may decide on it now."
+        ),
+    ),
+    # Mediation before escalation (ADR 0149).
+    "mediation_asked": (
+        gettext_lazy("You are asked to mediate"),
+        gettext_lazy(
+            "School and district team disagree about a referral and ask you to mediate before it goes "
+            "to the deciders. Read the disagreement and record the outcome in Tandem."
+        ),
+    ),
+    "mediation_asked_party": (
+        gettext_lazy("A mediator was asked"),
+        gettext_lazy("A mediator was asked to mediate on a referral you work on."),
+    ),
+    "mediation_settled": (
+        gettext_lazy("The mediation settled the disagreement"),
+        gettext_lazy("The mediator recorded that school and district team settled their disagreement."),
+    ),
+    "mediation_not_settled": (
+        gettext_lazy("The mediation did not settle the disagreement"),
+        gettext_lazy(
+            "The mediator recorded that the disagreement was not settled. You may now escalate to the "
+            "deciders."
         ),
     ),
     "escalation_decision_overdue": (
@@ -489,3 +515,130 @@ def send_decision_reminders(today=None):
             _notify(users, "escalation_decision_overdue", _url(decision.escalation), referral)
             sent += 1
     return sent
+
+
+# --- Mediation before escalation (ADR 0149) ---------------------------------------------------
+
+
+def _mediation_url(mediation):
+    return reverse("escalations:mediation", args=[mediation.pk])
+
+
+def name_mediator(user, *, region, mediator_user):
+    """The registry administrator names `mediator_user` mediator of `region` (their own)."""
+    if region is None or region.pk not in perms.admin_region_ids(user):
+        raise PermissionDenied
+    if not perms.mediator_candidates([region.pk]).filter(pk=mediator_user.pk).exists():
+        raise ValidationError({"user": _("Choose a person who works in this region.")})
+    with transaction.atomic():
+        Region.objects.select_for_update().get(pk=region.pk)
+        if Mediator.objects.active().filter(region=region, user=mediator_user).exists():
+            raise ValidationError({"user": _("This person is already a mediator of the region.")})
+        return Mediator.objects.create(region=region, user=mediator_user, named_by=user)
+
+
+def end_mediator(user, mediator):
+    """The registry administrator ends a mediator: no longer offered to the parties. A mediation
+    already asked keeps its mediator until the outcome is recorded."""
+    if mediator.region_id not in perms.admin_region_ids(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Mediator.objects.select_for_update().get(pk=mediator.pk)
+        if locked.ended_at is not None:
+            raise TransitionNotAllowed(_("This mediator was ended already."))
+        locked.ended_at = timezone.now()
+        locked.ended_by = user
+        locked.save(update_fields=["ended_at", "ended_by"])
+    return locked
+
+
+def ask_mediator(user, referral, *, mediator, question):
+    """A party asks a mediator of the region to mediate before escalating. Returns the open
+    Mediation."""
+    sides = perms.party_sides(user, referral)
+    if not sides or referral.status not in perms.RAISABLE_STATUSES:
+        raise PermissionDenied
+    offer = perms.escalation_offer(referral)
+    if not offer.offered:
+        # The same moment as escalating (ADR 0141), and not while a mediation is open.
+        raise PermissionDenied(offer.explanation)
+    if not perms.mediators_for(referral, user).filter(pk=mediator.pk).exists():
+        raise ValidationError({"mediator": _("Choose one of the region's mediators.")})
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if locked.mediations.filter(state=Mediation.State.OPEN).exists():
+            raise TransitionNotAllowed(_("A mediator was asked on this referral just before you."))
+        if locked.status not in perms.RAISABLE_STATUSES:
+            raise TransitionNotAllowed(
+                _("This is not possible any more: the referral is now “%(status)s”.")
+                % {"status": locked.get_status_display()}
+            )
+        mediation = Mediation.objects.create(
+            referral=locked, mediator=mediator, asked_side=sides[0], asked_by=user, question=question
+        )
+        record_event(
+            locked,
+            "mediation_asked",
+            user,
+            note=_("A mediator was asked by the %(side)s: %(name)s.")
+            % {"side": Side(sides[0]).label, "name": mediator.user.full_name or mediator.user.email},
+        )
+        url = _mediation_url(mediation)
+        _notify([mediator.user], "mediation_asked", url, locked)
+        other = [s for s in (Side.SCHOOL, Side.DISTRICT_TEAM) if s != sides[0]]
+        _notify(
+            [u for s in other for u in perms.party_users(locked, s)], "mediation_asked_party", url, locked
+        )
+    return mediation
+
+
+def settled_target(status, assign_help):
+    """Where a settled referral goes (ADR 0149): to accepted when the district team provides
+    the help; otherwise it stays where it was, except that a submitted or returned referral goes
+    to triage (the team takes it up with the agreement in hand)."""
+    if assign_help:
+        return Status.ACCEPTED
+    if status in (Status.SUBMITTED, Status.RETURNED):
+        return Status.IN_TRIAGE
+    return status
+
+
+def record_mediation_outcome(user, mediation, *, settled, carried_by="", assign_help=False, note=""):
+    """The mediator records the outcome. Settled: the referral moves on along the agreed route
+    (the `mediation_settled` move); not settled: an event, and the parties may escalate."""
+    if not perms.can_record_outcome(user, mediation):
+        raise PermissionDenied
+    if settled and carried_by not in CarriedBy.values:
+        raise ValidationError({"carried_by": _("Record who carries the help according to the agreement.")})
+    with transaction.atomic():
+        locked = Mediation.objects.select_for_update().get(pk=mediation.pk)
+        if locked.state != Mediation.State.OPEN:
+            raise TransitionNotAllowed(_("The outcome of this mediation was recorded already."))
+        referral = Referral.objects.select_for_update().get(pk=locked.referral_id)
+        if settled:
+            label = CarriedBy(carried_by).label
+            referral = transition(
+                referral,
+                "mediation_settled",
+                user,
+                note=_("Settled with the mediator: carried by %(carried_by)s.") % {"carried_by": label},
+                target=settled_target(referral.status, assign_help),
+            )
+            locked.state = Mediation.State.SETTLED
+            locked.carried_by = carried_by
+            locked.assign_help = assign_help
+        else:
+            record_event(
+                referral,
+                "mediation_not_settled",
+                user,
+                note=_("The mediator recorded that the disagreement was not settled."),
+            )
+            locked.state = Mediation.State.NOT_SETTLED
+        locked.outcome_note = note
+        locked.recorded_by = user
+        locked.recorded_at = timezone.now()
+        locked.save()
+        kind = "mediation_settled" if settled else "mediation_not_settled"
+        _notify(perms.party_users(referral), kind, _mediation_url(locked), referral)
+    return locked

@@ -12,12 +12,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from contacts.models import Role
 from contacts.permissions import member_required, role_required
 from escalations import permissions as perms
 from escalations import selectors, services
 from escalations.anonymity import PRECEDENT_TEXT_FIELDS, identifying_findings
-from escalations.forms import DecideForm, PositionForm, PrecedentFilter, PrecedentForm, RaiseForm
-from escalations.models import Escalation, Precedent, Side
+from escalations.forms import (
+    AskMediatorForm,
+    DecideForm,
+    MediationOutcomeForm,
+    NameMediatorForm,
+    PositionForm,
+    PrecedentFilter,
+    PrecedentForm,
+    RaiseForm,
+)
+from escalations.models import Escalation, Mediation, Precedent, Side
 from portal.audit import follows_action, log_access, log_action
 from portal.models import AccessLog
 from portal.paging import page_of
@@ -113,7 +123,22 @@ def detail(request, pk):
             if perms.may_read_referral(user, escalation)
             else None,
             "deciders": list(perms.decider_users(escalation)),
+            "mediation": _mediation_tried(escalation),
         },
+    )
+
+
+def _mediation_tried(escalation):
+    """The mediation that did not settle the disagreement before this escalation (ADR 0149)."""
+    return (
+        Mediation.objects.filter(
+            referral_id=escalation.referral_id,
+            state=Mediation.State.NOT_SETTLED,
+            recorded_at__lte=escalation.raised_at,
+        )
+        .select_related("mediator__user")
+        .order_by("-recorded_at", "-pk")
+        .first()
     )
 
 
@@ -348,4 +373,179 @@ def precedent_edit(request, pk):
         request,
         "escalations/precedent_edit.html",
         {"form": form, "precedent": precedent, "decision": decision},
+    )
+
+
+# --- Mediation before escalation (ADR 0149) ---------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.REGISTRY_ADMIN)
+def mediators(request):
+    regions = list(perms.admin_regions(request.user))
+    region_ids = [r.pk for r in regions]
+    form = NameMediatorForm(
+        request.POST or None,
+        regions=perms.admin_regions(request.user),
+        candidates=perms.mediator_candidates(region_ids),
+    )
+    if len(regions) == 1:
+        form.fields["region"].initial = regions[0].pk
+    if request.method == "POST" and form.is_valid():
+        try:
+            mediator = services.name_mediator(
+                request.user, region=form.cleaned_data["region"], mediator_user=form.cleaned_data["user"]
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now a mediator of the region.")
+                % {"name": mediator.user.full_name or mediator.user.email},
+            )
+            return redirect("escalations:mediators")
+    active = (
+        perms.managed_mediators(request.user)
+        .active()
+        .select_related("user", "region")
+        .order_by("region__name", "user__full_name", "pk")
+    )
+    return render(request, "escalations/mediators.html", {"form": form, "mediators": list(active)})
+
+
+@require_http_methods(["POST"])
+@role_required(Role.REGISTRY_ADMIN)
+def mediator_end(request, pk):
+    mediator = get_object_or_404(perms.managed_mediators(request.user).select_related("user"), pk=pk)
+    try:
+        services.end_mediator(request.user, mediator)
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is no longer a mediator of the region.")
+            % {"name": mediator.user.full_name or mediator.user.email},
+        )
+    return redirect("escalations:mediators")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*perms.PARTY_ROLES)
+def ask_mediator(request, referral_uuid):
+    referral = get_object_or_404(
+        perms.party_referrals(request.user).select_related("school__municipality__region"), uuid=referral_uuid
+    )
+    open_ = referral.mediations.filter(state=Mediation.State.OPEN).first()
+    if open_ is not None:
+        messages.info(request, _("A mediator has been asked on this referral already."))
+        return redirect("escalations:mediation", open_.pk)
+    if not perms.may_raise_as_party(request.user, referral):
+        raise PermissionDenied
+    offer = perms.escalation_offer(referral)
+    if not offer.offered:
+        messages.error(request, offer.explanation)
+        return redirect("referrals:detail", uuid=referral.uuid)
+    choices = perms.mediators_for(referral, request.user)
+    if not choices.exists():
+        messages.error(
+            request, _("Your region has not named any mediators yet. Ask the registry administrator.")
+        )
+        return redirect("referrals:detail", uuid=referral.uuid)
+    form = AskMediatorForm(request.POST or None, mediators=choices)
+    if request.method == "POST" and form.is_valid():
+        membership = access_membership(request.user, referral)
+        acting_as = (membership.role, membership.organisation) if membership else ("", "")
+        try:
+            mediation = services.ask_mediator(
+                request.user,
+                referral,
+                mediator=form.cleaned_data["mediator"],
+                question=form.cleaned_data["question"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except (TransitionNotAllowed, PermissionDenied) as exc:
+            form.add_error(None, str(exc) or _("This is not possible now."))
+        else:
+            messages.success(request, _("The mediator was asked and has been notified."))
+            to = reverse("escalations:mediation", args=[mediation.pk])
+            role, organisation = acting_as
+            log_action(
+                request, "mediation_asked", referral, next_url=to, role=role, organisation=organisation
+            )
+            return redirect(to)
+    return render(request, "escalations/ask_mediator.html", {"form": form, "referral": referral})
+
+
+def _mediation_acting_as(user, mediation):
+    membership = access_membership(user, mediation.referral) or perms.mediator_region_membership(
+        user, mediation
+    )
+    if membership is None:
+        return "", ""
+    return membership.role, membership.organisation
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def mediation(request, pk):
+    mediation = get_object_or_404(
+        perms.visible_mediations(request.user).select_related(
+            "referral__school", "mediator__user", "asked_by", "recorded_by"
+        ),
+        pk=pk,
+    )
+    user = request.user
+    can_record = perms.can_record_outcome(user, mediation)
+    if request.method == "POST" and not can_record:
+        raise PermissionDenied
+    form = MediationOutcomeForm(request.POST or None) if can_record else None
+    acting_as = _mediation_acting_as(user, mediation)
+    if form is not None and request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        settled = data["outcome"] == MediationOutcomeForm.SETTLED
+        try:
+            services.record_mediation_outcome(
+                user,
+                mediation,
+                settled=settled,
+                carried_by=data["carried_by"] if settled else "",
+                assign_help=settled and data["next_step"] == MediationOutcomeForm.ASSIGN,
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except TransitionNotAllowed as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("The outcome was recorded. School and district team have been notified.")
+            )
+            to = reverse("escalations:mediation", args=[mediation.pk])
+            role, organisation = acting_as
+            log_action(
+                request,
+                "mediation_recorded",
+                mediation.referral,
+                next_url=to,
+                role=role,
+                organisation=organisation,
+            )
+            return redirect(to)
+    if not follows_action(request):
+        # The disagreement is case text: every view is logged, as an escalation's positions.
+        role, organisation = acting_as
+        log_access(user, AccessLog.Action.VIEW, mediation.referral, role=role, organisation=organisation)
+    referral_url = None
+    if perms.visible_referrals_for_mediation(user, mediation):
+        referral_url = _referral_url(mediation.referral)
+    return render(
+        request,
+        "escalations/mediation.html",
+        {"mediation": mediation, "referral": mediation.referral, "form": form, "referral_url": referral_url},
     )

@@ -54,6 +54,9 @@ EVENT_LABELS = {
     "anonymised": gettext_lazy("personal data removed (retention period)"),
     "auto_escalation_withheld": gettext_lazy("not escalated automatically: sharing stopped"),
     "lapse_reminder": gettext_lazy("reminder: the referral is about to lapse"),
+    # Mediation before escalation (escalations, ADR 0149).
+    "mediation_asked": gettext_lazy("a mediator was asked"),
+    "mediation_not_settled": gettext_lazy("mediation: not settled"),
 }
 
 

@@ -178,6 +178,16 @@ ACTIONS = {
             _("escalated"),
         ),
         A("resume", ESCALATIONS, (S.ESCALATED,), None, _("back in the flow after a decision")),
+        # School and district team settled their disagreement with a mediator before escalating
+        # (ADR 0149): on to "accepted" when the district team provides the help, else on where
+        # it was (a returned or submitted referral to triage); the target is passed at run time.
+        A(
+            "mediation_settled",
+            ESCALATIONS,
+            (S.SUBMITTED, S.IN_TRIAGE, S.RETURNED, S.ACCEPTED, S.DECLINED),
+            None,
+            _("settled with a mediator"),
+        ),
         # The school withdraws its referral before the district team accepted it (ADR 0096).
         A(
             "withdraw",

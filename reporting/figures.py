@@ -21,7 +21,7 @@ from agenda.models import Goal, Meeting, ProgressUpdate
 from contacts.models import Municipality, Region, School, SchoolType
 from contacts.norms import norms_in_period, root_region_id
 from contacts.selectors import coverage_counts
-from escalations.models import CarriedBy, Escalation, EscalationReason
+from escalations.models import CarriedBy, Escalation, EscalationReason, Mediation
 from portal.workdays import WorkingDays, day_count_stats, local_date
 from referrals.models import (
     Answer,
@@ -467,10 +467,14 @@ def _escalation_section(period, scope):
         _grouped(by_outcome, "decision__carried_by", outcome_labels, order=[*CarriedBy.values, None]),
         total=total,
     )
+    mediation_cells, mediation_total = _mediation_cells(period, scope)
     section = Section(
         key="escalations",
         title=_("Escalations (doorzettingsmacht)"),
-        intro=_("Escalations raised in the period, and who carries the help according to the decision."),
+        intro=_(
+            "Escalations raised in the period, and who carries the help according to the decision; "
+            "and the disagreements for which a mediator was asked first, by outcome."
+        ),
         tables=[
             _count_table(
                 "escalation_reason", _("Escalations by reason"), _("Reason"), reason_cells, reason_total
@@ -496,9 +500,40 @@ def _escalation_section(period, scope):
                     )
                 ],
             ),
+            _count_table(
+                "mediation_outcome",
+                _("Mediation before escalation, by outcome"),
+                _("Outcome"),
+                mediation_cells,
+                mediation_total,
+                note=_(
+                    "Disagreements for which school or district team asked one of the region's mediators "
+                    "in the period. Settled ones did not need the deciders."
+                ),
+            ),
         ],
     )
     return section, primary("escalations", "", total)
+
+
+def _mediation_cells(period, scope):
+    """Mediations asked in the period by outcome (ADR 0149): one query, suppressed below 5."""
+    counts = Mediation.objects.filter(
+        scope.referral_q("referral__"), asked_at__gte=period.start, asked_at__lt=period.end
+    ).aggregate(
+        total=Count("id"),
+        settled=Count("id", filter=Q(state=Mediation.State.SETTLED)),
+        not_settled=Count("id", filter=Q(state=Mediation.State.NOT_SETTLED)),
+        open=Count("id", filter=Q(state=Mediation.State.OPEN)),
+    )
+    return suppress_group(
+        [
+            ("settled", _("settled by the mediation"), counts["settled"]),
+            ("not_settled", _("not settled (the parties may escalate)"), counts["not_settled"]),
+            ("open", _("no outcome yet"), counts["open"]),
+        ],
+        total=counts["total"],
+    )
 
 
 def _closed_section(period, scope):

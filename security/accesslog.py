@@ -69,6 +69,8 @@ ACTIVITIES = {
     "escalation_raised": _("escalated to the deciders"),
     "escalation_position": _("position added"),
     "escalation_decided": _("decision recorded"),
+    "mediation_asked": _("a mediator was asked"),
+    "mediation_recorded": _("outcome of the mediation recorded"),
 }
 STEPS = {
     **{kind.value: kind.label for kind in StepKind},

@@ -26,7 +26,7 @@ from weasyprint import Attachment as EmbeddedFile
 
 from contacts.models import Role
 from contacts.permissions import has_role, memberships
-from escalations.models import Decision, Escalation
+from escalations.models import Decision, Escalation, Mediation
 from portal.audit import log_access
 from portal.models import AccessLog
 from portal.pdf import write_pdf
@@ -69,6 +69,8 @@ PARTS = [
     Part("attachments", Attachment, "referral_id", RECORDS),
     Part("escalations", Escalation, "referral_id", RECORDS),
     Part("decisions", Decision, "escalation__referral_id", RECORDS, ("escalation__referral",)),
+    # Mediation before escalation (ADR 0149): the disagreement, the mediator and the outcome.
+    Part("mediations", Mediation, "referral_id", RECORDS, ("mediator__user",)),
     Part("waiting_reminders", WaitingReminder, "referral_id"),
 ]
 # Models reachable from a referral that are deliberately left out (see ADR 0048).

@@ -1,4 +1,5 @@
 from .escalation import CarriedBy, Decision, Escalation, EscalationReason, Side
+from .mediation import Mediation, Mediator
 from .precedent import AgeBand, Precedent, PrecedentDomain, age_band
 
 __all__ = [
@@ -7,6 +8,8 @@ __all__ = [
     "Decision",
     "Escalation",
     "EscalationReason",
+    "Mediation",
+    "Mediator",
     "Precedent",
     "PrecedentDomain",
     "Side",

@@ -1,5 +1,6 @@
 """`{% load escalation_tags %}{% escalation_actions referral %}` on the referral page: the
-escalations of this referral the user may see, and an "Escalate" link when the user may raise,
+escalations and mediations of this referral the user may see, an "Ask a mediator" link (ADR
+0149) and an "Escalate" link when the user may raise,
 or, while escalating does not make sense yet, from when it will (ADR 0141)."""
 
 from django import template
@@ -15,11 +16,16 @@ def escalation_actions(context, referral):
     escalations = list(
         perms.visible_escalations(user).filter(referral=referral).order_by("-raised_at", "-pk")
     )
+    mediations = list(perms.visible_mediations(user).filter(referral=referral).order_by("-asked_at", "-pk"))
     party = perms.may_raise_as_party(user, referral)
     offer = perms.escalation_offer(referral) if party else None
+    can_raise = bool(party and offer.offered)
     return {
         "referral": referral,
         "escalations": escalations,
-        "can_raise": party and offer.offered,
+        "mediations": mediations,
+        "can_raise": can_raise,
+        # Mediation first, when the region named mediators (ADR 0149).
+        "can_ask_mediator": can_raise and perms.mediators_for(referral, user).exists(),
         "not_yet": offer.explanation if party and not offer.offered else "",
     }

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from escalations import permissions as perms
 from escalations import services
-from escalations.models import CarriedBy, Precedent, PrecedentDomain
+from escalations.models import CarriedBy, Mediator, Precedent, PrecedentDomain
 from referrals.models import Referral
 from referrals.workflow import transition
 from tests.referrals.factories import ReferralDomainFactory, ReferralFactory
@@ -95,3 +95,34 @@ def published_precedent(publisher, domains=("behaviour",), **kwargs):
     for domain in domains:
         PrecedentDomain.objects.create(precedent=precedent, domain=domain)
     return precedent
+
+
+# --- Mediation before escalation (ADR 0149) ---------------------------------------------------
+
+
+def named_mediator(world, actor="steering_member"):
+    """The world's `actor` named mediator of the world's region by its registry administrator
+    (once; a second call returns the same mediator)."""
+    user = world.user(actor)
+    existing = Mediator.objects.active().filter(region=world.region, user=user).first()
+    if existing is not None:
+        return existing
+    return services.name_mediator(world.user("registry_admin"), region=world.region, mediator_user=user)
+
+
+def open_mediation(world, referral=None, actor="school_coordinator", mediator_actor="steering_member"):
+    """A party asks the mediator through the real service, once escalating makes sense."""
+    referral = past_the_norm(referral or referral_in(world, "in_triage"))
+    mediator = named_mediator(world, mediator_actor)
+    return services.ask_mediator(
+        world.user(actor), referral, mediator=mediator, question="Wie betaalt de begeleiding in de klas?"
+    )
+
+
+def recorded_mediation(world, settled=True, mediation=None, **kwargs):
+    mediation = mediation or open_mediation(world)
+    if settled:
+        kwargs.setdefault("carried_by", CarriedBy.YOUTH_CARE)
+    return services.record_mediation_outcome(
+        mediation.mediator.user, mediation, settled=settled, note="Afgesproken met beide partijen.", **kwargs
+    )

@@ -4,11 +4,16 @@ A director of another SWV or an officer of another municipality sees nothing: 40
 
 from django.urls import reverse
 
+from contacts.models import Role
+from escalations import services
 from escalations.models import Precedent
+from tests.contacts import factories as cf
 from tests.escalations.fixtures import (
     decided_escalation,
     escalatable_referral_in,
+    named_mediator,
     open_escalation,
+    open_mediation,
     published_precedent,
 )
 from tests.helpers.matrix import Case
@@ -67,7 +72,80 @@ def _draft(w):
     return Precedent.objects.get(decision__escalation=decided_escalation(w))
 
 
+def _ask_mediator(w):
+    named_mediator(w)
+    return reverse("escalations:ask_mediator", args=[escalatable_referral_in(w, "in_triage").uuid])
+
+
+def _mediation(w):
+    return reverse("escalations:mediation", args=[open_mediation(w).pk])
+
+
+def _end_mediator(w):
+    return reverse("escalations:mediator_end", args=[named_mediator(w).pk])
+
+
+def _end_foreign_mediator(w):
+    """A mediator of another region: its registry administrator's, not ours (ADR 0123)."""
+    region = cf.RegionFactory(code="VRR", name="Verre regio")
+    admin = cf.make_member(Role.REGISTRY_ADMIN, region, email="verbeheer@example.test")
+    person = cf.make_member(Role.STEERING_MEMBER, region, email="verbemiddelaar@example.test")
+    mediator = services.name_mediator(admin, region=region, mediator_user=person)
+    return reverse("escalations:mediator_end", args=[mediator.pk])
+
+
+# Mediation (ADR 0149): the parties and the mediator (the world's steering member) see it; the
+# mediator records the outcome; everyone else finds nothing.
+MEDIATION_FOREIGN = {**FOREIGN_404, "steering_member": 200}
+MEDIATION_FOREIGN.update({"partnership_director": 404, "municipal_officer": 404})
+
 CASES = [
+    Case("escalations:mediators", lambda w: reverse("escalations:mediators"), expect={"registry_admin": 200}),
+    Case(
+        "escalations:mediators",
+        lambda w: reverse("escalations:mediators"),
+        method="post",
+        data=lambda w: {"region": str(w.region.pk), "user": "\x00"},
+        expect={"registry_admin": 200},
+        label="invalid",
+    ),
+    Case(
+        "escalations:mediator_end",
+        _end_mediator,
+        method="post",
+        data=lambda w: {},
+        expect={"registry_admin": 302},
+    ),
+    Case(
+        "escalations:mediator_end",
+        _end_foreign_mediator,
+        method="post",
+        data=lambda w: {},
+        expect={"registry_admin": 404},
+        label="foreign region",
+    ),
+    Case(
+        "escalations:ask_mediator",
+        _ask_mediator,
+        expect={**PARTIES, "other_school_coordinator": 404, "other_district_worker": 404},
+    ),
+    Case(
+        "escalations:ask_mediator",
+        _ask_mediator,
+        method="post",
+        data=lambda w: {"question": ""},
+        expect={**PARTIES, "other_school_coordinator": 404, "other_district_worker": 404},
+        label="invalid",
+    ),
+    Case("escalations:mediation", _mediation, expect={**PARTIES, **MEDIATION_FOREIGN}),
+    Case(
+        "escalations:mediation",
+        _mediation,
+        method="post",
+        data=lambda w: {"outcome": "settled", "carried_by": ""},
+        expect={"school_coordinator": 403, "district_worker": 403, **MEDIATION_FOREIGN},
+        label="invalid",
+    ),
     Case("escalations:inbox", lambda w: reverse("escalations:inbox"), expect=INBOX),
     Case("escalations:detail", _detail, expect={**PARTIES, **DECIDERS, **FOREIGN_404}),
     Case(

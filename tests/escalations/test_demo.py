@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from escalations.models import Escalation, Precedent
+from escalations.models import Escalation, Mediation, Mediator, Precedent
 
 pytestmark = pytest.mark.django_db
 
@@ -15,3 +15,10 @@ def test_seed_demo_creates_escalations_and_precedents_idempotently():
     assert Escalation.objects.filter(state="decided").count() == 1
     assert Precedent.objects.published().count() == 3
     assert Precedent.objects.filter(status="draft", decision__isnull=False).count() == 1
+
+    # Mediation before escalation (ADR 0149): one mediator, one settled, one not, one waiting.
+    mediator = Mediator.objects.active().get()
+    assert mediator.user.email == "begeleidingsgroep@demo.tandem.test"
+    states = sorted(Mediation.objects.values_list("state", flat=True))
+    assert states == ["not_settled", "open", "settled"]
+    assert Mediation.objects.get(state="settled").referral.status == "accepted"

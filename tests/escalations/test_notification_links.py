@@ -185,6 +185,24 @@ def test_every_notification_link_answers_200_for_its_recipient(world):
     fourth = services.take_up(dw, services.submit(sc, complete_referral(world.school, sc)))
     services.decline(dw, fourth, reason="other", explanation="Niet voor ons")
     links.check("declined")
+
+    # Mediation before escalation (ADR 0149): asked and settled, asked and not settled.
+    mediator_user = world.user("steering_member")
+    mediator = esc_services.name_mediator(
+        world.user("registry_admin"), region=world.region, mediator_user=mediator_user
+    )
+    fourth.refresh_from_db()
+    mediation = esc_services.ask_mediator(sc, fourth, mediator=mediator, question="Wie betaalt?")
+    links.check("mediator asked")
+    esc_services.record_mediation_outcome(
+        mediator_user, mediation, settled=True, carried_by=CarriedBy.EDUCATION
+    )
+    links.check("mediation settled")
+    third.refresh_from_db()
+    mediation = esc_services.ask_mediator(dw, third, mediator=mediator, question="Wie betaalt?")
+    links.check("mediator asked by the team")
+    esc_services.record_mediation_outcome(mediator_user, mediation, settled=False)
+    links.check("mediation not settled")
     overdue = services.submit(sc, complete_referral(world.school, sc))
     links.check("overdue submitted")
     _backdate(overdue, 60)

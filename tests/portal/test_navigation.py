@@ -129,6 +129,7 @@ HOME = {
         "contacts:norms",
         "contacts:outbox",
         "contacts:import",
+        "escalations:mediators",
         "agenda:index",
     ],
     "privacy_officer": [

@@ -70,7 +70,7 @@ def test_each_side_has_its_actions_and_the_flow_is_covered():
     by_side = {side: {n for n, a in ACTIONS.items() if a.side == side} for side in SIDES}
     assert by_side[SCHOOL] == {"submit", "resubmit", "withdraw"}
     assert by_side[TEAM] == {"take_up", "return", "accept", "decline", "start_help", "close", "assign"}
-    assert by_side[ESCALATIONS] == {"escalate", "resume"}
+    assert by_side[ESCALATIONS] == {"escalate", "resume", "mediation_settled"}
     assert by_side[SYSTEM] == {"lapse"}
     assert {n for n, a in ACTIONS.items() if a.open} == {"take_up", "resubmit", "start_help"}
 

@@ -65,10 +65,12 @@ def test_escalation_resumes_where_it_was():
 def test_every_status_has_a_way_on_or_is_final():
     finals = set(FINAL_STATUSES)
     assert finals == {Status.DECLINED, Status.CLOSED, Status.LAPSED, Status.WITHDRAWN}
-    # A decline can still be disputed before the deciders (ADR 0141); no other way on.
-    assert moves_from(Status.DECLINED) == ["escalate"]
+    # A decline can still be disputed before the deciders (ADR 0141) or settled with a mediator
+    # (ADR 0149); no other way on.
+    disputes = ["escalate", "mediation_settled"]
+    assert moves_from(Status.DECLINED) == disputes
     for status in Status:
-        ways_on = [m for m in moves_from(status) if not (status in finals and m == "escalate")]
+        ways_on = [m for m in moves_from(status) if not (status in finals and m in disputes)]
         assert bool(ways_on) != (status in finals), status
     assert all(m.target in (None, *Status) for m in ACTIONS.values() if m.changes_status)
     assert [a.name for a in ACTIONS.values() if not a.changes_status] == ["assign"]

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from contacts.models import Role
+from escalations import services as esc_services
 from portal.audit import log_access
 from portal.models import AccessLog
 from referrals.models import (
@@ -26,7 +27,7 @@ from referrals.models import (
 )
 from referrals.retention import raw_delete
 from security import subject_access
-from tests.escalations.fixtures import decide, open_escalation
+from tests.escalations.fixtures import decide, named_mediator, open_escalation, past_the_norm
 from tests.referrals.factories import ConsentFactory, GuardianFactory, ReferralDomainFactory, referral_in
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +100,16 @@ def _full_referral(world, first=FIRST, last=LAST, born=BORN, marker="A"):
     )
     attachment.file.save("x", ContentFile(b"%PDF-1.4\nGeheimeInhoud\n"), save=False)
     attachment.save()
+    # Mediation was tried first (ADR 0149) and did not settle it.
+    mediation = esc_services.ask_mediator(
+        coordinator,
+        past_the_norm(referral),
+        mediator=named_mediator(world),
+        question=f"Bemiddelingsmarker{marker}",
+    )
+    esc_services.record_mediation_outcome(
+        world.user("steering_member"), mediation, settled=False, note=f"Uitkomstmarker{marker}"
+    )
     escalation = open_escalation(
         world,
         referral,
@@ -198,6 +209,8 @@ def test_export_holds_every_field_and_value_of_every_model(world, officer_client
         "WijkteampositiemarkerA",
         "OnderbouwingmarkerA",
         "HulpmarkerA",
+        "BemiddelingsmarkerA",
+        "UitkomstmarkerA",
         "OrganisatiemarkerA",
         "sociaal-emotioneel",
     ]:
