@@ -64,6 +64,7 @@ ACTIVITIES = {
     "escalation_raised": _("escalated to the deciders"),
     "escalation_position": _("position added"),
     "escalation_decided": _("decision recorded"),
+    "two_factor_reset": _("two-step verification reset"),
 }
 STEPS = {
     **{kind.value: kind.label for kind in StepKind},

@@ -14,10 +14,8 @@ import segno
 from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -25,6 +23,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from contacts import services as contacts_services
 from contacts.permissions import has_role
 from security.session_keys import ENROLMENT_SESSION_KEY
 
@@ -186,20 +185,11 @@ def reset_failed_logins(user):
 
 def end_sessions(user):
     """Delete every database session of the user; returns how many were ended."""
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
-            ended += 1
-    return ended
+    return contacts_services.end_sessions(user)
 
 
 def reset_two_factor(user):
     """An administrator's reset for a user who lost phone and recovery codes: devices removed,
     sessions ended, failed attempts cleared. The user enrols again at the next login."""
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
-    end_sessions(user)
-    reset_failed_logins(user)
+    contacts_services.remove_two_factor(user)
     logger.warning("two-factor authentication reset by an administrator user=%s", user.pk)
