@@ -123,7 +123,7 @@ def test_an_ended_membership_no_longer_receives_the_schools_notices(world):
 
 @pytest.mark.parametrize(
     ("days", "message"),
-    [(1, "today or an earlier day"), (-400, "cannot end before it began")],
+    [(1, "Kies vandaag of een eerdere dag"), (-400, "kan niet eindigen voordat hij begon")],
 )
 def test_an_end_date_in_the_future_or_before_the_start_is_refused(world, days, message):
     membership = ib(world).memberships.get()

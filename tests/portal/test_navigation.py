@@ -120,6 +120,7 @@ HOME = {
         "contacts:coverage",
         "contacts:norms",
         "contacts:outbox",
+        "contacts:accounts",
         "contacts:import",
         "agenda:index",
     ],
@@ -128,6 +129,7 @@ HOME = {
         "agenda:index",
         "security:request_list",
         "security:breach_list",
+        "security:account_records",
         "security:register",
     ],
 }

@@ -271,3 +271,12 @@ CASES += [
         label="GET refused",
     ),
 ]
+
+# The account records (ADR 0137): the privacy officer of the region.
+CASES += [
+    Case(
+        "security:account_records",
+        lambda w: reverse("security:account_records"),
+        expect={"privacy_officer": 200},
+    ),
+]
