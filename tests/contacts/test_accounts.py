@@ -3,6 +3,7 @@ detail page, adding and ending memberships, deactivation, two-step reset; record
 append-only; a foreign region's account or membership is a 404."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -16,7 +17,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contacts import permissions, services
 from contacts.models import Membership, MembershipRecord, Role
+from escalations.permissions import decider_users
 from portal.models import AccessLog, AppendOnlyError
+from referrals.permissions import team_colleagues
 from referrals.services import school_users
 from tests.contacts import factories as f
 from tests.helpers.queries import assert_queries_pinned
@@ -115,10 +118,21 @@ def test_ending_a_membership_keeps_it_and_it_grants_nothing_any_more(world):
 
 
 def test_an_ended_membership_no_longer_receives_the_schools_notices(world):
-    referral = type("R", (), {"school_id": world.school.pk})()
+    referral = SimpleNamespace(school_id=world.school.pk)
     assert ib(world) in school_users(referral)
     services.end_membership(admin(world), ib(world).memberships.get(), timezone.localdate())
     assert ib(world) not in school_users(referral)
+
+
+def test_an_ended_membership_is_no_team_colleague_nor_decider(world):
+    worker, officer = world.user("district_worker"), world.user("municipal_officer")
+    referral = SimpleNamespace(routed_team_id=world.district_team.pk)
+    escalation = SimpleNamespace(partnership_id=world.partnership.pk, municipality_id=world.municipality.pk)
+    assert worker in team_colleagues(referral) and officer in decider_users(escalation)
+    for user in (worker, officer):
+        services.end_membership(admin(world), user.memberships.get(), timezone.localdate())
+    assert worker not in team_colleagues(referral)
+    assert officer not in decider_users(escalation)
 
 
 @pytest.mark.parametrize(
