@@ -369,3 +369,15 @@ def test_a_foreign_regions_membership_is_404(world, foreign, client):
     assert client.post(url, {"ended_on": timezone.localdate().isoformat()}).status_code == 404
     foreign["membership"].refresh_from_db()
     assert foreign["membership"].ended_on is None
+
+
+def test_a_person_in_two_regions_is_managed_here_for_this_regions_roles_only(world, foreign):
+    shared = foreign["user"]
+    own = Membership.objects.create(user=shared, role=Role.SCHOOL_COORDINATOR, school=world.other_school)
+    services.end_membership(admin(world), own, timezone.localdate())
+    own.refresh_from_db()
+    foreign["membership"].refresh_from_db()
+    assert own.ended_on == timezone.localdate()
+    assert foreign["membership"].ended_on is None
+    with pytest.raises(Http404):
+        services.end_membership(admin(world), foreign["membership"], timezone.localdate())
