@@ -46,5 +46,11 @@ class ContactsConfig(AppConfig):
             _("Message queue"),
             _("e-mails and reports waiting for delivery, and those that failed"),
         )
+        home.register(
+            Role.REGISTRY_ADMIN,
+            "contacts:accounts",
+            _("Accounts"),
+            _("who holds which role in your region; end roles, deactivate accounts, reset 2FA"),
+        )
         home.register(Role.REGISTRY_ADMIN, "contacts:import", _("Import into the registry"), _("CSV or XLSX"))
         home.register_worklist(Role.REGISTRY_ADMIN, selectors.registry_admin_worklist)

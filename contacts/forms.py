@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import DistrictTeam, Person
+from contacts import permissions
+from contacts.models import DistrictTeam, Municipality, Partnership, Person, Region, Role, School
 from contacts.models import norms as norm_limits
 from contacts.registry_import import KIND_LABELS
 from portal.forms import TandemForm, TandemModelForm
@@ -208,3 +209,88 @@ class RegionNormForm(TandemForm):
         if decision is not None and help_started is not None and help_started < decision:
             self.add_error("help_started_days", norm_limits.HELP_BEFORE_DECISION_MESSAGE % {"n": decision})
         return data
+
+
+# --- Accounts (ADR 0137) -----------------------------------------------------------------------
+
+ORGANISATION_GROUPS = (
+    ("region", _("Regions"), Region),
+    ("municipality", _("Municipalities"), Municipality),
+    ("partnership", _("Partnerships"), Partnership),
+    ("school", _("Schools"), School),
+    ("district_team", _("District teams"), DistrictTeam),
+)
+
+
+def organisation_choices(user):
+    """The organisations of the user's region as grouped choices "kind:pk" (one query per kind)."""
+    groups = []
+    for kind, label, model in ORGANISATION_GROUPS:
+        rows = model.objects.filter(permissions.own_region_q(user, kind)).order_by("name")
+        groups.append((label, [(f"{kind}:{obj.pk}", obj.name) for obj in rows]))
+    return groups
+
+
+def organisation_of(value, user):
+    """The organisation named by a choice value "kind:pk" within the user's region, or None."""
+    kind, _sep, pk = (value or "").partition(":")
+    models = {kind: model for kind, _label, model in ORGANISATION_GROUPS}
+    if kind not in models or not pk.isdigit():
+        return None
+    return models[kind].objects.filter(permissions.own_region_q(user, kind), pk=int(pk)).first()
+
+
+class OrganisationChoiceField(forms.ChoiceField):
+    def __init__(self, user, **kwargs):
+        super().__init__(choices=[("", "---------"), *organisation_choices(user)], **kwargs)
+        self.user = user
+
+    def clean(self, value):
+        value = super().clean(value)
+        return organisation_of(value, self.user) if value else None
+
+
+class AccountFilterForm(TandemForm):
+    """Filter the region's accounts; every field may stay empty."""
+
+    YES_NO = (("", _("All")), ("yes", _("Yes")), ("no", _("No")))
+    LAST_LOGIN = (
+        ("", _("All")),
+        ("never", _("Never logged in")),
+        ("stale", _("Not in the last 90 days")),
+        ("recent", _("In the last 90 days")),
+    )
+
+    q = forms.CharField(label=_("Name or e-mail address"), max_length=200, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=[("", _("All")), *Role.choices], required=False)
+    active = forms.ChoiceField(label=_("Active"), choices=YES_NO, required=False)
+    two_factor = forms.ChoiceField(label=_("Two-step verification set up"), choices=YES_NO, required=False)
+    last_login = forms.ChoiceField(label=_("Last login"), choices=LAST_LOGIN, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = OrganisationChoiceField(user, label=_("Organisation"), required=False)
+        self.order_fields(["q", "organisation", "role", "active", "two_factor", "last_login"])
+        self.fields["q"].widget.input_type = "search"
+
+
+class MembershipAddForm(TandemForm):
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "---------"), *Role.choices])
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = OrganisationChoiceField(user, label=_("Organisation"))
+
+    def clean_organisation(self):
+        organisation = self.cleaned_data.get("organisation")
+        if organisation is None:
+            raise forms.ValidationError(_("Choose an organisation of your own region."))
+        return organisation
+
+
+class MembershipEndForm(TandemForm):
+    ended_on = SaneDateField(label=_("Last day"), help_text=_("Today or an earlier day."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ended_on"].initial = timezone.localdate()

@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from contacts.models import Membership, Role
+from contacts.models import Membership, Role, User
 
 ALL_ROLES = tuple(Role)
 PROFESSIONAL_ROLES = (
@@ -23,13 +23,16 @@ PROFESSIONAL_ROLES = (
 
 
 def memberships(user):
-    """The user's memberships, fetched once per request and cached on the user object."""
+    """The user's current memberships, fetched once per request and cached on the user object.
+    An ended membership is history and grants nothing (ADR 0137)."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_tandem_memberships", None)
     if cached is None:
         cached = list(
-            Membership.objects.filter(user=user).select_related(
+            Membership.objects.current()
+            .filter(user=user)
+            .select_related(
                 "school__municipality__region__parent",
                 "district_team__municipality__region__parent",
                 "partnership__region__parent",
@@ -139,7 +142,8 @@ def own_region_q(user, kind, prefix=""):
 
 
 def users_in_regions_q(region_ids, prefix="user__"):
-    """Users (at `prefix`) holding a membership of an organisation in one of the regions."""
+    """Users (at `prefix`) holding or having held a membership of an organisation in one of the
+    regions: the access log keeps showing what a former member did (ADR 0137)."""
     q = Q()
     for kind in ("school", "district_team", "partnership", "municipality"):
         q |= region_q(f"{prefix}memberships__{kind}__{REGION_PATHS[kind]}", region_ids)
@@ -281,3 +285,41 @@ def member_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+# --- Account management (ADR 0137) ----------------------------------------------------------
+
+
+def can_manage_accounts(user):
+    """The registry administrator manages the accounts of their own region."""
+    return has_role(user, Role.REGISTRY_ADMIN)
+
+
+def memberships_in_regions_q(region_ids, prefix=""):
+    """Memberships (at `prefix`) of an organisation in one of the top-level regions."""
+    q = Q()
+    for kind in ("school", "district_team", "partnership", "municipality"):
+        q |= region_q(f"{prefix}{kind}__{REGION_PATHS[kind]}", region_ids)
+    q |= Q(**{f"{prefix}region__in": region_ids}) | Q(**{f"{prefix}region__parent__in": region_ids})
+    return q
+
+
+def manageable_memberships(user):
+    """The memberships, current and ended, the user manages: those of their own region."""
+    if not can_manage_accounts(user):
+        return Membership.objects.none()
+    return Membership.objects.filter(memberships_in_regions_q(home_region_ids(user)))
+
+
+def manageable_accounts(user):
+    """The accounts with a membership (current or ended) in the user's region; a foreign
+    region's account does not exist for the user (404)."""
+    return User.objects.filter(pk__in=manageable_memberships(user).values("user_id"))
+
+
+def membership_region_id(membership):
+    """The top-level region id of a membership's organisation (None for none)."""
+    region = _membership_region(membership)
+    if region is None:
+        return None
+    return region.parent_id or region.pk

@@ -45,8 +45,24 @@ PERSONAL = {
     },
     # Which role a professional holds for which organisation.
     "contacts.membership": dict.fromkeys(
-        ("user", "role", "school", "district_team", "partnership", "municipality", "region", "created_at"),
+        (
+            "user",
+            "role",
+            "school",
+            "district_team",
+            "partnership",
+            "municipality",
+            "region",
+            "created_at",
+            "ended_on",
+        ),
         ACCOUNT,
+    ),
+    # Who added, ended, deactivated or reset whose account or membership, and when (ADR 0137):
+    # read by the region's privacy officer; kept as long as the account's history.
+    "contacts.membershiprecord": dict.fromkeys(
+        ("at", "actor", "user", "user_name", "membership", "role", "organisation", "ended_on"),
+        {**ACCOUNT, "roles": ("registry_admin", "privacy_officer")},
     ),
     # A registry import file holds the names, e-mail addresses and phone numbers of people.
     "contacts.pendingimport": dict.fromkeys(("user", "kind", "filename", "content", "created_at"), IMPORT),
@@ -89,6 +105,7 @@ PERSONAL = {
 NOT_PERSONAL = {
     "contacts.user": ("id",),
     "contacts.membership": ("id",),
+    "contacts.membershiprecord": ("id", "kind", "region"),
     "contacts.pendingimport": ("id", "token"),
     "contacts.person": ("id",),
     "contacts.contactassignment": ("id",),

@@ -7,11 +7,13 @@ coverage page renders the same object.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from contacts import permissions
 from contacts.models import (
     SPECIAL_SCHOOL_TYPES,
     ContactAssignment,
@@ -204,7 +206,9 @@ def coverage(region=None, on=None):
 
 def _members(role, **org):
     return Person.objects.filter(
-        user__memberships__role=role, **{f"user__memberships__{k}": v for k, v in org.items()}
+        user__memberships__role=role,
+        user__memberships__ended_on__isnull=True,
+        **{f"user__memberships__{k}": v for k, v in org.items()},
     )
 
 
@@ -214,7 +218,11 @@ def who_to_call_for_school(school, on=None):
     tandem = current_tandems(on).filter(school=school).first()
     coordinators = list(
         Person.objects.filter(
-            Q(user__memberships__role=Role.SCHOOL_COORDINATOR, user__memberships__school=school)
+            Q(
+                user__memberships__role=Role.SCHOOL_COORDINATOR,
+                user__memberships__school=school,
+                user__memberships__ended_on__isnull=True,
+            )
             | Q(pk=tandem.school_coordinator_id if tandem else None)
         )
         .distinct()
@@ -273,3 +281,80 @@ def registry_admin_worklist(membership):
             f"{url}#gap-tandems",
         ),
     ]
+
+
+# --- Accounts of the region (ADR 0137) ----------------------------------------------------------
+
+STALE_LOGIN_DAYS = 90
+# Membership's field for an organisation model whose name differs from it.
+MEMBERSHIP_FIELD_OF_MODEL = {"districtteam": "district_team"}
+MEMBERSHIP_RELATIONS = (
+    "school__municipality__region",
+    "district_team__municipality__region",
+    "partnership__region",
+    "municipality__region",
+    "region",
+)
+
+
+def region_memberships(admin):
+    """The memberships of the admin's region, current and ended, with their organisations."""
+    return permissions.manageable_memberships(admin).select_related(*MEMBERSHIP_RELATIONS)
+
+
+def accounts(admin, cleaned=None):
+    """The accounts of the admin's region matching a valid AccountFilterForm's cleaned data,
+    each with `region_memberships` (its current memberships of this region only) and
+    `has_two_factor`; a fixed number of queries however many rows."""
+    cleaned = cleaned or {}
+    own = permissions.manageable_memberships(admin)
+    qs = permissions.manageable_accounts(admin).annotate(
+        has_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+    )
+    wanted = {}
+    if cleaned.get("organisation") is not None:
+        organisation = cleaned["organisation"]
+        model_name = organisation._meta.model_name
+        field_name = MEMBERSHIP_FIELD_OF_MODEL.get(model_name, model_name)
+        wanted[field_name] = organisation
+    if cleaned.get("role"):
+        wanted["role"] = cleaned["role"]
+    if wanted:
+        qs = qs.filter(pk__in=own.current().filter(**wanted).values("user_id"))
+    if cleaned.get("active"):
+        qs = qs.filter(is_active=cleaned["active"] == "yes")
+    if cleaned.get("two_factor"):
+        qs = qs.filter(has_two_factor=cleaned["two_factor"] == "yes")
+    since = timezone.now() - datetime.timedelta(days=STALE_LOGIN_DAYS)
+    if cleaned.get("last_login") == "never":
+        qs = qs.filter(last_login__isnull=True)
+    elif cleaned.get("last_login") == "stale":
+        qs = qs.filter(last_login__lt=since)
+    elif cleaned.get("last_login") == "recent":
+        qs = qs.filter(last_login__gte=since)
+    term = (cleaned.get("q") or "").strip()
+    if term:
+        qs = qs.filter(Q(full_name__icontains=term) | Q(email__icontains=term))
+    shown = own.current().select_related(*MEMBERSHIP_RELATIONS)
+    return qs.prefetch_related(
+        Prefetch("memberships", queryset=shown, to_attr="region_memberships")
+    ).order_by("full_name", "email", "pk")
+
+
+def account_memberships(admin, account):
+    """The account's memberships of the admin's region: current ones first, then the ended."""
+    return list(
+        region_memberships(admin)
+        .filter(user=account)
+        .order_by(F("ended_on").desc(nulls_first=True), "created_at", "pk")
+    )
+
+
+def has_two_factor(account):
+    return TOTPDevice.objects.filter(user=account, confirmed=True).exists()
+
+
+def has_memberships_elsewhere(admin, account):
+    """True when the account also holds a current membership outside the admin's region."""
+    own = permissions.manageable_memberships(admin).values("pk")
+    return account.memberships.current().exclude(pk__in=own).exists()

@@ -3,24 +3,38 @@ inside one transaction. Assignments and tandems are never edited away: replacing
 open one (valid_to) and opens a new one, so the history stays answerable.
 """
 
+import logging
+
+from axes.utils import reset as reset_axes
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contacts import permissions
 from contacts.models import (
     ContactAssignment,
     DistrictTeam,
+    Membership,
+    MembershipRecord,
     Municipality,
     Partnership,
     Person,
+    Region,
     RegionNorm,
+    Role,
     School,
     Tandem,
 )
 from contacts.models import norms as limits
+from contacts.models.accounts import ROLE_ORGANISATION_FIELD
 from portal import outbox
+
+logger = logging.getLogger(__name__)
 
 TARGET_MODELS = {
     "school": School,
@@ -246,3 +260,234 @@ def retry_outbox_message(user, pk):
     if not permissions.can_admin_registry(user):
         raise PermissionDenied
     return outbox.retry(pk)
+
+
+# --- Accounts and memberships (ADR 0137) -----------------------------------------------------
+
+ORGANISATION_MODELS = {**TARGET_MODELS, "region": Region}
+ORGANISATION_LABELS = {
+    "school": _("a school"),
+    "district_team": _("a district team"),
+    "partnership": _("a partnership"),
+    "municipality": _("a municipality"),
+    "region": _("a region"),
+}
+
+
+def organisation_kind(organisation):
+    for kind, model in ORGANISATION_MODELS.items():
+        if isinstance(organisation, model):
+            return kind
+    raise ValueError(f"not an organisation: {organisation!r}")
+
+
+def end_sessions(user):
+    """Delete every database session of the user (they are logged out on their next request);
+    returns how many were ended."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+def remove_two_factor(user):
+    """Remove the user's two-step verification devices and recovery codes, end their sessions
+    and clear their failed attempts: at the next login a user who must use it enrols again."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+    end_sessions(user)
+    reset_axes(username=user.get_username().lower())
+
+
+def _check_manager(actor):
+    if not permissions.can_manage_accounts(actor):
+        raise PermissionDenied
+
+
+def _managed_account(actor, user):
+    """The account as the actor may manage it, locked; a foreign region's account is a 404."""
+    _check_manager(actor)
+    account = permissions.manageable_accounts(actor).select_for_update().filter(pk=user.pk).first()
+    if account is None:
+        raise Http404
+    return account
+
+
+def _account_region(actor, user):
+    """The actor's region in which `user` holds (or held) a membership: the record's region."""
+    ids = permissions.home_region_ids(actor)
+    for m in Membership.objects.filter(user=user).select_related(
+        "school__municipality__region",
+        "district_team__municipality__region",
+        "partnership__region",
+        "municipality__region",
+        "region",
+    ):
+        region_id = permissions.membership_region_id(m)
+        if region_id in ids:
+            return region_id
+    return min(ids)
+
+
+def _record(actor, kind, user, region_id, membership=None, ended_on=None):
+    return MembershipRecord.objects.create(
+        kind=kind,
+        actor=_user(actor),
+        user=user,
+        user_name=f"{user.full_name} ({user.email})"[:250],
+        membership=membership,
+        role=membership.role if membership else "",
+        organisation=str(membership.organisation)[:250] if membership else "",
+        region_id=region_id,
+        ended_on=ended_on,
+    )
+
+
+def _has_foreign_memberships(actor, user):
+    """True when the user holds a current membership outside the actor's region: the account
+    is then shared with another region's administrator, who keeps their part (ADR 0137)."""
+    own = permissions.manageable_memberships(actor).values("pk")
+    return Membership.objects.current().filter(user=user).exclude(pk__in=own).exists()
+
+
+def add_membership(actor, user, role, organisation):
+    """Give `user` the `role` in `organisation` (of the actor's region). ValidationError at
+    "role" for a role the organisation cannot hold, at "organisation" for a foreign
+    organisation or a current membership that already exists."""
+    kind = organisation_kind(organisation)
+    try:
+        role = Role(role)
+    except ValueError as exc:
+        raise ValidationError({"role": _("Choose a role from the list.")}) from exc
+    if ROLE_ORGANISATION_FIELD[role] != kind:
+        raise ValidationError(
+            {
+                "role": _("%(organisation)s cannot hold the role %(role)s; choose %(kind)s for it.")
+                % {
+                    "organisation": organisation,
+                    "role": role.label,
+                    "kind": ORGANISATION_LABELS[ROLE_ORGANISATION_FIELD[role]],
+                }
+            }
+        )
+    try:
+        with transaction.atomic():
+            account = _managed_account(actor, user)
+            model = ORGANISATION_MODELS[kind]
+            in_region = model.objects.filter(permissions.own_region_q(actor, kind), pk=organisation.pk)
+            if not in_region.exists():
+                raise ValidationError({"organisation": _("Choose an organisation of your own region.")})
+            if Membership.objects.current().filter(user=account, role=role, **{kind: organisation}).exists():
+                raise ValidationError(
+                    {"organisation": _("This person already holds this role in this organisation.")}
+                )
+            membership = Membership.objects.create(user=account, role=role, **{kind: organisation})
+            _record(
+                actor,
+                MembershipRecord.Kind.ADDED,
+                account,
+                permissions.membership_region_id(membership),
+                membership,
+            )
+            return membership
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"organisation": _("This person already holds this role in this organisation.")}
+        ) from exc
+
+
+def end_membership(actor, membership, ended_on):
+    """End a current membership on `ended_on` (today or earlier, not before it began); it is
+    kept as history and grants nothing from then on (ADR 0137)."""
+    _check_manager(actor)
+    with transaction.atomic():
+        locked = (
+            permissions.manageable_memberships(actor)
+            .select_for_update(of=("self",))
+            .filter(pk=membership.pk)
+            .first()
+        )
+        if locked is None:
+            raise Http404
+        if locked.ended_on is not None:
+            raise ValidationError(_("This membership has already ended."))
+        if ended_on is None:
+            raise ValidationError({"ended_on": _("Enter the last day of the membership.")})
+        if ended_on > timezone.localdate():
+            raise ValidationError(
+                {"ended_on": _("Choose today or an earlier day: a membership ends at once.")}
+            )
+        started = timezone.localdate(locked.created_at)
+        if ended_on < started:
+            raise ValidationError(
+                {
+                    "ended_on": _("The membership cannot end before it began (%(date)s).")
+                    % {"date": started.strftime("%d-%m-%Y")}
+                }
+            )
+        if locked.user_id == actor.pk and locked.role == Role.REGISTRY_ADMIN:
+            raise ValidationError(_("You cannot end your own administrator role; ask another administrator."))
+        locked.ended_on = ended_on
+        locked.save(update_fields=["ended_on"])
+        _record(
+            actor,
+            MembershipRecord.Kind.ENDED,
+            locked.user,
+            permissions.membership_region_id(locked),
+            locked,
+            ended_on=ended_on,
+        )
+        return locked
+
+
+def deactivate_account(actor, user):
+    """The account can no longer log in and all its sessions end at once."""
+    with transaction.atomic():
+        account = _managed_account(actor, user)
+        if account.pk == actor.pk:
+            raise ValidationError(_("You cannot deactivate your own account."))
+        if not account.is_active:
+            raise ValidationError(_("This account has already been deactivated."))
+        if _has_foreign_memberships(actor, account):
+            raise ValidationError(
+                _(
+                    "This person also holds roles in another region; end the memberships of "
+                    "your region instead."
+                )
+            )
+        account.is_active = False
+        account.save(update_fields=["is_active"])
+        _record(actor, MembershipRecord.Kind.DEACTIVATED, account, _account_region(actor, account))
+        end_sessions(account)
+    logger.info("account deactivated by an administrator user=%s", account.pk)
+    return account
+
+
+def reactivate_account(actor, user):
+    with transaction.atomic():
+        account = _managed_account(actor, user)
+        if account.is_active:
+            raise ValidationError(_("This account is active."))
+        if _has_foreign_memberships(actor, account):
+            raise ValidationError(_("This person also holds roles in another region."))
+        account.is_active = True
+        account.save(update_fields=["is_active"])
+        _record(actor, MembershipRecord.Kind.REACTIVATED, account, _account_region(actor, account))
+    return account
+
+
+def reset_account_two_factor(actor, user):
+    """Remove the person's two-step verification: they enrol again at their next login."""
+    with transaction.atomic():
+        account = _managed_account(actor, user)
+        if account.pk == actor.pk:
+            raise ValidationError(
+                _("You cannot reset your own two-step verification; ask another administrator.")
+            )
+        _record(actor, MembershipRecord.Kind.TWO_FACTOR_RESET, account, _account_region(actor, account))
+        remove_two_factor(account)
+    logger.warning("two-factor authentication reset by an administrator user=%s", account.pk)
+    return account

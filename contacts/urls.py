@@ -32,3 +32,17 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/bevestigen/", views.import_confirm, name="import_confirm"),
 ]
+
+urlpatterns += [
+    path("accounts/", views.account_list, name="accounts"),
+    path("accounts/<int:pk>/", views.account_detail, name="account_detail"),
+    path("accounts/<int:pk>/rol-toevoegen/", views.membership_add, name="membership_add"),
+    path("accounts/<int:pk>/deactiveren/", views.account_deactivate, name="account_deactivate"),
+    path("accounts/<int:pk>/heractiveren/", views.account_reactivate, name="account_reactivate"),
+    path(
+        "accounts/<int:pk>/tweestapsverificatie-herstellen/",
+        views.account_reset_two_factor,
+        name="account_reset_two_factor",
+    ),
+    path("rollen/<int:pk>/beeindigen/", views.membership_end, name="membership_end"),
+]

@@ -12,15 +12,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts import permissions, selectors, services
 from contacts.directory import KINDS
 from contacts.forms import (
     AFFILIATION_FIELDS,
+    AccountFilterForm,
     AssignmentForm,
     EndForm,
     ImportForm,
+    MembershipAddForm,
+    MembershipEndForm,
     PersonAffiliationsForm,
     PersonCreateForm,
     PersonForm,
@@ -44,6 +47,7 @@ from contacts.norms import NormBook, default_norms
 from contacts.permissions import member_required, role_required
 from contacts.registry_import import EXPORT_FORMATS, KIND_LABELS, export, import_file
 from portal import outbox
+from portal.audit import log_action
 from portal.models import OutboxMessage
 from portal.paging import page_of
 
@@ -156,7 +160,9 @@ def municipality_detail(request, pk):
             "municipality": municipality,
             "contact": selectors.current_assignments().filter(municipality=municipality).first(),
             "officers": Person.objects.filter(
-                user__memberships__role=Role.MUNICIPAL_OFFICER, user__memberships__municipality=municipality
+                user__memberships__role=Role.MUNICIPAL_OFFICER,
+                user__memberships__municipality=municipality,
+                user__memberships__ended_on__isnull=True,
             ).distinct(),
             "teams": municipality.district_teams.order_by("name"),
             "schools": municipality.schools.order_by("name"),
@@ -176,7 +182,9 @@ def partnership_detail(request, pk):
             "partnership": partnership,
             "contact": selectors.current_assignments().filter(partnership=partnership).first(),
             "directors": Person.objects.filter(
-                user__memberships__role=Role.PARTNERSHIP_DIRECTOR, user__memberships__partnership=partnership
+                user__memberships__role=Role.PARTNERSHIP_DIRECTOR,
+                user__memberships__partnership=partnership,
+                user__memberships__ended_on__isnull=True,
             ).distinct(),
             "schools": partnership.schools.select_related("municipality").order_by("name"),
             "history": selectors.assignment_history(partnership=partnership),
@@ -651,3 +659,140 @@ def outbox_retry(request, pk):
     else:
         messages.error(request, _("This message has not failed (any more); nothing was changed."))
     return redirect("contacts:outbox")
+
+
+# --- Accounts of the region (ADR 0137) --------------------------------------------------------
+
+ACCOUNTS_PAGE_SIZE = 25
+
+
+def _account(request, pk):
+    """The account in the admin's region; a foreign region's account is a 404."""
+    return get_object_or_404(permissions.manageable_accounts(request.user), pk=pk)
+
+
+def _region_name(user):
+    return ", ".join(region.name for region in permissions.home_regions(user))
+
+
+@role_required(Role.REGISTRY_ADMIN)
+@require_GET
+def account_list(request):
+    form = AccountFilterForm(request.GET or None, user=request.user)
+    cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    page = page_of(
+        selectors.accounts(request.user, cleaned),
+        request,
+        param="pagina",
+        size=ACCOUNTS_PAGE_SIZE,
+        count=True,
+    )
+    return render(request, "contacts/accounts.html", {"form": form, "page": page})
+
+
+@role_required(Role.REGISTRY_ADMIN)
+@require_GET
+def account_detail(request, pk):
+    account = _account(request, pk)
+    return render(
+        request,
+        "contacts/account_detail.html",
+        {
+            "account": account,
+            "memberships": selectors.account_memberships(request.user, account),
+            "has_two_factor": selectors.has_two_factor(account),
+            "elsewhere": selectors.has_memberships_elsewhere(request.user, account),
+            "is_self": account.pk == request.user.pk,
+        },
+    )
+
+
+@role_required(Role.REGISTRY_ADMIN)
+@require_http_methods(["GET", "POST"])
+def membership_add(request, pk):
+    account = _account(request, pk)
+    form = MembershipAddForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_membership(
+                request.user, account, form.cleaned_data["role"], form.cleaned_data["organisation"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The role has been added."))
+            return redirect("contacts:account_detail", pk=account.pk)
+    return render(request, "contacts/membership_add.html", {"form": form, "account": account})
+
+
+@role_required(Role.REGISTRY_ADMIN)
+@require_http_methods(["GET", "POST"])
+def membership_end(request, pk):
+    membership = get_object_or_404(
+        selectors.region_memberships(request.user).current().select_related("user"), pk=pk
+    )
+    form = MembershipEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_membership(request.user, membership, form.cleaned_data["ended_on"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The role has been ended; it is kept in the history."))
+            return redirect("contacts:account_detail", pk=membership.user_id)
+    return render(request, "contacts/membership_end.html", {"form": form, "membership": membership})
+
+
+def _account_action(request, pk, action, done):
+    account = _account(request, pk)
+    try:
+        action(request.user, account)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return None, account
+    messages.success(request, done)
+    return True, account
+
+
+@role_required(Role.REGISTRY_ADMIN)
+@require_POST
+def account_deactivate(request, pk):
+    _done, account = _account_action(
+        request,
+        pk,
+        services.deactivate_account,
+        _("The account has been deactivated; its sessions have ended."),
+    )
+    return redirect("contacts:account_detail", pk=account.pk)
+
+
+@role_required(Role.REGISTRY_ADMIN)
+@require_POST
+def account_reactivate(request, pk):
+    _done, account = _account_action(
+        request, pk, services.reactivate_account, _("The account has been reactivated.")
+    )
+    return redirect("contacts:account_detail", pk=account.pk)
+
+
+@role_required(Role.REGISTRY_ADMIN)
+@require_POST
+def account_reset_two_factor(request, pk):
+    done, account = _account_action(
+        request,
+        pk,
+        services.reset_account_two_factor,
+        _("Two-step verification has been reset; the person sets it up again at their next login."),
+    )
+    to = reverse("contacts:account_detail", args=[account.pk])
+    if done:
+        log_action(
+            request,
+            "two_factor_reset",
+            account,
+            next_url=to,
+            role=Role.REGISTRY_ADMIN,
+            organisation=_region_name(request.user),
+        )
+    return redirect(to)

@@ -261,7 +261,7 @@ def decider_users(escalation, side=None):
         condition |= Q(role=Role.PARTNERSHIP_DIRECTOR, partnership_id=escalation.partnership_id)
     if side in (None, CarriedBy.YOUTH_CARE):
         condition |= Q(role=Role.MUNICIPAL_OFFICER, municipality_id=escalation.municipality_id)
-    user_ids = Membership.objects.filter(condition).values("user_id")
+    user_ids = Membership.objects.current().filter(condition).values("user_id")
     return User.objects.filter(pk__in=user_ids, is_active=True).order_by("full_name", "pk")
 
 
@@ -274,7 +274,7 @@ def party_users(referral, side=None):
         condition |= Q(role=Role.SCHOOL_COORDINATOR, school_id=referral.school_id)
     if side in (None, Side.DISTRICT_TEAM) and referral.routed_team_id and referral.sharing_stopped_at is None:
         condition |= Q(role=Role.DISTRICT_WORKER, district_team_id=referral.routed_team_id)
-    user_ids = Membership.objects.filter(condition).values("user_id")
+    user_ids = Membership.objects.current().filter(condition).values("user_id")
     return User.objects.filter(pk__in=user_ids, is_active=True).order_by("full_name", "pk")
 
 

@@ -16,7 +16,16 @@ from dataclasses import dataclass
 
 from django.db.models import F, Q
 
-from contacts.models import ContactAssignment, DistrictTeam, Municipality, Role, School, Tandem, User
+from contacts.models import (
+    CURRENT_MEMBERSHIP,
+    ContactAssignment,
+    DistrictTeam,
+    Municipality,
+    Role,
+    School,
+    Tandem,
+    User,
+)
 from contacts.permissions import (
     district_team_ids,
     has_role,
@@ -288,6 +297,7 @@ def team_colleagues(referral):
             is_active=True,
             memberships__role=Role.DISTRICT_WORKER,
             memberships__district_team_id=referral.routed_team_id,
+            **CURRENT_MEMBERSHIP,
         )
         .distinct()
         .order_by("full_name")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contacts.models import Role, User
+from contacts.models import CURRENT_MEMBERSHIP, Role, User
 from portal import storage as storage_files
 from portal.notifications import notify
 from referrals import permissions as perms
@@ -129,6 +129,7 @@ def school_users(referral):
             is_active=True,
             memberships__role=Role.SCHOOL_COORDINATOR,
             memberships__school_id=referral.school_id,
+            **CURRENT_MEMBERSHIP,
         ).distinct()
     )
 

@@ -71,6 +71,7 @@ ACTIVITIES = {
     "escalation_decided": _("decision recorded"),
     "mediation_asked": _("a mediator was asked"),
     "mediation_recorded": _("outcome of the mediation recorded"),
+    "two_factor_reset": _("two-step verification reset"),
 }
 STEPS = {
     **{kind.value: kind.label for kind in StepKind},

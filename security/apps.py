@@ -40,6 +40,12 @@ class SecurityConfig(AppConfig):
         )
         home.register(
             Role.PRIVACY_OFFICER,
+            "security:account_records",
+            _("Account changes"),
+            _("who added or ended whose role, deactivated an account or reset two-step verification"),
+        )
+        home.register(
+            Role.PRIVACY_OFFICER,
             "security:register",
             _("Processing register"),
             _("every field with personal data (AVG art. 30)"),

@@ -435,9 +435,9 @@ def send_deadline_reminders(today=None):
             continue
         officers = [
             m.user
-            for m in Membership.objects.filter(
-                role=Role.PRIVACY_OFFICER, region_id=request.region_id
-            ).select_related("user")
+            for m in Membership.objects.current()
+            .filter(role=Role.PRIVACY_OFFICER, region_id=request.region_id)
+            .select_related("user")
         ]
         with transaction.atomic():
             notify(

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contacts.models import MembershipRecord
 from portal.forms import TandemForm
 from security import data_subject, subject_access
 from security.models import Outcome, Requester, RequestKind
@@ -59,6 +60,27 @@ class AccessLogFilterForm(TandemForm):
     )
     date_to = forms.DateField(
         label=_("Up to and including"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return cleaned
+
+
+class AccountRecordFilterForm(TandemForm):
+    """Filter the account records (ADR 0137) by period and by what was done."""
+
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Up to and including"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kind = forms.ChoiceField(
+        label=_("What"), required=False, choices=[("", _("All")), *MembershipRecord.Kind.choices]
     )
 
     def clean(self):

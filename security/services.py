@@ -16,10 +16,8 @@ from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -27,6 +25,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from contacts import services as contacts_services
 from contacts.models import Membership
 from contacts.permissions import has_role
 from security.session_keys import ENROLMENT_SESSION_KEY, SSO_PROVIDER_SESSION_KEY
@@ -192,22 +191,13 @@ def reset_failed_logins(user):
 
 def end_sessions(user):
     """Delete every database session of the user; returns how many were ended."""
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
-            ended += 1
-    return ended
+    return contacts_services.end_sessions(user)
 
 
 def reset_two_factor(user):
     """An administrator's reset for a user who lost phone and recovery codes: devices removed,
     sessions ended, failed attempts cleared. The user enrols again at the next login."""
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
-    end_sessions(user)
-    reset_failed_logins(user)
+    contacts_services.remove_two_factor(user)
     logger.warning("two-factor authentication reset by an administrator user=%s", user.pk)
 
 
@@ -234,7 +224,7 @@ def sso_account(request, provider, email):
         raise SSORefused("wrong_domain", email)
     with transaction.atomic():
         users = list(get_user_model().objects.select_for_update().filter(email__iexact=email)[:2])
-        if len(users) != 1 or not Membership.objects.filter(user=users[0]).exists():
+        if len(users) != 1 or not Membership.objects.current().filter(user=users[0]).exists():
             logger.info("single sign-on refused: no invited account provider=%s", provider.slug)
             raise SSORefused("not_invited", email)
         user = users[0]

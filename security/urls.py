@@ -40,3 +40,7 @@ urlpatterns += [
     path("privacy/datalekken/<int:pk>/", views.breach_detail, name="breach_detail"),
     path("privacy/datalekken/<int:pk>/<slug:action>/", views.breach_act, name="breach_act"),
 ]
+
+urlpatterns += [
+    path("privacy/accountwijzigingen/", views.account_record_list, name="account_records"),
+]

@@ -28,10 +28,20 @@ from portal.audit import log_access
 from portal.models import AccessLog
 from portal.paging import page_of
 from portal.pdf import write_pdf
-from security import accesslog, breaches, data_subject, register, services, sso, subject_access
+from security import (
+    accesslog,
+    account_records,
+    breaches,
+    data_subject,
+    register,
+    services,
+    sso,
+    subject_access,
+)
 from security.decorators import shows_child_data
 from security.forms import (
     AccessLogFilterForm,
+    AccountRecordFilterForm,
     AddressScopeForm,
     AnswerForm,
     BreachDecisionForm,
@@ -833,3 +843,24 @@ class SSOCallbackView(OIDCAuthenticationCallbackView):
         response = super().login_success()
         services.complete_sso_login(self.request, self.user, self.provider)
         return response
+
+
+# --- Account records (ADR 0137) --------------------------------------------------------------
+
+ACCOUNT_RECORDS_PAGE_SIZE = 50
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_GET
+def account_record_list(request):
+    form = AccountRecordFilterForm(request.GET or None)
+    valid = not form.is_bound or form.is_valid()
+    cleaned = form.cleaned_data if form.is_bound and valid else {}
+    records = account_records.filtered_records(cleaned, request.user)
+    if not valid:
+        records = records.none()
+    page = page_of(records, request, param="page", size=ACCOUNT_RECORDS_PAGE_SIZE, count=True)
+    for record in page.rows:
+        record.role_label = accesslog.role_label(record.role) if record.role else ""
+    account_records.record_read(request.user)
+    return render(request, "security/account_records.html", {"form": form, "page": page})

@@ -1,4 +1,4 @@
-from .accounts import Membership, Role, User
+from .accounts import CURRENT_MEMBERSHIP, Membership, MembershipRecord, Role, User
 from .imports import PendingImport
 from .network import ContactAssignment, Person, Tandem
 from .norms import RegionNorm
@@ -15,10 +15,12 @@ from .organisations import (
 )
 
 __all__ = [
+    "CURRENT_MEMBERSHIP",
     "CareProvider",
     "ContactAssignment",
     "DistrictTeam",
     "Membership",
+    "MembershipRecord",
     "Municipality",
     "Partnership",
     "PendingImport",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models.conditions import any_of, only_set
+from portal.models import AppendOnlyError
 
 
 class UserManager(BaseUserManager):
@@ -102,8 +103,20 @@ def _role_org_condition():
     )
 
 
+class MembershipQuerySet(models.QuerySet):
+    def current(self):
+        """The memberships that count: an ended one is kept as history only (ADR 0137)."""
+        return self.filter(ended_on__isnull=True)
+
+
+# For a lookup through a relation (e.g. `User.objects.filter(memberships__role=…)`): put
+# `**CURRENT_MEMBERSHIP` in the same filter() call so that the same membership row is meant (ADR 0137).
+CURRENT_MEMBERSHIP = {"memberships__ended_on__isnull": True}
+
+
 class Membership(models.Model):
-    """A user's role in exactly one organisation; a user may hold several."""
+    """A user's role in exactly one organisation; a user may hold several. An ended membership
+    (`ended_on` set) is history: the portal treats it as absent (ADR 0137)."""
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
@@ -150,6 +163,9 @@ class Membership(models.Model):
         related_name="memberships",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "id"]
@@ -162,8 +178,8 @@ class Membership(models.Model):
             *[
                 models.UniqueConstraint(
                     fields=["user", "role", field],
-                    condition=models.Q(**{f"{field}__isnull": False}),
-                    name=f"membership_unique_{field}",
+                    condition=models.Q(**{f"{field}__isnull": False, "ended_on__isnull": True}),
+                    name=f"membership_unique_current_{field}",
                 )
                 for field in ORGANISATION_FIELDS
             ],
@@ -175,3 +191,76 @@ class Membership(models.Model):
     @property
     def organisation(self):
         return getattr(self, ROLE_ORGANISATION_FIELD[Role(self.role)])
+
+
+class MembershipRecordQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Account records are append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("Account records are append-only.")
+
+
+class MembershipRecord(models.Model):
+    """What an administrator did to an account or a membership, for the privacy officer
+    (ADR 0137). Append-only: a row is written once and never changed or removed here. The
+    role and organisation are kept as text too, so a record still reads after the membership
+    or the organisation is gone."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", _("membership added")
+        ENDED = "ended", _("membership ended")
+        DEACTIVATED = "deactivated", _("account deactivated")
+        REACTIVATED = "reactivated", _("account reactivated")
+        TWO_FACTOR_RESET = "two_factor_reset", _("two-step verification reset")
+        INVITED = "invited", _("invited")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        User, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="membership_records",
+    )
+    user_name = models.CharField(_("account name"), max_length=250, blank=True)
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("membership"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="records",
+    )
+    role = models.CharField(_("role"), max_length=32, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=250, blank=True)
+    region = models.ForeignKey(
+        "contacts.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="membership_records",
+    )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = MembershipRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("account record")
+        verbose_name_plural = _("account records")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.user_name}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Account records are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Account records are append-only.")

@@ -234,3 +234,108 @@ CASES = [
         expect={"registry_admin": 302},
     ),
 ]
+
+
+# --- Accounts of the region (ADR 0137): the registry administrator; a foreign region's account
+# or membership is a 404.
+
+
+def _foreign_member(w):
+    """An account of another region (Betuwe), made once per world."""
+    if "betuwe_member" not in w.extra:
+        region = f.RegionFactory(code="BTW", name="Regio Betuwe")
+        sub = f.SubregionFactory(code="BTW-A", name="Betuwe", parent=region)
+        municipality = f.MunicipalityFactory(cbs_code="GM0281", name="Tiel", region=sub)
+        partnership = f.PartnershipFactory(code="PO0981", name="SWV Betuwe", region=sub)
+        school = f.SchoolFactory(
+            brin="98AA", name="Appelgaard", partnership=partnership, municipality=municipality
+        )
+        w.extra["betuwe_member"] = f.make_member("school_coordinator", school, email="ib@betuwe.example.test")
+    return w.extra["betuwe_member"]
+
+
+def _account_target(w):
+    """A school coordinator of the world's region whom the administrator acts on."""
+    if "account_target" not in w.extra:
+        w.extra["account_target"] = f.make_member("school_coordinator", w.school, email="target@example.test")
+    return w.extra["account_target"]
+
+
+def _target_membership(w):
+    return _account_target(w).memberships.get()
+
+
+ADMIN_REDIRECT = {"registry_admin": 302}
+FOREIGN_404 = {"registry_admin": 404}
+
+CASES += [
+    Case("contacts:accounts", lambda w: reverse("contacts:accounts"), expect=ADMIN),
+    Case(
+        "contacts:account_detail",
+        lambda w: reverse("contacts:account_detail", args=[_account_target(w).pk]),
+        expect=ADMIN,
+    ),
+    Case(
+        "contacts:account_detail",
+        lambda w: reverse("contacts:account_detail", args=[_foreign_member(w).pk]),
+        expect=FOREIGN_404,
+        label="foreign region",
+    ),
+    Case(
+        "contacts:membership_add",
+        lambda w: reverse("contacts:membership_add", args=[_account_target(w).pk]),
+        expect=ADMIN,
+    ),
+    Case(
+        "contacts:membership_add",
+        lambda w: reverse("contacts:membership_add", args=[_account_target(w).pk]),
+        method="post",
+        data=lambda w: {"role": "school_coordinator", "organisation": f"school:{w.other_school.pk}"},
+        expect=ADMIN_REDIRECT,
+        label="save",
+    ),
+    Case(
+        "contacts:membership_add",
+        lambda w: reverse("contacts:membership_add", args=[_foreign_member(w).pk]),
+        expect=FOREIGN_404,
+        label="foreign region",
+    ),
+    Case(
+        "contacts:membership_end",
+        lambda w: reverse("contacts:membership_end", args=[_target_membership(w).pk]),
+        expect=ADMIN,
+    ),
+    Case(
+        "contacts:membership_end",
+        lambda w: reverse("contacts:membership_end", args=[_foreign_member(w).memberships.get().pk]),
+        method="post",
+        data=lambda w: {"ended_on": datetime.date.today().isoformat()},
+        expect=FOREIGN_404,
+        label="foreign region",
+    ),
+    *[
+        Case(
+            f"contacts:{name}",
+            lambda w, name=name: reverse(f"contacts:{name}", args=[_account_target(w).pk]),
+            method="post",
+            expect=ADMIN_REDIRECT,
+        )
+        for name in ("account_deactivate", "account_reactivate", "account_reset_two_factor")
+    ],
+    *[
+        Case(
+            f"contacts:{name}",
+            lambda w, name=name: reverse(f"contacts:{name}", args=[_foreign_member(w).pk]),
+            method="post",
+            expect=FOREIGN_404,
+            label="foreign region",
+        )
+        for name in ("account_deactivate", "account_reactivate", "account_reset_two_factor")
+    ],
+    Case(
+        "contacts:account_deactivate",
+        lambda w: reverse("contacts:account_deactivate", args=[_account_target(w).pk]),
+        expect={"registry_admin": 405},
+        label="GET refused",
+    ),
+]

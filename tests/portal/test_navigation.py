@@ -128,6 +128,7 @@ HOME = {
         "contacts:coverage",
         "contacts:norms",
         "contacts:outbox",
+        "contacts:accounts",
         "contacts:import",
         "escalations:mediators",
         "agenda:index",
@@ -137,6 +138,7 @@ HOME = {
         "agenda:index",
         "security:request_list",
         "security:breach_list",
+        "security:account_records",
         "security:register",
     ],
 }

@@ -288,3 +288,12 @@ CASES += [
         anonymous=403,
     ),
 ]
+
+# The account records (ADR 0137): the privacy officer of the region.
+CASES += [
+    Case(
+        "security:account_records",
+        lambda w: reverse("security:account_records"),
+        expect={"privacy_officer": 200},
+    ),
+]
