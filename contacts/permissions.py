@@ -315,11 +315,3 @@ def manageable_accounts(user):
     """The accounts with a membership (current or ended) in the user's region; a foreign
     region's account does not exist for the user (404)."""
     return User.objects.filter(pk__in=manageable_memberships(user).values("user_id"))
-
-
-def membership_region_id(membership):
-    """The top-level region id of a membership's organisation (None for none)."""
-    region = _membership_region(membership)
-    if region is None:
-        return None
-    return region.parent_id or region.pk
