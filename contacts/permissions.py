@@ -181,6 +181,16 @@ def can_invite(user, organisation=None):
     return organisation_region_id(organisation) in ids
 
 
+def invitations_q(user):
+    """Invitations whose membership's organisation lies in the user's registry-admin regions;
+    anything else is not found (404)."""
+    ids = registry_admin_region_ids(user)
+    q = Q(membership__region__in=ids) | Q(membership__region__parent__in=ids)
+    for kind in ("school", "district_team", "partnership", "municipality"):
+        q |= region_q(f"membership__{kind}__{REGION_PATHS[kind]}", ids)
+    return q
+
+
 def can_manage_invitation(user, invitation):
     return can_invite(user, invitation.membership.organisation)
 

@@ -16,6 +16,7 @@ from contacts.models import (
     SPECIAL_SCHOOL_TYPES,
     ContactAssignment,
     DistrictTeam,
+    Invitation,
     Municipality,
     Partnership,
     Person,
@@ -24,7 +25,7 @@ from contacts.models import (
     School,
     Tandem,
 )
-from contacts.permissions import region_q
+from contacts.permissions import invitations_q, region_q
 from portal.home import WorkItem
 
 ENDING_WITHIN_DAYS = 30
@@ -290,3 +291,21 @@ def invitable_organisations(region_ids):
         "district_team": DistrictTeam.objects.filter(region_q("municipality__region", region_ids)),
     }
     return [(kind, list(queryset.order_by("name", "pk"))) for kind, queryset in from_region.items()]
+
+
+def open_invitations(user):
+    """The invitations not yet accepted in the user's registry-admin regions, newest first, with
+    what the list shows joined in (one query per page)."""
+    return (
+        Invitation.objects.filter(invitations_q(user), accepted_at__isnull=True)
+        .select_related(
+            "user",
+            "invited_by",
+            "membership__school",
+            "membership__district_team",
+            "membership__partnership",
+            "membership__municipality",
+            "membership__region",
+        )
+        .order_by("-created_at", "-id")
+    )

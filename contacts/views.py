@@ -37,6 +37,7 @@ from contacts.models import (
     CareProvider,
     ContactAssignment,
     DistrictTeam,
+    Invitation,
     Municipality,
     Partnership,
     PendingImport,
@@ -689,9 +690,40 @@ def invite(request):
                 % {"email": invitation.user.email},
             )
             return redirect("contacts:invite")
+    page = page_of(selectors.open_invitations(request.user), request, param="pagina", size=PAGE_SIZE)
     return render(
-        request, "contacts/invite.html", {"form": form, "invitation_days": settings.TANDEM_INVITATION_DAYS}
+        request,
+        "contacts/invite.html",
+        {
+            "form": form,
+            "invitation_days": settings.TANDEM_INVITATION_DAYS,
+            "page": page,
+            "rows": page.rows,
+        },
     )
+
+
+@role_required(Role.REGISTRY_ADMIN)
+@require_POST
+def invitation_resend(request, pk):
+    """Send an invitation of the own region again: a new link, the old one dead (ADR 0135)."""
+    invitation = get_object_or_404(
+        Invitation.objects.filter(permissions.invitations_q(request.user)).select_related(
+            "user", "membership"
+        ),
+        pk=pk,
+    )
+    try:
+        services.resend_invitation(request.user, invitation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s has been sent again; the previous link no longer works.")
+            % {"email": invitation.user.email},
+        )
+    return redirect("contacts:invite")
 
 
 INVALID_STATUS = {"invalid": 404, "used": 410, "expired": 410}

@@ -52,15 +52,27 @@ def test_invited_person_sets_a_password_enrols_two_step_verification_and_reaches
     page.wait_for_load_state()
     assert "nina@example.test is uitgenodigd" in page.locator(".tandem-messages").inner_text()
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["nina@example.test"]
-    path = LINK.search(mailoutbox[0].body).group(2)
+    first = LINK.search(mailoutbox[0].body).group(2)
+    assert "nina@example.test" in page.locator("#open-invitations + div table").inner_text()
+    assert_no_axe_violations(page)
+
+    # Sent again: a new link, the first one no longer works.
+    page.get_by_role("button", name="Opnieuw versturen naar nina@example.test").click()
+    page.wait_for_load_state()
+    assert "opnieuw verstuurd" in page.locator(".tandem-messages").inner_text()
+    assert len(mailoutbox) == 2
+    path = LINK.search(mailoutbox[1].body).group(2)
+    assert path != first
     page.get_by_role("button", name="Uitloggen").click()
     page.wait_for_url(f"{live_server.url}/account/inloggen/")
 
-    # A forged link: a clear page, no form.
-    page.goto(f"{live_server.url}/uitnodiging/{'x' * 55}/")
-    assert page.locator("h1").inner_text() == "Deze uitnodigingslink werkt niet"
-    assert "niet (meer) geldig" in page.locator("#invitation-reason").inner_text()
-    assert_no_axe_violations(page)
+    # The replaced link and a forged one: a clear page, no form.
+    for dead in (first, f"/uitnodiging/{'x' * 55}/"):
+        page.goto(f"{live_server.url}{dead}")
+        assert page.locator("h1").inner_text() == "Deze uitnodigingslink werkt niet"
+        assert "niet (meer) geldig" in page.locator("#invitation-reason").inner_text()
+        assert page.locator("form.tandem-form").count() == 0
+        assert_no_axe_violations(page)
 
     # The invited person's side: the link from the e-mail.
     settings.TANDEM_REQUIRE_2FA = True

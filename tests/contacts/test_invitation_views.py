@@ -11,10 +11,15 @@ from contacts import services
 from contacts.models import Invitation, Role, User
 from contacts.tasks import send_invitation_email
 from tests.contacts import factories as f
+from tests.helpers.queries import assert_queries_pinned
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "Lange-zin-met-7-woorden!"
+# The invite page: session, user, memberships, the five kinds of organisation for the form,
+# one page of open invitations with everything it shows joined in, and saving the session
+# (update in a savepoint: three).
+QUERIES_INVITE = 12
 
 
 def _url(token):
@@ -178,3 +183,60 @@ def test_a_foreign_region_s_school_cannot_be_chosen(world, client):
     response = client.post(reverse("contacts:invite"), _form(world, organisation=f"school:{foreign.pk}"))
     assert response.status_code == 200 and "organisation" in response.context["form"].errors
     assert not Invitation.objects.exists()
+
+
+# --- Invitations not yet accepted, and sending one again -----------------------------------------
+
+
+def test_the_open_invitations_list_pins_its_queries(world, client):
+    client.force_login(world.user("registry_admin"))
+    organisations = [world.school, world.district_team, world.partnership, world.municipality, world.region]
+    roles = [
+        "school_coordinator",
+        "district_worker",
+        "partnership_director",
+        "municipal_officer",
+        "privacy_officer",
+    ]
+    made = []
+
+    def add(n):
+        for _i in range(n):
+            k = len(made) % 5
+            made.append(f.make_invitation(roles[k], organisations[k], email=f"open{len(made)}@example.test"))
+
+    assert_queries_pinned(client, reverse("contacts:invite"), add, expected=QUERIES_INVITE)
+
+
+def test_the_list_shows_only_the_own_region_s_open_invitations(world, client):
+    f.make_invitation(Role.SCHOOL_COORDINATOR, world.school, email="eigen@example.test")
+    accepted, _t = f.make_invitation(Role.SCHOOL_COORDINATOR, world.other_school, email="klaar@example.test")
+    Invitation.objects.filter(pk=accepted.pk).update(accepted_at=accepted.created_at)
+    f.make_invitation(Role.STEERING_MEMBER, f.RegionFactory(code="FRN"), email="vreemd@example.test")
+    client.force_login(world.user("registry_admin"))
+    body = client.get(reverse("contacts:invite")).content.decode()
+    assert "eigen@example.test" in body
+    assert "klaar@example.test" not in body and "vreemd@example.test" not in body
+
+
+def test_sending_again_from_the_list_kills_the_old_link(
+    world, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    invitation, old = f.make_invitation(Role.SCHOOL_COORDINATOR, world.school)
+    client.force_login(world.user("registry_admin"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("contacts:invitation_resend", args=[invitation.pk]))
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1 and old not in mailoutbox[0].body
+    client.logout()
+    assert client.get(_url(old)).status_code == 404
+    new = mailoutbox[0].body.split("/uitnodiging/")[1].split("/")[0]
+    assert client.get(_url(new)).status_code == 200
+
+
+def test_an_accepted_invitation_sent_again_says_so(world, client):
+    invitation, token = f.make_invitation(Role.SCHOOL_COORDINATOR, world.school)
+    services.accept_invitation(token, PASSWORD)
+    client.force_login(world.user("registry_admin"))
+    response = client.post(reverse("contacts:invitation_resend", args=[invitation.pk]), follow=True)
+    assert "al aangenomen" in response.content.decode()
