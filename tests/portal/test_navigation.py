@@ -120,6 +120,7 @@ HOME = {
         "contacts:coverage",
         "contacts:norms",
         "contacts:outbox",
+        "contacts:invite",
         "contacts:import",
         "agenda:index",
     ],
