@@ -80,7 +80,7 @@ messages-update: | $(VENV)/bin/python
 	  --ignore=tests --ignore=var --ignore=staticfiles --ignore=bench
 
 # The demo skips two-factor enrolment so a newcomer can try every role at once; production
-# (TANDEM_REQUIRE_2FA unset) requires it for every role that can see child data. The demo has
+# (TANDEM_REQUIRE_2FA unset) requires it for every role (ADR 0136). The demo has
 # no beat process, so its dashboard figures are live (no figures cache, ADR 0081). E-mail links
 # point at the server `make run` starts (HOST, PORT) unless TANDEM_SITE_URL is set.
 TANDEM_SITE_URL ?= http://$(HOST):$(PORT)

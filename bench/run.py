@@ -195,7 +195,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def prepare_two_factor(emails, codes_per_account):
-    """Production requires 2FA for most roles (docs/adr/0040): give each bench account a
+    """Production requires 2FA for every role (docs/adr/0040, 0136): give each bench account a
     confirmed authenticator device and fresh single-use recovery codes, so the benchmark logs
     in through the password form and the verify form like a real user. Returns
     ({email: [codes]}, verify path)."""

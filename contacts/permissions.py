@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from contacts.models import Membership, Role, User
+from contacts.models import DistrictTeam, Membership, Municipality, Partnership, Role, School, User
 
 ALL_ROLES = tuple(Role)
 PROFESSIONAL_ROLES = (
@@ -162,6 +162,49 @@ def can_read_registry(user):
 
 def can_admin_registry(user):
     return has_role(user, Role.REGISTRY_ADMIN)
+
+
+def registry_admin_region_ids(user):
+    """The top-level regions of the user's registry-administrator memberships: where they invite
+    people (ADR 0135). A membership in another role elsewhere adds no region."""
+    return {
+        m.region.parent_id or m.region_id
+        for m in memberships(user)
+        if m.role == Role.REGISTRY_ADMIN and m.region_id
+    }
+
+
+def organisation_region_id(organisation):
+    """The top-level region of a school, district team, partnership, municipality or region."""
+    if isinstance(organisation, School | DistrictTeam):
+        region = organisation.municipality.region
+    elif isinstance(organisation, Partnership | Municipality):
+        region = organisation.region
+    else:
+        region = organisation
+    return region.parent_id or region.pk
+
+
+def can_invite(user, organisation=None):
+    """A registry administrator invites people into organisations of their own region."""
+    ids = registry_admin_region_ids(user)
+    if organisation is None:
+        return bool(ids)
+    return organisation_region_id(organisation) in ids
+
+
+def invitations_q(user):
+    """Invitations whose membership's organisation lies in the user's registry-admin regions;
+    anything else is not found (404)."""
+    ids = registry_admin_region_ids(user)
+    q = Q(membership__region__in=ids) | Q(membership__region__parent__in=ids)
+    for kind in ("school", "district_team", "partnership", "municipality"):
+        q |= region_q(f"membership__{kind}__{REGION_PATHS[kind]}", ids)
+    return q
+
+
+def can_manage_invitation(user, invitation):
+    return can_invite(user, invitation.membership.organisation)
 
 
 # Who sets a region's own waiting-time norms (ADR 0091): its steering group and its registry

@@ -17,12 +17,17 @@ from contacts import permissions
 from contacts.models import (
     SPECIAL_SCHOOL_TYPES,
     ContactAssignment,
+    DistrictTeam,
+    Invitation,
     Municipality,
+    Partnership,
     Person,
+    Region,
     Role,
     School,
     Tandem,
 )
+from contacts.permissions import invitations_q, region_q
 from portal.home import WorkItem
 
 ENDING_WITHIN_DAYS = 30
@@ -358,3 +363,34 @@ def has_memberships_elsewhere(admin, account):
     """True when the account also holds a current membership outside the admin's region."""
     own = permissions.manageable_memberships(admin).values("pk")
     return account.memberships.current().exclude(pk__in=own).exists()
+
+
+def invitable_organisations(region_ids):
+    """The organisations of the regions a registry administrator invites people into, grouped
+    by kind for the invitation form: [(kind, [(obj), ...]), ...]. Five queries."""
+    from_region = {
+        "region": Region.objects.filter(Q(pk__in=region_ids) | Q(parent__in=region_ids)),
+        "municipality": Municipality.objects.filter(region_q("region", region_ids)),
+        "partnership": Partnership.objects.filter(region_q("region", region_ids)),
+        "school": School.objects.filter(region_q("municipality__region", region_ids)),
+        "district_team": DistrictTeam.objects.filter(region_q("municipality__region", region_ids)),
+    }
+    return [(kind, list(queryset.order_by("name", "pk"))) for kind, queryset in from_region.items()]
+
+
+def open_invitations(user):
+    """The invitations not yet accepted in the user's registry-admin regions, newest first, with
+    what the list shows joined in (one query per page)."""
+    return (
+        Invitation.objects.filter(invitations_q(user), accepted_at__isnull=True)
+        .select_related(
+            "user",
+            "invited_by",
+            "membership__school",
+            "membership__district_team",
+            "membership__partnership",
+            "membership__municipality",
+            "membership__region",
+        )
+        .order_by("-created_at", "-id")
+    )

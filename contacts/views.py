@@ -4,7 +4,9 @@ Views stay thin: reading goes through selectors/directory, writing through servi
 Everyone with a membership reads the directory; edits are checked in contacts.permissions.
 """
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts import permissions, selectors, services
@@ -22,6 +26,8 @@ from contacts.forms import (
     AssignmentForm,
     EndForm,
     ImportForm,
+    InvitationAcceptForm,
+    InvitationForm,
     MembershipAddForm,
     MembershipEndForm,
     PersonAffiliationsForm,
@@ -34,6 +40,7 @@ from contacts.models import (
     CareProvider,
     ContactAssignment,
     DistrictTeam,
+    Invitation,
     Municipality,
     Partnership,
     PendingImport,
@@ -796,3 +803,115 @@ def account_reset_two_factor(request, pk):
             organisation=_region_name(request.user),
         )
     return redirect(to)
+
+
+# --- Invitations (ADR 0135) --------------------------------------------------------------------
+
+
+@role_required(Role.REGISTRY_ADMIN)
+@require_http_methods(["GET", "POST"])
+def invite(request):
+    """The registry administrator invites a person into a role at an organisation of the own
+    region; the e-mail with the one-time link goes through the outbox (ADR 0135)."""
+    region_ids = permissions.registry_admin_region_ids(request.user)
+    if not region_ids:
+        raise PermissionDenied
+    form = InvitationForm(request.POST or None, organisations=selectors.invitable_organisations(region_ids))
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invite_person(
+                request.user,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                organisation=form.organisation_object(),
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(email)s has been invited; the e-mail with the link is on its way.")
+                % {"email": invitation.user.email},
+            )
+            return redirect("contacts:invite")
+    page = page_of(selectors.open_invitations(request.user), request, param="pagina", size=PAGE_SIZE)
+    return render(
+        request,
+        "contacts/invite.html",
+        {
+            "form": form,
+            "invitation_days": settings.TANDEM_INVITATION_DAYS,
+            "page": page,
+            "rows": page.rows,
+        },
+    )
+
+
+@role_required(Role.REGISTRY_ADMIN)
+@require_POST
+def invitation_resend(request, pk):
+    """Send an invitation of the own region again: a new link, the old one dead (ADR 0135)."""
+    invitation = get_object_or_404(
+        Invitation.objects.filter(permissions.invitations_q(request.user)).select_related(
+            "user", "membership"
+        ),
+        pk=pk,
+    )
+    try:
+        services.resend_invitation(request.user, invitation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s has been sent again; the previous link no longer works.")
+            % {"email": invitation.user.email},
+        )
+    return redirect("contacts:invite")
+
+
+INVALID_STATUS = {"invalid": 404, "used": 410, "expired": 410}
+
+
+def _invitation_invalid(request, reason):
+    return render(
+        request, "contacts/invitation_invalid.html", {"reason": reason}, status=INVALID_STATUS[reason]
+    )
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    """The invitation link (no login): a new account chooses its password and is logged in, and
+    the two-step verification middleware sends it to enrolment first (ADR 0040, 0136); an
+    existing account accepts the role and logs in as always. A forged, replaced, used or
+    expired link gets a page that says so, and changes nothing."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationInvalid as exc:
+        return _invitation_invalid(request, exc.reason)
+    needs_password = services.invitation_needs_password(invitation)
+    form = InvitationAcceptForm(invitation.user, request.POST or None) if needs_password else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            user = services.accept_invitation(token, form.cleaned_data["new_password1"] if form else None)
+        except services.InvitationInvalid as exc:  # accepted or resent in the meantime
+            return _invitation_invalid(request, exc.reason)
+        except ValidationError as exc:
+            for message in exc.message_dict.get("password", exc.messages):
+                form.add_error("new_password1", message)
+        else:
+            if form is None:
+                messages.success(request, _("The invitation has been accepted. Log in as always."))
+                return redirect("login")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            welcome = _("Your password has been set. Welcome to Tandem, %(name)s.")
+            messages.success(request, welcome % {"name": user.full_name})
+            return redirect("home")
+    return render(
+        request,
+        "contacts/invitation_accept.html",
+        {"invitation": invitation, "membership": invitation.membership, "form": form},
+    )

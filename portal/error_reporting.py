@@ -74,7 +74,7 @@ def scrub_event(event, hint=None):
     current = request_var.get()
     request = event.get("request") if isinstance(event.get("request"), dict) else {}
     method = getattr(current, "method", None) or request.get("method")
-    url = getattr(current, "path", None) or str(request.get("url") or "").split("?", 1)[0]
+    url = mask_personal_data(getattr(current, "path", None) or str(request.get("url") or "").split("?", 1)[0])
     event.pop("request", None)
     if method or url:
         event["request"] = {key: value for key, value in (("method", method), ("url", url)) if value}

@@ -40,6 +40,9 @@ _EMAIL = re.compile(r"[^\s@<>()\[\]\",;:]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}[A-Z]{4}\d{10}\b")
 _PHONE = re.compile(r"(?<![\w+])(?:\+31|0031|0)[ \-]?[1-9](?:[ \-]?\d){8}\b")
 _NINE_DIGITS = re.compile(r"(?<![\d\-])\d{9}(?![\d\-])")
+# The one-time secret in an invitation link (/uitnodiging/<token>/, ADR 0135): the database
+# keeps only its hash, so a log line must not keep it either.
+_LINK_SECRET = re.compile(r"(/uitnodiging/)[^/\s?#\"']+")
 
 
 def is_bsn(digits: str) -> bool:
@@ -54,6 +57,7 @@ def mask_personal_data(text: str) -> str:
     """Replace obvious personal data in a log text by a placeholder."""
     if not text:
         return text
+    text = _LINK_SECRET.sub(r"\1[token]", text)
     text = _EMAIL.sub("[email]", text)
     text = _IBAN.sub("[iban]", text)
     text = _NINE_DIGITS.sub(lambda m: "[bsn]" if is_bsn(m.group(0)) else m.group(0), text)
@@ -126,8 +130,9 @@ class JsonFormatter(_BaseJsonFormatter):
     def process_log_record(self, log_data):
         log_data.setdefault("request_id", None)
         log_data.setdefault("user_id", None)
-        if isinstance(log_data.get("exc"), str):
-            log_data["exc"] = mask_personal_data(log_data["exc"])
+        for key in ("exc", "path"):
+            if isinstance(log_data.get(key), str):
+                log_data[key] = mask_personal_data(log_data[key])
         ordered = {key: log_data[key] for key in FIELD_ORDER if key in log_data}
         for key in EXTRA_FIELDS:
             if ordered.get(key) is None:

@@ -188,7 +188,7 @@ AUTHENTICATION_BACKENDS = [
 # security/sso.py (`manage.py check` fails on a bad entry). Empty: the login page is unchanged.
 TANDEM_OIDC_PROVIDERS = env.json("TANDEM_OIDC_PROVIDERS", default=[])
 
-# Two-step verification (ADR 0040); who must use it: TANDEM_REQUIRE_2FA and TANDEM_2FA_ROLES.
+# Two-step verification (ADR 0040, 0136); who must use it: TANDEM_REQUIRE_2FA.
 OTP_TOTP_ISSUER = env.str("TANDEM_OTP_ISSUER", default="Tandem")
 # Wrong codes are counted by django-axes (one lockout for passwords and codes, ADR 0041), so
 # django-otp's own per-device delay, which would refuse even a right code, is switched off.
@@ -391,19 +391,19 @@ TANDEM_FIGURES_CACHE_SECONDS = env.int("TANDEM_FIGURES_CACHE_SECONDS", default=6
 TANDEM_FIGURES_CACHE_CLOSED_SECONDS = env.int("TANDEM_FIGURES_CACHE_CLOSED_SECONDS", default=24 * 3600)
 TANDEM_FIGURES_REFRESH_MINUTES = env.int("TANDEM_FIGURES_REFRESH_MINUTES", default=5)
 
-# Two-step verification (ADR 0040): required for every role that can see child data or the
-# access log, and for admin-site users; others may enrol voluntarily. The test settings switch
-# the requirement off so tests can use force_login; tests/security switch it on. The roles
-# and the number of recovery codes are fixed, not read from the environment.
+# Two-step verification (ADR 0040, 0136): required for every account with a role, and for
+# admin-site users: every role reaches personal data (names and e-mail addresses of the
+# network at least), and a first password is set through an e-mailed link. The test settings
+# switch the requirement off so tests can use force_login; tests/security switch it on. The
+# number of recovery codes is fixed, not read from the environment.
 TANDEM_REQUIRE_2FA = env.bool("TANDEM_REQUIRE_2FA", default=True)
-TANDEM_2FA_ROLES = (
-    "school_coordinator",
-    "district_worker",
-    "partnership_director",
-    "municipal_officer",
-    "privacy_officer",
-)
 TANDEM_RECOVERY_CODES = 10
+
+# Invitations (ADR 0135): the registry administrator's invitation link is valid this many
+# days (whole days, at least 1); a resend starts the period again.
+TANDEM_INVITATION_DAYS = env.int("TANDEM_INVITATION_DAYS", default=7)
+if TANDEM_INVITATION_DAYS < 1:
+    raise ImproperlyConfigured("TANDEM_INVITATION_DAYS must be a whole number of days, at least 1.")
 
 # Sessions (ADR 0042): after TANDEM_SESSION_ABSOLUTE_HOURS the user logs in again however
 # active; the warning shows this many seconds before the idle timeout.

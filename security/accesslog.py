@@ -72,6 +72,9 @@ ACTIVITIES = {
     "mediation_asked": _("a mediator was asked"),
     "mediation_recorded": _("outcome of the mediation recorded"),
     "two_factor_reset": _("two-step verification reset"),
+    "invitation_sent": _("invitation sent"),
+    "invitation_resent": _("invitation sent again"),
+    "invitation_accepted": _("invitation accepted"),
 }
 STEPS = {
     **{kind.value: kind.label for kind in StepKind},

@@ -27,7 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contacts import services as contacts_services
 from contacts.models import Membership
-from contacts.permissions import has_role
+from contacts.permissions import roles
 from security.session_keys import ENROLMENT_SESSION_KEY, SSO_PROVIDER_SESSION_KEY
 
 logger = logging.getLogger("tandem.security")
@@ -41,10 +41,10 @@ SSO_DEVICE_NAME = "identity-provider"
 
 
 def requires_two_factor(user):
-    """Roles that can see child data or the access log, and admin-site users, must use 2FA."""
+    """Every account with a role, and admin-site users, must use 2FA (ADR 0136)."""
     if not settings.TANDEM_REQUIRE_2FA or not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_staff or user.is_superuser or has_role(user, *settings.TANDEM_2FA_ROLES))
+    return bool(user.is_staff or user.is_superuser or roles(user))
 
 
 def has_two_factor(user):

@@ -1,5 +1,6 @@
 from .accounts import CURRENT_MEMBERSHIP, Membership, MembershipRecord, Role, User
 from .imports import PendingImport
+from .invitations import Invitation
 from .network import ContactAssignment, Person, Tandem
 from .norms import RegionNorm
 from .organisations import (
@@ -19,6 +20,7 @@ __all__ = [
     "CareProvider",
     "ContactAssignment",
     "DistrictTeam",
+    "Invitation",
     "Membership",
     "MembershipRecord",
     "Municipality",

@@ -57,6 +57,22 @@ def _replace_data(w):
     return {"person": f.PersonFactory().pk, "valid_from": datetime.date.today().isoformat()}
 
 
+def _invitation(w):
+    invitation, _token = f.make_invitation("district_worker", w.district_team, email="resend@example.test")
+    return invitation
+
+
+def _foreign_invitation(w):
+    region = f.RegionFactory(code="FRN", name="Vreemde regio")
+    invitation, _token = f.make_invitation("steering_member", region, email="vreemd@example.test")
+    return invitation
+
+
+def _invitation_token(w):
+    _invitation, token = f.make_invitation("school_coordinator", w.school)
+    return token
+
+
 CASES = [
     Case("contacts:directory", lambda w: reverse("contacts:directory"), default=200, expect=MEMBERS),
     *[
@@ -232,6 +248,47 @@ CASES = [
         method="post",
         data=lambda w: {},
         expect={"registry_admin": 302},
+    ),
+    Case("contacts:invite", lambda w: reverse("contacts:invite"), expect=ADMIN),
+    Case(
+        "contacts:invite",
+        lambda w: reverse("contacts:invite"),
+        method="post",
+        data=lambda w: {
+            "email": "matrix-uitnodiging@example.test",
+            "full_name": "Mat Rix",
+            "organisation": f"school:{w.school.pk}",
+            "role": "school_coordinator",
+        },
+        expect={"registry_admin": 302},
+    ),
+    Case(
+        "contacts:invitation_resend",
+        lambda w: reverse("contacts:invitation_resend", args=[_invitation(w).pk]),
+        method="post",
+        expect={"registry_admin": 302},
+    ),
+    Case(
+        "contacts:invitation_resend",
+        lambda w: reverse("contacts:invitation_resend", args=[_foreign_invitation(w).pk]),
+        method="post",
+        expect={"registry_admin": 404},
+        label="other region",
+    ),
+    # The invitation link opens without login, for anyone who has it (ADR 0135); a forged
+    # one is a page saying so (404), as is a used or expired one (410).
+    Case(
+        "invitations:accept",
+        lambda w: reverse("invitations:accept", args=[_invitation_token(w)]),
+        default=200,
+        anonymous=200,
+    ),
+    Case(
+        "invitations:accept",
+        lambda w: reverse("invitations:accept", args=["vervalst" * 8]),
+        default=404,
+        anonymous=404,
+        label="forged",
     ),
 ]
 

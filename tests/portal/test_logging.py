@@ -88,6 +88,16 @@ def test_request_id_is_taken_from_a_sane_header_only(header, kept):
 
 
 @pytest.mark.django_db
+def test_an_invitation_link_s_secret_never_reaches_the_log(client, json_log):
+    """The database keeps only the link secret's hash (ADR 0135); the request log masks it."""
+    token = "Abc123_-" * 7
+    client.get(f"/uitnodiging/{token}/")
+    assert token not in json_log.text()
+    [line] = [entry for entry in json_log() if entry["logger"] == "portal.request"]
+    assert line["path"] == "/uitnodiging/[token]/" and "/uitnodiging/[token]/" in line["message"]
+
+
+@pytest.mark.django_db
 def test_the_response_carries_the_request_id_and_the_log_line_has_it(client, json_log):
     response = client.get(reverse("login"), HTTP_X_REQUEST_ID="probe-4711")
     assert response["X-Request-ID"] == "probe-4711"

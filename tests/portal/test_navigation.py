@@ -129,6 +129,7 @@ HOME = {
         "contacts:norms",
         "contacts:outbox",
         "contacts:accounts",
+        "contacts:invite",
         "contacts:import",
         "escalations:mediators",
         "agenda:index",

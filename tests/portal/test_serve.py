@@ -23,6 +23,7 @@ import urllib.request
 import uuid
 
 import pytest
+from django_otp.oath import TOTP
 
 from tests.portal.ops_support import (
     ROOT,
@@ -36,9 +37,23 @@ from tests.portal.ops_support import (
 pytestmark = pytest.mark.serve
 
 PASSWORD = "serve-test-horse-battery"
-# A steering-group member: no two-factor requirement for this role (TANDEM_2FA_ROLES), and the
-# role that generates progress reports.
+# A steering-group member: the role that generates progress reports. Every role uses two-step
+# verification (ADR 0136): the test gives the account an authenticator with a known key.
 EMAIL = "begeleidingsgroep@demo.tandem.test"
+TOTP_KEY = "3132333435363738393031323334353637383930"  # hex, the RFC 6238 test key
+ADD_DEVICE = (
+    "from django_otp.plugins.otp_totp.models import TOTPDevice;"
+    "from contacts.models import User;"
+    "from security.services import TOTP_DEVICE_NAME;"
+    f"TOTPDevice.objects.create(user=User.objects.get(email='{EMAIL}'), name=TOTP_DEVICE_NAME,"
+    f" confirmed=True, key='{TOTP_KEY}')"
+)
+
+
+def totp_now():
+    generator = TOTP(bytes.fromhex(TOTP_KEY), step=30, t0=0, digits=6)
+    generator.time = time.time()
+    return f"{generator.token():06d}"
 
 
 def free_port() -> int:
@@ -165,6 +180,7 @@ def test_serve_runs_web_worker_and_beat_and_stops_on_ctrl_c(tmp_path, database, 
             env, DJANGO_SECRET_KEY=key, DJANGO_DEBUG="false", DJANGO_SETTINGS_MODULE="portal.settings"
         )
         manage("seed_demo", "--password", PASSWORD, env=seed_env)
+        manage("shell", "-c", ADD_DEVICE, env=seed_env)
 
         # Production mode: /healthz sees the database and Redis.
         def healthy():
@@ -184,6 +200,13 @@ def test_serve_runs_web_worker_and_beat_and_stops_on_ctrl_c(tmp_path, database, 
             "/account/inloggen/",
             data={"username": EMAIL, "password": PASSWORD, "csrfmiddlewaretoken": token},
             headers={"X-Request-ID": "serve-login-post"},
+        )
+        # The password leads to the code (two-step verification, ADR 0040, 0136).
+        assert response.status == 200 and "/account/tweestapsverificatie/controleren/" in response.geturl()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', home).group(1)
+        response, home = browser.request(
+            urllib.parse.urlsplit(response.geturl()).path + "?next=/",
+            data={"otp_token": totp_now(), "next": "/", "csrfmiddlewaretoken": token},
         )
         assert response.status == 200 and response.geturl() == f"{base}/", home[:500]
         assert browser.cookie("sessionid")  # plain-HTTP cookies (DJANGO_SECURE_COOKIES=false)

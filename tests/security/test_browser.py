@@ -167,7 +167,9 @@ def test_an_inline_script_would_be_refused(page, live_server, csp_errors):
     assert csp_errors
 
 
-def test_other_roles_may_enrol_voluntarily_and_turn_it_off(page, live_server, require_2fa, csp_errors):
+def test_without_the_requirement_anyone_may_enrol_and_turn_it_off(page, live_server, settings, csp_errors):
+    """TANDEM_REQUIRE_2FA=false (the demo of `make run`): nobody is forced, anyone may enrol."""
+    assert settings.TANDEM_REQUIRE_2FA is False
     f.make_member(Role.STEERING_MEMBER, f.RegionFactory(), email="bg@example.test")
     login(page, live_server, "bg@example.test")
     assert page.locator("h1").inner_text().startswith("Welkom")  # not forced to enrol
