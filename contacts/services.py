@@ -615,10 +615,17 @@ def invite_person(actor, *, email, full_name, organisation, role):
             user = User.objects.select_for_update().filter(email__iexact=email).first()
             if user is not None and not user.is_active and user.has_usable_password():
                 raise ValidationError(
-                    {"email": _("The account of this e-mail address is switched off; ask the operator.")}
+                    {
+                        "email": _(
+                            "The account of this e-mail address is switched off; switch it on again "
+                            "on its account page first."
+                        )
+                    }
                 )
             if user is not None:
-                existing = Membership.objects.filter(user=user, role=role, **{field: organisation}).first()
+                existing = (
+                    Membership.objects.current().filter(user=user, role=role, **{field: organisation}).first()
+                )
                 if existing is not None:
                     if existing.invitations.filter(accepted_at__isnull=True).exists():
                         message = _(
@@ -637,6 +644,13 @@ def invite_person(actor, *, email, full_name, organisation, role):
                 invited_by=actor,
                 created_at=now,
                 expires_at=_expiry(now),
+            )
+            _record(
+                actor,
+                MembershipRecord.Kind.INVITED,
+                user,
+                permissions.membership_region_id(membership),
+                membership,
             )
             _queue_invitation_email(invitation)
             _audit(actor, "invitation_sent", invitation, organisation)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0005_region_norm'),
+        ('contacts', '0006_invitation'),
     ]
 
     operations = [
