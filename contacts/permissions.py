@@ -241,6 +241,14 @@ def can_edit_person(user, person):
     )
 
 
+def can_onboard(user, kind, organisation):
+    """The registry admin adds accounts (users and their roles) to organisations of their own
+    region only (ADR 0123, ADR 0148)."""
+    if not can_admin_registry(user):
+        return False
+    return type(organisation).objects.filter(own_region_q(user, kind), pk=organisation.pk).exists()
+
+
 # --- View helpers ---------------------------------------------------------------------------
 
 

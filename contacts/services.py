@@ -12,14 +12,19 @@ from contacts import permissions
 from contacts.models import (
     ContactAssignment,
     DistrictTeam,
+    Membership,
     Municipality,
     Partnership,
     Person,
+    Region,
     RegionNorm,
+    Role,
     School,
     Tandem,
+    User,
 )
 from contacts.models import norms as limits
+from contacts.models.accounts import ROLE_ORGANISATION_FIELD
 from portal import outbox
 
 TARGET_MODELS = {
@@ -195,6 +200,35 @@ def update_person(actor, person, data, affiliations=None):
             if name in AFFILIATIONS:
                 getattr(locked, name).set(objects)
         return locked
+
+
+# --- Accounts from the users sheet (ADR 0148) ------------------------------------------------
+
+USER_ORGANISATION_MODELS = {**TARGET_MODELS, "region": Region}
+
+
+def import_user_row(actor, *, email, full_name, organisation, role):
+    """One row of the registry import's users sheet: the account (by e-mail; a new one gets
+    `full_name` and no usable password, an existing one keeps its name) and its membership of
+    `role` in `organisation`. Returns the membership, or None when it existed already, so a
+    re-import changes nothing. Raises ValidationError keyed by field on bad input."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("“%(value)s” is not a role.") % {"value": role}})
+    kind = ROLE_ORGANISATION_FIELD[Role(role)]
+    if not isinstance(organisation, USER_ORGANISATION_MODELS[kind]):
+        raise ValidationError({"role": _("This role cannot be held in this organisation.")})
+    if not permissions.can_onboard(actor, kind, organisation):
+        raise PermissionDenied
+    email = (email or "").strip().lower()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User(email=email, full_name=(full_name or "").strip())
+            user.set_unusable_password()
+            user.full_clean()
+            user.save()
+        membership, created = Membership.objects.get_or_create(user=user, role=role, **{kind: organisation})
+        return membership if created else None
 
 
 # --- Region norms (ADR 0091) -----------------------------------------------------------------

@@ -1,0 +1,224 @@
+"""The users sheet of the registry import (ADR 0148): accounts and their roles, all or nothing,
+idempotent, every error by row and column, only in the importing administrator's region."""
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from contacts import services
+from contacts.models import Membership, Role, User
+from contacts.registry_import import USER_COLUMNS, import_file
+from tests.contacts import factories as f
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+HEADER = "email,name,organisation,role\n"
+GOOD = (
+    HEADER + "ilse.ib@example.test,Ilse de IB-er,91AA00,school_coordinator\n"
+    "wim.wijkteam@example.test,Wim Wijkteam,GM0901:Wijkteam Aan,district_worker\n"
+    # An existing account gets one more role: a new membership, not a new account.
+    "school_coordinator@example.test,Sanne School,91BB00,school_coordinator\n"
+    "bea.beleid@example.test,Bea Beleid,GM0902,municipal_officer\n"
+    "dirk.directeur@example.test,Dirk Directeur,PO0901,partnership_director\n"
+    "stef.stuurgroep@example.test,Stef Stuurgroep,TST,steering_member\n"
+)
+
+
+def state():
+    return (
+        sorted(User.objects.values_list("email", "full_name", "password")),
+        sorted(
+            Membership.objects.values_list(
+                "user__email", "role", "school", "district_team", "municipality", "partnership", "region"
+            )
+        ),
+    )
+
+
+def users_import(world, content, commit=True, filename="users.csv", actor=None):
+    actor = actor or world.user("registry_admin")
+    data = content.encode() if isinstance(content, str) else content
+    return import_file("users", filename, data, commit=commit, actor=actor)
+
+
+def test_preview_writes_nothing_and_confirm_adds_accounts_and_roles(world):
+    before = state()
+    preview = users_import(world, GOOD, commit=False)
+    assert preview.ok, [str(e) for e in preview.errors]
+    assert (preview.added, preview.changed, preview.unchanged) == (6, 0, 0)
+    assert [(r.row, r.key) for r in preview.added_rows][:3] == [
+        (2, "ilse.ib@example.test"),
+        (3, "wim.wijkteam@example.test"),
+        (4, "school_coordinator@example.test"),
+    ]
+    assert "nieuw account" in preview.added_rows[0].label
+    assert "Basisschool Aan" in preview.added_rows[0].label
+    assert "bestaand account" in preview.added_rows[2].label
+    assert state() == before
+
+    report = users_import(world, GOOD)
+    assert report.written and report.added == 6
+    ilse = User.objects.get(email="ilse.ib@example.test")
+    assert ilse.full_name == "Ilse de IB-er" and not ilse.has_usable_password()
+    assert ilse.memberships.get().school == world.school
+    assert (
+        Membership.objects.get(user__email="wim.wijkteam@example.test").district_team == world.district_team
+    )
+    existing = world.user("school_coordinator")
+    assert set(existing.memberships.values_list("school", flat=True)) == {
+        world.school.pk,
+        world.other_school.pk,
+    }
+    assert User.objects.get(pk=existing.pk).full_name == existing.full_name  # keeps its own name
+
+
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(world):
+    assert users_import(world, GOOD).written
+    first = state()
+    again = users_import(world, GOOD)
+    assert again.written and (again.added, again.unchanged) == (0, 6)
+    assert state() == first
+
+
+def test_a_bad_row_imports_nothing_then_the_good_file_imports(world):
+    before = state()
+    bad = GOOD + "kapot-adres,Kapot,91AA00,school_coordinator\n"
+    report = users_import(world, bad)
+    assert not report.written
+    assert [(e.row, e.column) for e in report.errors] == [(8, "email")]
+    assert state() == before
+    assert users_import(world, GOOD).written
+    assert User.objects.filter(email="ilse.ib@example.test").exists()
+
+
+@pytest.mark.parametrize(
+    "rows,row,column,fragment",
+    [
+        ("kapot@,Kapot,91AA00,school_coordinator\n", 2, "email", "geen geldig e-mailadres"),
+        (",Leeg,91AA00,school_coordinator\n", 2, "email", "verplicht"),
+        ("a@example.test,,91AA00,school_coordinator\n", 2, "name", "verplicht"),
+        ("a@example.test,A,99ZZ00,school_coordinator\n", 2, "organisation", "99ZZ00"),
+        ("a@example.test,A,GM0901:Bestaat niet,district_worker\n", 2, "organisation", "Bestaat niet"),
+        ("a@example.test,A,,school_coordinator\n", 2, "organisation", "verplicht"),
+        ("a@example.test,A,91AA00,directeur\n", 2, "role", "school_coordinator ("),
+        ("a@example.test,A,GM0901,school_coordinator\n", 2, "role", "een gemeente"),
+        ("a@example.test,A,91AA00,steering_member\n", 2, "role", "een regio"),
+        ("a@example.test,A,91CC00,school_coordinator\n", 2, "organisation", "buiten uw regio"),
+        ("a@example.test,A,ELD,steering_member\n", 2, "organisation", "buiten uw regio"),
+        (
+            "a@example.test,A,91AA00,school_coordinator\nA@example.test,A,91AA00,school_coordinator\n",
+            3,
+            "email, role, organisation",
+            "als regel 8",
+        ),
+        (
+            "a@example.test,A,91AA00,school_coordinator\n"
+            "a@example.test,B,GM0901:Wijkteam Aan,district_worker\n",
+            3,
+            "name",
+            "regel 8 geeft",
+        ),
+        ("a@example.test,A\x00B,91AA00,school_coordinator\n", 2, "name", "NUL"),
+    ],
+)
+def test_each_error_names_row_and_column_and_nothing_is_written(world, rows, row, column, fragment):
+    other = f.RegionFactory(code="ELD", name="Regio Elders")
+    elsewhere = f.MunicipalityFactory(cbs_code="GM0999", name="Elders", region=other)
+    f.SchoolFactory(brin="91CC", name="School Elders", municipality=elsewhere)
+    before = state()
+    report = users_import(world, GOOD + rows)
+    assert not report.written
+    row += 6  # after the good file's six rows
+    matching = [e for e in report.errors if e.row == row and e.column == column]
+    assert matching, [str(e) for e in report.errors]
+    assert fragment in matching[0].message, matching[0].message
+    assert str(matching[0]).startswith(f"users.csv, regel {row}, kolom “{column}”: ")
+    assert state() == before
+
+
+def test_a_missing_or_unknown_column_is_named():
+    report = import_file("users", "users.csv", b"email,naam,organisation,role\n", actor=None)
+    assert {(e.row, e.column) for e in report.errors} == {(1, "name"), (1, "naam")}
+
+
+def test_an_xlsx_users_sheet_is_read(world):
+    book = openpyxl.Workbook()
+    book.active.append(list(USER_COLUMNS))
+    book.active.append(["Ilse.IB@Example.test", "Ilse de IB-er", "91AA00", "school_coordinator"])
+    data = io.BytesIO()
+    book.save(data)
+    report = users_import(world, data.getvalue(), filename="users.xlsx")
+    assert report.written, [str(e) for e in report.errors]
+    assert User.objects.filter(email="ilse.ib@example.test").exists()
+
+
+def test_only_the_registry_admin_adds_accounts_and_only_in_their_region(world):
+    with pytest.raises(PermissionDenied):
+        services.import_user_row(
+            world.user("steering_member"),
+            email="x@example.test",
+            full_name="X",
+            organisation=world.school,
+            role=Role.SCHOOL_COORDINATOR,
+        )
+    other = f.RegionFactory(code="ELD", name="Regio Elders")
+    with pytest.raises(PermissionDenied):
+        services.import_user_row(
+            world.user("registry_admin"),
+            email="x@example.test",
+            full_name="X",
+            organisation=other,
+            role=Role.STEERING_MEMBER,
+        )
+    assert not User.objects.filter(email="x@example.test").exists()
+
+
+def test_the_command_needs_the_administrator_and_imports_as_them(world, tmp_path):
+    path = tmp_path / "users.csv"
+    path.write_text(GOOD)
+    with pytest.raises(CommandError, match="--as"):
+        call_command("import_registry", str(path), stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("import_registry", str(path), actor="registry_admin@example.test", stdout=out)
+    assert "6 added" in out.getvalue()
+    assert User.objects.filter(email="ilse.ib@example.test").exists()
+
+
+def test_the_example_file_onboards_accounts_in_the_demo_region_twice_the_same(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    client.force_login(User.objects.get(email="beheer@demo.tandem.test"))
+
+    def web_import():
+        upload = SimpleUploadedFile(
+            "users.csv", (EXAMPLES / "users.csv").read_bytes(), content_type="text/csv"
+        )
+        response = client.post(reverse("contacts:import"), {"kind": "users", "file": upload})
+        report = response.context["report"]
+        assert report.ok, [str(e) for e in report.errors]
+        token = str(response.context["pending"].token)
+        assert client.post(reverse("contacts:import_confirm"), {"token": token}).status_code == 302
+        return report
+
+    first = web_import()
+    assert first.added >= 4 and not first.unchanged
+    snapshot = state()
+    again = web_import()
+    assert not again.added and again.unchanged == first.added
+    assert state() == snapshot
+
+
+def test_users_columns_are_documented():
+    doc = (EXAMPLES.parent / "registry-import.md").read_text()
+    assert "### `users`" in doc
+    for column in USER_COLUMNS:
+        assert f"`{column}`" in doc
+    for role in Role.values:
+        assert f"`{role}`" in doc
