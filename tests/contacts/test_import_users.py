@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contacts import services
@@ -222,3 +224,22 @@ def test_users_columns_are_documented():
         assert f"`{column}`" in doc
     for role in Role.values:
         assert f"`{role}`" in doc
+
+
+def test_checking_the_sheet_takes_the_same_queries_for_3_or_300_rows(world):
+    """A region's 300 IB-ers at a handful of schools: organisations are looked up once per key
+    and accounts and roles in one query each for the whole file."""
+
+    def queries(n):
+        rows = "".join(
+            f"ib{i}@example.test,IB-er {i},{('91AA00', '91BB00', 'GM0901:Wijkteam Aan')[i % 3]},"
+            f"{('school_coordinator', 'school_coordinator', 'district_worker')[i % 3]}\n"
+            for i in range(n)
+        )
+        actor = User.objects.get(pk=world.user("registry_admin").pk)
+        with CaptureQueriesContext(connection) as ctx:
+            report = users_import(world, HEADER + rows, commit=False, actor=actor)
+        assert report.ok and report.added == n, [str(e) for e in report.errors]
+        return len(ctx.captured_queries)
+
+    assert queries(3) == queries(300) == 5
