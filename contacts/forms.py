@@ -3,13 +3,14 @@
 import datetime
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import DistrictTeam, Person
 from contacts.models import norms as norm_limits
 from contacts.registry_import import KIND_LABELS
-from portal.forms import TandemForm, TandemModelForm
+from portal.forms import TandemForm, TandemModelForm, TandemSetPasswordForm
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -208,3 +209,14 @@ class RegionNormForm(TandemForm):
         if decision is not None and help_started is not None and help_started < decision:
             self.add_error("help_started_days", norm_limits.HELP_BEFORE_DECISION_MESSAGE % {"n": decision})
         return data
+
+
+class InvitationAcceptForm(TandemSetPasswordForm):
+    """The invited person's first password: Django's own checks (AUTH_PASSWORD_VALIDATORS and
+    the repeat); the service sets it (contacts.services.accept_invitation)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A password longer than any real one is refused before it reaches the hasher.
+        for name in ("new_password1", "new_password2"):
+            self.fields[name].validators.append(MaxLengthValidator(4096))

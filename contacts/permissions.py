@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from contacts.models import Membership, Role
+from contacts.models import DistrictTeam, Membership, Municipality, Partnership, Role, School
 
 ALL_ROLES = tuple(Role)
 PROFESSIONAL_ROLES = (
@@ -152,6 +152,39 @@ def can_admin_registry(user):
     return has_role(user, Role.REGISTRY_ADMIN)
 
 
+def registry_admin_region_ids(user):
+    """The top-level regions of the user's registry-administrator memberships: where they invite
+    people (ADR 0135). A membership in another role elsewhere adds no region."""
+    return {
+        m.region.parent_id or m.region_id
+        for m in memberships(user)
+        if m.role == Role.REGISTRY_ADMIN and m.region_id
+    }
+
+
+def organisation_region_id(organisation):
+    """The top-level region of a school, district team, partnership, municipality or region."""
+    if isinstance(organisation, School | DistrictTeam):
+        region = organisation.municipality.region
+    elif isinstance(organisation, Partnership | Municipality):
+        region = organisation.region
+    else:
+        region = organisation
+    return region.parent_id or region.pk
+
+
+def can_invite(user, organisation=None):
+    """A registry administrator invites people into organisations of their own region."""
+    ids = registry_admin_region_ids(user)
+    if organisation is None:
+        return bool(ids)
+    return organisation_region_id(organisation) in ids
+
+
+def can_manage_invitation(user, invitation):
+    return can_invite(user, invitation.membership.organisation)
+
+
 # Who sets a region's own waiting-time norms (ADR 0091): its steering group and its registry
 # administrator.
 NORM_ROLES = (Role.STEERING_MEMBER, Role.REGISTRY_ADMIN)
@@ -239,14 +272,6 @@ def can_edit_person(user, person):
         or bool(partnership_ids(user) & {p.pk for p in person.partnerships.all()})
         or bool(municipality_ids(user) & {m.pk for m in person.municipalities.all()})
     )
-
-
-def can_onboard(user, kind, organisation):
-    """The registry admin adds accounts (users and their roles) to organisations of their own
-    region only (ADR 0123, ADR 0148)."""
-    if not can_admin_registry(user):
-        return False
-    return type(organisation).objects.filter(own_region_q(user, kind), pk=organisation.pk).exists()
 
 
 # --- View helpers ---------------------------------------------------------------------------

@@ -48,6 +48,15 @@ PERSONAL = {
         ("user", "role", "school", "district_team", "partnership", "municipality", "region", "created_at"),
         ACCOUNT,
     ),
+    # Whom the registry administrator invited into which role, when, and whether they accepted
+    # (ADR 0135); the link's secret is kept only as a hash, a credential of the invited person.
+    "contacts.invitation": {
+        **dict.fromkeys(
+            ("user", "membership", "invited_by", "created_at", "expires_at", "accepted_at", "emailed_at"),
+            ACCOUNT,
+        ),
+        **dict.fromkeys(("selector", "token_hash"), CREDENTIAL),
+    },
     # A registry import file holds the names, e-mail addresses and phone numbers of people.
     "contacts.pendingimport": dict.fromkeys(("user", "kind", "filename", "content", "created_at"), IMPORT),
     "contacts.person": dict.fromkeys(("name", "email", "phone", "function"), PROFESSIONAL_CONTACT),
@@ -89,6 +98,7 @@ PERSONAL = {
 NOT_PERSONAL = {
     "contacts.user": ("id",),
     "contacts.membership": ("id",),
+    "contacts.invitation": ("id", "times_sent"),
     "contacts.pendingimport": ("id", "token"),
     "contacts.person": ("id",),
     "contacts.contactassignment": ("id",),

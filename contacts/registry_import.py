@@ -39,7 +39,7 @@ from contacts.models import (
     User,
 )
 from contacts.models.accounts import ROLE_ORGANISATION_FIELD
-from contacts.permissions import home_region_ids
+from contacts.permissions import home_region_ids, registry_admin_region_ids
 
 LIST_SEPARATOR = "|"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -816,7 +816,7 @@ def export(kind, queryset, fmt):
 #
 # Not a model resource: one row is an account (User, by e-mail) holding a role (Membership) in
 # one organisation, and a new one is an invitation, so writing goes through the service
-# `contacts.services.import_user_row` rather than through django-import-export's save.
+# `contacts.services.invite_person` (ADR 0135) rather than through django-import-export's save.
 
 USER_COLUMNS = ("email", "name", "organisation", "role")
 USER_KEY_COLUMNS = ("email", "role", "organisation")
@@ -986,7 +986,10 @@ class UserSheet:
     def check(self, dataset, filename, actor, report):
         """The checked rows; errors go to `report`."""
         finder = OrganisationFinder()
-        region_ids = home_region_ids(actor)
+        # The actor's home regions (ADR 0123) in which they are the registry administrator:
+        # where the invitation service lets them invite (ADR 0135), so the preview refuses
+        # exactly what the confirmation would.
+        region_ids = home_region_ids(actor) & registry_admin_region_ids(actor)
         rows = []
         for number, raw in enumerate(dataset.dict, start=2):
             row, errors = _clean_user_cells(number, raw, filename, finder, region_ids)
@@ -1075,7 +1078,7 @@ def _tally_users(rows, report):
 
 def run_user_import(dataset, filename, actor, commit=False):
     """The users sheet: checked as a whole; with `commit`, each new account or membership is
-    created and invited through `services.import_user_row`, all in one transaction."""
+    created and invited through `services.invite_person`, all in one transaction."""
     sheet = UserSheet()
     report = ImportReport(kind="users", file=filename)
     report.errors.extend(_check_header(sheet, dataset, filename))
@@ -1097,7 +1100,7 @@ def run_user_import(dataset, filename, actor, commit=False):
                 if row.has_membership:
                     continue
                 try:
-                    services.import_user_row(
+                    services.invite_person(
                         actor,
                         email=row.email,
                         full_name=row.name,

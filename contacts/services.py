@@ -3,15 +3,22 @@ inside one transaction. Assignments and tandems are never edited away: replacing
 open one (valid_to) and opens a new one, so the history stays answerable.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contacts import permissions
 from contacts.models import (
     ContactAssignment,
     DistrictTeam,
+    Invitation,
     Membership,
     Municipality,
     Partnership,
@@ -25,7 +32,10 @@ from contacts.models import (
 )
 from contacts.models import norms as limits
 from contacts.models.accounts import ROLE_ORGANISATION_FIELD
+from contacts.models.invitations import split_token
 from portal import outbox
+from portal.audit import log_access
+from portal.models import AccessLog
 
 TARGET_MODELS = {
     "school": School,
@@ -202,35 +212,6 @@ def update_person(actor, person, data, affiliations=None):
         return locked
 
 
-# --- Accounts from the users sheet (ADR 0148) ------------------------------------------------
-
-USER_ORGANISATION_MODELS = {**TARGET_MODELS, "region": Region}
-
-
-def import_user_row(actor, *, email, full_name, organisation, role):
-    """One row of the registry import's users sheet: the account (by e-mail; a new one gets
-    `full_name` and no usable password, an existing one keeps its name) and its membership of
-    `role` in `organisation`. Returns the membership, or None when it existed already, so a
-    re-import changes nothing. Raises ValidationError keyed by field on bad input."""
-    if role not in Role.values:
-        raise ValidationError({"role": _("“%(value)s” is not a role.") % {"value": role}})
-    kind = ROLE_ORGANISATION_FIELD[Role(role)]
-    if not isinstance(organisation, USER_ORGANISATION_MODELS[kind]):
-        raise ValidationError({"role": _("This role cannot be held in this organisation.")})
-    if not permissions.can_onboard(actor, kind, organisation):
-        raise PermissionDenied
-    email = (email or "").strip().lower()
-    with transaction.atomic():
-        user = User.objects.filter(email__iexact=email).first()
-        if user is None:
-            user = User(email=email, full_name=(full_name or "").strip())
-            user.set_unusable_password()
-            user.full_clean()
-            user.save()
-        membership, created = Membership.objects.get_or_create(user=user, role=role, **{kind: organisation})
-        return membership if created else None
-
-
 # --- Region norms (ADR 0091) -----------------------------------------------------------------
 
 
@@ -280,3 +261,219 @@ def retry_outbox_message(user, pk):
     if not permissions.can_admin_registry(user):
         raise PermissionDenied
     return outbox.retry(pk)
+
+
+# --- Invitations (ADR 0135) ------------------------------------------------------------------
+
+INVITATION_EMAIL_TASK = "contacts.send_invitation_email"
+ORGANISATION_MODELS = {
+    "school": School,
+    "district_team": DistrictTeam,
+    "partnership": Partnership,
+    "municipality": Municipality,
+    "region": Region,
+}
+ORGANISATION_KIND_LABELS = {
+    "school": gettext_lazy("a school"),
+    "district_team": gettext_lazy("a district team"),
+    "partnership": gettext_lazy("a partnership"),
+    "municipality": gettext_lazy("a municipality"),
+    "region": gettext_lazy("the region"),
+}
+
+
+class InvitationInvalid(Exception):
+    """The link of an invitation cannot be used; `reason` says why ("invalid", "used", "expired")."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _organisation_field(organisation):
+    for field, model in ORGANISATION_MODELS.items():
+        if isinstance(organisation, model):
+            return field
+    return None
+
+
+def _clean_text(value):
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _invitation_errors(email, full_name, organisation, role):
+    """Field-keyed messages for the invitation's input, and the cleaned (email, full_name, role)."""
+    errors = {}
+    email, full_name = _clean_text(email).lower(), _clean_text(full_name)
+    if not email:
+        errors["email"] = _("Enter the e-mail address.")
+    elif "\x00" in email or len(email) > 254:
+        errors["email"] = _("Enter a valid e-mail address.")
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = _("Enter a valid e-mail address.")
+    if not full_name:
+        errors["full_name"] = _("Enter the name.")
+    elif "\x00" in full_name or len(full_name) > 200:
+        errors["full_name"] = _("Enter a name of at most 200 characters, without special characters.")
+    try:
+        role = Role(role)
+    except ValueError:
+        errors["role"] = _("Choose one of the roles.")
+        role = None
+    field = _organisation_field(organisation)
+    if field is None:
+        errors["organisation"] = _("Choose an organisation.")
+    elif role is not None and ROLE_ORGANISATION_FIELD[role] != field:
+        errors["role"] = _("This role is held for %(kind)s; choose another role or organisation.") % {
+            "kind": ORGANISATION_KIND_LABELS[ROLE_ORGANISATION_FIELD[role]]
+        }
+    return errors, email, full_name, role
+
+
+def _audit(user, activity, invitation, organisation):
+    role = Role.REGISTRY_ADMIN if activity != "invitation_accepted" else invitation.membership.role
+    log_access(
+        user,
+        AccessLog.Action.CHANGE,
+        invitation,
+        role=role,
+        organisation=organisation,
+        activity=activity,
+    )
+
+
+def _queue_invitation_email(invitation):
+    outbox.enqueue(INVITATION_EMAIL_TASK, f"invitation:{invitation.pk}", invitation_id=invitation.pk)
+
+
+def _expiry(now):
+    return now + timedelta(days=settings.TANDEM_INVITATION_DAYS)
+
+
+def invite_person(actor, *, email, full_name, organisation, role):
+    """Invite a person into `role` at `organisation` (a school, district team, partnership,
+    municipality or region): the membership is created now, for a new inactive account without
+    a usable password or for the existing account of that e-mail address (a person may work in
+    two regions), and the e-mail with the one-time link is queued in the outbox. Refused
+    (PermissionDenied) unless the actor administers the registry of the organisation's region;
+    ValidationError with a message per field (email, full_name, organisation, role) for bad
+    input. Returns the Invitation."""
+    if not permissions.can_invite(actor):
+        raise PermissionDenied
+    if _organisation_field(organisation) is not None and not permissions.can_invite(actor, organisation):
+        raise PermissionDenied
+    errors, email, full_name, role = _invitation_errors(email, full_name, organisation, role)
+    if errors:
+        raise ValidationError(errors)
+    field = ROLE_ORGANISATION_FIELD[role]
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            user = User.objects.select_for_update().filter(email__iexact=email).first()
+            if user is not None and not user.is_active and user.has_usable_password():
+                raise ValidationError(
+                    {"email": _("The account of this e-mail address is switched off; ask the operator.")}
+                )
+            if user is not None:
+                existing = Membership.objects.filter(user=user, role=role, **{field: organisation}).first()
+                if existing is not None:
+                    if existing.invitations.filter(accepted_at__isnull=True).exists():
+                        message = _(
+                            "This person has already been invited for this role here; send the "
+                            "invitation again instead."
+                        )
+                    else:
+                        message = _("This person already holds this role at this organisation.")
+                    raise ValidationError({"email": message})
+            if user is None:
+                user = User.objects.create_user(email, password=None, full_name=full_name, is_active=False)
+            membership = Membership.objects.create(user=user, role=role, **{field: organisation})
+            invitation = Invitation.objects.create(
+                user=user,
+                membership=membership,
+                invited_by=actor,
+                created_at=now,
+                expires_at=_expiry(now),
+            )
+            _queue_invitation_email(invitation)
+            _audit(actor, "invitation_sent", invitation, organisation)
+            return invitation
+    except IntegrityError as exc:  # the same person invited at the same moment
+        raise ValidationError(
+            {"email": _("This person has just been invited for this role. Reload the page.")}
+        ) from exc
+
+
+def resend_invitation(actor, invitation):
+    """Send an open or expired invitation again: the old link stops working at once, the new
+    one (made when the e-mail goes out) is valid TANDEM_INVITATION_DAYS from now."""
+    if not permissions.can_manage_invitation(actor, invitation):
+        raise PermissionDenied
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.accepted_at is not None:
+            raise ValidationError(_("This invitation has already been accepted."))
+        locked.selector = ""
+        locked.token_hash = ""
+        locked.emailed_at = None
+        locked.expires_at = _expiry(now)
+        locked.times_sent += 1
+        locked.save(update_fields=["selector", "token_hash", "emailed_at", "expires_at", "times_sent"])
+        _queue_invitation_email(locked)
+        _audit(actor, "invitation_resent", locked, invitation.membership.organisation)
+        return locked
+
+
+def invitation_for_token(token, *, lock=False):
+    """The invitation a link's token belongs to, or InvitationInvalid: "invalid" (forged, or
+    replaced by a resend), "used" or "expired"."""
+    parts = split_token(token)
+    if parts is None or "\x00" in token:
+        raise InvitationInvalid("invalid")
+    selector, verifier = parts
+    queryset = Invitation.objects.select_related("user", "membership")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    invitation = queryset.filter(selector=selector).first()
+    if invitation is None or not invitation.matches(verifier):
+        raise InvitationInvalid("invalid")
+    state = invitation.state()
+    if state == Invitation.State.ACCEPTED:
+        raise InvitationInvalid("used")
+    if state == Invitation.State.EXPIRED:
+        raise InvitationInvalid("expired")
+    return invitation
+
+
+def invitation_needs_password(invitation):
+    """A new account sets its password on acceptance; an existing one keeps its own."""
+    return not invitation.user.has_usable_password()
+
+
+def accept_invitation(token, password=None):
+    """Accept the invitation of a link: a new account sets `password` (checked with
+    AUTH_PASSWORD_VALIDATORS, ValidationError {"password": [...]}) and becomes active; an
+    existing account keeps its password (`password` is not used). The link then no longer
+    works. InvitationInvalid for a forged, replaced, used or expired link. Returns the user."""
+    with transaction.atomic():
+        invitation = invitation_for_token(token, lock=True)
+        user = User.objects.select_for_update().get(pk=invitation.user_id)
+        if not user.has_usable_password():
+            if not isinstance(password, str) or not password or "\x00" in password:
+                raise ValidationError({"password": [_("Enter a password.")]})
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise ValidationError({"password": exc.messages}) from exc
+            user.set_password(password)
+            user.is_active = True
+            user.save(update_fields=["password", "is_active"])
+        # The selector and hash stay, so the link, used again, says "already used".
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        _audit(user, "invitation_accepted", invitation, invitation.membership.organisation)
+        return user

@@ -5,6 +5,7 @@ Everyone with a membership reads the directory; edits are checked in contacts.pe
 """
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from contacts import permissions, selectors, services
@@ -21,6 +24,7 @@ from contacts.forms import (
     AssignmentForm,
     EndForm,
     ImportForm,
+    InvitationAcceptForm,
     PersonAffiliationsForm,
     PersonCreateForm,
     PersonForm,
@@ -653,3 +657,52 @@ def outbox_retry(request, pk):
     else:
         messages.error(request, _("This message has not failed (any more); nothing was changed."))
     return redirect("contacts:outbox")
+
+
+# --- Invitations (ADR 0135) --------------------------------------------------------------------
+
+
+INVALID_STATUS = {"invalid": 404, "used": 410, "expired": 410}
+
+
+def _invitation_invalid(request, reason):
+    return render(
+        request, "contacts/invitation_invalid.html", {"reason": reason}, status=INVALID_STATUS[reason]
+    )
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    """The invitation link (no login): a new account chooses its password and is logged in, and
+    the two-step verification middleware sends it to enrolment first (ADR 0040, 0136); an
+    existing account accepts the role and logs in as always. A forged, replaced, used or
+    expired link gets a page that says so, and changes nothing."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationInvalid as exc:
+        return _invitation_invalid(request, exc.reason)
+    needs_password = services.invitation_needs_password(invitation)
+    form = InvitationAcceptForm(invitation.user, request.POST or None) if needs_password else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            user = services.accept_invitation(token, form.cleaned_data["new_password1"] if form else None)
+        except services.InvitationInvalid as exc:  # accepted or resent in the meantime
+            return _invitation_invalid(request, exc.reason)
+        except ValidationError as exc:
+            for message in exc.message_dict.get("password", exc.messages):
+                form.add_error("new_password1", message)
+        else:
+            if form is None:
+                messages.success(request, _("The invitation has been accepted. Log in as always."))
+                return redirect("login")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            welcome = _("Your password has been set. Welcome to Tandem, %(name)s.")
+            messages.success(request, welcome % {"name": user.full_name})
+            return redirect("home")
+    return render(
+        request,
+        "contacts/invitation_accept.html",
+        {"invitation": invitation, "membership": invitation.membership, "form": form},
+    )

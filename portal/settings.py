@@ -398,6 +398,12 @@ TANDEM_2FA_ROLES = (
 )
 TANDEM_RECOVERY_CODES = 10
 
+# Invitations (ADR 0135): the registry administrator's invitation link is valid this many
+# days (whole days, at least 1); a resend starts the period again.
+TANDEM_INVITATION_DAYS = env.int("TANDEM_INVITATION_DAYS", default=7)
+if TANDEM_INVITATION_DAYS < 1:
+    raise ImproperlyConfigured("TANDEM_INVITATION_DAYS must be a whole number of days, at least 1.")
+
 # Sessions (ADR 0042): after TANDEM_SESSION_ABSOLUTE_HOURS the user logs in again however
 # active; the warning shows this many seconds before the idle timeout.
 TANDEM_SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("TANDEM_SESSION_ABSOLUTE_HOURS", default=10))

@@ -60,6 +60,7 @@ urlpatterns = [
     path("aanmeldingen/meldingen/", include((notification_patterns, "notifications"))),
     path("aanmeldingen/", include("referrals.urls")),
     path("netwerk/", include("contacts.urls")),
+    path("uitnodiging/", include("contacts.urls_invitation")),
     path("", include("security.urls")),
     path("werkagenda/", include("agenda.urls")),
     path("rapportage/", include("reporting.urls")),

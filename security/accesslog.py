@@ -64,6 +64,9 @@ ACTIVITIES = {
     "escalation_raised": _("escalated to the deciders"),
     "escalation_position": _("position added"),
     "escalation_decided": _("decision recorded"),
+    "invitation_sent": _("invitation sent"),
+    "invitation_resent": _("invitation sent again"),
+    "invitation_accepted": _("invitation accepted"),
 }
 STEPS = {
     **{kind.value: kind.label for kind in StepKind},

@@ -1,5 +1,6 @@
 from .accounts import Membership, Role, User
 from .imports import PendingImport
+from .invitations import Invitation
 from .network import ContactAssignment, Person, Tandem
 from .norms import RegionNorm
 from .organisations import (
@@ -18,6 +19,7 @@ __all__ = [
     "CareProvider",
     "ContactAssignment",
     "DistrictTeam",
+    "Invitation",
     "Membership",
     "Municipality",
     "Partnership",

@@ -3,11 +3,13 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from contacts.models import (
     CareProvider,
     ContactAssignment,
     DistrictTeam,
+    Invitation,
     Membership,
     Municipality,
     Partnership,
@@ -18,6 +20,8 @@ from contacts.models import (
     Tandem,
     User,
 )
+from contacts.models.accounts import ROLE_ORGANISATION_FIELD
+from contacts.models.invitations import new_token
 
 LETTERS = "ABCDEFGHJKLMNPRSTUVWXZ"
 
@@ -151,3 +155,25 @@ class TandemFactory(factory.django.DjangoModelFactory):
     district_worker = factory.SubFactory(PersonFactory)
     district_team = factory.SubFactory(DistrictTeamFactory)
     valid_from = datetime.date(2026, 1, 1)
+
+
+def make_invitation(role, organisation, email="uitgenodigd@example.test", invited_by=None, **fields):
+    """An invited, inactive account with its membership and an open invitation; returns
+    (invitation, token) — the token as the e-mail task would have put it in the link."""
+    user = User.objects.create_user(email, password=None, full_name="Ina Uitgenodigd", is_active=False)
+    membership = Membership.objects.create(
+        user=user, role=role, **{ROLE_ORGANISATION_FIELD[Role(role)]: organisation}
+    )
+    token, selector, token_hash = new_token()
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        user=user,
+        membership=membership,
+        invited_by=invited_by,
+        expires_at=now + datetime.timedelta(days=7),
+        selector=selector,
+        token_hash=token_hash,
+        emailed_at=now,
+        **fields,
+    )
+    return invitation, token

@@ -57,6 +57,11 @@ def _replace_data(w):
     return {"person": f.PersonFactory().pk, "valid_from": datetime.date.today().isoformat()}
 
 
+def _invitation_token(w):
+    _invitation, token = f.make_invitation("school_coordinator", w.school)
+    return token
+
+
 CASES = [
     Case("contacts:directory", lambda w: reverse("contacts:directory"), default=200, expect=MEMBERS),
     *[
@@ -232,5 +237,20 @@ CASES = [
         method="post",
         data=lambda w: {},
         expect={"registry_admin": 302},
+    ),
+    # The invitation link opens without login, for anyone who has it (ADR 0135); a forged
+    # one is a page saying so (404), as is a used or expired one (410).
+    Case(
+        "invitations:accept",
+        lambda w: reverse("invitations:accept", args=[_invitation_token(w)]),
+        default=200,
+        anonymous=200,
+    ),
+    Case(
+        "invitations:accept",
+        lambda w: reverse("invitations:accept", args=["vervalst" * 8]),
+        default=404,
+        anonymous=404,
+        label="forged",
     ),
 ]

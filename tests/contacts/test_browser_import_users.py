@@ -6,7 +6,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from contacts.models import Membership, User
+from contacts.models import Invitation, Membership, User
+from contacts.services import INVITATION_EMAIL_TASK
+from portal.models import OutboxMessage
 from tests.helpers.browser import assert_no_axe_violations, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,6 +37,7 @@ def test_registry_admin_onboards_accounts_after_fixing_a_bad_row(page, live_serv
     expect(page.get_by_role("alert")).to_contain_text("1 fout")
     errors = page.get_by_role("table", name="Fouten in het bestand")
     expect(errors.locator("tbody th")).to_have_text(["4"])
+    assert not Invitation.objects.exists() and not OutboxMessage.objects.filter(task=INVITATION_EMAIL_TASK)
     expect(errors).to_contain_text("role")
     expect(errors).to_contain_text("hoort bij een school, maar “GM0901” is een gemeente")
     expect(page.get_by_role("button", name="Import bevestigen")).to_have_count(0)
@@ -60,3 +63,15 @@ def test_registry_admin_onboards_accounts_after_fixing_a_bad_row(page, live_serv
     assert_no_axe_violations(page)
     assert User.objects.count() == accounts + 3
     assert Membership.objects.get(user__email="kees.kapot@example.test").school == world.other_school
+    # The three invitations are queued in the outbox, one e-mail each.
+    invitations = Invitation.objects.filter(
+        membership__user__email__in=[
+            "ilse.ib@example.test",
+            "wim.wijkteam@example.test",
+            "kees.kapot@example.test",
+        ]
+    )
+    assert invitations.count() == 3
+    queued = OutboxMessage.objects.filter(task=INVITATION_EMAIL_TASK)
+    invited = sorted(invitations.values_list("pk", flat=True))
+    assert sorted(m.kwargs["invitation_id"] for m in queued) == invited

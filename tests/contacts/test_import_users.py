@@ -6,7 +6,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -14,9 +13,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from contacts import services
-from contacts.models import Membership, Role, User
+from contacts.models import Invitation, Membership, Role, User
 from contacts.registry_import import USER_COLUMNS, import_file
+from contacts.services import INVITATION_EMAIL_TASK
+from portal.models import OutboxMessage
 from tests.contacts import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,9 @@ GOOD = (
 
 def state():
     return (
-        sorted(User.objects.values_list("email", "full_name", "password")),
+        sorted(User.objects.values_list("email", "full_name", "password", "is_active")),
+        sorted(Invitation.objects.values_list("membership_id", "times_sent")),
+        OutboxMessage.objects.filter(task=INVITATION_EMAIL_TASK).count(),
         sorted(
             Membership.objects.values_list(
                 "user__email", "role", "school", "district_team", "municipality", "partnership", "region"
@@ -70,6 +72,15 @@ def test_preview_writes_nothing_and_confirm_adds_accounts_and_roles(world):
     assert report.written and report.added == 6
     ilse = User.objects.get(email="ilse.ib@example.test")
     assert ilse.full_name == "Ilse de IB-er" and not ilse.has_usable_password()
+    # Each new account and each new role is invited, the e-mail queued in the outbox.
+    invited = Invitation.objects.values_list("membership__user__email", "membership__role")
+    assert sorted(invited) == sorted(
+        (line.split(",")[0], line.split(",")[3]) for line in GOOD.splitlines()[1:]
+    )
+    messages = OutboxMessage.objects.filter(task=INVITATION_EMAIL_TASK)
+    assert sorted(m.kwargs["invitation_id"] for m in messages) == sorted(
+        Invitation.objects.values_list("pk", flat=True)
+    )
     assert ilse.memberships.get().school == world.school
     assert (
         Membership.objects.get(user__email="wim.wijkteam@example.test").district_team == world.district_team
@@ -87,7 +98,8 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(world):
     first = state()
     again = users_import(world, GOOD)
     assert again.written and (again.added, again.unchanged) == (0, 6)
-    assert state() == first
+    assert state() == first  # no account, role, invitation or queued e-mail more
+    assert Invitation.objects.count() == 6
 
 
 def test_a_bad_row_imports_nothing_then_the_good_file_imports(world):
@@ -162,25 +174,19 @@ def test_an_xlsx_users_sheet_is_read(world):
     assert User.objects.filter(email="ilse.ib@example.test").exists()
 
 
-def test_only_the_registry_admin_adds_accounts_and_only_in_their_region(world):
-    with pytest.raises(PermissionDenied):
-        services.import_user_row(
-            world.user("steering_member"),
-            email="x@example.test",
-            full_name="X",
-            organisation=world.school,
-            role=Role.SCHOOL_COORDINATOR,
-        )
+def test_accounts_are_added_only_where_the_importer_is_registry_administrator(world):
+    """A registry administrator who also works as an IB-er in another region does not onboard
+    accounts there: the preview refuses the row, as the invitation would (ADR 0135)."""
     other = f.RegionFactory(code="ELD", name="Regio Elders")
-    with pytest.raises(PermissionDenied):
-        services.import_user_row(
-            world.user("registry_admin"),
-            email="x@example.test",
-            full_name="X",
-            organisation=other,
-            role=Role.STEERING_MEMBER,
-        )
-    assert not User.objects.filter(email="x@example.test").exists()
+    elsewhere = f.MunicipalityFactory(cbs_code="GM0999", name="Elders", region=other)
+    school = f.SchoolFactory(brin="91CC", name="School Elders", municipality=elsewhere)
+    admin = world.user("registry_admin")
+    Membership.objects.create(user=admin, role=Role.SCHOOL_COORDINATOR, school=school)
+    before = state()
+    report = users_import(world, HEADER + "a@example.test,A,91CC00,school_coordinator\n", actor=admin)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "organisation")]
+    assert "buiten uw regio" in report.errors[0].message
+    assert state() == before
 
 
 def test_the_command_needs_the_administrator_and_imports_as_them(world, tmp_path):
@@ -243,3 +249,19 @@ def test_checking_the_sheet_takes_the_same_queries_for_3_or_300_rows(world):
         return len(ctx.captured_queries)
 
     assert queries(3) == queries(300) == 5
+
+
+def test_an_invitation_refused_on_confirm_names_its_row_and_rolls_back_every_row(world):
+    """The invitation service has the last word (a switched-off account); its refusal is an error
+    of that row, and the rows before it are not written either."""
+    off = f.UserFactory(email="uit@example.test", is_active=False)
+    off.set_password("correct-horse-battery")
+    off.save()
+    content = GOOD + "uit@example.test,Uit Gezet,91AA00,school_coordinator\n"
+    assert users_import(world, content, commit=False).ok  # the check cannot know
+    before = state()
+    report = users_import(world, content)
+    assert not report.written and not report.added
+    assert [(e.row, e.column) for e in report.errors] == [(8, "email")]
+    assert "uitgezet" in report.errors[0].message
+    assert state() == before
