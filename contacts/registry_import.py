@@ -17,6 +17,7 @@ import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
@@ -1038,7 +1039,8 @@ class UserSheet:
         """Fill in each row's existing account and whether it holds the membership already,
         in two queries for the whole file."""
         emails = {row.email for row in rows}
-        users = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
+        accounts = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+        users = {u.email_lower: u for u in accounts}
         held = set(
             Membership.objects.filter(user__in=users.values()).values_list(
                 "user_id", "role", *(f"{kind}_id" for kind in ORGANISATION_KINDS)

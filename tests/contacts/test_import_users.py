@@ -1,6 +1,7 @@
 """The users sheet of the registry import (ADR 0148): accounts and their roles, all or nothing,
 idempotent, every error by row and column, only in the importing administrator's region."""
 
+import csv
 import io
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from contacts.models import Invitation, Membership, Role, User
 from contacts.registry_import import USER_COLUMNS, import_file
@@ -265,3 +268,27 @@ def test_an_invitation_refused_on_confirm_names_its_row_and_rolls_back_every_row
     assert [(e.row, e.column) for e in report.errors] == [(8, "email")]
     assert "uitgezet" in report.errors[0].message
     assert state() == before
+
+
+def test_an_account_stored_with_capitals_is_matched_whatever_the_case(world):
+    User.objects.filter(pk=world.user("school_coordinator").pk).update(
+        email="School_Coordinator@Example.test"
+    )
+    content = HEADER + "school_coordinator@example.test,Sanne School,91AA00,school_coordinator\n"
+    report = users_import(world, content)
+    assert report.written and (report.added, report.unchanged) == (0, 1)
+    assert not Invitation.objects.exists()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(st.text(max_size=16), min_size=4, max_size=4), max_size=4))
+def test_arbitrary_users_rows_never_crash_and_write_nothing_on_error(world, rows):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(USER_COLUMNS)
+    writer.writerows(rows)
+    before = state()
+    report = users_import(world, out.getvalue().encode("utf-8", "surrogatepass"))
+    if report.errors:
+        assert state() == before
+        assert all(e.row >= 1 for e in report.errors)
