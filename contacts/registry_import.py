@@ -40,7 +40,7 @@ from contacts.models import (
     User,
 )
 from contacts.models.accounts import ROLE_ORGANISATION_FIELD
-from contacts.permissions import home_region_ids, registry_admin_region_ids
+from contacts.permissions import home_region_ids, organisation_region_id, registry_admin_region_ids
 
 LIST_SEPARATOR = "|"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -825,11 +825,11 @@ USER_KEY_COLUMNS = ("email", "role", "organisation")
 # How each kind of organisation is written in the `organisation` column: the natural keys of
 # the other sheets. A key is looked up first as the kind the row's role needs.
 ORGANISATION_KINDS = {
-    "school": (School, _school_lookup, lambda o: o.brin_vestiging),
-    "district_team": (DistrictTeam, _team_lookup, _team_key),
-    "municipality": (Municipality, lambda v: {"cbs_code": v}, lambda o: o.cbs_code),
-    "partnership": (Partnership, lambda v: {"code": v}, lambda o: o.code),
-    "region": (Region, lambda v: {"code": v}, lambda o: o.code),
+    "school": (School, _school_lookup),
+    "district_team": (DistrictTeam, _team_lookup),
+    "municipality": (Municipality, lambda v: {"cbs_code": v}),
+    "partnership": (Partnership, lambda v: {"code": v}),
+    "region": (Region, lambda v: {"code": v}),
 }
 ORGANISATION_SELECT = {
     "school": ("municipality__region__parent",),
@@ -876,7 +876,7 @@ class OrganisationFinder:
 
     def find(self, kind, value):
         if (kind, value) not in self._cache:
-            model, lookup, _render = ORGANISATION_KINDS[kind]
+            model, lookup = ORGANISATION_KINDS[kind]
             params = lookup(value)
             found = None
             if params:
@@ -886,15 +886,6 @@ class OrganisationFinder:
 
     def kinds_of(self, value):
         return [kind for kind in ORGANISATION_KINDS if self.find(kind, value) is not None]
-
-
-def _top_region(kind, organisation):
-    region = organisation
-    if kind in ("school", "district_team"):
-        region = organisation.municipality.region
-    elif kind in ("municipality", "partnership"):
-        region = organisation.region
-    return region.parent if region.parent_id else region
 
 
 def _clean_user_cells(number, row, filename, finder, region_ids):
@@ -960,7 +951,7 @@ def _clean_user_cells(number, row, filename, finder, region_ids):
                         "found": labels[found[0]],
                     },
                 )
-        elif _top_region(kind, organisation).pk not in region_ids:
+        elif organisation_region_id(organisation) not in region_ids:
             error(
                 "organisation",
                 _(
