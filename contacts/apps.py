@@ -46,5 +46,11 @@ class ContactsConfig(AppConfig):
             _("Message queue"),
             _("e-mails and reports waiting for delivery, and those that failed"),
         )
+        home.register(
+            Role.REGISTRY_ADMIN,
+            "contacts:invite",
+            _("Invite someone"),
+            _("an account with a role at an organisation of your region"),
+        )
         home.register(Role.REGISTRY_ADMIN, "contacts:import", _("Import into the registry"), _("CSV or XLSX"))
         home.register_worklist(Role.REGISTRY_ADMIN, selectors.registry_admin_worklist)

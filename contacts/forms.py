@@ -7,7 +7,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import DistrictTeam, Person
+from contacts.models import DistrictTeam, Person, Role
 from contacts.models import norms as norm_limits
 from contacts.registry_import import KIND_LABELS
 from portal.forms import TandemForm, TandemModelForm, TandemSetPasswordForm
@@ -220,3 +220,43 @@ class InvitationAcceptForm(TandemSetPasswordForm):
         # A password longer than any real one is refused before it reaches the hasher.
         for name in ("new_password1", "new_password2"):
             self.fields[name].validators.append(MaxLengthValidator(4096))
+
+
+class InvitationForm(TandemForm):
+    """The registry administrator's "Uitnodigen": who, which organisation of the own region
+    (grouped by kind), which role. The rules are the service's (contacts.services.invite_person),
+    whose field-keyed messages land at these fields."""
+
+    email = forms.CharField(label=_("E-mail address"), max_length=254)
+    full_name = forms.CharField(label=_("Name"), max_length=200)
+    organisation = forms.ChoiceField(
+        label=_("Organisation"), help_text=_("The organisations of your region, by kind.")
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "---------"), *Role.choices])
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.objects = {}
+        groups = [("", "---------")]
+        for kind, objects in organisations:
+            options = []
+            for obj in objects:
+                key = f"{kind}:{obj.pk}"
+                self.objects[key] = obj
+                options.append((key, str(obj)))
+            if options:
+                groups.append((INVITATION_KIND_LABELS[kind], options))
+        self.fields["organisation"].choices = groups
+        self.fields["email"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def organisation_object(self):
+        return self.objects.get(self.cleaned_data.get("organisation"))
+
+
+INVITATION_KIND_LABELS = {
+    "region": _("Region and subregions"),
+    "municipality": _("Municipalities"),
+    "partnership": _("Partnerships"),
+    "school": _("Schools"),
+    "district_team": _("District teams"),
+}

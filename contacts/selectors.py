@@ -15,12 +15,16 @@ from django.utils.translation import gettext as _
 from contacts.models import (
     SPECIAL_SCHOOL_TYPES,
     ContactAssignment,
+    DistrictTeam,
     Municipality,
+    Partnership,
     Person,
+    Region,
     Role,
     School,
     Tandem,
 )
+from contacts.permissions import region_q
 from portal.home import WorkItem
 
 ENDING_WITHIN_DAYS = 30
@@ -273,3 +277,16 @@ def registry_admin_worklist(membership):
             f"{url}#gap-tandems",
         ),
     ]
+
+
+def invitable_organisations(region_ids):
+    """The organisations of the regions a registry administrator invites people into, grouped
+    by kind for the invitation form: [(kind, [(obj), ...]), ...]. Five queries."""
+    from_region = {
+        "region": Region.objects.filter(Q(pk__in=region_ids) | Q(parent__in=region_ids)),
+        "municipality": Municipality.objects.filter(region_q("region", region_ids)),
+        "partnership": Partnership.objects.filter(region_q("region", region_ids)),
+        "school": School.objects.filter(region_q("municipality__region", region_ids)),
+        "district_team": DistrictTeam.objects.filter(region_q("municipality__region", region_ids)),
+    }
+    return [(kind, list(queryset.order_by("name", "pk"))) for kind, queryset in from_region.items()]

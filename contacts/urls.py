@@ -29,6 +29,7 @@ urlpatterns = [
     path("normen/<int:pk>/", views.norms_region, name="norms_region"),
     path("berichtenwachtrij/", views.outbox_page, name="outbox"),
     path("berichtenwachtrij/<int:pk>/opnieuw/", views.outbox_retry, name="outbox_retry"),
+    path("uitnodigen/", views.invite, name="invite"),
     path("import/", views.import_upload, name="import"),
     path("import/bevestigen/", views.import_confirm, name="import_confirm"),
 ]

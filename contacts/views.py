@@ -4,6 +4,7 @@ Views stay thin: reading goes through selectors/directory, writing through servi
 Everyone with a membership reads the directory; edits are checked in contacts.permissions.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,7 @@ from contacts.forms import (
     EndForm,
     ImportForm,
     InvitationAcceptForm,
+    InvitationForm,
     PersonAffiliationsForm,
     PersonCreateForm,
     PersonForm,
@@ -660,6 +662,38 @@ def outbox_retry(request, pk):
 
 
 # --- Invitations (ADR 0135) --------------------------------------------------------------------
+
+
+@role_required(Role.REGISTRY_ADMIN)
+@require_http_methods(["GET", "POST"])
+def invite(request):
+    """The registry administrator invites a person into a role at an organisation of the own
+    region; the e-mail with the one-time link goes through the outbox (ADR 0135)."""
+    region_ids = permissions.registry_admin_region_ids(request.user)
+    if not region_ids:
+        raise PermissionDenied
+    form = InvitationForm(request.POST or None, organisations=selectors.invitable_organisations(region_ids))
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invite_person(
+                request.user,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                organisation=form.organisation_object(),
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(email)s has been invited; the e-mail with the link is on its way.")
+                % {"email": invitation.user.email},
+            )
+            return redirect("contacts:invite")
+    return render(
+        request, "contacts/invite.html", {"form": form, "invitation_days": settings.TANDEM_INVITATION_DAYS}
+    )
 
 
 INVALID_STATUS = {"invalid": 404, "used": 410, "expired": 410}

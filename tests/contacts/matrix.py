@@ -238,6 +238,19 @@ CASES = [
         data=lambda w: {},
         expect={"registry_admin": 302},
     ),
+    Case("contacts:invite", lambda w: reverse("contacts:invite"), expect=ADMIN),
+    Case(
+        "contacts:invite",
+        lambda w: reverse("contacts:invite"),
+        method="post",
+        data=lambda w: {
+            "email": "matrix-uitnodiging@example.test",
+            "full_name": "Mat Rix",
+            "organisation": f"school:{w.school.pk}",
+            "role": "school_coordinator",
+        },
+        expect={"registry_admin": 302},
+    ),
     # The invitation link opens without login, for anyone who has it (ADR 0135); a forged
     # one is a page saying so (404), as is a used or expired one (410).
     Case(

@@ -111,3 +111,70 @@ def test_an_existing_account_accepts_without_a_new_password(world, client):
     assert existing.check_password("correct-horse-battery")
     invitation.refresh_from_db()
     assert invitation.accepted_at is not None
+
+
+# --- The registry administrator's "Uitnodigen" ------------------------------------------------
+
+
+def _form(world, **overrides):
+    return {
+        "email": "nina@example.test",
+        "full_name": "Nina Nieuw",
+        "organisation": f"school:{world.school.pk}",
+        "role": "school_coordinator",
+    } | overrides
+
+
+def test_the_form_offers_only_the_own_region_s_organisations_grouped(world, client):
+    other_region = f.RegionFactory(code="OTH", name="Andere regio")
+    sub = f.SubregionFactory(code="OTH-A", name="Andere sub", parent=other_region)
+    f.MunicipalityFactory(cbs_code="GM0999", name="Gemeente Elders", region=sub)
+    client.force_login(world.user("registry_admin"))
+    body = client.get(reverse("contacts:invite")).content.decode()
+    assert "Basisschool Aan" in body and "Wijkteam Bee" in body and "Testregio" in body
+    assert "Gemeente Elders" not in body and "Andere regio" not in body
+    assert '<optgroup label="Scholen">' in body
+
+
+def test_inviting_from_the_form_queues_the_email(
+    world, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    client.force_login(world.user("registry_admin"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("contacts:invite"), _form(world))
+    assert response.status_code == 302
+    assert Invitation.objects.get().user.email == "nina@example.test"
+    assert mailoutbox[0].to == ["nina@example.test"] and "/uitnodiging/" in mailoutbox[0].body
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"email": "geen-adres"}, "email", "geldig e-mailadres"),
+        ({"email": "nina\x00@example.test"}, "email", "null"),
+        ({"full_name": ""}, "full_name", "verplicht"),
+        ({"role": "district_worker"}, "role", "hoort bij een wijkteam"),
+        ({"role": "superuser"}, "role", "geldige keuze"),
+        ({"organisation": "school:999999"}, "organisation", "geldige keuze"),
+        ({"organisation": "kapot"}, "organisation", "geldige keuze"),
+    ],
+)
+def test_bad_input_is_named_at_the_field_and_changes_nothing(world, client, overrides, field, message):
+    client.force_login(world.user("registry_admin"))
+    response = client.post(reverse("contacts:invite"), _form(world, **overrides))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert field in form.errors, form.errors
+    assert message in " ".join(form.errors[field]).lower()
+    assert not Invitation.objects.exists()
+
+
+def test_a_foreign_region_s_school_cannot_be_chosen(world, client):
+    other_region = f.RegionFactory(code="OTH", name="Andere regio")
+    sub = f.SubregionFactory(code="OTH-A", name="Andere sub", parent=other_region)
+    municipality = f.MunicipalityFactory(cbs_code="GM0999", name="Elders", region=sub)
+    foreign = f.SchoolFactory(brin="99ZZ", municipality=municipality)
+    client.force_login(world.user("registry_admin"))
+    response = client.post(reverse("contacts:invite"), _form(world, organisation=f"school:{foreign.pk}"))
+    assert response.status_code == 200 and "organisation" in response.context["form"].errors
+    assert not Invitation.objects.exists()
