@@ -14,25 +14,33 @@ import re
 from dataclasses import dataclass, field
 
 import tablib
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
 from import_export.resources import Diff
 
+from contacts import services
 from contacts.models import (
     CareProvider,
     ContactAssignment,
     DistrictTeam,
+    Membership,
     Municipality,
     Partnership,
     Person,
     Region,
+    Role,
     School,
     Tandem,
+    User,
 )
+from contacts.models.accounts import ROLE_ORGANISATION_FIELD
+from contacts.permissions import home_region_ids, organisation_region_id, registry_admin_region_ids
 
 LIST_SEPARATOR = "|"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -49,6 +57,7 @@ KIND_LABELS = {
     "persons": gettext_lazy("Contact persons"),
     "assignments": gettext_lazy("Fixed contacts"),
     "tandems": gettext_lazy("Tandems"),
+    "users": gettext_lazy("Accounts (users and their roles)"),
 }
 
 
@@ -501,7 +510,25 @@ RESOURCES = {
 
 
 class FileError(Exception):
-    """The file as a whole cannot be read."""
+    """The file cannot be read; `row` and `column` say where, when that is known."""
+
+    def __init__(self, message, row=1, column=""):
+        super().__init__(message)
+        self.row = row
+        self.column = column
+
+
+def _refuse_nul(headers, rows):
+    """A NUL character is never part of a name, key or address; name the first cell holding one."""
+    for number, row in enumerate([headers, *rows], start=1):
+        for index, value in enumerate(row):
+            if "\x00" in value:
+                column = headers[index] if number > 1 and index < len(headers) else ""
+                raise FileError(
+                    _("this cell contains a NUL character (an invisible control character); remove it"),
+                    row=number,
+                    column=column.replace("\x00", ""),
+                )
 
 
 def _cell(value):
@@ -531,8 +558,6 @@ def read_dataset(filename, content):
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise FileError(_("The file is not UTF-8 encoded; save it as “CSV UTF-8”.")) from exc
-        if "\x00" in text:
-            raise FileError(_("The file contains NUL characters; it is not a text file."))
         first_line = text.split("\n", 1)[0]
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
         reader = list(csv.reader(io.StringIO(text), delimiter=delimiter))
@@ -548,6 +573,7 @@ def read_dataset(filename, content):
         raise FileError(_("Choose a .csv or .xlsx file."))
     if not headers or not any(headers):
         raise FileError(_("The file has no header row."))
+    _refuse_nul(headers, rows)
     dataset = tablib.Dataset(headers=headers)
     for row in rows:
         if any(row):
@@ -716,8 +742,11 @@ def _collect(resource, result, filename, report):
             report.unchanged += 1
 
 
-def run_import(kind, dataset, filename, commit=False):
-    """Check the whole file; with `commit`, write it when (and only when) it has no error."""
+def run_import(kind, dataset, filename, commit=False, actor=None):
+    """Check the whole file; with `commit`, write it when (and only when) it has no error.
+    The users sheet needs the `actor`: accounts are added in the actor's region only."""
+    if kind == "users":
+        return run_user_import(dataset, filename, actor, commit=commit)
     resource = RESOURCES[kind]()
     report = ImportReport(kind=kind, file=filename)
     report.errors.extend(_check_header(resource, dataset, filename))
@@ -744,14 +773,14 @@ def run_import(kind, dataset, filename, commit=False):
     return final
 
 
-def import_file(kind, filename, content, commit=False):
+def import_file(kind, filename, content, commit=False, actor=None):
     try:
         dataset = read_dataset(filename, content)
     except FileError as exc:
         report = ImportReport(kind=kind, file=filename)
-        report.errors.append(RowError(filename, 1, "", str(exc)))
+        report.errors.append(RowError(filename, exc.row, exc.column, str(exc)))
         return report
-    return run_import(kind, dataset, filename, commit=commit)
+    return run_import(kind, dataset, filename, commit=commit, actor=actor)
 
 
 # --- Export ------------------------------------------------------------------------------------
@@ -782,3 +811,320 @@ def export(kind, queryset, fmt):
     if fmt == "csv":
         return dataset.export("csv").encode("utf-8-sig")
     return dataset.export("xlsx")
+
+
+# --- The users sheet: accounts and their roles (ADR 0148) ----------------------------------------
+#
+# Not a model resource: one row is an account (User, by e-mail) holding a role (Membership) in
+# one organisation, and a new one is an invitation, so writing goes through the service
+# `contacts.services.invite_person` (ADR 0135) rather than through django-import-export's save.
+
+USER_COLUMNS = ("email", "name", "organisation", "role")
+USER_KEY_COLUMNS = ("email", "role", "organisation")
+
+# How each kind of organisation is written in the `organisation` column: the natural keys of
+# the other sheets. A key is looked up first as the kind the row's role needs.
+ORGANISATION_KINDS = {
+    "school": (School, _school_lookup),
+    "district_team": (DistrictTeam, _team_lookup),
+    "municipality": (Municipality, lambda v: {"cbs_code": v}),
+    "partnership": (Partnership, lambda v: {"code": v}),
+    "region": (Region, lambda v: {"code": v}),
+}
+ORGANISATION_SELECT = {
+    "school": ("municipality__region__parent",),
+    "district_team": ("municipality__region__parent",),
+    "municipality": ("region__parent",),
+    "partnership": ("region__parent",),
+    "region": ("parent",),
+}
+
+
+def organisation_kind_labels():
+    return {
+        "school": _("a school"),
+        "district_team": _("a district team"),
+        "municipality": _("a municipality"),
+        "partnership": _("a partnership"),
+        "region": _("a region"),
+    }
+
+
+def _role_choices():
+    return ", ".join(f"{value} ({label})" for value, label in Role.choices)
+
+
+@dataclass
+class UserRow:
+    """One checked row of a users sheet; `organisation` is the resolved instance."""
+
+    row: int
+    email: str
+    name: str
+    role: str
+    organisation: object
+    kind: str
+    user: object = None  # the existing account, if any
+    has_membership: bool = False
+
+
+class OrganisationFinder:
+    """Looks organisation keys up once per file (a sheet of 300 rows names few organisations)."""
+
+    def __init__(self):
+        self._cache = {}
+
+    def find(self, kind, value):
+        if (kind, value) not in self._cache:
+            model, lookup = ORGANISATION_KINDS[kind]
+            params = lookup(value)
+            found = None
+            if params:
+                found = model.objects.filter(**params).select_related(*ORGANISATION_SELECT[kind]).first()
+            self._cache[kind, value] = found
+        return self._cache[kind, value]
+
+    def kinds_of(self, value):
+        return [kind for kind in ORGANISATION_KINDS if self.find(kind, value) is not None]
+
+
+def _clean_user_cells(number, row, filename, finder, region_ids):
+    """(UserRow or None, [RowError]) for one row; every error names its column."""
+    errors = []
+
+    def error(column, message):
+        errors.append(RowError(filename, number, column, message))
+
+    email = EmailWidget().clean(row.get("email"))
+    name = TextWidget().clean(row.get("name"))
+    key = TextWidget().clean(row.get("organisation"))
+    role = TextWidget().clean(row.get("role")).lower()
+    if not email:
+        error("email", _("an e-mail address is required"))
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            error("email", _("“%(value)s” is not a valid e-mail address") % {"value": email})
+        if len(email) > User._meta.get_field("email").max_length:
+            error("email", _("the e-mail address is longer than 254 characters"))
+    if not name:
+        error("name", _("a name is required"))
+    elif len(name) > User._meta.get_field("full_name").max_length:
+        error("name", _("the name is longer than 200 characters"))
+    if not role:
+        error("role", _("a role is required; valid values: %(values)s") % {"values": _role_choices()})
+    elif role not in Role.values:
+        error(
+            "role",
+            _("“%(value)s” is not a role; valid values: %(values)s")
+            % {"value": role, "values": _role_choices()},
+        )
+    organisation = kind = None
+    if not key:
+        error("organisation", _("an organisation is required"))
+    else:
+        wanted = ROLE_ORGANISATION_FIELD[Role(role)] if role in Role.values else None
+        organisation = finder.find(wanted, key) if wanted else None
+        kind = wanted
+        if organisation is None:
+            found = finder.kinds_of(key)
+            labels = organisation_kind_labels()
+            if not found:
+                error(
+                    "organisation",
+                    _(
+                        "there is no organisation with key “%(value)s” (write a school as BRIN + "
+                        "location number, e.g. 12AB00; a district team as CBS code:name; a "
+                        "municipality by its CBS code; a partnership or a region by its code)"
+                    )
+                    % {"value": key},
+                )
+            elif wanted:
+                error(
+                    "role",
+                    _("the role %(role)s belongs to %(wanted)s, but “%(value)s” is %(found)s")
+                    % {
+                        "role": Role(role).label,
+                        "wanted": labels[wanted],
+                        "value": key,
+                        "found": labels[found[0]],
+                    },
+                )
+        elif organisation_region_id(organisation) not in region_ids:
+            error(
+                "organisation",
+                _(
+                    "“%(value)s” (%(name)s) lies outside your region; you can only add accounts "
+                    "in your own region"
+                )
+                % {"value": key, "name": organisation.name},
+            )
+    if errors:
+        return None, errors
+    return UserRow(number, email, name, role, organisation, kind), []
+
+
+class UserSheet:
+    """Checks a users sheet and, on commit, writes it row by row through the service."""
+
+    key_columns = USER_KEY_COLUMNS
+    required_columns = USER_COLUMNS
+    label_column = "name"
+
+    def get_import_fields(self):
+        return [fields.Field(column_name=column) for column in USER_COLUMNS]
+
+    def check(self, dataset, filename, actor, report):
+        """The checked rows; errors go to `report`."""
+        finder = OrganisationFinder()
+        # The actor's home regions (ADR 0123) in which they are the registry administrator:
+        # where the invitation service lets them invite (ADR 0135), so the preview refuses
+        # exactly what the confirmation would.
+        region_ids = home_region_ids(actor) & registry_admin_region_ids(actor)
+        rows = []
+        for number, raw in enumerate(dataset.dict, start=2):
+            row, errors = _clean_user_cells(number, raw, filename, finder, region_ids)
+            report.errors.extend(errors)
+            if row is not None:
+                rows.append(row)
+        report.errors.extend(self._duplicates(rows, filename))
+        if not report.errors:
+            self._match_accounts(rows)
+        return rows
+
+    def _duplicates(self, rows, filename):
+        errors = []
+        first = {}
+        names = {}
+        for row in rows:
+            key = (row.email, row.role, row.kind, row.organisation.pk)
+            if key in first:
+                errors.append(
+                    RowError(
+                        filename,
+                        row.row,
+                        ", ".join(USER_KEY_COLUMNS),
+                        _("the same person, role and organisation as row %(row)s") % {"row": first[key]},
+                    )
+                )
+            else:
+                first[key] = row.row
+            earlier = names.setdefault(row.email, (row.name, row.row))
+            if earlier[0] != row.name:
+                errors.append(
+                    RowError(
+                        filename,
+                        row.row,
+                        "name",
+                        _(
+                            "row %(row)s gives this e-mail address the name “%(name)s”; "
+                            "one person has one name"
+                        )
+                        % {"row": earlier[1], "name": earlier[0]},
+                    )
+                )
+        return errors
+
+    def _match_accounts(self, rows):
+        """Fill in each row's existing account and whether it holds the membership already,
+        in two queries for the whole file."""
+        emails = {row.email for row in rows}
+        accounts = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+        users = {u.email_lower: u for u in accounts}
+        held = set(
+            Membership.objects.filter(user__in=users.values()).values_list(
+                "user_id", "role", *(f"{kind}_id" for kind in ORGANISATION_KINDS)
+            )
+        )
+        held = {
+            (user_id, role, kind, pk)
+            for user_id, role, *ids in held
+            for kind, pk in zip(ORGANISATION_KINDS, ids, strict=True)
+            if pk is not None
+        }
+        for row in rows:
+            row.user = users.get(row.email)
+            row.has_membership = bool(
+                row.user and (row.user.pk, row.role, row.kind, row.organisation.pk) in held
+            )
+
+    @staticmethod
+    def preview(row):
+        role = Role(row.role).label
+        if row.user is None:
+            label = _("%(name)s, new account: %(role)s at %(organisation)s")
+        else:
+            label = _("%(name)s, existing account: %(role)s at %(organisation)s")
+        values = {"name": row.name, "role": role, "organisation": row.organisation.name}
+        return PreviewRow(row.row, row.email, label % values)
+
+
+def _tally_users(rows, report):
+    for row in rows:
+        if row.has_membership:
+            report.unchanged += 1
+        else:
+            report.added += 1
+            report.added_rows.append(UserSheet.preview(row))
+
+
+def run_user_import(dataset, filename, actor, commit=False):
+    """The users sheet: checked as a whole; with `commit`, each new account or membership is
+    created and invited through `services.invite_person`, all in one transaction."""
+    sheet = UserSheet()
+    report = ImportReport(kind="users", file=filename)
+    report.errors.extend(_check_header(sheet, dataset, filename))
+    if report.errors:
+        return report
+    rows = sheet.check(dataset, filename, actor, report)
+    report.errors.sort(key=lambda e: (e.row, e.column))
+    if report.errors:
+        return report
+    _tally_users(rows, report)
+    if not commit:
+        return report
+    with transaction.atomic():
+        final = ImportReport(kind="users", file=filename)
+        rows = sheet.check(dataset, filename, actor, final)  # again, now inside the transaction
+        if not final.errors:
+            _tally_users(rows, final)
+            for row in rows:
+                if row.has_membership:
+                    continue
+                try:
+                    services.invite_person(
+                        actor,
+                        email=row.email,
+                        full_name=row.name,
+                        organisation=row.organisation,
+                        role=row.role,
+                    )
+                except ValidationError as exc:
+                    final.errors.extend(_service_errors(exc, row, filename))
+                except PermissionDenied:
+                    message = _("you may not add accounts to this organisation")
+                    final.errors.append(RowError(filename, row.row, "organisation", message))
+        if final.errors:
+            final.errors.sort(key=lambda e: (e.row, e.column))
+            final.added = final.unchanged = 0
+            final.added_rows = []
+            transaction.set_rollback(True)
+            return final
+    final.written = True
+    return final
+
+
+# The service's field names → the sheet's columns.
+SERVICE_COLUMNS = {"email": "email", "full_name": "name", "organisation": "organisation", "role": "role"}
+
+
+def _service_errors(exc, row, filename):
+    if hasattr(exc, "error_dict"):
+        return [
+            RowError(filename, row.row, SERVICE_COLUMNS.get(name, ""), str(message))
+            for name, errors in exc.error_dict.items()
+            for error in errors
+            for message in error.messages
+        ]
+    return [RowError(filename, row.row, "", str(message)) for message in exc.messages]
