@@ -11,7 +11,7 @@ from tests.escalations.fixtures import (
     open_escalation,
     published_precedent,
 )
-from tests.helpers.matrix import Case
+from tests.helpers.matrix import LIST, NATIONAL, Case
 
 PARTIES = {"school_coordinator": 200, "district_worker": 200}
 DECIDERS = {"partnership_director": 200, "municipal_officer": 200}
@@ -60,15 +60,35 @@ def _raise(w):
 
 
 def _published(w):
-    return reverse("escalations:precedent", args=[published_precedent(w.user("partnership_director")).pk])
+    return reverse(
+        "escalations:precedent",
+        args=[published_precedent(w.user("partnership_director"), partnership=w.partnership).pk],
+    )
 
 
 def _draft(w):
     return Precedent.objects.get(decision__escalation=decided_escalation(w))
 
 
+def _inbox_seed(w):
+    return [_detail(w), _decided_detail(w)]
+
+
+def _library_seed(w):
+    published_precedent(w.user("partnership_director"), partnership=w.partnership)
+    return []
+
+
+# The precedent library is national and anonymised; each precedent shows its region, drafts
+# stay with the deciders of their own region (ADR 0147).
 CASES = [
-    Case("escalations:inbox", lambda w: reverse("escalations:inbox"), expect=INBOX),
+    Case(
+        "escalations:inbox",
+        lambda w: reverse("escalations:inbox"),
+        expect=INBOX,
+        region=LIST,
+        seed=_inbox_seed,
+    ),
     Case("escalations:detail", _detail, expect={**PARTIES, **DECIDERS, **FOREIGN_404}),
     Case(
         "escalations:detail", _decided_detail, expect={**PARTIES, **DECIDERS, **FOREIGN_404}, label="decided"
@@ -109,8 +129,14 @@ CASES = [
         expect={**PARTIES, "other_school_coordinator": 404, "other_district_worker": 404},
         label="invalid",
     ),
-    Case("escalations:precedents", lambda w: reverse("escalations:precedents"), expect=LIBRARY),
-    Case("escalations:precedent", _published, expect=LIBRARY),
+    Case(
+        "escalations:precedents",
+        lambda w: reverse("escalations:precedents"),
+        expect=LIBRARY,
+        region=NATIONAL,
+        seed=_library_seed,
+    ),
+    Case("escalations:precedent", _published, expect=LIBRARY, region=NATIONAL),
     Case(
         "escalations:precedent",
         lambda w: reverse("escalations:precedent", args=[_draft(w).pk]),
@@ -126,9 +152,11 @@ CASES = [
     Case(
         "escalations:precedent_edit",
         lambda w: reverse(
-            "escalations:precedent_edit", args=[published_precedent(w.user("partnership_director")).pk]
+            "escalations:precedent_edit",
+            args=[published_precedent(w.user("partnership_director"), partnership=w.partnership).pk],
         ),
         expect={k: 403 for k in LIBRARY},
         label="published",
+        region=NATIONAL,
     ),
 ]
