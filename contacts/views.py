@@ -527,7 +527,9 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         content = upload.read()
         kind = form.cleaned_data["kind"]
-        report = import_file(kind, upload.name, content, commit=False)
+        report = import_file(
+            kind, upload.name, content, commit=False, regions=permissions.home_region_ids(request.user)
+        )
         if report.ok:
             PendingImport.purge_expired()
             pending = PendingImport.objects.create(
@@ -557,7 +559,13 @@ def import_confirm(request):
     if pending is None:
         messages.error(request, _("There is no checked file waiting; upload it again."))
         return redirect("contacts:import")
-    report = import_file(pending.kind, pending.filename, bytes(pending.content), commit=True)
+    report = import_file(
+        pending.kind,
+        pending.filename,
+        bytes(pending.content),
+        commit=True,
+        regions=permissions.home_region_ids(request.user),
+    )
     pending.delete()
     if not report.written:
         return render(
