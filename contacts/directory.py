@@ -22,37 +22,53 @@ class ListKind:
 
 
 def _schools():
-    qs = School.objects.select_related("municipality", "municipality__region", "partnership").order_by(
+    qs = School.objects.select_related("municipality__region__parent", "partnership").order_by(
         "name", "brin", "vestiging"
     )
     return selectors.with_current_tandem(selectors.with_current_contact(qs))
 
 
 def _municipalities():
-    return selectors.with_current_contact(Municipality.objects.select_related("region").order_by("name"))
+    return selectors.with_current_contact(
+        Municipality.objects.select_related("region__parent").order_by("name")
+    )
 
 
 def _partnerships():
-    return selectors.with_current_contact(Partnership.objects.select_related("region").order_by("name"))
+    return selectors.with_current_contact(
+        Partnership.objects.select_related("region__parent").order_by("name")
+    )
 
 
 def _district_teams():
     return selectors.with_current_contact(
-        DistrictTeam.objects.select_related("municipality", "municipality__region").order_by("name")
+        DistrictTeam.objects.select_related("municipality__region__parent").order_by("name")
     )
 
 
 def _care_providers():
-    return CareProvider.objects.select_related("region").order_by("name")
+    return CareProvider.objects.select_related("region__parent").order_by("name")
 
 
 def _persons():
     return Person.objects.prefetch_related(
-        Prefetch("schools", queryset=School.objects.order_by("name")),
-        Prefetch("district_teams", queryset=DistrictTeam.objects.order_by("name")),
-        Prefetch("municipalities", queryset=Municipality.objects.order_by("name")),
-        Prefetch("partnerships", queryset=Partnership.objects.order_by("name")),
-        Prefetch("care_providers", queryset=CareProvider.objects.order_by("name")),
+        # Each with its region, which the national list shows (ADR 0147).
+        Prefetch(
+            "schools", queryset=School.objects.select_related("municipality__region__parent").order_by("name")
+        ),
+        Prefetch(
+            "district_teams",
+            queryset=DistrictTeam.objects.select_related("municipality__region__parent").order_by("name"),
+        ),
+        Prefetch(
+            "municipalities", queryset=Municipality.objects.select_related("region__parent").order_by("name")
+        ),
+        Prefetch(
+            "partnerships", queryset=Partnership.objects.select_related("region__parent").order_by("name")
+        ),
+        Prefetch(
+            "care_providers", queryset=CareProvider.objects.select_related("region__parent").order_by("name")
+        ),
     ).order_by("name", "email")
 
 

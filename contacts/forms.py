@@ -92,10 +92,16 @@ class PersonAffiliationsForm(TandemModelForm):
         model = Person
         fields = ["name", "email", "phone", "function", *AFFILIATION_FIELDS]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
+        from contacts.permissions import affiliation_querysets
+
         super().__init__(*args, **kwargs)
-        self.fields["district_teams"].queryset = DistrictTeam.objects.select_related("municipality").order_by(
-            "name"
+        # Only the admin's own region's organisations (ADR 0147); links elsewhere stay as they are.
+        allowed = affiliation_querysets(user)
+        for name in AFFILIATION_FIELDS:
+            self.fields[name].queryset = allowed[name].order_by("name")
+        self.fields["district_teams"].queryset = self.fields["district_teams"].queryset.select_related(
+            "municipality"
         )
         for name in AFFILIATION_FIELDS:
             self.fields[name].help_text = _("Hold Ctrl (Cmd on a Mac) to choose more than one.")

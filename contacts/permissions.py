@@ -282,10 +282,33 @@ def can_create_person(user):
     return can_admin_registry(user) or bool(person_organisation_choices(user))
 
 
+def person_region_ids(person):
+    """The top-level regions of the organisations a person works for (prefetched when present)."""
+    return {o.top_region.pk for o in person.organisations if o.top_region is not None}
+
+
+def affiliation_querysets(user):
+    """The organisations a registry admin may link people to: those of their own regions (a
+    care provider without a region is everyone's). ADR 0147."""
+    from contacts.models import CareProvider, DistrictTeam, Municipality, Partnership, School
+
+    ids = home_region_ids(user)
+    return {
+        "schools": School.objects.filter(own_region_q(user, "school")),
+        "district_teams": DistrictTeam.objects.filter(own_region_q(user, "district_team")),
+        "municipalities": Municipality.objects.filter(own_region_q(user, "municipality")),
+        "partnerships": Partnership.objects.filter(own_region_q(user, "partnership")),
+        "care_providers": CareProvider.objects.filter(region_q("region", ids) | Q(region__isnull=True)),
+    }
+
+
 def can_edit_person(user, person):
-    """registry_admin; the person themself; a member of an organisation the person works for."""
+    """registry_admin for people of their region (or of no organisation yet: ADR 0147); the
+    person themself; a member of an organisation the person works for."""
     if can_admin_registry(user):
-        return True
+        regions = person_region_ids(person)
+        if not regions or regions & home_region_ids(user):
+            return True
     if getattr(user, "person_id", None) == person.pk:
         return True
     return (

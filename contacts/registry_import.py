@@ -238,9 +238,34 @@ class SafeLoader(ModelInstanceLoader):
             return None
 
 
-class RegistryResource(resources.ModelResource):
-    """Shared behaviour: report every field error by column, including many-to-many ones."""
+def _top_region(value):
+    top = value.root if isinstance(value, Region) else getattr(value, "top_region", None)
+    return top
 
+
+def _placed_in(instance):
+    """attribute -> the top-level region (or None) of what the row's object lies in."""
+    if isinstance(instance, Region):
+        if instance.parent_id:
+            return {"parent": instance.parent.root}
+        return {"parent": instance if instance.pk else None}  # a top-level region is its own
+    found = {}
+    field_names = {f.name for f in instance._meta.get_fields() if f.many_to_one}
+    for name in ("region", "municipality", "partnership", "school", "district_team"):
+        if name in field_names and getattr(instance, f"{name}_id", None):
+            found[name] = _top_region(getattr(instance, name))
+    return found
+
+
+class RegistryResource(resources.ModelResource):
+    """Shared behaviour: report every field error by column, including many-to-many ones.
+
+    `regions` (top-level region ids) keeps an import inside a region's borders (ADR 0147): a row
+    may create or change only objects that lie, before and after, in one of those regions, and
+    link people only to their organisations. None (the operator's `manage.py import_registry`)
+    is national."""
+
+    regions = None
     key_columns: tuple = ()
     required_columns: tuple = ()
     # Shown next to the key in the preview, when the file has the column.
@@ -275,6 +300,7 @@ class RegistryResource(resources.ModelResource):
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
+        before = _placed_in(instance) if instance.pk and self.regions is not None else {}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
@@ -282,11 +308,54 @@ class RegistryResource(resources.ModelResource):
         for f in self.get_import_fields():
             if isinstance(f.widget, widgets.ManyToManyWidget) and f.column_name in row:
                 try:
-                    f.clean(row)
+                    linked = f.clean(row)
                 except ValueError as exc:
                     errors[f.attribute] = [ValidationError(str(exc), code="invalid")]
+                else:
+                    if self.regions is not None and f.attribute not in errors:
+                        outside = [o for o in linked or () if not self._inside(_top_region(o), nullable=True)]
+                        if outside:
+                            errors[f.attribute] = [self._foreign(outside[0], _top_region(outside[0]))]
+        if self.regions is not None:
+            for name, top in before.items():
+                if name not in errors and not self._inside(top):
+                    errors[name] = [
+                        ValidationError(
+                            _("this row changes the registry of %(region)s; only its administrator can")
+                            % {"region": top.name},
+                            code="other_region",
+                        )
+                    ]
+            for name, top in _placed_in(instance).items():
+                if name in errors:
+                    continue
+                if top is None and isinstance(instance, Region):
+                    errors[name] = [
+                        ValidationError(
+                            _(
+                                "a new region is added by an operator (manage.py import_registry); "
+                                "name your own region as the parent to add a subregion"
+                            ),
+                            code="new_region",
+                        )
+                    ]
+                elif not self._inside(top):
+                    errors[name] = [self._foreign(getattr(instance, name), top)]
         if errors:
             raise ValidationError(errors)
+
+    def _inside(self, top, nullable=False):
+        if top is None:
+            return nullable
+        return top.pk in self.regions
+
+    @staticmethod
+    def _foreign(obj, top):
+        return ValidationError(
+            _("%(name)s lies in %(region)s, not in your region; import only your own region's rows")
+            % {"name": obj, "region": top.name if top else "—"},
+            code="other_region",
+        )
 
 
 def _meta(model, field_names, id_fields):
@@ -742,12 +811,19 @@ def _collect(resource, result, filename, report):
             report.unchanged += 1
 
 
-def run_import(kind, dataset, filename, commit=False, actor=None):
+def _resource(kind, regions):
+    resource = RESOURCES[kind]()
+    resource.regions = None if regions is None else set(regions)
+    return resource
+
+
+def run_import(kind, dataset, filename, commit=False, regions=None, actor=None):
     """Check the whole file; with `commit`, write it when (and only when) it has no error.
+    `regions`: the top-level region ids the file must stay inside (None: national, ADR 0147).
     The users sheet needs the `actor`: accounts are added in the actor's region only."""
     if kind == "users":
         return run_user_import(dataset, filename, actor, commit=commit)
-    resource = RESOURCES[kind]()
+    resource = _resource(kind, regions)
     report = ImportReport(kind=kind, file=filename)
     report.errors.extend(_check_header(resource, dataset, filename))
     if report.errors:
@@ -764,7 +840,7 @@ def run_import(kind, dataset, filename, commit=False, actor=None):
         return report
     with transaction.atomic():
         final = ImportReport(kind=kind, file=filename)
-        result = RESOURCES[kind]().import_data(dataset, dry_run=False, use_transactions=True)
+        result = _resource(kind, regions).import_data(dataset, dry_run=False, use_transactions=True)
         _collect(resource, result, filename, final)
         if final.errors:
             transaction.set_rollback(True)
@@ -773,14 +849,14 @@ def run_import(kind, dataset, filename, commit=False, actor=None):
     return final
 
 
-def import_file(kind, filename, content, commit=False, actor=None):
+def import_file(kind, filename, content, commit=False, regions=None, actor=None):
     try:
         dataset = read_dataset(filename, content)
     except FileError as exc:
         report = ImportReport(kind=kind, file=filename)
         report.errors.append(RowError(filename, exc.row, exc.column, str(exc)))
         return report
-    return run_import(kind, dataset, filename, commit=commit, actor=actor)
+    return run_import(kind, dataset, filename, commit=commit, regions=regions, actor=actor)
 
 
 # --- Export ------------------------------------------------------------------------------------

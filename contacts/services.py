@@ -191,9 +191,7 @@ def create_person(actor, data, organisation=None, affiliations=None):
         if organisation is not None:
             kind, org = organisation
             getattr(person, PERSON_AFFILIATIONS[kind]).add(org)
-        for name, objects in (affiliations or {}).items():
-            if name in AFFILIATIONS:
-                getattr(person, name).set(objects)
+        _set_affiliations(actor, person, affiliations)
         return person
 
 
@@ -215,10 +213,22 @@ def update_person(actor, person, data, affiliations=None):
         locked.email = locked.email.strip().lower()
         locked.full_clean()
         locked.save()
-        for name, objects in (affiliations or {}).items():
-            if name in AFFILIATIONS:
-                getattr(locked, name).set(objects)
+        _set_affiliations(actor, locked, affiliations)
         return locked
+
+
+def _set_affiliations(actor, person, affiliations):
+    """Set whom the person works for inside the actor's regions; links to organisations of
+    another region are not the actor's to change and stay (ADR 0147)."""
+    allowed = permissions.affiliation_querysets(actor)
+    for name, objects in (affiliations or {}).items():
+        if name not in AFFILIATIONS:
+            continue
+        chosen = {o.pk for o in objects}
+        if chosen - set(allowed[name].filter(pk__in=chosen).values_list("pk", flat=True)):
+            raise PermissionDenied
+        kept = getattr(person, name).exclude(pk__in=allowed[name].values("pk")).values_list("pk", flat=True)
+        getattr(person, name).set([*chosen, *kept])
 
 
 # --- Region norms (ADR 0091) -----------------------------------------------------------------

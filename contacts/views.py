@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -137,7 +138,7 @@ def _edit_links(user, kind, obj):
 @member_required
 def school_detail(request, pk):
     school = get_object_or_404(
-        School.objects.select_related("municipality", "municipality__region", "partnership"), pk=pk
+        School.objects.select_related("municipality__region__parent", "partnership"), pk=pk
     )
     who = selectors.who_to_call_for_school(school)
     current = who["tandem"]
@@ -159,7 +160,7 @@ def school_detail(request, pk):
 
 @member_required
 def municipality_detail(request, pk):
-    municipality = get_object_or_404(Municipality.objects.select_related("region"), pk=pk)
+    municipality = get_object_or_404(Municipality.objects.select_related("region__parent"), pk=pk)
     return render(
         request,
         "contacts/municipality_detail.html",
@@ -181,7 +182,7 @@ def municipality_detail(request, pk):
 
 @member_required
 def partnership_detail(request, pk):
-    partnership = get_object_or_404(Partnership.objects.select_related("region"), pk=pk)
+    partnership = get_object_or_404(Partnership.objects.select_related("region__parent"), pk=pk)
     return render(
         request,
         "contacts/partnership_detail.html",
@@ -202,7 +203,7 @@ def partnership_detail(request, pk):
 
 @member_required
 def district_team_detail(request, pk):
-    team = get_object_or_404(DistrictTeam.objects.select_related("municipality"), pk=pk)
+    team = get_object_or_404(DistrictTeam.objects.select_related("municipality__region__parent"), pk=pk)
     return render(
         request,
         "contacts/district_team_detail.html",
@@ -219,7 +220,7 @@ def district_team_detail(request, pk):
 
 @member_required
 def care_provider_detail(request, pk):
-    provider = get_object_or_404(CareProvider.objects.select_related("region"), pk=pk)
+    provider = get_object_or_404(CareProvider.objects.select_related("region__parent"), pk=pk)
     return render(
         request,
         "contacts/care_provider_detail.html",
@@ -231,7 +232,14 @@ def care_provider_detail(request, pk):
 def person_detail(request, pk):
     person = get_object_or_404(
         Person.objects.prefetch_related(
-            "schools", "district_teams", "municipalities", "partnerships", "care_providers"
+            # With their regions, which the national page shows (ADR 0147).
+            Prefetch("schools", queryset=School.objects.select_related("municipality__region__parent")),
+            Prefetch(
+                "district_teams", queryset=DistrictTeam.objects.select_related("municipality__region__parent")
+            ),
+            Prefetch("municipalities", queryset=Municipality.objects.select_related("region__parent")),
+            Prefetch("partnerships", queryset=Partnership.objects.select_related("region__parent")),
+            Prefetch("care_providers", queryset=CareProvider.objects.select_related("region__parent")),
         ),
         pk=pk,
     )
@@ -478,7 +486,7 @@ def person_create(request):
         raise PermissionDenied
     is_admin = permissions.can_admin_registry(request.user)
     if is_admin:
-        form = PersonAffiliationsForm(request.POST or None)
+        form = PersonAffiliationsForm(request.POST or None, user=request.user)
     else:
         form = PersonCreateForm(
             request.POST or None, organisation_choices=_organisation_choices(request.user)
@@ -508,7 +516,8 @@ def person_edit(request, pk):
         raise PermissionDenied
     is_admin = permissions.can_admin_registry(request.user)
     form_class = PersonAffiliationsForm if is_admin else PersonForm
-    form = form_class(request.POST or None, instance=Person.objects.get(pk=pk))
+    kwargs = {"user": request.user} if is_admin else {}
+    form = form_class(request.POST or None, instance=Person.objects.get(pk=pk), **kwargs)
     if request.method == "POST" and form.is_valid():
         affiliations = {name: form.cleaned_data[name] for name in AFFILIATION_FIELDS} if is_admin else None
         try:
@@ -533,7 +542,14 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         content = upload.read()
         kind = form.cleaned_data["kind"]
-        report = import_file(kind, upload.name, content, commit=False, actor=request.user)
+        report = import_file(
+            kind,
+            upload.name,
+            content,
+            commit=False,
+            regions=permissions.home_region_ids(request.user),
+            actor=request.user,
+        )
         if report.ok:
             PendingImport.purge_expired()
             pending = PendingImport.objects.create(
@@ -564,7 +580,12 @@ def import_confirm(request):
         messages.error(request, _("There is no checked file waiting; upload it again."))
         return redirect("contacts:import")
     report = import_file(
-        pending.kind, pending.filename, bytes(pending.content), commit=True, actor=request.user
+        pending.kind,
+        pending.filename,
+        bytes(pending.content),
+        commit=True,
+        regions=permissions.home_region_ids(request.user),
+        actor=request.user,
     )
     pending.delete()
     if not report.written:

@@ -36,7 +36,11 @@ DOMAINS = Prefetch("domains", queryset=PrecedentDomain.objects.order_by("domain"
 
 def library():
     """Published precedents with their domains, newest first (the model's order)."""
-    return Precedent.objects.published().prefetch_related(DOMAINS)
+    return (
+        Precedent.objects.published()
+        .select_related("partnership__region__parent", "municipality__region__parent")
+        .prefetch_related(DOMAINS)
+    )
 
 
 def _has_domain(domains):

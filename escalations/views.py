@@ -285,7 +285,10 @@ def precedents(request):
     page = page_of(filterset.qs, request) if valid else None
     results = page.rows if page else []
     drafts = list(
-        perms.reviewable_precedents(request.user).prefetch_related(selectors.DOMAINS).order_by("-created_at")
+        perms.reviewable_precedents(request.user)
+        .select_related("partnership__region__parent", "municipality__region__parent")
+        .prefetch_related(selectors.DOMAINS)
+        .order_by("-created_at")
     )
     return render(
         request,
@@ -303,7 +306,10 @@ def precedents(request):
 @role_required(*perms.LIBRARY_ROLES)
 def precedent_detail(request, pk):
     precedent = get_object_or_404(
-        perms.visible_precedents(request.user).prefetch_related(selectors.DOMAINS), pk=pk
+        perms.visible_precedents(request.user)
+        .select_related("partnership__region__parent", "municipality__region__parent")
+        .prefetch_related(selectors.DOMAINS),
+        pk=pk,
     )
     similar = (
         selectors.similar_to_precedent(precedent) if precedent.status == Precedent.Status.PUBLISHED else []

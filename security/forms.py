@@ -106,13 +106,14 @@ class SubjectAccessForm(TandemForm):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.referral = None
 
     def clean_reference(self):
         reference = subject_access.normalise_reference(self.cleaned_data["reference"])
-        self.referral = subject_access.find_referral(reference)
+        self.referral = subject_access.find_referral(self.user, reference)
         if self.referral is None:
             raise forms.ValidationError(
                 _(
@@ -165,7 +166,7 @@ class SubjectAccessExportForm(SubjectAccessForm):
     def clean(self):
         cleaned = super().clean()
         if self.referral is not None and "include" in cleaned:
-            self.set_candidates(subject_access.same_child(self.referral))
+            self.set_candidates(subject_access.same_child(self.user, self.referral))
             by_uuid = {str(r.uuid): r for r in self.candidates}
             unknown = [v for v in cleaned["include"] if v not in by_uuid]
             if unknown:

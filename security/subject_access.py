@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from weasyprint import Attachment as EmbeddedFile
 
 from contacts.models import Role
-from contacts.permissions import has_role, memberships
+from contacts.permissions import has_role, memberships, region_q
 from escalations.models import Decision, Escalation, Mediation
 from portal.audit import log_access
 from portal.models import AccessLog
@@ -93,21 +93,34 @@ def normalise_reference(value):
     return (value or "").strip().upper()
 
 
-def find_referral(reference):
-    """The referral with this reference number (case-insensitive input), or None."""
+def officer_referrals(user):
+    """The referrals of schools in the regions the user is privacy officer of; another
+    region's referral is that region's officer's to disclose and does not exist here (ADR 0147)."""
+    ids = {
+        m.region.parent_id or m.region_id
+        for m in memberships(user)
+        if m.role == Role.PRIVACY_OFFICER and m.region_id
+    }
+    return Referral.objects.filter(region_q("school__municipality__region", ids))
+
+
+def find_referral(user, reference):
+    """The referral of the user's region with this reference number (case-insensitive input),
+    or None."""
     reference = normalise_reference(reference)
     if not reference:
         return None
-    return Referral.objects.select_related("school").filter(reference=reference).first()
+    return officer_referrals(user).select_related("school").filter(reference=reference).first()
 
 
-def same_child(referral):
-    """Other referrals with exactly the same first name, last name and date of birth, at any
-    school, oldest first. None when any of the three is empty (e.g. anonymised)."""
+def same_child(user, referral):
+    """Other referrals of the user's region with exactly the same first name, last name and date
+    of birth, at any school, oldest first. None when any of the three is empty (e.g. anonymised)."""
     if not (referral.child_first_name and referral.child_last_name and referral.child_date_of_birth):
         return Referral.objects.none()
     return (
-        Referral.objects.filter(
+        officer_referrals(user)
+        .filter(
             child_first_name=referral.child_first_name,
             child_last_name=referral.child_last_name,
             child_date_of_birth=referral.child_date_of_birth,
@@ -424,9 +437,9 @@ class Preview:
 def preview(user, referral):
     """What an export of `referral` would hold, and the same child's other referrals with
     their counts. Writes a view row per referral shown."""
-    if not may_handle_requests(user):
+    if not may_handle_requests(user) or not officer_referrals(user).filter(pk=referral.pk).exists():
         raise PermissionDenied
-    candidates = list(same_child(referral))
+    candidates = list(same_child(user, referral))
     data = collect([referral, *candidates])
     by_pk = {d.referral.pk: d for d in data}
     result = Preview(main=by_pk[referral.pk], others=[by_pk[c.pk] for c in candidates])
@@ -455,9 +468,9 @@ def filename(referral):
 def export_pdf(user, referral, others=(), *, received_on):
     """The PDF for `referral` plus `others` (referrals of the same child the officer chose).
     Returns (file name, PDF bytes) and writes an export row per referral."""
-    if not may_handle_requests(user):
+    if not may_handle_requests(user) or not officer_referrals(user).filter(pk=referral.pk).exists():
         raise PermissionDenied
-    allowed = {r.pk for r in same_child(referral)}
+    allowed = {r.pk for r in same_child(user, referral)}
     if any(o.pk not in allowed for o in others):
         raise PermissionDenied
     data = collect([referral, *others])

@@ -270,6 +270,7 @@ def _subject_access_page(request, form, export_form=None):
         preview = subject_access.preview(request.user, form.referral)
         if export_form is None:
             export_form = SubjectAccessExportForm(
+                user=request.user,
                 initial={
                     "reference": form.cleaned_data["reference"],
                     "received_on": form.cleaned_data["received_on"].isoformat(),
@@ -295,7 +296,7 @@ def subject_access_request(request):
         "received_on": request.GET.get("received_on") or timezone.localdate().isoformat(),
         "reference": request.GET.get("reference", ""),
     }
-    form = SubjectAccessForm(request.POST or None, initial=initial)
+    form = SubjectAccessForm(request.POST or None, initial=initial, user=request.user)
     return _subject_access_page(request, form)
 
 
@@ -304,9 +305,9 @@ def subject_access_request(request):
 @require_POST
 def subject_access_pdf(request):
     """The export as a PDF download; invalid input shows the page again with the errors."""
-    export_form = SubjectAccessExportForm(request.POST)
+    export_form = SubjectAccessExportForm(request.POST, user=request.user)
     if not export_form.is_valid():
-        lookup = SubjectAccessForm(request.POST)
+        lookup = SubjectAccessForm(request.POST, user=request.user)
         return _subject_access_page(request, lookup, export_form if lookup.is_valid() else None)
     name, pdf = subject_access.export_pdf(
         request.user,

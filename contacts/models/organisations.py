@@ -50,6 +50,11 @@ class Region(models.Model):
         return self.parent if self.parent_id else self
 
     @property
+    def label(self):
+        """The name with the region it lies in, for national pages (ADR 0147): "Noord, Utrecht"."""
+        return f"{self.name}, {self.parent.name}" if self.parent_id else self.name
+
+    @property
     def school_region(self):
         """The school-holiday region that applies: the subregion's own, else its region's."""
         return self.school_holiday_region or (self.parent.school_holiday_region if self.parent_id else "")
@@ -80,6 +85,11 @@ class Municipality(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def top_region(self):
+        """The top-level region the organisation lies in (ADR 0123)."""
+        return self.region.root
 
     def natural_key(self):
         return (self.cbs_code,)
@@ -118,6 +128,11 @@ class Partnership(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def top_region(self):
+        """The top-level region the organisation lies in (ADR 0123)."""
+        return self.region.root
 
     def natural_key(self):
         return (self.code,)
@@ -181,6 +196,11 @@ class School(models.Model):
         return f"{self.name} ({self.brin_vestiging})"
 
     @property
+    def top_region(self):
+        """The top-level region the organisation lies in (ADR 0123)."""
+        return self.municipality.region.root
+
+    @property
     def brin_vestiging(self):
         return f"{self.brin}{self.vestiging}"
 
@@ -217,6 +237,11 @@ class DistrictTeam(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def top_region(self):
+        """The top-level region the organisation lies in (ADR 0123)."""
+        return self.municipality.region.root
+
 
 class CareProvider(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -238,3 +263,8 @@ class CareProvider(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def top_region(self):
+        """The top-level region the organisation lies in (ADR 0123)."""
+        return self.region.root if self.region_id else None

@@ -123,6 +123,13 @@ class Precedent(models.Model):
     def __str__(self):
         return self.title or str(_("precedent %(id)s") % {"id": self.pk})
 
+    @property
+    def region(self):
+        """The top-level region where the case was decided: the library is national and shows
+        it (ADR 0147). None once both deciding organisations are gone."""
+        organisation = self.partnership or self.municipality
+        return organisation.top_region if organisation else None
+
 
 class PrecedentDomain(models.Model):
     """A concern domain of a precedent; a table so similarity can be counted in SQL."""

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from agenda.models import UpdateStatus
 from tests.agenda import factories as af
-from tests.helpers.matrix import Case
+from tests.helpers.matrix import LIST, Case
 
 READ = {"no_membership": 403}
 EDITORS = {"steering_member": 200, "registry_admin": 200}
@@ -40,6 +40,16 @@ def agenda_objects(w):
     return w.extra
 
 
+def listed(w):
+    """How the region's agenda and activities show on a list page (their links)."""
+    o = agenda_objects(w)
+    return [
+        reverse("agenda:detail", args=[o["agenda"].slug]),
+        reverse("agenda:activity", args=[o["by_partnership"].pk]),
+        reverse("agenda:activity", args=[o["by_municipality"].pk]),
+    ]
+
+
 def slug(w):
     return agenda_objects(w)["agenda"].slug
 
@@ -49,8 +59,17 @@ def update_data(w):
 
 
 CASES = [
-    Case("agenda:index", lambda w: reverse("agenda:index"), default=200, expect=READ),
-    Case("agenda:my_activities", lambda w: reverse("agenda:my_activities"), default=200, expect=READ),
+    Case(
+        "agenda:index", lambda w: reverse("agenda:index"), default=200, expect=READ, region=LIST, seed=listed
+    ),
+    Case(
+        "agenda:my_activities",
+        lambda w: reverse("agenda:my_activities"),
+        default=200,
+        expect=READ,
+        region=LIST,
+        seed=listed,
+    ),
     Case("agenda:detail", lambda w: reverse("agenda:detail", args=[slug(w)]), default=200, expect=READ),
     Case(
         "agenda:detail",

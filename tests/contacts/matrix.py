@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from portal.models import OutboxMessage
 from tests.contacts import factories as f
-from tests.helpers.matrix import Case
+from tests.helpers.matrix import LIST, NATIONAL, NONE, Case
 
 MEMBERS = {"no_membership": 403}
 ADMIN = {"registry_admin": 200}
@@ -73,8 +73,27 @@ def _invitation_token(w):
     return token
 
 
+def _national_seed(w):
+    """A person of the region's school, so the people list has someone to show the region of."""
+    _person_of_school(w)
+    return []
+
+
+def _own_organisations(w):
+    """How the region's organisations show in a form's choices or the coverage lists."""
+    return [w.school.name, w.other_school.name, w.municipality.name, w.other_municipality.name]
+
+
+# The directory is national (ADR 0147): another region's members read it too, and each page
+# shows the region of what it lists.
 CASES = [
-    Case("contacts:directory", lambda w: reverse("contacts:directory"), default=200, expect=MEMBERS),
+    Case(
+        "contacts:directory",
+        lambda w: reverse("contacts:directory"),
+        default=200,
+        expect=MEMBERS,
+        region=NONE,  # the index of the lists below
+    ),
     *[
         Case(
             "contacts:list",
@@ -82,6 +101,8 @@ CASES = [
             default=200,
             expect=MEMBERS,
             label=kind,
+            region=NATIONAL,
+            seed=_national_seed,
         )
         for kind in (
             "schools",
@@ -98,6 +119,7 @@ CASES = [
         default=404,
         expect=MEMBERS,
         label="unknown kind",
+        region=NATIONAL,
     ),
     *[
         Case(
@@ -106,6 +128,7 @@ CASES = [
             default=200,
             expect=MEMBERS,
             label=fmt,
+            region=NATIONAL,
         )
         for fmt in ("csv", "xlsx")
     ],
@@ -116,6 +139,7 @@ CASES = [
             default=200,
             expect=MEMBERS,
             label=kind,
+            region=NATIONAL,
         )
         for kind in ("regions", "assignments", "tandems")
     ],
@@ -124,6 +148,7 @@ CASES = [
         lambda w: reverse("contacts:school_detail", args=[w.school.pk]),
         default=200,
         expect=MEMBERS,
+        region=NATIONAL,
     ),
     Case(
         "contacts:school_detail",
@@ -131,42 +156,57 @@ CASES = [
         default=404,
         expect=MEMBERS,
         label="missing",
+        region=NATIONAL,
     ),
     Case(
         "contacts:municipality_detail",
         lambda w: reverse("contacts:municipality_detail", args=[w.municipality.pk]),
         default=200,
         expect=MEMBERS,
+        region=NATIONAL,
     ),
     Case(
         "contacts:partnership_detail",
         lambda w: reverse("contacts:partnership_detail", args=[w.partnership.pk]),
         default=200,
         expect=MEMBERS,
+        region=NATIONAL,
     ),
     Case(
         "contacts:district_team_detail",
         lambda w: reverse("contacts:district_team_detail", args=[w.district_team.pk]),
         default=200,
         expect=MEMBERS,
+        region=NATIONAL,
     ),
     Case(
         "contacts:care_provider_detail",
         lambda w: reverse("contacts:care_provider_detail", args=[w.care_provider.pk]),
         default=200,
         expect=MEMBERS,
+        region=NATIONAL,
     ),
     Case(
         "contacts:person_detail",
         lambda w: reverse("contacts:person_detail", args=[_person_of_school(w).pk]),
         default=200,
         expect=MEMBERS,
+        region=NATIONAL,
     ),
-    Case("contacts:person_create", lambda w: reverse("contacts:person_create"), expect=ORG_MEMBERS),
+    Case(
+        "contacts:person_create",
+        lambda w: reverse("contacts:person_create"),
+        expect=ORG_MEMBERS,
+        region=LIST,  # the organisations to choose from are the own region's
+        seed=_own_organisations,
+    ),
     Case(
         "contacts:person_edit",
         lambda w: reverse("contacts:person_edit", args=[_person_of_school(w).pk]),
         expect={"registry_admin": 200, "school_coordinator": 200},
+        # People are national; another region's registry admin reads but does not edit them.
+        region=NATIONAL,
+        abroad={"registry_admin": 403, "school_coordinator": 403},
     ),
     *[
         Case(
@@ -207,18 +247,27 @@ CASES = [
         lambda w: reverse("contacts:tandem_end", args=[w.tandem.pk]),
         expect={"registry_admin": 200, "school_coordinator": 200, "district_worker": 200},
     ),
-    Case("contacts:coverage", lambda w: reverse("contacts:coverage"), expect=COVERAGE),
-    Case("contacts:import", lambda w: reverse("contacts:import"), expect=ADMIN),
+    Case(
+        "contacts:coverage",
+        lambda w: reverse("contacts:coverage"),
+        expect=COVERAGE,
+        region=LIST,
+        seed=_own_organisations,
+    ),
+    Case("contacts:import", lambda w: reverse("contacts:import"), expect=ADMIN, region=NONE),
     # The outbox (ADR 0130): the registry administrator sees it and retries failed rows.
-    Case("contacts:outbox", lambda w: reverse("contacts:outbox"), expect=ADMIN),
+    # Installation-wide, not a region's (ADR 0131).
+    Case("contacts:outbox", lambda w: reverse("contacts:outbox"), expect=ADMIN, region=NONE),
     Case(
         "contacts:outbox_retry",
         lambda w: reverse("contacts:outbox_retry", args=[_failed_outbox_row().pk]),
+        region=NONE,  # installation-wide (ADR 0131)
         method="post",
         expect={"registry_admin": 302},
     ),
     # Region norms (ADR 0091): the region's steering member and registry administrator.
-    Case("contacts:norms", lambda w: reverse("contacts:norms"), expect=NORM_SETTERS_REDIRECT),
+    # To the user's own region's norms.
+    Case("contacts:norms", lambda w: reverse("contacts:norms"), expect=NORM_SETTERS_REDIRECT, region=NONE),
     Case(
         "contacts:norms_region",
         lambda w: reverse("contacts:norms_region", args=[w.region.pk]),
@@ -226,7 +275,7 @@ CASES = [
     ),
     Case(
         "contacts:norms_region",
-        lambda w: reverse("contacts:norms_region", args=[f.RegionFactory(code="ELD", name="Elders").pk]),
+        lambda w: reverse("contacts:norms_region", args=[f.RegionFactory(code="OVR", name="Overkant").pk]),
         expect={"steering_member": 404, "registry_admin": 404},
         label="other region",
     ),
@@ -248,6 +297,7 @@ CASES = [
         method="post",
         data=lambda w: {},
         expect={"registry_admin": 302},
+        region=NONE,  # confirms the user's own pending import (tests/contacts/test_import.py)
     ),
     Case("contacts:invite", lambda w: reverse("contacts:invite"), expect=ADMIN),
     Case(

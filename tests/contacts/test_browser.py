@@ -126,6 +126,26 @@ def test_registry_admin_imports_a_file_with_an_error_fixes_it_and_imports(page, 
     assert_no_axe_violations(page)
 
 
+def test_registry_admin_is_told_a_row_lies_in_another_region(page, live_server, world, tmp_path):
+    """ADR 0147: a row of another region is an error on its row and column; nothing is imported."""
+    abroad = world.abroad
+    header = "brin,vestiging,name,school_type,partnership_code,municipality_code,postcode\n"
+    row = f"82CD,00,School Elders,po,{abroad.partnership.code},{abroad.municipality.cbs_code},3511 CD\n"
+    path = tmp_path / "scholen.csv"
+    path.write_text(header + row, encoding="utf-8")
+    login(page, live_server, "registry_admin@example.test")
+    page.goto(f"{live_server.url}/netwerk/import/")
+    page.get_by_label("Wat staat er in het bestand").select_option(label="Scholen")
+    page.get_by_label(re.compile(r"^Bestand")).set_input_files(str(path))
+    page.get_by_role("button", name="Bestand controleren").click()
+    errors = page.get_by_role("table", name="Fouten in het bestand")
+    expect(errors).to_contain_text("municipality_code")
+    expect(errors).to_contain_text("ligt in Regio Elders, niet in uw regio")
+    expect(page.get_by_role("button", name="Import bevestigen")).to_have_count(0)
+    assert not School.objects.filter(brin="82CD").exists()
+    assert_no_axe_violations(page)
+
+
 def test_school_coordinator_replaces_the_contact_and_the_old_one_shows_in_history(page, live_server, network):
     w = network
     newcomer = f.PersonFactory(name="Nadia Nieuwkomer", email="nadia@example.test")

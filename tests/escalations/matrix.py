@@ -16,7 +16,7 @@ from tests.escalations.fixtures import (
     open_mediation,
     published_precedent,
 )
-from tests.helpers.matrix import Case
+from tests.helpers.matrix import LIST, NATIONAL, Case
 
 PARTIES = {"school_coordinator": 200, "district_worker": 200}
 DECIDERS = {"partnership_director": 200, "municipal_officer": 200}
@@ -65,7 +65,10 @@ def _raise(w):
 
 
 def _published(w):
-    return reverse("escalations:precedent", args=[published_precedent(w.user("partnership_director")).pk])
+    return reverse(
+        "escalations:precedent",
+        args=[published_precedent(w.user("partnership_director"), partnership=w.partnership).pk],
+    )
 
 
 def _draft(w):
@@ -99,6 +102,18 @@ def _end_foreign_mediator(w):
 MEDIATION_FOREIGN = {**FOREIGN_404, "steering_member": 200}
 MEDIATION_FOREIGN.update({"partnership_director": 404, "municipal_officer": 404})
 
+
+def _inbox_seed(w):
+    return [_detail(w), _decided_detail(w)]
+
+
+def _library_seed(w):
+    published_precedent(w.user("partnership_director"), partnership=w.partnership)
+    return []
+
+
+# The precedent library is national and anonymised; each precedent shows its region, drafts
+# stay with the deciders of their own region (ADR 0147).
 CASES = [
     Case("escalations:mediators", lambda w: reverse("escalations:mediators"), expect={"registry_admin": 200}),
     Case(
@@ -146,7 +161,13 @@ CASES = [
         expect={"school_coordinator": 403, "district_worker": 403, **MEDIATION_FOREIGN},
         label="invalid",
     ),
-    Case("escalations:inbox", lambda w: reverse("escalations:inbox"), expect=INBOX),
+    Case(
+        "escalations:inbox",
+        lambda w: reverse("escalations:inbox"),
+        expect=INBOX,
+        region=LIST,
+        seed=_inbox_seed,
+    ),
     Case("escalations:detail", _detail, expect={**PARTIES, **DECIDERS, **FOREIGN_404}),
     Case(
         "escalations:detail", _decided_detail, expect={**PARTIES, **DECIDERS, **FOREIGN_404}, label="decided"
@@ -187,8 +208,14 @@ CASES = [
         expect={**PARTIES, "other_school_coordinator": 404, "other_district_worker": 404},
         label="invalid",
     ),
-    Case("escalations:precedents", lambda w: reverse("escalations:precedents"), expect=LIBRARY),
-    Case("escalations:precedent", _published, expect=LIBRARY),
+    Case(
+        "escalations:precedents",
+        lambda w: reverse("escalations:precedents"),
+        expect=LIBRARY,
+        region=NATIONAL,
+        seed=_library_seed,
+    ),
+    Case("escalations:precedent", _published, expect=LIBRARY, region=NATIONAL),
     Case(
         "escalations:precedent",
         lambda w: reverse("escalations:precedent", args=[_draft(w).pk]),
@@ -204,9 +231,11 @@ CASES = [
     Case(
         "escalations:precedent_edit",
         lambda w: reverse(
-            "escalations:precedent_edit", args=[published_precedent(w.user("partnership_director")).pk]
+            "escalations:precedent_edit",
+            args=[published_precedent(w.user("partnership_director"), partnership=w.partnership).pk],
         ),
         expect={k: 403 for k in LIBRARY},
         label="published",
+        region=NATIONAL,
     ),
 ]

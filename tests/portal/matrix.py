@@ -1,9 +1,22 @@
 from django.urls import reverse
 
 from portal.models import Notification
-from tests.helpers.matrix import Case
+from tests.helpers.matrix import LIST, NONE, Case
 
 EVERYONE_200 = {"no_membership": 200}
+
+
+def _home_seed(w):
+    from tests.referrals.factories import referral_in
+
+    return [reverse("referrals:detail", args=[referral_in(w, "submitted").uuid])]
+
+
+def _notification_seed(w):
+    Notification.objects.create(
+        user=w.user("school_coordinator"), kind="k", subject="Bericht in Testregio", body="b", url="/"
+    )
+    return ["Bericht in Testregio"]
 
 
 def _notification_url(w):
@@ -14,37 +27,74 @@ def _notification_url(w):
 
 
 CASES = [
-    Case("home", lambda w: reverse("home"), default=200),
-    Case("favicon", lambda w: reverse("favicon"), default=302, anonymous=302),
-    Case("healthz", lambda w: reverse("healthz"), default=200, anonymous=200),
+    Case("home", lambda w: reverse("home"), default=200, region=LIST, seed=_home_seed),
+    Case("favicon", lambda w: reverse("favicon"), region=NONE, default=302, anonymous=302),
+    Case("healthz", lambda w: reverse("healthz"), region=NONE, default=200, anonymous=200),
     # By address or token, not by role (tests/portal/test_metrics.py): the test client is 127.0.0.1.
-    Case("metrics", lambda w: reverse("metrics"), default=200, anonymous=200),
-    Case("login", lambda w: reverse("login"), default=302, anonymous=200),
-    Case("logout", lambda w: reverse("logout"), method="post", default=302, anonymous=302),
-    Case("password_change", lambda w: reverse("password_change"), default=200),
-    Case("password_change_done", lambda w: reverse("password_change_done"), default=200),
-    Case("password_reset", lambda w: reverse("password_reset"), default=200, anonymous=200),
-    Case("password_reset_done", lambda w: reverse("password_reset_done"), default=200, anonymous=200),
+    Case("metrics", lambda w: reverse("metrics"), region=NONE, default=200, anonymous=200),
+    Case("login", lambda w: reverse("login"), region=NONE, default=302, anonymous=200),
+    Case("logout", lambda w: reverse("logout"), region=NONE, method="post", default=302, anonymous=302),
+    Case("password_change", lambda w: reverse("password_change"), region=NONE, default=200),
+    Case("password_change_done", lambda w: reverse("password_change_done"), region=NONE, default=200),
+    Case("password_reset", lambda w: reverse("password_reset"), region=NONE, default=200, anonymous=200),
     Case(
-        "password_reset_confirm",
-        lambda w: reverse("password_reset_confirm", args=["MQ", "set-password"]),
+        "password_reset_done",
+        lambda w: reverse("password_reset_done"),
+        region=NONE,
         default=200,
         anonymous=200,
     ),
-    Case("password_reset_complete", lambda w: reverse("password_reset_complete"), default=200, anonymous=200),
+    Case(
+        "password_reset_confirm",
+        lambda w: reverse("password_reset_confirm", args=["MQ", "set-password"]),
+        region=NONE,  # a token, not an object of a region
+        default=200,
+        anonymous=200,
+    ),
+    Case(
+        "password_reset_complete",
+        lambda w: reverse("password_reset_complete"),
+        region=NONE,
+        default=200,
+        anonymous=200,
+    ),
     Case(
         "set_language",
         lambda w: reverse("set_language"),
         method="post",
         data=lambda w: {"language": "en", "next": "/"},
+        region=NONE,
         default=302,
         anonymous=302,
     ),
-    Case("notifications:list", lambda w: reverse("notifications:list"), default=200),
-    Case("notifications:unread_count", lambda w: reverse("notifications:unread_count"), default=200),
-    Case("notifications:read_all", lambda w: reverse("notifications:read_all"), method="post", default=302),
+    Case(
+        "notifications:list",
+        lambda w: reverse("notifications:list"),
+        default=200,
+        region=LIST,
+        seed=_notification_seed,
+    ),
+    Case(
+        "notifications:unread_count",
+        lambda w: reverse("notifications:unread_count"),
+        default=200,
+        region=LIST,
+        seed=_notification_seed,
+    ),
+    Case(
+        "notifications:read_all",
+        lambda w: reverse("notifications:read_all"),
+        method="post",
+        default=302,
+        region=NONE,  # the user's own notifications
+    ),
     # Everyone's own notification settings (ADR 0152): a page for every logged-in user.
-    Case("notifications:settings", lambda w: reverse("notifications:settings"), default=200),
+    Case(
+        "notifications:settings",
+        lambda w: reverse("notifications:settings"),
+        default=200,
+        region=NONE,  # the user's own settings
+    ),
     Case(
         "notifications:settings",
         lambda w: reverse("notifications:settings"),
@@ -52,6 +102,7 @@ CASES = [
         data=lambda w: {"language": "nl", "delivery": "daily_digest"},
         default=302,
         label="save",
+        region=NONE,
     ),
     Case(
         "notifications:read",

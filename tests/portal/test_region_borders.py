@@ -21,6 +21,7 @@ from tests.agenda.factories import (
     MeetingFactory,
 )
 from tests.contacts import factories as f
+from tests.referrals.factories import referral_in
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +231,86 @@ FOREIGN_URL_NAMES = sorted(
 def test_foreign_region_object_is_404(world, foreign, client, name, role):
     client.force_login(world.user(role))
     assert client.get(_foreign_urls(foreign)[name]).status_code == 404
+
+
+# --- ADR 0147: the right of access, people, and what national pages show ----------------------
+
+
+def test_a_privacy_officer_does_not_find_another_regions_referral(world, foreign, client):
+    from tests.referrals.factories import complete_referral
+
+    # The same child at a school of each region: each officer finds only their own referral.
+    child = {"child_first_name": "Noor", "child_last_name": "Grensgeval"}
+    home = referral_in(world, "submitted", **child)
+    away = complete_referral(
+        foreign.school,
+        foreign.users["school_coordinator"],
+        child_date_of_birth=home.child_date_of_birth,
+        reference="TR-2026-0950",
+        **child,
+    )
+    client.force_login(foreign.users["privacy_officer"])
+    url = reverse("security:subject_access")
+    response = client.post(url, {"reference": home.reference, "received_on": "2026-11-30"})
+    assert response.status_code == 200 and response.context["preview"] is None
+    assert "reference" in response.context["form"].errors
+    client.force_login(world.user("privacy_officer"))
+    response = client.post(url, {"reference": home.reference, "received_on": "2026-11-30"})
+    preview = response.context["preview"]
+    assert preview is not None and away.pk not in {d.referral.pk for d in preview.others}
+
+
+def test_another_regions_registry_admin_reads_but_does_not_edit_a_person(world, foreign, client):
+    person = f.PersonFactory(name="Iris Tweeregio")
+    person.schools.add(world.school, foreign.school)
+    client.force_login(foreign.users["registry_admin"])
+    page = client.get(reverse("contacts:person_detail", args=[person.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Testregio" in html and "Regio Betuwe" in html  # each organisation's region
+    outsider = f.PersonFactory(name="Alleen Hier")
+    outsider.schools.add(world.school)
+    assert client.get(reverse("contacts:person_edit", args=[outsider.pk])).status_code == 403
+
+
+def test_saving_a_persons_organisations_keeps_the_other_regions_links(world, foreign, client):
+    person = f.PersonFactory(name="Iris Tweeregio", email="iris@example.test")
+    person.schools.add(world.school, foreign.school)
+    client.force_login(world.user("registry_admin"))
+    form = client.get(reverse("contacts:person_edit", args=[person.pk])).context["form"]
+    assert foreign.school not in form.fields["schools"].queryset
+    data = {"name": "Iris Tweeregio", "email": "iris@example.test", "function": "IB-er"}
+    response = client.post(
+        reverse("contacts:person_edit", args=[person.pk]), {**data, "schools": [world.other_school.pk]}
+    )
+    assert response.status_code == 302
+    assert set(person.schools.all()) == {world.other_school, foreign.school}
+    # Another region's school in the post is refused next to the field; nothing changes.
+    response = client.post(
+        reverse("contacts:person_edit", args=[person.pk]), {**data, "schools": [foreign.school.pk]}
+    )
+    assert response.status_code == 200 and "schools" in response.context["form"].errors
+    assert set(person.schools.all()) == {world.other_school, foreign.school}
+
+
+def test_directory_pages_name_the_region(world, foreign, client):
+    client.force_login(world.user("school_coordinator"))
+    for url in (
+        reverse("contacts:school_detail", args=[foreign.school.pk]),
+        reverse("contacts:district_team_detail", args=[foreign.district_team.pk]),
+        reverse("contacts:municipality_detail", args=[foreign.municipality.pk]),
+        reverse("contacts:partnership_detail", args=[foreign.partnership.pk]),
+        reverse("contacts:list", args=["schools"]),
+        reverse("contacts:list", args=["district_teams"]),
+    ):
+        assert "Betuwe, Regio Betuwe" in client.get(url).content.decode(), url
+
+
+def test_the_precedent_library_names_the_region_of_each_precedent(world, foreign, client):
+    from tests.escalations.fixtures import published_precedent
+
+    precedent = published_precedent(foreign.users["steering_member"], partnership=foreign.partnership)
+    client.force_login(world.user("school_coordinator"))
+    assert "Regio Betuwe" in client.get(reverse("escalations:precedents")).content.decode()
+    detail = client.get(reverse("escalations:precedent", args=[precedent.pk]))
+    assert detail.status_code == 200 and "Regio Betuwe" in detail.content.decode()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from escalations.models import Escalation
 from referrals.models import Attachment
 from tests.contacts.factories import ContactAssignmentFactory
-from tests.helpers.matrix import Case
+from tests.helpers.matrix import LIST, Case
 from tests.referrals.factories import ConsentFactory, GuardianFactory, referral_in
 
 SC = "school_coordinator"
@@ -70,9 +70,33 @@ def _decided_escalation(w):
     return reverse("referrals:detail", args=[referral.uuid])
 
 
+def _listed(w):
+    """How the region's referrals show on a list page (their links), and its school in a form."""
+    return [
+        reverse("referrals:detail", args=[referral_in(w, status).uuid])
+        for status in ("draft", "submitted", "escalated")
+    ]
+
+
+def _own_school(w):
+    return [w.school.name, w.other_school.name]
+
+
 CASES = [
-    Case("referrals:list", _url("referrals:list"), expect={SC: 200, "other_school_coordinator": 200}),
-    Case("referrals:create", _url("referrals:create"), expect={SC: 200, "other_school_coordinator": 200}),
+    Case(
+        "referrals:list",
+        _url("referrals:list"),
+        expect={SC: 200, "other_school_coordinator": 200},
+        region=LIST,
+        seed=_listed,
+    ),
+    Case(
+        "referrals:create",
+        _url("referrals:create"),
+        expect={SC: 200, "other_school_coordinator": 200},
+        region=LIST,
+        seed=_own_school,
+    ),
     Case(
         "referrals:create",
         _url("referrals:create"),
@@ -80,8 +104,16 @@ CASES = [
         data=lambda w: {"child_first_name": "x\x00"},
         expect={SC: 200, "other_school_coordinator": 200},
         label="invalid",
+        region=LIST,
+        seed=_own_school,
     ),
-    Case("referrals:inbox", _url("referrals:inbox"), expect={DW: 200, "other_district_worker": 200}),
+    Case(
+        "referrals:inbox",
+        _url("referrals:inbox"),
+        expect={DW: 200, "other_district_worker": 200},
+        region=LIST,
+        seed=_listed,
+    ),
     Case(
         "referrals:detail", _url("referrals:detail", _referral("submitted")), default=404, expect=BOTH_SIDES
     ),

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reporting.models import ProgressReport
-from tests.helpers.matrix import Case
+from tests.helpers.matrix import LIST, NONE, Case
 
 READERS = {
     "steering_member": 200,
@@ -74,9 +74,30 @@ def _figures_query(w):
     return f"?period=2026-H1&scope=r-{w.region.pk}"
 
 
+def _scopes(w):
+    """How the region's scopes show in the figures' scope choice."""
+    return [f'value="r-{w.region.pk}"', w.partnership.name, w.other_partnership.name, w.municipality.name]
+
+
+def _reports(w):
+    return [reverse("reporting:report_detail", args=[_report(w).uuid])]
+
+
 CASES = [
-    Case("reporting:dashboard", lambda w: reverse("reporting:dashboard"), expect=READERS),
-    Case("reporting:report_list", lambda w: reverse("reporting:report_list"), expect=READERS),
+    Case(
+        "reporting:dashboard",
+        lambda w: reverse("reporting:dashboard"),
+        expect=READERS,
+        region=LIST,
+        seed=_scopes,
+    ),
+    Case(
+        "reporting:report_list",
+        lambda w: reverse("reporting:report_list"),
+        expect=READERS,
+        region=LIST,
+        seed=_reports,
+    ),
     Case(
         "reporting:export",
         lambda w: reverse("reporting:export", args=["csv"]) + _figures_query(w),
@@ -102,6 +123,9 @@ CASES = [
             "other_partnership_director": 400,
             "other_municipal_officer": 400,
         },
+        # Another region's steering member may not ask for this region's report either.
+        region=NONE,
+        abroad={"steering_member": 400},
     ),
     Case(
         "reporting:report_detail",

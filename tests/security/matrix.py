@@ -4,68 +4,111 @@ logged-in user without a device may use the site; tests/security test enforcemen
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.helpers.matrix import Case
+from tests.helpers.matrix import LIST, NONE, Case
 
 CASES = [
-    Case("security:two_factor", lambda w: reverse("security:two_factor"), default=200),
-    Case("security:two_factor_setup", lambda w: reverse("security:two_factor_setup"), default=200),
+    Case("security:two_factor", lambda w: reverse("security:two_factor"), region=NONE, default=200),
+    Case(
+        "security:two_factor_setup", lambda w: reverse("security:two_factor_setup"), region=NONE, default=200
+    ),
     # Without a device there is nothing to verify: on to set-up.
-    Case("security:two_factor_verify", lambda w: reverse("security:two_factor_verify"), default=302),
+    Case(
+        "security:two_factor_verify",
+        lambda w: reverse("security:two_factor_verify"),
+        region=NONE,
+        default=302,
+    ),
     # Recovery codes need a verified 2FA session; without one: back to the overview.
-    Case("security:recovery_codes", lambda w: reverse("security:recovery_codes"), default=302),
+    Case("security:recovery_codes", lambda w: reverse("security:recovery_codes"), region=NONE, default=302),
     Case(
         "security:two_factor_disable",
         lambda w: reverse("security:two_factor_disable"),
+        region=NONE,
         method="post",
         default=302,
     ),
     Case(
         "security:two_factor_disable",
         lambda w: reverse("security:two_factor_disable"),
+        region=NONE,
         default=405,
         label="GET refused",
     ),
     Case(
         "security:session_keepalive",
         lambda w: reverse("security:session_keepalive"),
+        region=NONE,
         default=204,
         anonymous=401,
     ),
     Case(
         "security:privacy_statement",
         lambda w: reverse("security:privacy_statement"),
+        region=NONE,
         default=200,
         anonymous=200,
     ),
     Case(
         "security:accessibility_statement",
         lambda w: reverse("security:accessibility_statement"),
+        region=NONE,
         default=200,
         anonymous=200,
     ),
 ]
+
+
+def _logged(w):
+    """A row of the access log made by a user of the region (ADR 0123: the actor's region)."""
+    from portal.audit import log_access
+    from portal.models import AccessLog
+
+    log_access(
+        w.user("district_worker"),
+        AccessLog.Action.VIEW,
+        object_type="referrals.referral",
+        object_id="1",
+        reference="TR-TESTREGIO-1",
+    )
+    return ["TR-TESTREGIO-1", w.user("district_worker").email]
+
 
 CASES += [
     Case(
         "security:access_log",
         lambda w: reverse("security:access_log"),
         expect={"privacy_officer": 200},
+        region=LIST,
+        seed=_logged,
     ),
     Case(
         "security:access_log_export",
         lambda w: reverse("security:access_log_export"),
         expect={"privacy_officer": 200},
+        region=LIST,
+        seed=_logged,
     ),
 ]
+
+
+def _subject_referral(w):
+    from tests.referrals.factories import referral_in
+
+    if "subject_referral" not in w.extra:
+        w.extra["subject_referral"] = referral_in(w, "submitted", child_last_name="Testregiokind")
+    return w.extra["subject_referral"]
 
 
 def _subject_access_data(w):
     from django.utils import timezone
 
-    from tests.referrals.factories import referral_in
-
-    referral = referral_in(w, "submitted")
+    referral = _subject_referral(w)
     return {"reference": referral.reference, "received_on": timezone.localdate().isoformat()}
+
+
+def _subject_seed(w):
+    """The region's child: another region's privacy officer does not find them."""
+    return [_subject_referral(w).child_last_name]
 
 
 # The right of access (AVG art. 15): the privacy officer only; every other role 403, as the
@@ -75,6 +118,7 @@ CASES += [
         "security:subject_access",
         lambda w: reverse("security:subject_access"),
         expect={"privacy_officer": 200},
+        region=NONE,  # the form
     ),
     Case(
         "security:subject_access",
@@ -83,6 +127,8 @@ CASES += [
         data=_subject_access_data,
         expect={"privacy_officer": 200},
         label="preview",
+        region=LIST,
+        seed=_subject_seed,
     ),
     Case(
         "security:subject_access_pdf",
@@ -90,23 +136,37 @@ CASES += [
         method="post",
         data=_subject_access_data,
         expect={"privacy_officer": 200},
+        region=LIST,
+        seed=_subject_seed,
     ),
     Case(
         "security:subject_access_pdf",
         lambda w: reverse("security:subject_access_pdf"),
         expect={"privacy_officer": 405},
         label="GET refused",
+        region=NONE,
     ),
 ]
 
 # The processing register (ADR 0105): the privacy officer only.
 CASES += [
-    Case("security:register", lambda w: reverse("security:register"), expect={"privacy_officer": 200}),
     Case(
-        "security:register_csv", lambda w: reverse("security:register_csv"), expect={"privacy_officer": 200}
+        "security:register",
+        lambda w: reverse("security:register"),
+        region=NONE,
+        expect={"privacy_officer": 200},
     ),
     Case(
-        "security:register_pdf", lambda w: reverse("security:register_pdf"), expect={"privacy_officer": 200}
+        "security:register_csv",
+        lambda w: reverse("security:register_csv"),
+        region=NONE,
+        expect={"privacy_officer": 200},
+    ),
+    Case(
+        "security:register_pdf",
+        lambda w: reverse("security:register_pdf"),
+        region=NONE,
+        expect={"privacy_officer": 200},
     ),
 ]
 
@@ -137,16 +197,22 @@ def _foreign_request(w):
 # other role 403, a request of another region 404.
 CASES += [
     Case(
-        "security:request_list", lambda w: reverse("security:request_list"), expect={"privacy_officer": 200}
+        "security:request_list",
+        lambda w: reverse("security:request_list"),
+        expect={"privacy_officer": 200},
+        region=LIST,
+        seed=lambda w: [reverse("security:request_detail", args=[_request(w).pk])],
     ),
     Case(
         "security:request_create",
         lambda w: reverse("security:request_create"),
+        region=NONE,
         expect={"privacy_officer": 200},
     ),
     Case(
         "security:request_create",
         lambda w: reverse("security:request_create"),
+        region=NONE,
         method="post",
         data=lambda w: {
             "kind": "access",
@@ -222,13 +288,23 @@ _DECISION = {
 # The breach register (ADR 0108): the privacy officer of the breach's region only; every other
 # role 403, a breach of another region 404.
 CASES += [
-    Case("security:breach_list", lambda w: reverse("security:breach_list"), expect={"privacy_officer": 200}),
     Case(
-        "security:breach_create", lambda w: reverse("security:breach_create"), expect={"privacy_officer": 200}
+        "security:breach_list",
+        lambda w: reverse("security:breach_list"),
+        expect={"privacy_officer": 200},
+        region=LIST,
+        seed=lambda w: [reverse("security:breach_detail", args=[_breach(w).pk])],
     ),
     Case(
         "security:breach_create",
         lambda w: reverse("security:breach_create"),
+        region=NONE,
+        expect={"privacy_officer": 200},
+    ),
+    Case(
+        "security:breach_create",
+        lambda w: reverse("security:breach_create"),
+        region=NONE,
         method="post",
         data=lambda w: {
             "title": "Lijst gemaild",
