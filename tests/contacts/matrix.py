@@ -68,6 +68,12 @@ def _foreign_invitation(w):
     return invitation
 
 
+def _open_invitation_seed(w):
+    """An open invitation of the region and the region's schools, as the invite page shows them."""
+    invitation, _token = f.make_invitation("district_worker", w.district_team, email="open@example.test")
+    return [invitation.user.email, w.school.name]
+
+
 def _invitation_token(w):
     _invitation, token = f.make_invitation("school_coordinator", w.school)
     return token
@@ -299,7 +305,13 @@ CASES = [
         expect={"registry_admin": 302},
         region=NONE,  # confirms the user's own pending import (tests/contacts/test_import.py)
     ),
-    Case("contacts:invite", lambda w: reverse("contacts:invite"), expect=ADMIN),
+    Case(
+        "contacts:invite",
+        lambda w: reverse("contacts:invite"),
+        expect=ADMIN,
+        region=LIST,
+        seed=_open_invitation_seed,
+    ),
     Case(
         "contacts:invite",
         lambda w: reverse("contacts:invite"),
@@ -311,6 +323,10 @@ CASES = [
             "role": "school_coordinator",
         },
         expect={"registry_admin": 302},
+        region=NONE,
+        # the other region's administrator may not invite into this region's school: the
+        # organisation is not among the choices (ADR 0123)
+        abroad={"registry_admin": 200},
     ),
     Case(
         "contacts:invitation_resend",
@@ -332,6 +348,7 @@ CASES = [
         lambda w: reverse("invitations:accept", args=[_invitation_token(w)]),
         default=200,
         anonymous=200,
+        region=NONE,  # the link is the credential: whoever holds it sees the page (ADR 0135)
     ),
     Case(
         "invitations:accept",
@@ -376,7 +393,13 @@ ADMIN_REDIRECT = {"registry_admin": 302}
 FOREIGN_404 = {"registry_admin": 404}
 
 CASES += [
-    Case("contacts:accounts", lambda w: reverse("contacts:accounts"), expect=ADMIN),
+    Case(
+        "contacts:accounts",
+        lambda w: reverse("contacts:accounts"),
+        expect=ADMIN,
+        region=LIST,
+        seed=lambda w: [w.user("school_coordinator").email, w.user("district_worker").email],
+    ),
     Case(
         "contacts:account_detail",
         lambda w: reverse("contacts:account_detail", args=[_account_target(w).pk]),

@@ -16,7 +16,7 @@ from tests.escalations.fixtures import (
     open_mediation,
     published_precedent,
 )
-from tests.helpers.matrix import LIST, NATIONAL, Case
+from tests.helpers.matrix import LIST, NATIONAL, NONE, Case
 
 PARTIES = {"school_coordinator": 200, "district_worker": 200}
 DECIDERS = {"partnership_director": 200, "municipal_officer": 200}
@@ -115,7 +115,13 @@ def _library_seed(w):
 # The precedent library is national and anonymised; each precedent shows its region, drafts
 # stay with the deciders of their own region (ADR 0147).
 CASES = [
-    Case("escalations:mediators", lambda w: reverse("escalations:mediators"), expect={"registry_admin": 200}),
+    Case(
+        "escalations:mediators",
+        lambda w: reverse("escalations:mediators"),
+        expect={"registry_admin": 200},
+        region=LIST,
+        seed=lambda w: [named_mediator(w).user.email],
+    ),
     Case(
         "escalations:mediators",
         lambda w: reverse("escalations:mediators"),
@@ -123,6 +129,7 @@ CASES = [
         data=lambda w: {"region": str(w.region.pk), "user": "\x00"},
         expect={"registry_admin": 200},
         label="invalid",
+        region=NONE,
     ),
     Case(
         "escalations:mediator_end",

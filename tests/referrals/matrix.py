@@ -298,6 +298,8 @@ FEEDBACK_CASES = [
         "referrals:feedback_pending",
         lambda w: reverse("referrals:feedback_pending"),
         expect={SC: 200, DW: 200, "other_school_coordinator": 200, "other_district_worker": 200},
+        region=LIST,
+        seed=lambda w: [referral_in(w, "closed").reference],
     ),
 ]
 

@@ -163,7 +163,13 @@ CASES += [
         method="post",
         expect={**REGION_ONLY, "steering_member": 302},
     ),
-    Case("reporting:published_list", lambda w: reverse("reporting:published_list"), expect=PUBLISHED_READERS),
+    Case(
+        "reporting:published_list",
+        lambda w: reverse("reporting:published_list"),
+        expect=PUBLISHED_READERS,
+        region=LIST,
+        seed=lambda w: [reverse("reporting:published_download", args=[_published(w).uuid])],
+    ),
     Case(
         "reporting:published_download",
         lambda w: reverse("reporting:published_download", args=[_published(w).uuid]),

@@ -362,8 +362,24 @@ CASES += [
         lambda w: reverse("security:sso_callback"),
         default=403,
         anonymous=403,
+        region=NONE,
     ),
 ]
+
+
+def _account_record_seed(w):
+    """An account record of the region, as the privacy officer's page shows it."""
+    from contacts.models import MembershipRecord
+
+    record = MembershipRecord.objects.create(
+        kind=MembershipRecord.Kind.ADDED,
+        actor=w.user("registry_admin"),
+        user=w.user("school_coordinator"),
+        user_name="Matrix Record (matrix-record@example.test)",
+        region=w.region,
+    )
+    return [record.user_name]
+
 
 # The account records (ADR 0137): the privacy officer of the region.
 CASES += [
@@ -371,5 +387,7 @@ CASES += [
         "security:account_records",
         lambda w: reverse("security:account_records"),
         expect={"privacy_officer": 200},
+        region=LIST,
+        seed=_account_record_seed,
     ),
 ]
