@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from contacts.norms import NormBook
 from portal.home import WorkItem
 from referrals import permissions as perms
+from referrals import transition as transition_rules
 from referrals.models import FINAL_STATUSES, Referral, ReferralEvent, Status
 from referrals.waiting import over_norm_q
 
@@ -45,19 +46,27 @@ def decided_since(today=None):
 
 
 def district_worker_worklist(membership):
-    """New referrals, those over the norm (in the default tab) and the questions a school
-    answered: one query (and the norms' one)."""
-    base = perms.visible_referrals(membership.user).filter(status__in=TO_DECIDE)
+    """New referrals, those over the norm (in the default tab), the questions a school
+    answered, and the 18-/18+ transitions to prepare (in every tab, ADR 0153): one query (and
+    the norms' one)."""
+    base = perms.visible_referrals(membership.user)
+    to_decide = Q(status__in=TO_DECIDE)
     counts = base.aggregate(
         new=Count("pk", filter=Q(status=Status.SUBMITTED)),
-        over=Count("pk", filter=over_the_norm_q()),
-        answered=Count("pk", filter=answered_q()),
+        over=Count("pk", filter=to_decide & over_the_norm_q()),
+        answered=Count("pk", filter=to_decide & answered_q()),
+        transition=Count("pk", filter=transition_rules.pending_q()),
     )
     inbox = reverse("referrals:inbox")
     return [
         WorkItem(_("new referrals"), counts["new"], f"{inbox}?status={Status.SUBMITTED}"),
         WorkItem(_("over the norm"), counts["over"], f"{inbox}?over_norm=on"),
         WorkItem(_("questions answered by a school"), counts["answered"], f"{inbox}?answered=on"),
+        WorkItem(
+            _("prepare the transition to 18+"),
+            counts["transition"],
+            f"{inbox}?view=all&transition=on",
+        ),
     ]
 
 

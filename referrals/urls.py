@@ -20,4 +20,5 @@ urlpatterns = [
     path("<uuid:uuid>/bijlagen/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("<uuid:uuid>/bericht/", views.message, name="message"),
     path("<uuid:uuid>/actie/<slug:action>/", views.act, name="act"),
+    path("<uuid:uuid>/overgang-18/", views.transition, name="transition"),
 ]

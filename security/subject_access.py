@@ -38,6 +38,8 @@ from referrals.models import (
     Referral,
     ReferralDomain,
     ReferralEvent,
+    Transition,
+    TransitionReminder,
     WaitingReminder,
 )
 
@@ -70,6 +72,8 @@ PARTS = [
     Part("escalations", Escalation, "referral_id", RECORDS),
     Part("decisions", Decision, "escalation__referral_id", RECORDS, ("escalation__referral",)),
     Part("waiting_reminders", WaitingReminder, "referral_id"),
+    Part("transition", Transition, "referral_id", RECORDS),
+    Part("transition_reminders", TransitionReminder, "referral_id"),
 ]
 # Models reachable from a referral that are deliberately left out (see ADR 0048).
 EXCLUDED = {

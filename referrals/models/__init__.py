@@ -18,6 +18,8 @@ from .referral import (
     Urgency,
     WaitingReminder,
 )
+from .transition import STEPS as TRANSITION_STEPS
+from .transition import Transition, TransitionReminder
 
 __all__ = [
     "Attachment",
@@ -38,4 +40,7 @@ __all__ = [
     "ReferralDomain",
     "ReferralEvent",
     "Status",
+    "TRANSITION_STEPS",
+    "Transition",
+    "TransitionReminder",
 ]
