@@ -372,6 +372,21 @@ if not 1 <= TANDEM_LAPSE_REMINDER_DAYS < TANDEM_LAPSE_DAYS:
         "TANDEM_LAPSE_REMINDER_DAYS must be at least 1 and below TANDEM_LAPSE_DAYS (working days)."
     )
 
+# The 18-/18+ transition (ADR 0153): an open referral of a pupil who turns 18 within this many
+# days shows the transition task; reminders go out at TANDEM_TRANSITION_REMINDER_DAYS days
+# before the 18th birthday (each at most once) while the transition is not prepared.
+TANDEM_TRANSITION_HORIZON_DAYS = env.int("TANDEM_TRANSITION_HORIZON_DAYS", default=180)
+TANDEM_TRANSITION_REMINDER_DAYS = tuple(
+    sorted({int(d) for d in env.list("TANDEM_TRANSITION_REMINDER_DAYS", default=["90", "30"])}, reverse=True)
+)
+if TANDEM_TRANSITION_HORIZON_DAYS < 1 or not all(
+    1 <= d <= TANDEM_TRANSITION_HORIZON_DAYS for d in TANDEM_TRANSITION_REMINDER_DAYS
+):
+    raise ImproperlyConfigured(
+        "TANDEM_TRANSITION_HORIZON_DAYS must be at least 1 and every TANDEM_TRANSITION_REMINDER_DAYS "
+        "between 1 and the horizon."
+    )
+
 # Retention (ADR 0046, 0047): closed and declined referrals lose their personal data this many
 # months after closing or declining (the row stays for the figures); drafts untouched this
 # long are deleted. Both at least one month.
@@ -562,6 +577,12 @@ CELERY_BEAT_SCHEDULE = {
     "referrals-waiting-time-reminders": {
         "task": "referrals.tasks.send_waiting_time_reminders",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
+    },
+    # Remind the district team and the school of 18th birthdays near (ADR 0153), once per day
+    # count; a run missed is made up the next day.
+    "referrals-transition-reminders": {
+        "task": "referrals.tasks.send_transition_reminders",
+        "schedule": crontab(hour=7, minute=40),
     },
     # Remind the school of referrals about to lapse, and lapse those past the term (ADR 0096),
     # on working days before the waiting-time reminders.

@@ -16,6 +16,7 @@ from contacts.models import CareProvider, School, User
 from portal.workdays import nth_working_day_back
 from referrals.models import Consent, Guardian, Referral, ReferralDomain, ReferralEvent
 from referrals.routing import route_for
+from referrals.transition import latest_birth_for_adult_on
 from referrals.workflow import transition
 
 NAMESPACE = uuid.UUID("6f1d3c1e-8a4b-4c55-9a8e-0d7f2b7a1c01")
@@ -47,6 +48,8 @@ REFERRALS = [
     ("esdoorn-9", ("99AA", "00"), "ib", "Milan", "Zogenaamd", 9, "closed", 60),
     ("esdoorn-10", ("99AA", "00"), "ib", "Quinten", "Bedacht", 8, "withdrawn", 5),
     ("esdoorn-11", ("99AA", "00"), "ib", "Roos", "Gefingeerd", 10, "lapsed", 40),
+    # A pupil who turns 18 soon: the referral page shows the transition task (ADR 0153).
+    ("baken-1", ("99AE", "00"), "ib", "Yara", "Overgangs", 17, "help_started", 25),
     ("kompas-1", ("99AB", "00"), "ib2", "Noor", "Voorbeeldig", 10, "submitted", 6),
     ("kompas-2", ("99AB", "00"), "ib2", "Otto", "Probeersel", 7, "in_triage", 2),
     ("kompas-3", ("99AB", "00"), "ib2", "Pien", "Nepstra", 9, "draft", None),
@@ -55,6 +58,18 @@ REFERRALS = [
     ("appelgaard-2", ("98AA", "00"), f"ib@{BETUWE_DOMAIN}", "Tess", "Uiterwaard", 10, "in_triage", 6),
     ("appelgaard-3", ("98AA", "00"), f"ib@{BETUWE_DOMAIN}", "Vera", "Kersenhof", 13, "accepted", 14),
 ]
+
+
+# Demo referrals whose pupil turns 18 this many days from today (instead of the age's date).
+TURNS_18_IN_DAYS = {"baken-1": 75}
+
+
+def _date_of_birth(key, age):
+    if key in TURNS_18_IN_DAYS:
+        return latest_birth_for_adult_on(
+            timezone.localdate() + datetime.timedelta(days=TURNS_18_IN_DAYS[key])
+        )
+    return _years_ago(age)
 
 
 def _years_ago(years):
@@ -86,7 +101,7 @@ def seed(ctx):
             created_by=coordinator,
             child_first_name=first,
             child_last_name=last,
-            child_date_of_birth=_years_ago(age),
+            child_date_of_birth=_date_of_birth(key, age),
             child_group="groep 6" if age < 12 else "klas 2",
             question="Demo: zorgen over gedrag en concentratie in de klas.",
             already_done="Demo: basisondersteuning en een groepsplan.",

@@ -368,6 +368,7 @@ class InboxFilterForm(TandemForm):
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     over_norm = forms.BooleanField(label=_("Over the norm"), required=False)
     answered = forms.BooleanField(label=_("Question answered by the school"), required=False)
+    transition = forms.BooleanField(label=_("Turns 18 soon: transition to prepare"), required=False)
 
     def __init__(self, *args, schools=None, municipalities=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -413,3 +414,75 @@ class CooperationFeedbackForm(TandemForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose whether the route was clear: yes, partly or no.")},
     )
+
+
+class TransitionForm(TandemForm):
+    """The 18-/18+ checklist (ADR 0153). A step already ticked shows ticked and cannot be
+    unticked; a date in "prepared on" marks the transition prepared, once every step is ticked.
+    The service checks the steps against the referral (the consent ledger, the registry)."""
+
+    prefix = "transition"
+    adult_services = forms.BooleanField(label=_("Adult services contacted"), required=False)
+    municipality_contact = forms.BooleanField(
+        label=_("Wmo/Wlz contact of the home municipality informed"), required=False
+    )
+    municipality_contact_note = forms.CharField(
+        label=_("Wmo/Wlz contact of the home municipality"),
+        help_text=_("Name, team or phone number of the contact you reached."),
+        max_length=300,
+        required=False,
+    )
+    adult_consent = forms.BooleanField(
+        label=_("Consent of the young adult alone (from 18) recorded"), required=False
+    )
+    prepared_on = forms.DateField(
+        label=_("Transition prepared on"),
+        help_text=_("Fill in the date once every step is done: that marks the transition prepared."),
+        required=False,
+        widget=DateInput,
+    )
+
+    STEPS = ("adult_services", "municipality_contact", "adult_consent")
+
+    def __init__(self, *args, transition=None, registry_contact=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["prepared_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if registry_contact is not None:
+            del self.fields["municipality_contact_note"]
+        elif transition is not None and transition.municipality_contact_note:
+            self.fields["municipality_contact_note"].initial = transition.municipality_contact_note
+        for step in self.STEPS:
+            if transition is not None and transition.step_done(step):
+                self.fields[step].initial = True
+                self.fields[step].disabled = True
+        if transition is not None and transition.step_done("municipality_contact"):
+            if "municipality_contact_note" in self.fields:
+                self.fields["municipality_contact_note"].disabled = True
+
+    def clean_prepared_on(self):
+        value = self.cleaned_data.get("prepared_on")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The transition cannot be prepared in the future."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if (
+            "municipality_contact_note" in self.fields
+            and data.get("municipality_contact")
+            and not self.fields["municipality_contact"].disabled
+            and not (data.get("municipality_contact_note") or "").strip()
+        ):
+            self.add_error(
+                "municipality_contact_note",
+                _("The registry has no Wmo/Wlz contact for this municipality: say whom you informed."),
+            )
+        if data.get("prepared_on") and not all(data.get(step) for step in self.STEPS):
+            self.add_error("prepared_on", _("Tick every step before you mark the transition prepared."))
+        if not self.has_changed_anything(data):
+            raise forms.ValidationError(_("Tick a step or fill in the date the transition was prepared."))
+        return data
+
+    def has_changed_anything(self, data):
+        new_steps = [s for s in self.STEPS if data.get(s) and not self.fields[s].disabled]
+        return bool(new_steps or data.get("prepared_on"))

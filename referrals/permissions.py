@@ -33,6 +33,7 @@ from contacts.permissions import (
     school_ids,
 )
 from referrals.models import FINAL_STATUSES, FeedbackReceipt, Referral, Status
+from referrals.transition import is_due
 from referrals.workflow import ACTIONS, SCHOOL, TEAM
 
 S = Status
@@ -265,6 +266,14 @@ def can_post_message(user, referral):
     return is_school_coordinator_of(user, referral) or can_triage(user, referral)
 
 
+def can_prepare_transition(user, referral):
+    """The 18-/18+ checklist (ADR 0153): the school's coordinators and the routed team's
+    workers, as for the referral's other actions today, while the task is due."""
+    if not is_due(referral):
+        return False
+    return is_school_coordinator_of(user, referral) or can_triage(user, referral)
+
+
 # Who acts for a side of the transition table (referrals/workflow.py ACTIONS). The moves of the
 # ESCALATIONS side are the escalations app's, under its own rules: none of them here.
 SIDE_CHECKS = {SCHOOL: is_school_coordinator_of, TEAM: can_triage}
@@ -334,6 +343,7 @@ __all__ = [
     "can_edit",
     "can_manage_consent",
     "can_post_message",
+    "can_prepare_transition",
     "can_resubmit",
     "can_submit",
     "can_triage",

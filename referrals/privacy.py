@@ -143,6 +143,29 @@ PERSONAL = {
         "user": PROFESSIONAL_WORK,
         "at": PROFESSIONAL_WORK,
     },
+    # The 18-/18+ checklist (ADR 0153): when each step was ticked is a fact of the case that the
+    # report counts; who ticked it is the professional's work; the typed Wmo/Wlz contact is
+    # blanked with the referral's personal data.
+    "referrals.transition": {
+        **dict.fromkeys(
+            (
+                "referral",
+                "adult_services_at",
+                "municipality_contact_at",
+                "adult_consent_at",
+                "prepared_on",
+                "prepared_at",
+                "created_at",
+            ),
+            CASE_FACTS,
+        ),
+        **dict.fromkeys(
+            ("adult_services_by", "municipality_contact_by", "adult_consent_by", "prepared_by"),
+            PROFESSIONAL_WORK,
+        ),
+        "municipality_contact_note": CHILD,
+    },
+    "referrals.transitionreminder": dict.fromkeys(("referral", "days_before", "sent_at"), CASE_FACTS),
 }
 NOT_PERSONAL = {
     "referrals.referral": ("id",),
@@ -157,6 +180,8 @@ NOT_PERSONAL = {
     "referrals.feedbackreceipt": ("id",),
     # The anonymous answers: subregion, half-year and the two answers only (ADR 0151).
     "referrals.cooperationfeedback": ("id", "region", "period", "cooperation", "route_clear"),
+    "referrals.transition": ("id",),
+    "referrals.transitionreminder": ("id",),
     # The last reference number handed out per year.
     "referrals.referencecounter": ("year", "last"),
 }

@@ -45,6 +45,8 @@ from referrals.models import (
     ReferralDomain,
     ReferralEvent,
     Status,
+    Transition,
+    TransitionReminder,
     WaitingReminder,
 )
 
@@ -115,6 +117,9 @@ RELATED = {
     Message: "deleted",
     Attachment: "deleted with its file",
     WaitingReminder: "kept",  # which norm/level was reminded: no personal data
+    # the 18-/18+ checklist (ADR 0153): dates stay for the figures, the typed contact goes
+    Transition: "contact note blanked",
+    TransitionReminder: "kept",  # which day before the 18th birthday was reminded
 }
 
 
@@ -277,6 +282,9 @@ def _anonymise_batch(rows, now, result):
     raw_delete(Guardian.objects.filter(referral_id__in=ids))  # their consents are gone, removed ones too
     Message.objects.filter(referral_id__in=ids).delete()
     ReferralEvent.objects.filter(referral_id__in=ids).exclude(note="").update(note="")
+    Transition.objects.filter(referral_id__in=ids).exclude(municipality_contact_note="").update(
+        municipality_contact_note=""
+    )
     for part in _PARTS:
         part.anonymise(ids)
     Referral.objects.filter(pk__in=ids).update(**PERSONAL_FIELDS, anonymised_at=now)
@@ -296,7 +304,7 @@ def _delete_draft_batch(rows, now, result):
     _forget_attachments(ids, result)
     raw_delete(Consent.objects.filter(referral_id__in=ids))
     raw_delete(Guardian.objects.filter(referral_id__in=ids))
-    for model in (Message, ReferralDomain, ReferralEvent, WaitingReminder):
+    for model in (Message, ReferralDomain, ReferralEvent, WaitingReminder, Transition, TransitionReminder):
         model.objects.filter(referral_id__in=ids).delete()
     result.drafts_deleted += raw_delete(Referral.objects.filter(pk__in=ids))
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from contacts.norms import NormBook
 from portal.home import WorkItem
 from referrals import permissions as perms
+from referrals import transition as transition_rules
 from referrals.models import FINAL_STATUSES, FeedbackReceipt, Referral, ReferralEvent, Status
 from referrals.waiting import over_norm_q
 
@@ -47,16 +48,18 @@ def decided_since(today=None):
 
 
 def district_worker_worklist(membership):
-    """New referrals, those over the norm (in the default tab) and the questions a school
-    answered, and the cooperation checks of ended referrals (ADR 0151): one query (and the
-    norms' one)."""
+    """New referrals, those over the norm (in the default tab), the questions a school
+    answered, the cooperation checks of ended referrals (ADR 0151) and the 18-/18+ transitions
+    to prepare (in every tab, ADR 0153): one query (and the norms' one)."""
     user = membership.user
-    base = perms.visible_referrals(user).filter(status__in=(*TO_DECIDE, *perms.FEEDBACK_STATUSES))
+    base = perms.visible_referrals(user)
+    to_decide = Q(status__in=TO_DECIDE)
     counts = base.aggregate(
         new=Count("pk", filter=Q(status=Status.SUBMITTED)),
-        over=Count("pk", filter=Q(status__in=TO_DECIDE) & over_the_norm_q()),
-        answered=Count("pk", filter=answered_q()),
-        feedback=Count("pk", filter=feedback_waiting_q(user)),
+        over=Count("pk", filter=to_decide & over_the_norm_q()),
+        answered=Count("pk", filter=to_decide & answered_q()),
+        feedback=Count("pk", filter=Q(status__in=perms.FEEDBACK_STATUSES) & feedback_waiting_q(user)),
+        transition=Count("pk", filter=transition_rules.pending_q()),
     )
     inbox = reverse("referrals:inbox")
     return [
@@ -64,6 +67,11 @@ def district_worker_worklist(membership):
         WorkItem(_("over the norm"), counts["over"], f"{inbox}?over_norm=on"),
         WorkItem(_("questions answered by a school"), counts["answered"], f"{inbox}?answered=on"),
         _feedback_item(counts["feedback"]),
+        WorkItem(
+            _("prepare the transition to 18+"),
+            counts["transition"],
+            f"{inbox}?view=all&transition=on",
+        ),
     ]
 
 

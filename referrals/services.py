@@ -33,6 +33,7 @@ from referrals.models import (
     Referral,
     ReferralDomain,
     Status,
+    Transition,
     Urgency,
 )
 from referrals.routing import home_municipality_contact_users, route_for
@@ -92,6 +93,13 @@ NOTICES = {
         gettext_lazy(
             "Nothing happened on a referral of your school for a long time: it waits for your answer "
             "or for valid consent. If nothing happens, it lapses soon and is closed."
+        ),
+    ),
+    "referral_transition_reminder": (
+        gettext_lazy("A pupil turns 18 soon: prepare the transition"),
+        gettext_lazy(
+            "A pupil of a referral you work on turns 18 soon and the transition to adult services "
+            "is not yet prepared. Open the referral in Tandem to see the checklist."
         ),
     ),
     "referral_waiting_over": (
@@ -558,3 +566,82 @@ def give_feedback(user, referral, *, cooperation, route_clear):
             cooperation=cooperation,
             route_clear=route_clear,
         )
+
+
+# --- The 18-/18+ transition (ADR 0153) --------------------------------------------------------
+
+TRANSITION_EVENTS = {
+    "adult_services": "transition_adult_services",
+    "municipality_contact": "transition_municipality_contact",
+    "adult_consent": "transition_adult_consent",
+}
+
+
+class TransitionRefused(Exception):
+    """A step cannot be ticked yet; `errors` maps the form's field to a Dutch message."""
+
+    def __init__(self, errors):
+        super().__init__("transition refused")
+        self.errors = errors
+
+
+def _has_adult_consent(referral):
+    return referral.consents.filter(giver=Consent.Giver.CHILD, withdrawn_at__isnull=True).exists()
+
+
+def update_transition(
+    user,
+    referral,
+    *,
+    adult_services=False,
+    municipality_contact=False,
+    municipality_contact_note="",
+    adult_consent=False,
+    prepared_on=None,
+):
+    """Tick the checklist's steps not yet ticked (who and when per step, one timeline event
+    each) and, with `prepared_on`, mark the transition prepared. The young adult's own consent
+    must be in the consent ledger before its step is ticked; the prepared date needs every
+    step. Creates the Transition on first use. Nothing changes when anything is refused."""
+    _require(perms.can_prepare_transition(user, referral))
+    wanted = {
+        "adult_services": adult_services,
+        "municipality_contact": municipality_contact,
+        "adult_consent": adult_consent,
+    }
+    with transaction.atomic():
+        referral = _locked(referral)
+        _require(perms.can_prepare_transition(user, referral))
+        transition_row, _created = Transition.objects.select_for_update().get_or_create(referral=referral)
+        if transition_row.prepared_on is not None:
+            raise TransitionRefused({None: _("The transition was already marked prepared.")})
+        new_steps = [step for step, on in wanted.items() if on and not transition_row.step_done(step)]
+        errors = {}
+        if "adult_consent" in new_steps and not _has_adult_consent(referral):
+            errors["adult_consent"] = _(
+                "The consent ledger holds no consent of the pupil: record the young adult's own "
+                "consent first (the school does this under Consent)."
+            )
+        if prepared_on is not None and not all(
+            on or transition_row.step_done(step) for step, on in wanted.items()
+        ):
+            errors["prepared_on"] = _("Tick every step before you mark the transition prepared.")
+        if errors:
+            transaction.set_rollback(True)
+            raise TransitionRefused(errors)
+        now = timezone.now()
+        for step in new_steps:
+            setattr(transition_row, f"{step}_at", now)
+            setattr(transition_row, f"{step}_by", user)
+        if "municipality_contact" in new_steps and municipality_contact_note:
+            transition_row.municipality_contact_note = municipality_contact_note.strip()
+        if prepared_on is not None:
+            transition_row.prepared_on = prepared_on
+            transition_row.prepared_at = now
+            transition_row.prepared_by = user
+        transition_row.save()
+        for step in new_steps:
+            record_event(referral, TRANSITION_EVENTS[step], user)
+        if prepared_on is not None:
+            record_event(referral, "transition_prepared", user)
+    return transition_row

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from contacts.norms import NormBook
 from referrals import lapse, retention
-from referrals.models import Referral, Status, WaitingReminder
-from referrals.services import send_notice, team_users
+from referrals import transition as transition_rules
+from referrals.models import Referral, Status, Transition, TransitionReminder, WaitingReminder
+from referrals.services import school_users, send_notice, team_users
 from referrals.waiting import waiting_for
 
 # Where the district team holds the ball: not while returned to the school (the school acts) or
@@ -59,3 +60,36 @@ def apply_retention() -> dict:
     """The nightly retention run (ADR 0046): anonymise closed and declined referrals past their
     term; delete stale drafts. Counts only in the result and the log."""
     return retention.apply_retention().as_dict()
+
+
+@shared_task(name="referrals.tasks.send_transition_reminders", ignore_result=True)
+def send_transition_reminders() -> int:
+    """Daily 18-/18+ reminders (ADR 0153): for each open referral of a pupil under 18 whose 18th
+    birthday is TANDEM_TRANSITION_REMINDER_DAYS days away or closer and whose transition is not
+    prepared, remind the district team (the assigned worker, else every worker of the routed
+    team; not while sharing is stopped) and the school's coordinators, once per referral and
+    reminder day (TransitionReminder rows). The reminder's text holds no child data. Returns
+    how many referrals were reminded."""
+    today = timezone.localdate()
+    sent = 0
+    candidates = (
+        Referral.objects.filter(transition_rules.pending_q(today))
+        .select_related("assigned_to")
+        .order_by("pk")
+    )
+    for referral in candidates.iterator(chunk_size=200):
+        days = transition_rules.reminder_due(referral, today)
+        if days is None:
+            continue
+        try:
+            with transaction.atomic():
+                TransitionReminder.objects.create(referral=referral, days_before=days)
+                Transition.objects.get_or_create(referral=referral)
+                users = school_users(referral)
+                if referral.sharing_stopped_at is None:
+                    users += team_users(referral)
+                send_notice(users, "referral_transition_reminder", referral)
+        except IntegrityError:
+            continue  # already reminded for this day
+        sent += 1
+    return sent

@@ -22,4 +22,5 @@ urlpatterns = [
     path("<uuid:uuid>/bericht/", views.message, name="message"),
     path("<uuid:uuid>/actie/<slug:action>/", views.act, name="act"),
     path("<uuid:uuid>/terugblik/", views.feedback, name="feedback"),
+    path("<uuid:uuid>/overgang-18/", views.transition, name="transition"),
 ]

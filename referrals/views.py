@@ -24,14 +24,17 @@ from portal.paging import page_of
 from referrals import forms as rf
 from referrals import permissions as perms
 from referrals import selectors, services
+from referrals import transition as transition_rules
 from referrals.consent import age_on, consent_summary, required_givers
 from referrals.models import (
+    TRANSITION_STEPS,
     Attachment,
     Consent,
     Guardian,
     ListedReference,
     Referral,
     Status,
+    Transition,
 )
 from referrals.waiting import waiting_for, waiting_for_school
 from referrals.workflow import ACTIONS, TEAM, TransitionNotAllowed
@@ -57,6 +60,12 @@ EVENT_LABELS = {
     # Mediation before escalation (escalations, ADR 0149).
     "mediation_asked": gettext_lazy("a mediator was asked"),
     "mediation_not_settled": gettext_lazy("mediation: not settled"),
+    "transition_adult_services": gettext_lazy("18-/18+ transition: adult services contacted"),
+    "transition_municipality_contact": gettext_lazy(
+        "18-/18+ transition: Wmo/Wlz contact of the home municipality informed"
+    ),
+    "transition_adult_consent": gettext_lazy("18-/18+ transition: consent of the young adult recorded"),
+    "transition_prepared": gettext_lazy("18-/18+ transition prepared"),
 }
 
 
@@ -430,8 +439,69 @@ def _render_detail(request, referral, bound=None, status=200, **extra):
         "consent_form": rf.ConsentForm(referral=referral),
         "feedback": _feedback_state(request.user, referral),
     }
+    context["transition"] = _transition_context(request, referral, extra.pop("transition_form", None))
     context.update(extra)
     return render(request, "referrals/detail.html", context, status=status)
+
+
+def _transition_context(request, referral, form=None):
+    """The 18-/18+ block of the referral page (ADR 0153): shown while the task is due, or once
+    a checklist exists; the form only to those who may tick it, until it is prepared."""
+    record = (
+        Transition.objects.filter(referral=referral)
+        .select_related("adult_services_by", "municipality_contact_by", "adult_consent_by", "prepared_by")
+        .first()
+    )
+    due = transition_rules.is_due(referral)
+    if not due and record is None:
+        return None
+    contact = transition_rules.registry_contact(referral.home_municipality) if due else None
+    if form is None and _record_open(record) and perms.can_prepare_transition(request.user, referral):
+        form = rf.TransitionForm(transition=record, registry_contact=contact)
+    steps = [
+        {
+            "label": label,
+            "at": getattr(record, f"{step}_at", None),
+            "by": getattr(record, f"{step}_by", None),
+        }
+        for step, label in TRANSITION_STEPS
+    ]
+    return {
+        "record": record,
+        "due": due,
+        "birthday": transition_rules.eighteenth_birthday(referral.child_date_of_birth),
+        "days_left": transition_rules.days_left(referral),
+        "registry_contact": contact,
+        "municipality": referral.home_municipality,
+        "steps": steps,
+        "form": form,
+    }
+
+
+def _record_open(record):
+    return record is None or record.prepared_on is None
+
+
+@login_required
+@require_POST
+def transition(request, uuid):
+    """Tick the 18-/18+ checklist or mark it prepared (ADR 0153)."""
+    referral = _scoped(request, uuid)
+    if not perms.can_prepare_transition(request.user, referral):
+        raise PermissionDenied
+    record = Transition.objects.filter(referral=referral).first()
+    contact = transition_rules.registry_contact(referral.home_municipality)
+    form = rf.TransitionForm(request.POST, transition=record, registry_contact=contact)
+    if not form.is_valid():
+        return _render_detail(request, referral, transition_form=form)
+    try:
+        services.update_transition(request.user, referral, **form.cleaned_data)
+    except services.TransitionRefused as refused:
+        for field, message in refused.errors.items():
+            form.add_error(field if field in form.fields else None, message)
+        return _render_detail(request, referral, transition_form=form)
+    messages.success(request, _("The transition checklist was saved."))
+    return _acted(request, referral, "transition_updated", f"{_detail_url(referral)}#transition")
 
 
 @never_cache
@@ -581,6 +651,8 @@ def inbox(request):
         qs = qs.filter(selectors.over_the_norm_q(book))
     if data.get("answered"):
         qs = qs.filter(selectors.answered_q())
+    if data.get("transition"):
+        qs = qs.filter(transition_rules.pending_q())
     # Each tab's count under the other filters: one query for all tabs (ADR 0117).
     counts = qs.aggregate(
         **{

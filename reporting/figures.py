@@ -23,6 +23,7 @@ from contacts.norms import norms_in_period, root_region_id
 from contacts.selectors import coverage_counts
 from escalations.models import CarriedBy, Escalation, EscalationReason, Mediation
 from portal.workdays import WorkingDays, day_count_stats, local_date
+from referrals import transition as transition_rules
 from referrals.models import (
     Answer,
     CloseOutcome,
@@ -32,7 +33,7 @@ from referrals.models import (
     ReferralEvent,
     Status,
 )
-from reporting.periods import Period
+from reporting.periods import AMSTERDAM, Period
 from reporting.scopes import REGION, SUBREGION, Scope
 from reporting.suppression import HIDDEN, THRESHOLD, Cell, fmt_count, primary, suppress_group
 
@@ -622,6 +623,86 @@ def _cooperation_section(period, scope):
     )
 
 
+# --- The 18-/18+ transition (ADR 0153) ------------------------------------------------------
+def _amsterdam_day(moment):
+    return moment.astimezone(AMSTERDAM).date() if moment is not None else None
+
+
+def _open_on(row, day):
+    """The referral was open on `day`: first submitted on or before it, and not closed,
+    declined, lapsed or withdrawn before it."""
+    submitted = _amsterdam_day(row["first_submitted_at"])
+    if submitted is None or submitted > day:
+        return False
+    ends = [row["closed_at"], row["ended_at"]]
+    if row["status"] == Status.DECLINED:
+        ends.append(row["decided_at"])
+    return all(end is None or _amsterdam_day(end) >= day for end in ends)
+
+
+def transition_counts(period, scope):
+    """(turned 18, prepared in time): the pupils who turned 18 in the period while their
+    referral was open, and those of them whose transition was marked prepared before the
+    birthday. One query; its rows are the referrals of pupils with an 18th birthday in the
+    half-year (the birthday rule of referrals/transition.py, which SQLite and PostgreSQL do not
+    share for 29 February), so the work does not grow with all referrals."""
+    # 18 on the period's last day, and not yet on the day before its first.
+    after = transition_rules.latest_birth_for_adult_on(period.first_day - datetime.timedelta(days=1))
+    up_to = transition_rules.latest_birth_for_adult_on(period.last_day)
+    rows = Referral.objects.filter(
+        scope.referral_q(),
+        first_submitted_at__isnull=False,
+        child_date_of_birth__gt=after,
+        child_date_of_birth__lte=up_to,
+    ).values(
+        "child_date_of_birth",
+        "first_submitted_at",
+        "closed_at",
+        "ended_at",
+        "decided_at",
+        "status",
+        "transition__prepared_on",
+    )
+    turned = prepared = 0
+    for row in rows:
+        birthday = transition_rules.eighteenth_birthday(row["child_date_of_birth"])
+        if not _open_on(row, birthday):
+            continue
+        turned += 1
+        done = row["transition__prepared_on"]
+        prepared += done is not None and done < birthday
+    return turned, prepared
+
+
+def _transition_section(period, scope):
+    turned, prepared = transition_counts(period, scope)
+    cells, total_cell = suppress_group(
+        [
+            ("prepared", _("prepared in time (before the 18th birthday)"), prepared),
+            ("not_prepared", _("not prepared in time"), turned - prepared),
+        ],
+        total=turned,
+    )
+    return Section(
+        key="transition",
+        title=_("Transition to 18+"),
+        intro=_(
+            "Pupils who turned 18 in the period while their referral was open, and whether the "
+            "transition to adult services was marked prepared before the 18th birthday."
+        ),
+        tables=[
+            _count_table(
+                "transition_prepared",
+                _("Pupils who turned 18 with an open referral"),
+                _("Transition"),
+                cells,
+                total_cell,
+                chart=False,
+            )
+        ],
+    )
+
+
 def _network_section(period, scope):
     on = period.measured_on
     counts = coverage_counts(
@@ -885,6 +966,7 @@ def compute_figures(period, scope):
         escalations,
         _closed_section(period, scope),
         _cooperation_section(period, scope),
+        _transition_section(period, scope),
         _network_section(period, scope),
         _agenda_figures(period, scope),
     ]

@@ -38,6 +38,8 @@ from referrals.models import (
     Referral,
     ReferralDomain,
     ReferralEvent,
+    Transition,
+    TransitionReminder,
     WaitingReminder,
 )
 
@@ -72,6 +74,8 @@ PARTS = [
     # Mediation before escalation (ADR 0149): the disagreement, the mediator and the outcome.
     Part("mediations", Mediation, "referral_id", RECORDS, ("mediator__user",)),
     Part("waiting_reminders", WaitingReminder, "referral_id"),
+    Part("transition", Transition, "referral_id", RECORDS),
+    Part("transition_reminders", TransitionReminder, "referral_id"),
 ]
 # Models reachable from a referral that are deliberately left out (see ADR 0048).
 EXCLUDED = {

@@ -19,6 +19,8 @@ from .referral import (
     Urgency,
     WaitingReminder,
 )
+from .transition import STEPS as TRANSITION_STEPS
+from .transition import Transition, TransitionReminder
 
 __all__ = [
     "Answer",
@@ -42,4 +44,7 @@ __all__ = [
     "ReferralDomain",
     "ReferralEvent",
     "Status",
+    "TRANSITION_STEPS",
+    "Transition",
+    "TransitionReminder",
 ]

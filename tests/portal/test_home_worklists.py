@@ -7,7 +7,9 @@ import zoneinfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
+from referrals.transition import latest_birth_for_adult_on
 from referrals.workflow import transition
 from reporting.models import ProgressReport
 from tests.agenda import factories as af
@@ -112,12 +114,16 @@ def test_the_district_worker_sees_new_over_the_norm_and_answered(client, world):
     over = past_the_norm(referral_in(world, "in_triage"))
     answered = _answered(world)
     referral_in(world, "accepted")  # running: not in the worklist
+    # running, and the pupil turns 18 in 60 days: the transition to prepare (ADR 0153)
+    birth = latest_birth_for_adult_on(timezone.localdate() + datetime.timedelta(days=60))
+    turning_18 = referral_in(world, "accepted", child_date_of_birth=birth)
     items = _worklist(client, world, "district_worker")
     assert [(label, item.count) for label, item in items.items()] == [
         ("nieuwe aanmeldingen", 2),
         ("over de norm", 1),
         ("vragen beantwoord door een school", 1),
         ("terugblikken op de samenwerking te beantwoorden", 0),
+        ("overgang naar 18+ voorbereiden", 1),
     ]
     listed = {label: {row["referral"].pk for row in _rows(client, item.url)} for label, item in items.items()}
     assert listed == {
@@ -125,6 +131,7 @@ def test_the_district_worker_sees_new_over_the_norm_and_answered(client, world):
         "over de norm": {over.pk},
         "vragen beantwoord door een school": {answered.pk},
         "terugblikken op de samenwerking te beantwoorden": set(),
+        "overgang naar 18+ voorbereiden": {turning_18.pk},
     }
 
 

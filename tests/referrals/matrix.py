@@ -1,10 +1,14 @@
 """Referral URLs × every actor (ADR 0053): a foreign referral answers 404, a forbidden
 action 403. Referrals are created inside the url lambdas."""
 
+import datetime
+
 from django.urls import reverse
+from django.utils import timezone
 
 from escalations.models import Escalation
-from referrals.models import Attachment
+from referrals.models import Attachment, Transition
+from referrals.transition import latest_birth_for_adult_on
 from tests.contacts.factories import ContactAssignmentFactory
 from tests.helpers.matrix import LIST, Case
 from tests.referrals.factories import ConsentFactory, GuardianFactory, referral_in
@@ -52,6 +56,19 @@ def _consent_withdraw_url(w):
     referral = referral_in(w, "draft")
     consent = ConsentFactory(referral=referral, guardian=referral.guardians.first(), recorded_by=w.user(SC))
     return reverse("referrals:consent_withdraw", args=[referral.uuid, consent.pk])
+
+
+def _turning_18(w):
+    """An open referral of a pupil who turns 18 in 60 days: the transition task is due."""
+    birth = latest_birth_for_adult_on(timezone.localdate() + datetime.timedelta(days=60))
+    return referral_in(w, "help_started", child_date_of_birth=birth).uuid
+
+
+def _next_step(w):
+    """A step not yet ticked on the checklist, so that each party that may tick gets to."""
+    record = Transition.objects.order_by("-pk").first()
+    step = "municipality_contact" if record and record.adult_services_at else "adult_services"
+    return {f"transition-{step}": "on", "transition-municipality_contact_note": "Wmo-loket"}
 
 
 def _informed_summary_url(w):
@@ -270,6 +287,23 @@ CASES = [
         default=404,
         expect={SC: 403, DW: 403},
         label="unknown action",
+    ),
+    Case(
+        "referrals:transition",
+        _url("referrals:transition", _turning_18),
+        method="post",
+        data=_next_step,
+        default=404,
+        expect={SC: 302, DW: 302},
+    ),
+    Case(
+        "referrals:transition",
+        _url("referrals:transition", _referral("help_started")),
+        method="post",
+        data=_next_step,
+        default=404,
+        expect={SC: 403, DW: 403},
+        label="not due (a child of 10)",
     ),
 ]
 

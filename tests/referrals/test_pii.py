@@ -3,15 +3,19 @@ birth appear in no e-mail (neither its text nor its HTML part, nor the daily dig
 no log output, no Celery task argument, no notification, no URL, no
 access-log row. What the notices and e-mails do carry is the reference number (ADR 0115)."""
 
+import datetime
 import logging
 
 import pytest
+import time_machine
 from celery.app.task import Task
 from django.urls import reverse
 
 from portal.models import AccessLog, Notification, NotificationPreference
 from portal.tasks import send_digests
 from referrals.models import Referral, ReferralEvent
+from referrals.tasks import send_transition_reminders
+from tests.referrals.factories import ConsentFactory, referral_in
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +143,71 @@ def test_child_name_never_leaves_the_case(
     assert all(m.subject.startswith(f"Tandem: {referral.reference} · ") for m in immediate)
     assert {m.subject for m in immediate} == {f"Tandem: {n.subject}" for n in notices if n.user != sc}
     assert all(n.title in digests[0].body for n in notices if n.user == sc)
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 2, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_the_transition_and_its_reminders_carry_no_child_data(
+    client, world, caplog, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The 18-/18+ checklist and its reminders (ADR 0153): neither the name, nor the date of
+    birth, nor the 18th birthday (which gives the date of birth away) leaves the case."""
+    caplog.set_level(logging.DEBUG)
+    task_calls = []
+    original = Task.apply_async
+
+    def recording(self, args=None, kwargs=None, *rest, **options):
+        task_calls.append((self.name, args, kwargs))
+        return original(self, args, kwargs, *rest, **options)
+
+    monkeypatch.setattr(Task, "apply_async", recording)
+    sc, dw = world.user("school_coordinator"), world.user("district_worker")
+    referral = referral_in(
+        world,
+        "help_started",
+        child_first_name=FIRST,
+        child_last_name=LAST,
+        child_date_of_birth=datetime.date(2009, 1, 1),  # 18 on 1 January 2027, in 30 days
+    )
+    ConsentFactory(referral=referral, giver="child", guardian=None, recorded_by=sc)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_transition_reminders() == 1
+    url = reverse("referrals:transition", args=[referral.uuid])
+    client.force_login(dw)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "transition-adult_services": "on",
+                "transition-municipality_contact": "on",
+                "transition-municipality_contact_note": f"Wmo-loket, over {FIRST}",
+                "transition-adult_consent": "on",
+                "transition-prepared_on": "2026-12-02",
+            },
+        )
+    assert response.status_code == 302
+    assert Referral.objects.get(pk=referral.pk).transition.prepared_on == datetime.date(2026, 12, 2)
+    assert mailoutbox and task_calls
+    haystacks = {
+        "e-mail": "\n".join(m.subject + m.body + str(m.to) for m in mailoutbox),
+        "log": caplog.text + "\n".join(str(r.args) for r in caplog.records),
+        "celery": repr(task_calls),
+        "notifications": "\n".join(n.subject + n.body + n.url for n in Notification.objects.all()),
+        "urls": url + response["Location"],
+        "access log": repr(list(AccessLog.objects.values())),
+    }
+    for where, text in haystacks.items():
+        for name in (FIRST, LAST):
+            assert name.lower() not in text.lower(), f"{name} found in {where}"
+    for where in ("e-mail", "notifications"):
+        for day in (
+            "2009-01-01",
+            "01-01-2009",
+            "1-1-2009",
+            "1 januari 2009",
+            "01/01/2009",
+            "2027-01-01",
+            "1 januari 2027",
+            "01-01-2027",
+        ):
+            assert day not in haystacks[where], f"{day} found in {where}"
+    assert {n.kind for n in Notification.objects.all()} == {"referral_transition_reminder"}

@@ -23,6 +23,8 @@ from referrals.models import (
     Message,
     Referral,
     ReferralEvent,
+    Transition,
+    TransitionReminder,
     WaitingReminder,
 )
 from referrals.retention import raw_delete
@@ -118,6 +120,21 @@ def _full_referral(world, first=FIRST, last=LAST, born=BORN, marker="A"):
     )
     decide(world, escalation, rationale=f"Onderbouwingmarker{marker}", help=f"Hulpmarker{marker}")
     WaitingReminder.objects.create(referral=referral, norm="decision", level="near")
+    now = timezone.now()
+    Transition.objects.create(
+        referral=referral,
+        adult_services_at=now,
+        adult_services_by=worker,
+        municipality_contact_at=now,
+        municipality_contact_by=worker,
+        municipality_contact_note=f"Wmomarker{marker}",
+        adult_consent_at=now,
+        adult_consent_by=coordinator,
+        prepared_on=datetime.date(2026, 11, 30),
+        prepared_at=now,
+        prepared_by=coordinator,
+    )
+    TransitionReminder.objects.create(referral=referral, days_before=30)
     log_access(worker, AccessLog.Action.VIEW, referral, role="district_worker", organisation="Wijkteam Aan")
     log_access(
         coordinator,
@@ -212,6 +229,7 @@ def test_export_holds_every_field_and_value_of_every_model(world, officer_client
         "BemiddelingsmarkerA",
         "UitkomstmarkerA",
         "OrganisatiemarkerA",
+        "WmomarkerA",
         "sociaal-emotioneel",
     ]:
         assert _compact(value) in compact, value
