@@ -273,11 +273,18 @@ class AccountFilterForm(TandemForm):
     active = forms.ChoiceField(label=_("Active"), choices=YES_NO, required=False)
     two_factor = forms.ChoiceField(label=_("Two-step verification set up"), choices=YES_NO, required=False)
     last_login = forms.ChoiceField(label=_("Last login"), choices=LAST_LOGIN, required=False)
+    INVITATION = (
+        ("", _("All")),
+        ("pending", _("Pending (not yet accepted)")),
+        ("expired", _("Expired (not accepted)")),
+        ("none", _("None or accepted")),
+    )
+    invitation = forms.ChoiceField(label=_("Invitation"), choices=INVITATION, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = OrganisationChoiceField(user, label=_("Organisation"), required=False)
-        self.order_fields(["q", "organisation", "role", "active", "two_factor", "last_login"])
+        self.order_fields(["q", "organisation", "role", "active", "two_factor", "last_login", "invitation"])
         self.fields["q"].widget.input_type = "search"
 
 

@@ -7,7 +7,7 @@ coverage page renders the same object.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -309,12 +309,32 @@ def region_memberships(admin):
 
 def accounts(admin, cleaned=None):
     """The accounts of the admin's region matching a valid AccountFilterForm's cleaned data,
-    each with `region_memberships` (its current memberships of this region only) and
-    `has_two_factor`; a fixed number of queries however many rows."""
+    each with `region_memberships` (its current memberships of this region only),
+    `has_two_factor`, `invitation_expires_at` and `invitation_state` (see below); a fixed
+    number of queries however many rows."""
     cleaned = cleaned or {}
     own = permissions.manageable_memberships(admin)
-    qs = permissions.manageable_accounts(admin).annotate(
-        has_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+    now = timezone.now()
+    # The latest expiry of the account's unaccepted invitations of this region (another
+    # region's never count): after now it is pending, else expired; none when every one
+    # was accepted or there never was one. A subquery, so no query per row.
+    unaccepted = Invitation.objects.filter(
+        invitations_q(admin), user=OuterRef("pk"), accepted_at__isnull=True
+    ).order_by("-expires_at")
+    qs = (
+        permissions.manageable_accounts(admin)
+        .annotate(
+            has_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            invitation_expires_at=Subquery(unaccepted.values("expires_at")[:1]),
+        )
+        .annotate(
+            invitation_state=Case(
+                When(invitation_expires_at__gt=now, then=Value("pending")),
+                When(invitation_expires_at__isnull=False, then=Value("expired")),
+                default=Value("none"),
+                output_field=CharField(),
+            )
+        )
     )
     wanted = {}
     if cleaned.get("organisation") is not None:
@@ -328,9 +348,11 @@ def accounts(admin, cleaned=None):
         qs = qs.filter(pk__in=own.current().filter(**wanted).values("user_id"))
     if cleaned.get("active"):
         qs = qs.filter(is_active=cleaned["active"] == "yes")
+    if cleaned.get("invitation"):
+        qs = qs.filter(invitation_state=cleaned["invitation"])
     if cleaned.get("two_factor"):
         qs = qs.filter(has_two_factor=cleaned["two_factor"] == "yes")
-    since = timezone.now() - datetime.timedelta(days=STALE_LOGIN_DAYS)
+    since = now - datetime.timedelta(days=STALE_LOGIN_DAYS)
     if cleaned.get("last_login") == "never":
         qs = qs.filter(last_login__isnull=True)
     elif cleaned.get("last_login") == "stale":
@@ -352,6 +374,23 @@ def account_memberships(admin, account):
         region_memberships(admin)
         .filter(user=account)
         .order_by(F("ended_on").desc(nulls_first=True), "created_at", "pk")
+    )
+
+
+def account_invitations(admin, account):
+    """The account's invitations of the admin's region (another region's are not shown),
+    newest first, with what the detail page shows joined in."""
+    return list(
+        Invitation.objects.filter(invitations_q(admin), user=account)
+        .select_related(
+            "invited_by",
+            "membership__school",
+            "membership__district_team",
+            "membership__partnership",
+            "membership__municipality",
+            "membership__region",
+        )
+        .order_by("-created_at", "-id")
     )
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -731,6 +732,7 @@ def account_detail(request, pk):
             "account": account,
             "memberships": selectors.account_memberships(request.user, account),
             "has_two_factor": selectors.has_two_factor(account),
+            "invitations": selectors.account_invitations(request.user, account),
             "elsewhere": selectors.has_memberships_elsewhere(request.user, account),
             "is_self": account.pk == request.user.pk,
         },
@@ -891,7 +893,22 @@ def invitation_resend(request, pk):
             _("The invitation to %(email)s has been sent again; the previous link no longer works.")
             % {"email": invitation.user.email},
         )
-    return redirect("contacts:invite")
+    return redirect(_back_to(request, "contacts:invite"))
+
+
+def _back_to(request, default):
+    """The form's `next` when it is a printable URL within this site, else the default page
+    (never another site: an open redirect)."""
+    target = request.POST.get("next") or ""
+    if (
+        target
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return reverse(default)
 
 
 INVALID_STATUS = {"invalid": 404, "used": 410, "expired": 410}

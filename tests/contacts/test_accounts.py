@@ -16,7 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contacts import permissions, services
-from contacts.models import Membership, MembershipRecord, Role
+from contacts.models import Invitation, Membership, MembershipRecord, Role
 from escalations.permissions import decider_users
 from portal.models import AccessLog, AppendOnlyError
 from referrals.permissions import team_colleagues
@@ -287,11 +287,121 @@ def test_the_list_query_count_is_pinned(world, client):
             user = f.make_member(Role.SCHOOL_COORDINATOR, world.school, email=f"extra{i}@example.test")
             Membership.objects.create(user=user, role=Role.SCHOOL_COORDINATOR, school=world.other_school)
             TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+            _invite(user.memberships.first(), days=7 if i % 2 else -1)
 
     assert_queries_pinned(client, reverse("contacts:accounts"), add, expected=EXPECTED_LIST_QUERIES)
 
 
+# The invitation state is a subquery of the accounts query itself: no query more.
 EXPECTED_LIST_QUERIES = 14
+
+
+def _invite(membership, days, accepted=False, invited_by=None):
+    """An invitation of an existing membership, expiring `days` from now (negative: expired)."""
+    now = timezone.now()
+    return Invitation.objects.create(
+        user=membership.user,
+        membership=membership,
+        invited_by=invited_by,
+        created_at=now - datetime.timedelta(days=8),
+        expires_at=now + datetime.timedelta(days=days),
+        accepted_at=now if accepted else None,
+    )
+
+
+@pytest.fixture
+def invited(world, foreign):
+    """school_coordinator: pending; other_school_coordinator: expired; district_worker: an
+    accepted one; the foreign account holds a role here too, with only an expired invitation in
+    the other region (which never counts here)."""
+    _invite(ib(world).memberships.get(), days=5, invited_by=admin(world))
+    _invite(world.user("other_school_coordinator").memberships.get(), days=-2, invited_by=admin(world))
+    _invite(world.user("district_worker").memberships.get(), days=-20, accepted=True)
+    shared = foreign["user"]
+    Membership.objects.create(user=shared, role=Role.SCHOOL_COORDINATOR, school=world.other_school)
+    _invite(foreign["membership"], days=-3)
+    return shared
+
+
+def _emails(response):
+    return {account.email for account in response.context["page"].rows}
+
+
+@pytest.mark.parametrize(
+    ("value", "shown", "hidden"),
+    [
+        ("pending", {"school_coordinator"}, {"other_school_coordinator", "district_worker"}),
+        ("expired", {"other_school_coordinator"}, {"school_coordinator", "district_worker"}),
+        ("none", {"district_worker"}, {"school_coordinator", "other_school_coordinator"}),
+    ],
+)
+def test_the_list_filters_by_invitation(world, invited, client, value, shown, hidden):
+    client.force_login(admin(world))
+    emails = _emails(client.get(reverse("contacts:accounts"), {"invitation": value}))
+    assert {world.user(role).email for role in shown} <= emails
+    assert not {world.user(role).email for role in hidden} & emails
+    # The other region's expired invitation never counts here: the shared account has none.
+    assert (invited.email in emails) == (value == "none")
+
+
+def test_the_list_shows_the_invitation_state(world, invited, client):
+    client.force_login(admin(world))
+    rows = {a.email: a for a in client.get(reverse("contacts:accounts")).context["page"].rows}
+    assert rows[ib(world).email].invitation_state == "pending"
+    assert rows[world.user("other_school_coordinator").email].invitation_state == "expired"
+    assert rows[world.user("district_worker").email].invitation_state == "none"
+    assert rows[invited.email].invitation_state == "none"
+    body = client.get(reverse("contacts:accounts"), {"q": "school_coordinator@"}).content.decode()
+    assert "in afwachting tot" in body and "verlopen op" in body
+
+
+def test_a_bad_invitation_filter_value_gives_a_message_not_a_500(world, client):
+    client.force_login(admin(world))
+    response = client.get(reverse("contacts:accounts"), {"invitation": "expired\x00"})
+    assert response.status_code == 200
+    assert "invitation" in response.context["form"].errors
+
+
+def test_the_detail_page_shows_this_regions_invitations_only(world, invited, client):
+    client.force_login(admin(world))
+    response = client.get(reverse("contacts:account_detail", args=[invited.pk]))
+    assert response.context["invitations"] == []
+    assert "Opnieuw versturen" not in response.content.decode()
+    response = client.get(reverse("contacts:account_detail", args=[ib(world).pk]))
+    [invitation] = response.context["invitations"]
+    body = response.content.decode()
+    assert "in afwachting tot" in body and admin(world).full_name in body
+    assert "Opnieuw versturen" in body
+    accepted = client.get(reverse("contacts:account_detail", args=[world.user("district_worker").pk]))
+    body = accepted.content.decode()
+    assert "aangenomen op" in body and "Opnieuw versturen" not in body
+
+
+def test_sending_again_from_the_detail_page_returns_there(
+    world, invited, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    person = world.user("other_school_coordinator")
+    invitation = Invitation.objects.get(user=person)
+    detail = reverse("contacts:account_detail", args=[person.pk])
+    client.force_login(admin(world))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("contacts:invitation_resend", args=[invitation.pk]), {"next": detail})
+    assert response.status_code == 302 and response["Location"] == detail
+    invitation.refresh_from_db()
+    assert invitation.state() == Invitation.State.OPEN and invitation.times_sent == 2
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [person.email]
+    body = client.get(detail).content.decode()
+    assert "in afwachting tot" in body and "verlopen op" not in body
+
+
+@pytest.mark.parametrize(
+    "target", ["", "https://evil.example/", "//evil.example/x", "/netwerk/\x00", "javascript:alert(1)"]
+)
+def test_sending_again_never_goes_to_another_site(world, invited, client, target):
+    invitation = Invitation.objects.get(user=world.user("other_school_coordinator"))
+    client.force_login(admin(world))
+    response = client.post(reverse("contacts:invitation_resend", args=[invitation.pk]), {"next": target})
+    assert response.status_code == 302 and response["Location"] == reverse("contacts:invite")
 
 
 def test_adding_a_membership_through_the_form(world, client):
