@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from contacts import services
-from contacts.models import MembershipRecord
+from contacts.models import Invitation, MembershipRecord
 from tests.helpers.browser import assert_no_axe_violations, assert_title_starts, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -111,3 +111,48 @@ def test_privacy_officer_reads_the_account_records(world, page, live_server):
     field = page.get_by_label("Tot en met")
     expect(field).to_have_attribute("aria-invalid", "true")
     assert_no_axe_violations(page)
+
+
+def test_admin_finds_an_expired_invitation_and_sends_it_again(world, page, live_server, mailoutbox):
+    person = world.user("other_school_coordinator")
+    now = timezone.now()
+    expired = Invitation.objects.create(
+        user=person,
+        membership=person.memberships.get(),
+        invited_by=world.user("registry_admin"),
+        created_at=now - datetime.timedelta(days=10),
+        expires_at=now - datetime.timedelta(days=3),
+    )
+    login(page, live_server, world.user("registry_admin").email)
+    page.get_by_role("link", name="Accounts", exact=True).first.click()
+    page.get_by_label("Uitnodiging").select_option("expired")
+    page.get_by_role("button", name="Zoeken").click()
+    expect(page.get_by_role("status").filter(has_text="account")).to_have_text("1 account")
+    table = page.get_by_role("table", name="Accounts")
+    expect(table).to_contain_text("verlopen op")
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name=person.full_name).click()
+    expect(page.locator("h1")).to_have_text(person.full_name)
+    invitations = page.get_by_role("table", name=re.compile("Uitnodigingen in uw regio"))
+    expect(invitations).to_contain_text("verlopen op")
+    expect(invitations).to_contain_text(world.user("registry_admin").full_name)
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name=re.compile("^Opnieuw versturen")).click()
+    expect(page.locator(".tandem-messages")).to_contain_text("opnieuw verstuurd")
+    expect(page.locator("h1")).to_have_text(person.full_name)
+    expect(invitations).to_contain_text("in afwachting tot")
+    assert_no_axe_violations(page)
+    expired.refresh_from_db()
+    assert expired.state() == Invitation.State.OPEN and expired.times_sent == 2
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [person.email]
+
+    # Error state: accepted in the meantime; sending again says so and changes nothing.
+    Invitation.objects.filter(pk=expired.pk).update(accepted_at=timezone.now())
+    page.get_by_role("button", name=re.compile("^Opnieuw versturen")).click()
+    expect(page.locator(".tandem-messages")).to_contain_text("al aangenomen")
+    expect(invitations).to_contain_text("aangenomen op")
+    expect(page.get_by_role("button", name=re.compile("^Opnieuw versturen"))).to_have_count(0)
+    assert_no_axe_violations(page)
+    expired.refresh_from_db()
+    assert expired.times_sent == 2
