@@ -317,7 +317,7 @@ def accounts(admin, cleaned=None):
     now = timezone.now()
     # The latest expiry of the account's unaccepted invitations of this region (another
     # region's never count): after now it is pending, else expired; none when every one
-    # was accepted or there never was one. A subquery, so no query per row.
+    # was accepted or there never was one. A subquery, so no query per row (ADR 0137).
     unaccepted = Invitation.objects.filter(
         invitations_q(admin), user=OuterRef("pk"), accepted_at__isnull=True
     ).order_by("-expires_at")
