@@ -64,6 +64,14 @@ REFERRALS = [
 TURNS_18_IN_DAYS = {"baken-1": 75}
 
 
+# Requests without a pupil (ADR 0154): key, school, coordinator, kind, group name, size, state,
+# submitted N working days ago.
+GROUP_REQUESTS = [
+    ("esdoorn-groep-1", ("99AA", "00"), "ib", "group", "groep 6b", 28, "submitted", 2),
+    ("esdoorn-school-1", ("99AA", "00"), "ib", "school_wide", "", None, "in_triage", 5),
+]
+
+
 def _date_of_birth(key, age):
     if key in TURNS_18_IN_DAYS:
         return latest_birth_for_adult_on(
@@ -165,8 +173,54 @@ def seed(ctx):
         if days_ago:
             _backdate(referral, days_ago)
         created += 1
+    created += _seed_group_requests()
     if ctx.get("stdout"):
-        ctx["stdout"].write(f"Demo referrals: {created} created, {len(REFERRALS) - created} already there.")
+        total = len(REFERRALS) + len(GROUP_REQUESTS)
+        ctx["stdout"].write(f"Demo referrals: {created} created, {total - created} already there.")
+    return created
+
+
+def _seed_group_requests():
+    """A question about a class and one about the whole school: no pupil, no consent."""
+    created = 0
+    for key, (brin, vest), ib, kind, group_name, group_size, state, days_ago in GROUP_REQUESTS:
+        demo_uuid = uuid.uuid5(NAMESPACE, key)
+        if Referral.objects.filter(uuid=demo_uuid).exists():
+            continue
+        school = School.objects.get(brin=brin, vestiging=vest)
+        coordinator = User.objects.get(email=f"{ib}@{DOMAIN}")
+        route = route_for(school)
+        worker = User.objects.filter(
+            memberships__role="district_worker", memberships__district_team=route.team
+        ).first()
+        referral = Referral.objects.create(
+            uuid=demo_uuid,
+            school=school,
+            created_by=coordinator,
+            subject_kind=kind,
+            group_name=group_name,
+            group_size=group_size,
+            question=(
+                "Demo: de groep is onrustig na de pauze; er wordt veel gepest."
+                if kind == "group"
+                else "Demo: een ouderavond en teamscholing over omgaan met scheiding."
+            ),
+            already_done="Demo: klassenafspraken en een gesprek met de groep.",
+            goals="Demo: rust en veiligheid in de groep.",
+            desired_form=kind,
+        )
+        ReferralDomain.objects.create(referral=referral, domain="social_emotional")
+        for action in PATHS[state]:
+            changes, actor = {}, worker
+            if action == "submit":
+                changes = {"routed_team": route.team, "routing_reason": route.reason}
+                actor = coordinator
+            elif action == "take_up":
+                changes = {"assigned_to": worker}
+            referral = transition(referral, action, actor, **changes)
+        if days_ago:
+            _backdate(referral, days_ago)
+        created += 1
     return created
 
 

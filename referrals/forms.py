@@ -2,7 +2,7 @@
 Django's form fields refuse NUL characters; foreign ids are not among the choices."""
 
 from django import forms
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,9 +20,10 @@ from referrals.models import (
     Guardian,
     Referral,
     Status,
+    SubjectKind,
     Urgency,
 )
-from referrals.submission import SUBMIT_REQUIRED
+from referrals.submission import CHILD_ONLY_FIELDS, GROUP_ONLY_FIELDS, SUBMIT_REQUIRED, required_for
 
 TEXT_MAX = 5000
 MESSAGE_MAX = 5000
@@ -60,8 +61,11 @@ class ReferralForm(TandemModelForm):
     SECTIONS = [
         (
             "pupil",
-            _("1. Pupil"),
+            _("1. Who the question is about"),
             [
+                "subject_kind",
+                "group_name",
+                "group_size",
                 "child_first_name",
                 "child_last_name",
                 "child_date_of_birth",
@@ -81,6 +85,9 @@ class ReferralForm(TandemModelForm):
     class Meta:
         model = Referral
         fields = [
+            "subject_kind",
+            "group_name",
+            "group_size",
             "child_first_name",
             "child_last_name",
             "child_date_of_birth",
@@ -100,7 +107,9 @@ class ReferralForm(TandemModelForm):
             "child_date_of_birth": DateInput,
             "urgency": forms.RadioSelect,
             "desired_form": forms.RadioSelect,
+            "subject_kind": forms.RadioSelect,
         }
+        labels = {"subject_kind": _("Who is the question about?")}
         help_texts = {
             "child_date_of_birth": _(
                 "The pupil is 2 to 21 years old. The age decides whose consent is needed."
@@ -108,6 +117,11 @@ class ReferralForm(TandemModelForm):
             "home_municipality": _(
                 "Where the pupil lives; this municipality pays for youth care (woonplaatsbeginsel)."
             ),
+            "subject_kind": _(
+                "A question about a group or the whole school carries no data of a pupil and "
+                "needs no consent: do not write names of pupils in any of the texts."
+            ),
+            "group_name": _("For example: groep 6b."),
             "urgency_reason": _("Only when the urgency is high."),
             "current_help": _("One family, one plan: which help does the family already receive?"),
         }
@@ -119,11 +133,22 @@ class ReferralForm(TandemModelForm):
         self.fields["school"].empty_label = None if len(user_school_ids) == 1 else "---------"
         self.fields["home_municipality"].queryset = Municipality.objects.order_by("name")
         self.fields["urgency"].choices = Urgency.choices
+        self.fields["subject_kind"].choices = SubjectKind.choices
+        # Not posted (an older form, a script): the request is about one pupil, as before.
+        self.fields["subject_kind"].required = False
+        self.fields["group_size"].min_value = 1
+        self.fields["group_size"].max_value = 2000
+        self.fields["group_size"].validators.extend([MinValueValidator(1), MaxValueValidator(2000)])
+        if self.instance.pk and (self.instance.guardians.exists() or self.instance.consents.exists()):
+            # Parents or consent recorded: the request stays about this pupil (ADR 0154).
+            self.fields["subject_kind"].disabled = True
         self.fields["desired_form"].choices = DesiredForm.choices
         self.fields["desired_form"].required = False
         # Marked required: what submission needs (services.SUBMIT_REQUIRED), though a draft
         # may be saved without it (ADR 0119).
-        for name in [field for _section, field, _message in SUBMIT_REQUIRED] + ["domains"]:
+        for name in [
+            field for _section, field, _message in SUBMIT_REQUIRED + required_for(SubjectKind.GROUP)
+        ] + ["domains"]:
             self.fields[name].needed_for_submit = True
         self.fields["child_date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["child_date_of_birth"].widget.attrs["data-age-target"] = "age-display"
@@ -133,6 +158,9 @@ class ReferralForm(TandemModelForm):
             self.fields["school"].queryset = School.objects.filter(pk=self.instance.school_id)
         if self.instance.pk:
             self.initial.setdefault("domains", list(self.instance.domains.values_list("domain", flat=True)))
+
+    def clean_subject_kind(self):
+        return self.cleaned_data.get("subject_kind") or (self.instance.subject_kind or SubjectKind.CHILD)
 
     def clean_child_date_of_birth(self):
         value = self.cleaned_data.get("child_date_of_birth")
@@ -149,12 +177,40 @@ class ReferralForm(TandemModelForm):
 
     def clean(self):
         data = super().clean()
+        kind = data.get("subject_kind") or SubjectKind.CHILD
+        # Fields of another kind are not asked and not kept (services.save_draft blanks them):
+        # their errors do not stop the save either (ADR 0154).
+        ignored = (CHILD_ONLY_FIELDS if kind != SubjectKind.CHILD else ()) + (
+            GROUP_ONLY_FIELDS if kind != SubjectKind.GROUP else ()
+        )
+        for name in ignored:
+            self._errors.pop(name, None)
+            data[name] = None if name in ("child_date_of_birth", "home_municipality", "group_size") else ""
         if data.get("urgency") == Urgency.HIGH and not (data.get("urgency_reason") or "").strip():
             self.add_error("urgency_reason", _("Give the reason for high urgency."))
         return data
 
+    def subject_kind(self):
+        """The kind the form shows fields for: the posted one, else the saved one."""
+        value = self["subject_kind"].value()
+        return value if value in SubjectKind.values else SubjectKind.CHILD
+
     def sections(self):
-        return [(key, title, [self[name] for name in names]) for key, title, names in self.SECTIONS]
+        """(key, title, [(field, only_for_kind, shown)]): fields of one kind only are hidden
+        for the others; static/js/referral-form.js switches them as the kind changes."""
+        kind = self.subject_kind()
+
+        def only_for(name):
+            if name in CHILD_ONLY_FIELDS:
+                return SubjectKind.CHILD
+            if name in GROUP_ONLY_FIELDS:
+                return SubjectKind.GROUP
+            return ""
+
+        return [
+            (key, title, [(self[name], only_for(name), only_for(name) in ("", kind)) for name in names])
+            for key, title, names in self.SECTIONS
+        ]
 
 
 class GuardianForm(TandemModelForm):

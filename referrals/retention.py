@@ -63,6 +63,8 @@ PERSONAL_FIELDS = {
     "child_last_name": "",
     "child_date_of_birth": None,
     "child_group": "",
+    # typed by the school: a group's name may still say more than "groep 6b" (ADR 0154)
+    "group_name": "",
     "question": "",
     "already_done": "",
     "goals": "",
@@ -101,6 +103,9 @@ KEPT_FIELDS = (
     # choices and structured facts the reports count
     "urgency",
     "desired_form",
+    # who a request is about, and a group's approximate size (ADR 0154): no child data
+    "subject_kind",
+    "group_size",
     "planned_help_form",
     "expected_start",
     "joint_deployment",

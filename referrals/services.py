@@ -33,17 +33,21 @@ from referrals.models import (
     Referral,
     ReferralDomain,
     Status,
+    SubjectKind,
     Transition,
     Urgency,
 )
 from referrals.routing import home_municipality_contact_users, route_for
-from referrals.submission import SUBMIT_REQUIRED
+from referrals.submission import CHILD_ONLY_FIELDS, required_for
 from referrals.workflow import ACTIONS, TransitionNotAllowed, performs, record_event, transition
 
 S = Status
 
 DRAFT_FIELDS = (
     "school",
+    "subject_kind",
+    "group_name",
+    "group_size",
     "home_municipality",
     "child_first_name",
     "child_last_name",
@@ -178,6 +182,7 @@ def save_draft(user, referral, data, domains):
                 setattr(referral, field, data[field])
         if referral.urgency != Urgency.HIGH:
             referral.urgency_reason = ""
+        _clear_other_subject_fields(referral)
         referral.save()
         ReferralDomain.objects.filter(referral=referral).exclude(domain__in=domains).delete()
         existing = set(referral.domains.values_list("domain", flat=True))
@@ -188,8 +193,22 @@ def save_draft(user, referral, data, domains):
     return referral
 
 
+def _clear_other_subject_fields(referral):
+    """A group or school-wide request keeps no child data, whatever was posted (ADR 0154)."""
+    if referral.subject_kind != SubjectKind.CHILD:
+        if referral.pk and (referral.guardians.exists() or referral.consents.exists()):
+            # The form fixes the kind once parents or consent are recorded; never lose them.
+            raise PermissionDenied
+        for field in CHILD_ONLY_FIELDS:
+            setattr(referral, field, None if field in ("child_date_of_birth", "home_municipality") else "")
+    if referral.subject_kind != SubjectKind.GROUP:
+        referral.group_name = ""
+        referral.group_size = None
+
+
 def add_guardian(user, referral, **fields):
     _require(perms.can_edit(user, referral))
+    _require(referral.subject_kind == SubjectKind.CHILD)
     with transaction.atomic():
         guardian = Guardian.objects.create(referral=referral, **fields)
         record_event(referral, "guardian_added", user)
@@ -212,6 +231,7 @@ def remove_guardian(user, guardian):
 
 def record_consent(user, referral, *, giver, guardian, given_on, form, recipients):
     _require(perms.can_manage_consent(user, referral))
+    _require(referral.subject_kind == SubjectKind.CHILD)
     with transaction.atomic():
         referral = _locked(referral)
         consent = Consent.objects.create(
@@ -310,7 +330,7 @@ def submit_problems(referral):
     """Everything that keeps the referral from being submitted, as Problem(section, message,
     field). The edit page shows each at its field and links to it from the summary (ADR 0118)."""
     problems = []
-    for section, field, message in SUBMIT_REQUIRED:
+    for section, field, message in required_for(referral.subject_kind):
         if not getattr(referral, field if not field.endswith("municipality") else f"{field}_id"):
             problems.append(Problem(section, message, field))
     if not referral.domains.exists():
@@ -322,7 +342,7 @@ def submit_problems(referral):
         problems.append(
             Problem("pupil", _("The pupil must be between 2 and 21 years old."), "child_date_of_birth")
         )
-    if referral.child_date_of_birth is not None:
+    if referral.subject_kind == SubjectKind.CHILD and referral.child_date_of_birth is not None:
         problems.extend(Problem("consent", p) for p in consent_problems(referral))
     if route_for(referral.school).team is None:
         problems.append(

@@ -32,6 +32,7 @@ from referrals.models import (
     ReferralDomain,
     ReferralEvent,
     Status,
+    SubjectKind,
 )
 from reporting.periods import AMSTERDAM, Period
 from reporting.scopes import REGION, SUBREGION, Scope
@@ -703,6 +704,34 @@ def _transition_section(period, scope):
     )
 
 
+def _subject_section(period, scope):
+    """Requests of the half-year by whom they are about (ADR 0154): one query, suppressed
+    below 5 as a group."""
+    by_kind = _cohort(period, scope).values("subject_kind").annotate(n=Count("id")).order_by()
+    labels = {
+        SubjectKind.CHILD: _("About a pupil"),
+        SubjectKind.GROUP: _("About a group"),
+        SubjectKind.SCHOOL_WIDE: _("About the whole school"),
+    }
+    rows = _grouped(by_kind, "subject_kind", labels, order=SubjectKind.values)
+    cells, total_cell = suppress_group(rows, total=sum(n for _key, _label, n in rows))
+    return Section(
+        key="subjects",
+        title=_("Whom the questions are about"),
+        intro=_("Referrals first submitted in the period: about one pupil, a group or the whole school."),
+        tables=[
+            _count_table(
+                "subject_kinds",
+                _("Questions about a pupil, a group or the whole school"),
+                _("About"),
+                cells,
+                total_cell,
+                chart=False,
+            )
+        ],
+    )
+
+
 def _network_section(period, scope):
     on = period.measured_on
     counts = coverage_counts(
@@ -967,6 +996,7 @@ def compute_figures(period, scope):
         _closed_section(period, scope),
         _cooperation_section(period, scope),
         _transition_section(period, scope),
+        _subject_section(period, scope),
         _network_section(period, scope),
         _agenda_figures(period, scope),
     ]

@@ -16,6 +16,7 @@ from .referral import (
     ReferralDomain,
     ReferralEvent,
     Status,
+    SubjectKind,
     Urgency,
     WaitingReminder,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "ReferralDomain",
     "ReferralEvent",
     "Status",
+    "SubjectKind",
     "TRANSITION_STEPS",
     "Transition",
     "TransitionReminder",

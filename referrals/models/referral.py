@@ -53,6 +53,24 @@ class DesiredForm(models.TextChoices):
     SCHOOL_WIDE = "school_wide", _("school-wide")
 
 
+class SubjectKind(models.TextChoices):
+    """Who the request is about (ADR 0154). Only a pupil request carries child data."""
+
+    CHILD = "child", _("a pupil")
+    GROUP = "group", _("a group")
+    SCHOOL_WIDE = "school_wide", _("the whole school")
+
+
+# The fields that describe one child; empty for a group or school-wide request (ADR 0154).
+CHILD_FIELDS_EMPTY = models.Q(
+    child_first_name="",
+    child_last_name="",
+    child_date_of_birth__isnull=True,
+    child_group="",
+    home_municipality__isnull=True,
+)
+
+
 class DeclineReason(models.TextChoices):
     NOT_YOUTH_CARE = "not_youth_care", _("not a youth-care question")
     EDUCATION = "education", _("education's responsibility")
@@ -108,6 +126,15 @@ class Referral(models.Model):
         verbose_name=_("created by"),
         on_delete=models.PROTECT,
         related_name="created_referrals",
+    )
+
+    # 1. Who the request is about (ADR 0154) ---------------------------------------------------
+    subject_kind = models.CharField(
+        _("who the question is about"), max_length=16, choices=SubjectKind.choices, default=SubjectKind.CHILD
+    )
+    group_name = models.CharField(_("name of the group"), max_length=50, blank=True)
+    group_size = models.PositiveSmallIntegerField(
+        _("number of pupils (approximately)"), null=True, blank=True
     )
 
     # 1. Pupil ---------------------------------------------------------------------------------
@@ -205,10 +232,44 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=[s.value for s in Status]), name="referral_status_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(subject_kind__in=[k.value for k in SubjectKind]),
+                name="referral_subject_kind_valid",
+            ),
+            # A group or school-wide request carries no child data at all (ADR 0154).
+            models.CheckConstraint(
+                condition=models.Q(subject_kind=SubjectKind.CHILD) | CHILD_FIELDS_EMPTY,
+                name="referral_no_child_data_unless_child",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(subject_kind=SubjectKind.GROUP)
+                | models.Q(group_name="", group_size__isnull=True),
+                name="referral_group_fields_only_for_group",
+            ),
         ]
 
     def __str__(self):
         return self.reference or _("draft %(id)s") % {"id": self.pk}
+
+    @property
+    def is_about_child(self):
+        return self.subject_kind == SubjectKind.CHILD
+
+    def group_label(self):
+        """What lists and pages show instead of a child: "Groep: 6b (ca. 28 leerlingen)" or
+        "Hele school" (ADR 0154); empty for a request about one pupil."""
+        if self.subject_kind == SubjectKind.SCHOOL_WIDE:
+            return _("Whole school")
+        if self.subject_kind == SubjectKind.GROUP:
+            if not self.group_name:  # a draft, or removed by retention
+                return _("Group")
+            if self.group_size:
+                return _("Group: %(name)s (approx. %(size)s pupils)") % {
+                    "name": self.group_name,
+                    "size": self.group_size,
+                }
+            return _("Group: %(name)s") % {"name": self.group_name}
+        return ""
 
 
 class ReferralDomain(models.Model):

@@ -1,4 +1,5 @@
-// Shows the pupil's age next to the date of birth while it is typed (the server shows it too).
+// Shows the pupil's age next to the date of birth while it is typed (the server shows it too),
+// and only the fields of the chosen subject kind.
 (function () {
   "use strict";
   function ageOn(birth, today) {
@@ -18,7 +19,16 @@
     if (age < 0 || age > 120) return;
     target.textContent = target.getAttribute("data-label") + ": " + age + " " + target.getAttribute("data-years");
   }
+  // Shows only the fields of the chosen subject kind (ADR 0154); the server ignores the others.
+  function showSubject(kind) {
+    document.querySelectorAll("[data-subject-only]").forEach(function (block) {
+      block.hidden = block.getAttribute("data-subject-only") !== kind;
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[name='subject_kind']").forEach(function (radio) {
+      radio.addEventListener("change", function () { if (radio.checked) showSubject(radio.value); });
+    });
     document.querySelectorAll("input[data-age-target]").forEach(function (input) {
       input.addEventListener("change", function () { update(input); });
       input.addEventListener("input", function () { update(input); });

@@ -13,9 +13,11 @@ pytestmark = pytest.mark.django_db
 def test_demo_has_every_state_some_over_the_norm_and_is_idempotent():
     contacts_demo.seed({"password": None})
     created = demo.seed({})
-    assert created == len(demo.REFERRALS)
+    assert created == len(demo.REFERRALS) + len(demo.GROUP_REQUESTS)
     assert demo.seed({}) == 0
-    assert Referral.objects.count() == len(demo.REFERRALS)
+    assert Referral.objects.count() == len(demo.REFERRALS) + len(demo.GROUP_REQUESTS)
+    kinds = set(Referral.objects.values_list("subject_kind", flat=True))
+    assert kinds == {"child", "group", "school_wide"}
     assert set(Referral.objects.values_list("status", flat=True)) == set(Status) - {Status.ESCALATED}
     from escalations import demo as escalation_demo
 
