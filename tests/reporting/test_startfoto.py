@@ -3,16 +3,22 @@ freezing once and only once, region scoping, the page, the XLSX and the PDF sect
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
-from contacts.models import SchoolType
+from contacts import demo as contacts_demo
+from contacts.models import Region, SchoolType
 from portal.models import AccessLog
-from reporting import services
+from reporting import demo, generation, services
+from reporting.figures import compute_figures
 from reporting.models import StartPhoto
+from reporting.pdf import render_html
+from reporting.scopes import Scope
 from reporting.startfoto import SchoolYear, compute_snapshot
 from tests.contacts.factories import SchoolFactory
 from tests.helpers.queries import assert_queries_pinned
@@ -249,3 +255,31 @@ def test_xlsx_content(client, year_world):
 def test_xlsx_without_startfoto_is_404(client, year_world):
     client.force_login(year_world.users["steering_member"])
     assert client.get(_url(year_world, "reporting:startfoto_xlsx")).status_code == 404
+
+
+def test_half_year_pdf_has_the_startfoto_section(year_world):
+    w = year_world
+    _freeze_both(w)
+    pdf = generation.render_report("2026-H1", Scope.for_region(w.subregion))
+    reader = PdfReader(io.BytesIO(pdf))
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    assert "Startfoto 2025-2026" in text
+    assert f"Startfoto van {w.subregion.name}" in text
+    assert "Pilotscholen met collectieve financiering" in text
+
+
+def test_half_year_pdf_without_startfoto_has_no_section(year_world):
+    html = render_html(compute_figures("2026-H1", Scope.for_region(year_world.subregion)))
+    assert 'id="startfoto"' not in html
+
+
+def test_demo_freezes_utrecht_this_year_and_last_once(db):
+    contacts_demo.seed({"password": None})
+    assert demo.seed_startfotos() == 2
+    assert demo.seed_startfotos() == 0
+    utrecht = Region.objects.get(code="UTR")
+    years = sorted(StartPhoto.objects.filter(region=utrecht).values_list("school_year", flat=True))
+    assert years == [SchoolYear.current().year - 1, SchoolYear.current().year]
+    photo = StartPhoto.objects.get(region=utrecht, school_year=SchoolYear.current().year)
+    assert [a["code"] for a in photo.data["areas"]][0] == "UTR"
+    assert {"UTR-STAD", "UTR-LEK", "UTR-WEST"} <= {a["code"] for a in photo.data["areas"]}
