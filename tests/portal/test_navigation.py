@@ -108,7 +108,6 @@ HOME = {
         "escalations:precedents",
         "agenda:index",
         "reporting:published_list",
-        "reporting:startfoto",
     ],
     "district_worker": [
         "contacts:directory",
@@ -117,7 +116,6 @@ HOME = {
         "escalations:precedents",
         "agenda:index",
         "reporting:published_list",
-        "reporting:startfoto",
     ],
     "partnership_director": DIRECTOR_HOME,
     "municipal_officer": DIRECTOR_HOME,
