@@ -8,6 +8,7 @@ which the apps register them. Today's order (keep gaps for new entries):
     200 contacts:directory        contacts   800 reporting:dashboard        reporting
     300 contacts:coverage         contacts   900 reporting:report_list      reporting
     400 agenda:index              agenda     950 reporting:published_list   reporting
+                                             960 reporting:startfoto        reporting
     500 referrals:list            referrals 1000 escalations:inbox          escalations
     600 referrals:inbox           referrals 1100 escalations:precedents     escalations
                                             1200 security:access_log        security

@@ -24,6 +24,8 @@ class ReportingConfig(AppConfig):
         navigation.register(900, "reporting:report_list", _("Reports"), roles=report_roles)
         # Every account of a region reads what its steering group published (ADR 0150).
         navigation.register(950, "reporting:published_list", _("Published reports"))
+        # The yearly startfoto is read by the same accounts (ADR 0155).
+        navigation.register(960, "reporting:startfoto", _("Startfoto"))
 
         for role in report_roles:
             home.register(

@@ -1,11 +1,17 @@
 """Demo data for the reports: nothing heavy. The dashboard computes from the demo referrals;
 no PDF is generated at seed time (request one in the portal). The cooperation check (ADR 0151)
 gets a set of fictional answers in Utrecht's subregions for the current and the previous
-half-year, so its figure shows counts and a subregion below 5 answers."""
+half-year, so its figure shows counts and a subregion below 5 answers. Utrecht gets a frozen
+startfoto (ADR 0155) of the previous and the current school year, so the page compares them.
+"""
 
-from contacts.models import Region
+from django.utils import timezone
+
+from contacts.models import Membership, Region, Role
 from referrals.models import CooperationFeedback
+from reporting.models import StartPhoto
 from reporting.periods import Period
+from reporting.startfoto import SchoolYear, compute_snapshot
 
 # subregion code -> [(cooperation, route_clear, how many)]
 FEEDBACK = {
@@ -35,11 +41,39 @@ def seed_feedback():
     return created
 
 
+def seed_startfotos():
+    """Idempotent: a school year already frozen is left alone. Returns the startfotos created."""
+    region = Region.objects.filter(code="UTR", parent__isnull=True).first()
+    if region is None:
+        return 0
+    steering = (
+        Membership.objects.filter(role=Role.STEERING_MEMBER, region=region).select_related("user").first()
+    )
+    created = 0
+    current = SchoolYear.current()
+    for year, frozen_on in (
+        (current.previous(), current.previous().last_day),
+        (current, timezone.localdate()),
+    ):
+        if StartPhoto.objects.filter(region=region, school_year=year.year).exists():
+            continue
+        StartPhoto.objects.create(
+            region=region,
+            school_year=year.year,
+            frozen_on=frozen_on,
+            frozen_by=steering.user if steering else None,
+            data=compute_snapshot(region, year),
+        )
+        created += 1
+    return created
+
+
 def seed(ctx):
     created = seed_feedback()
+    photos = seed_startfotos()
     stdout = ctx.get("stdout")
     if stdout is not None:
         stdout.write(
             "reporting: the dashboard and reports use the demo referrals (no PDF generated); "
-            f"{created} cooperation answers.\n"
+            f"{created} cooperation answers, {photos} startfotos of Utrecht.\n"
         )

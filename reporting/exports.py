@@ -8,6 +8,8 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from reporting.startfoto import comparison
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -46,6 +48,30 @@ def to_xlsx(figures):
     for row in rows(figures):
         sheet.append([_safe(v) for v in row])
     for column, width in zip("ABCDEFG", (10, 30, 28, 40, 40, 30, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def startfoto_rows(current, previous):
+    """The startfoto (ADR 0155) of `current` (a StartPhoto) next to `previous` (or None)."""
+    before = previous.school_year_label if previous else _("previous school year")
+    yield [_("Area"), _("Measure"), current.school_year_label, before, _("Difference")]
+    for area in comparison(current.data, previous.data if previous else None):
+        for line in area.lines:
+            difference = line.change if line.change is not None else line.difference
+            yield [area.name, line.label, line.current, line.previous, difference]
+
+
+def startfoto_xlsx(current, previous):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Startfoto"
+    for row in startfoto_rows(current, previous):
+        # The difference is a number cell where there is one, so a spreadsheet can sum it.
+        sheet.append([v if isinstance(v, int | float) else _safe(v) for v in row])
+    for column, width in zip("ABCDE", (30, 55, 14, 14, 12), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -166,3 +166,43 @@ class PublicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.report_id}"
+
+
+class StartPhoto(models.Model):
+    """The yearly startfoto of a region (ADR 0155): needs and provision of one school year,
+    frozen on a date by the steering group. Append-only: a frozen startfoto never changes, so
+    the next year is compared with the baseline as it was."""
+
+    region = models.ForeignKey(
+        "contacts.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="start_photos"
+    )
+    school_year = models.PositiveSmallIntegerField(_("school year (first calendar year)"))
+    frozen_on = models.DateField(_("frozen on"))
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("frozen by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Displayed, already suppressed values only (reporting/startfoto.py): no count below 5.
+    data = models.JSONField(_("figures"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-school_year"]
+        verbose_name = _("startfoto")
+        verbose_name_plural = _("startfotos")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "school_year"], name="startphoto_one_per_region_year"),
+            models.CheckConstraint(
+                condition=Q(school_year__gte=2000, school_year__lte=2100), name="startphoto_school_year_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.region} {self.school_year_label}"
+
+    @property
+    def school_year_label(self):
+        return f"{self.school_year}-{self.school_year + 1}"

@@ -1,16 +1,42 @@
 """The progress report as a tagged PDF (PDF/UA-1), rendered from the same figures as the
-dashboard by the project's one PDF writer (portal/pdf.py, ADR 0072)."""
+dashboard by the project's one PDF writer (portal/pdf.py, ADR 0072). When the region has a
+frozen startfoto (ADR 0155), the latest one up to the half-year gets a section of its own."""
 
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from portal.pdf import write_pdf
 from reporting.charts import attach_charts
+from reporting.models import StartPhoto
+from reporting.scopes import REGION, SUBREGION
+from reporting.startfoto import SchoolYear, comparison
+
+
+def startfoto_section(figures):
+    """(startfoto, area) for the report's scope, or None: the area is the scope's own for a
+    region or subregion, else the region's."""
+    region = figures.scope.region
+    last_year = SchoolYear.containing(figures.period.last_day).year
+    photos = list(
+        StartPhoto.objects.filter(region=region, school_year__lte=last_year).order_by("-school_year")[:2]
+    )
+    if not photos:
+        return None
+    current = photos[0]
+    previous = photos[1] if len(photos) > 1 and photos[1].school_year == current.school_year - 1 else None
+    areas = comparison(current.data, previous.data if previous else None)
+    code = figures.scope.obj.code if figures.scope.kind in (REGION, SUBREGION) else region.code
+    area = next((a for a in areas if a.code == code), areas[0] if areas else None)
+    return (current, previous, area) if area is not None else None
 
 
 def render_html(figures):
     attach_charts(figures, "pdf-chart")
-    return render_to_string("reporting/report_pdf.html", {"figures": figures})
+    section = startfoto_section(figures)
+    context = {"figures": figures, "startfoto": None}
+    if section is not None:
+        context.update(startfoto=section[0], startfoto_previous=section[1], startfoto_area=section[2])
+    return render_to_string("reporting/report_pdf.html", context)
 
 
 def render_pdf(figures):

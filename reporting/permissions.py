@@ -1,7 +1,7 @@
 """Who sees figures and reports (ADR 0002, ADR 0071): steering members (their region and subregions),
 partnership directors (their SWV) and municipal officers (their municipality)."""
 
-from contacts.models import Role
+from contacts.models import Region, Role
 from contacts.permissions import has_role, home_region_ids, memberships, region_q, role_required
 from reporting.models import ProgressReport
 from reporting.scopes import MUNICIPALITY, PARTNERSHIP, report_visibility_q
@@ -85,3 +85,25 @@ def reading_membership(user, report):
     """The membership through which the user reads a published report (for the access log)."""
     root_id = report.region.parent_id or report.region_id
     return next((m for m in memberships(user) if _root_region_id(m) == root_id), None)
+
+
+# --- The startfoto (ADR 0155) -----------------------------------------------------------------
+# Every account of the region reads its startfoto (it holds only suppressed figures, like a
+# published report); the region's steering group freezes it. Another region's: 404.
+
+
+def startfoto_regions(user):
+    """The top-level regions whose startfoto the user reads."""
+    return Region.objects.filter(pk__in=home_region_ids(user), parent__isnull=True).order_by("name")
+
+
+def can_freeze_startfoto(user, region):
+    return any(
+        m.role == Role.STEERING_MEMBER and m.region_id is not None and m.region.root.pk == region.pk
+        for m in memberships(user)
+    )
+
+
+def startfoto_membership(user, region):
+    """The membership through which the user reads the region's startfoto (for the access log)."""
+    return next((m for m in memberships(user) if _root_region_id(m) == region.pk), None)

@@ -1,14 +1,19 @@
 """Report actions of users: request a report, retry a failed one (both queue the task that
 makes it, reporting/tasks.py, once the transaction commits); publish a finished report to the
-region's practitioners and withdraw that publication (ADR 0150)."""
+region's practitioners and withdraw that publication (ADR 0150); freeze the yearly startfoto
+(ADR 0155)."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from reporting.models import ProgressReport, PublicationEvent
+from contacts.models import Region
+from portal.audit import log_access
+from portal.models import AccessLog
+from reporting.models import ProgressReport, PublicationEvent, StartPhoto
 from reporting.periods import Period
-from reporting.permissions import can_publish
+from reporting.permissions import can_freeze_startfoto, can_publish, startfoto_membership
+from reporting.startfoto import compute_snapshot
 from reporting.tasks import enqueue
 
 
@@ -78,3 +83,38 @@ def withdraw_publication(user, report):
         locked.save(update_fields=["published_at", "published_by"])
         PublicationEvent.objects.create(report=locked, action=PublicationEvent.Action.WITHDRAW, actor=user)
     return True
+
+
+class StartPhotoFrozen(Exception):
+    """The region's startfoto of that school year exists already; it never changes (ADR 0155)."""
+
+
+def freeze_startphoto(user, region, school_year):
+    """Freeze the startfoto of `region` for `school_year` (reporting.startfoto.SchoolYear) with
+    today's figures. Raises PermissionDenied for anyone but the region's steering group and
+    StartPhotoFrozen when it was frozen before (nothing changes then)."""
+    if not can_freeze_startfoto(user, region):
+        raise PermissionDenied
+    with transaction.atomic():
+        # The lock on the region serialises two simultaneous freezes of the same region.
+        Region.objects.select_for_update().get(pk=region.pk)
+        if StartPhoto.objects.filter(region=region, school_year=school_year.year).exists():
+            raise StartPhotoFrozen
+        photo = StartPhoto.objects.create(
+            region=region,
+            school_year=school_year.year,
+            frozen_on=timezone.localdate(),
+            frozen_by=user,
+            data=compute_snapshot(region, school_year),
+        )
+        membership = startfoto_membership(user, region)
+        log_access(
+            user,
+            AccessLog.Action.CHANGE,
+            role=membership.role if membership else "",
+            organisation=str(region),
+            object_type="reporting.startphoto",
+            object_id=str(photo.pk),
+            activity="freeze",
+        )
+    return photo

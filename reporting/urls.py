@@ -17,4 +17,7 @@ urlpatterns = [
     path("rapporten/<uuid:uuid>/publicatie-intrekken/", views.report_withdraw, name="report_withdraw"),
     path("gepubliceerd/", views.published_list, name="published_list"),
     path("gepubliceerd/<uuid:uuid>/download/", views.published_download, name="published_download"),
+    path("startfoto/", views.startfoto, name="startfoto"),
+    path("startfoto/vastleggen/", views.startfoto_freeze, name="startfoto_freeze"),
+    path("startfoto/startfoto.xlsx", views.startfoto_xlsx, name="startfoto_xlsx"),
 ]

@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -17,18 +18,24 @@ from portal.models import AccessLog
 from reporting import exports, services
 from reporting.charts import attach_charts
 from reporting.forms import FiguresForm
-from reporting.models import ProgressReport
+from reporting.models import ProgressReport, StartPhoto
 from reporting.periods import Period
 from reporting.permissions import (
     acting_membership,
+    can_freeze_startfoto,
     can_publish,
     can_read_published,
     published_reports,
     reading_membership,
     reports_required,
+    startfoto_membership,
+    startfoto_regions,
     visible_reports,
 )
 from reporting.scopes import allowed_scopes, scope_of_report
+from reporting.startfoto import MAX_YEAR as MAX_SCHOOL_YEAR
+from reporting.startfoto import MIN_YEAR as MIN_SCHOOL_YEAR
+from reporting.startfoto import SchoolYear, comparison
 from reporting.summaries import figures_for
 
 
@@ -322,4 +329,101 @@ def published_download(request, uuid):
         content_type="application/pdf",
     )
     response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- The startfoto (ADR 0155) -----------------------------------------------------------------
+def _startfoto_choice(request, data):
+    """(region, school year) chosen in `data`; a region the user does not read is a 404."""
+    regions = list(startfoto_regions(request.user))
+    code = data.get("regio", "")
+    region = next((r for r in regions if r.code == code), None) if code else (regions[0] if regions else None)
+    if region is None:
+        raise Http404
+    year = SchoolYear.current()
+    raw = data.get("jaar", "")
+    if raw:
+        if not raw.isdigit() or not MIN_SCHOOL_YEAR <= int(raw) <= MAX_SCHOOL_YEAR:
+            raise Http404
+        year = SchoolYear(int(raw))
+    return regions, region, year
+
+
+def _startfoto_log(request, action, region, object_id):
+    membership = startfoto_membership(request.user, region)
+    log_access(
+        request.user,
+        action,
+        role=membership.role if membership else "",
+        organisation=str(region),
+        object_type="reporting.startphoto",
+        object_id=object_id,
+    )
+
+
+def _startfoto_pair(region, year):
+    photos = {
+        p.school_year: p
+        for p in StartPhoto.objects.filter(region=region, school_year__in=[year.year, year.year - 1])
+    }
+    return photos.get(year.year), photos.get(year.year - 1)
+
+
+@require_GET
+@_published_required
+def startfoto(request):
+    regions, region, year = _startfoto_choice(request, request.GET)
+    current, previous = _startfoto_pair(region, year)
+    if current is not None:
+        _startfoto_log(request, AccessLog.Action.VIEW, region, current.pk)
+    this_year = SchoolYear.current()
+    return render(
+        request,
+        "reporting/startfoto.html",
+        {
+            "regions": regions,
+            "region": region,
+            "year": year,
+            "years": [SchoolYear(this_year.year - i) for i in range(6)],
+            "current": current,
+            "previous": previous,
+            "areas": comparison(current.data, previous.data if previous else None) if current else [],
+            "can_freeze": can_freeze_startfoto(request.user, region) and year.year <= this_year.year,
+        },
+    )
+
+
+@require_POST
+@_published_required
+def startfoto_freeze(request):
+    _regions, region, year = _startfoto_choice(request, request.POST)
+    if year.year > SchoolYear.current().year:
+        raise Http404
+    try:
+        services.freeze_startphoto(request.user, region, year)
+    except services.StartPhotoFrozen:
+        messages.error(
+            request,
+            _("The startfoto %(year)s has already been frozen; a frozen startfoto never changes.")
+            % {"year": year.label},
+        )
+    else:
+        messages.success(request, _("The startfoto %(year)s has been frozen.") % {"year": year.label})
+    return redirect(f"{reverse('reporting:startfoto')}?regio={region.code}&jaar={year.year}")
+
+
+@require_GET
+@_published_required
+def startfoto_xlsx(request):
+    _regions, region, year = _startfoto_choice(request, request.GET)
+    current, previous = _startfoto_pair(region, year)
+    if current is None:
+        raise Http404
+    body = exports.startfoto_xlsx(current, previous)
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="startfoto-{year.label}-{region.code}.xlsx"'
+    response["Cache-Control"] = "no-store"
+    _startfoto_log(request, AccessLog.Action.EXPORT, region, current.pk)
     return response

@@ -23,6 +23,7 @@ DIRECTOR_NAV = [
     "reporting:dashboard",
     "reporting:report_list",
     "reporting:published_list",
+    "reporting:startfoto",
     "escalations:inbox",
     "escalations:precedents",
 ]
@@ -34,6 +35,7 @@ NAV = {
         "referrals:list",
         "notifications:list",
         "reporting:published_list",
+        "reporting:startfoto",
         "escalations:precedents",
     ],
     "district_worker": [
@@ -43,6 +45,7 @@ NAV = {
         "referrals:inbox",
         "notifications:list",
         "reporting:published_list",
+        "reporting:startfoto",
         "escalations:precedents",
     ],
     "partnership_director": DIRECTOR_NAV,
@@ -57,6 +60,7 @@ NAV = {
         "reporting:dashboard",
         "reporting:report_list",
         "reporting:published_list",
+        "reporting:startfoto",
         "escalations:precedents",
     ],
     "registry_admin": [
@@ -67,6 +71,7 @@ NAV = {
         "agenda:index",
         "notifications:list",
         "reporting:published_list",
+        "reporting:startfoto",
     ],
     "privacy_officer": [
         "home",
@@ -74,6 +79,7 @@ NAV = {
         "agenda:index",
         "notifications:list",
         "reporting:published_list",
+        "reporting:startfoto",
         "security:access_log",
         "security:subject_access",
         "security:register",

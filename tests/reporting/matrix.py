@@ -188,3 +188,55 @@ CASES += [
         label="foreign region",
     ),
 ]
+
+
+# --- The startfoto (ADR 0155): read by every account of the region, frozen by its steering
+# group; another region's startfoto answers 404 (its region is not among the reader's).
+def _startfoto(w, year=None):
+    from reporting.models import StartPhoto
+    from reporting.startfoto import SchoolYear
+
+    area = {"code": w.region.code, "name": "Startfotogebied Zichtbaar", "rows": {}}
+    return StartPhoto.objects.create(
+        region=w.region,
+        school_year=year or SchoolYear.current().year,
+        frozen_on=timezone.localdate(),
+        data={"school_year": 2025, "areas": [area]},
+    )
+
+
+def _startfoto_query(w):
+    from reporting.startfoto import SchoolYear
+
+    return f"?regio={w.region.code}&jaar={SchoolYear.current().year}"
+
+
+ABROAD_NOT_FOUND = dict.fromkeys(PUBLISHED_READERS, 404)
+
+CASES += [
+    Case(
+        "reporting:startfoto",
+        lambda w: reverse("reporting:startfoto"),
+        expect=PUBLISHED_READERS,
+        region=LIST,
+        seed=lambda w: [_startfoto(w).data["areas"][0]["name"]],
+    ),
+    Case(
+        "reporting:startfoto_freeze",
+        lambda w: reverse("reporting:startfoto_freeze"),
+        method="post",
+        data=lambda w: {"regio": w.region.code, "jaar": _startfoto_query(w).rsplit("=", 1)[1]},
+        expect={**dict.fromkeys(PUBLISHED_READERS, 403), "steering_member": 302},
+        region=LIST,
+        seed=lambda w: [],
+        abroad=ABROAD_NOT_FOUND,
+    ),
+    Case(
+        "reporting:startfoto_xlsx",
+        lambda w: (_startfoto(w), reverse("reporting:startfoto_xlsx") + _startfoto_query(w))[1],
+        expect=PUBLISHED_READERS,
+        region=LIST,
+        seed=lambda w: [],
+        abroad=ABROAD_NOT_FOUND,
+    ),
+]

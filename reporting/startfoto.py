@@ -1,0 +1,187 @@
+"""The yearly startfoto (ADR 0155): needs and provision of a region and each of its subregions
+in one school year (1 August – 31 July), computed with the figures' own helpers
+(reporting/figures.py) and frozen as displayed, already suppressed values (ADR 0070).
+
+    compute_snapshot(region, school_year) -> dict (stored in StartPhoto.data)
+    comparison(current, previous) -> [Area] for the page, the XLSX and the PDF
+
+A fixed number of queries per area, whatever the number of referrals."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts.models import Municipality, Region, School, SchoolType
+from contacts.selectors import coverage_counts
+from portal.workdays import AMSTERDAM, day_count_stats
+from referrals.models import Domain
+from reporting.figures import _cohort, _decision_days, _domain_cells, _totals, _type_cells, fmt_days
+from reporting.scopes import Scope
+from reporting.suppression import THRESHOLD, fmt_count, primary
+
+MIN_YEAR, MAX_YEAR = 2000, 2099
+
+
+@dataclass(frozen=True)
+class SchoolYear:
+    """1 August of `year` up to and including 31 July of the next year, in Amsterdam time."""
+
+    year: int
+
+    @classmethod
+    def containing(cls, day):
+        return cls(day.year if day.month >= 8 else day.year - 1)
+
+    @classmethod
+    def current(cls):
+        return cls.containing(timezone.localdate())
+
+    def previous(self):
+        return SchoolYear(self.year - 1)
+
+    @property
+    def label(self):
+        return f"{self.year}-{self.year + 1}"
+
+    @property
+    def first_day(self):
+        return datetime.date(self.year, 8, 1)
+
+    @property
+    def last_day(self):
+        return datetime.date(self.year + 1, 7, 31)
+
+    @property
+    def start(self):
+        return datetime.datetime.combine(self.first_day, datetime.time.min, tzinfo=AMSTERDAM)
+
+    @property
+    def end(self):
+        return datetime.datetime.combine(
+            self.last_day + datetime.timedelta(days=1), datetime.time.min, tzinfo=AMSTERDAM
+        )
+
+    @property
+    def measured_on(self):
+        """Point-in-time figures (tandems, contacts) are taken on the last day, or today."""
+        return min(self.last_day, timezone.localdate())
+
+
+def _cell(cell):
+    return {"value": cell.value, "display": cell.display}
+
+
+def _plain(n):
+    """Counts of schools are not about children and are shown as they are (ADR 0070)."""
+    return {"value": n, "display": fmt_count(n)}
+
+
+def _days(n, median):
+    if n < THRESHOLD:
+        return {"value": None, "display": "—"}
+    return {"value": round(median, 1), "display": fmt_days(median)}
+
+
+def row_labels():
+    """(key, label) of every row of a snapshot, in display order."""
+    return [
+        ("submitted", _("Referrals submitted")),
+        *[
+            (f"domain:{key}", _("Referrals in domain: %(domain)s") % {"domain": label})
+            for key, label in Domain.choices
+        ],
+        *[
+            (f"type:{key}", _("Referrals from: %(type)s") % {"type": label})
+            for key, label in SchoolType.choices
+        ],
+        ("decision_median", _("Median working days from submission to decision")),
+        ("help_median", _("Median working days from submission to start of help")),
+        ("schools", _("Schools")),
+        ("pilot_schools", _("Pilot schools with collective funding")),
+        ("schools_with_tandem", _("Schools with a tandem")),
+        ("special_schools", _("(V)so schools")),
+        ("special_with_contact", _("(V)so schools with a fixed contact person")),
+    ]
+
+
+def _area(year, region):
+    scope = Scope.for_region(region)
+    cohort = _cohort(year, scope)
+    totals = _totals(cohort)
+    domain_cells = _domain_cells(cohort)
+    type_cells, _total = _type_cells(cohort, totals["submitted"])
+    (decision, help_start) = day_count_stats(_decision_days(cohort), "decision_days", "help_days")
+    schools = School.objects.filter(scope.school_q())
+    counts = coverage_counts(schools, Municipality.objects.filter(scope.municipality_q()), year.measured_on)
+    rows = {"submitted": _cell(primary("submitted", "", totals["submitted"]))}
+    rows.update({f"domain:{c.key}": _cell(c) for c in domain_cells})
+    rows.update({f"type:{c.key}": _cell(c) for c in type_cells})
+    rows["decision_median"] = _days(decision[0], decision[1])
+    rows["help_median"] = _days(help_start[0], help_start[1])
+    rows["schools"] = _plain(counts.schools)
+    rows["pilot_schools"] = _plain(schools.filter(collective_funding_pilot=True).count())
+    rows["schools_with_tandem"] = _plain(counts.schools_with_tandem)
+    rows["special_schools"] = _plain(counts.special_schools)
+    rows["special_with_contact"] = _plain(counts.special_schools_with_contact)
+    return {"code": region.code, "name": region.name, "rows": rows}
+
+
+def compute_snapshot(region, school_year):
+    """The startfoto of `region` (a top-level region) for `school_year`: the region first, then
+    its subregions by name."""
+    subregions = Region.objects.filter(parent=region).order_by("name")
+    return {
+        "school_year": school_year.year,
+        "measured_on": school_year.measured_on.isoformat(),
+        "areas": [_area(school_year, area) for area in [region, *subregions]],
+    }
+
+
+@dataclass
+class Line:
+    label: str
+    current: str
+    previous: str
+    difference: str
+    change: float | int | None = None  # the difference as a number (the XLSX cell), None when "—"
+
+
+@dataclass
+class Area:
+    code: str
+    name: str
+    lines: list
+
+
+def _change(now, before):
+    if now is None or before is None:
+        return None
+    diff = round(now - before, 1)
+    return int(diff) if float(diff).is_integer() else diff
+
+
+def _difference(diff):
+    if diff is None:
+        return "—"
+    text = fmt_days(diff) if isinstance(diff, float) else fmt_count(diff)
+    return f"+{text}" if diff > 0 else text
+
+
+def comparison(current, previous):
+    """The areas of `current` (a snapshot dict) with `previous` (a snapshot dict or None) next
+    to them; an area missing from one year shows "—" there."""
+    empty = {"value": None, "display": "—"}
+    before_areas = {area["code"]: area for area in (previous or {}).get("areas", [])}
+    areas = []
+    for area in current["areas"]:
+        before = before_areas.get(area["code"], {"rows": {}})["rows"]
+        lines = []
+        for key, label in row_labels():
+            now = area["rows"].get(key, empty)
+            then = before.get(key, empty) if previous else empty
+            change = _change(now["value"], then["value"])
+            lines.append(Line(label, now["display"], then["display"], _difference(change), change))
+        areas.append(Area(area["code"], area["name"], lines))
+    return areas
