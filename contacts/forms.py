@@ -93,11 +93,9 @@ class PersonAffiliationsForm(TandemModelForm):
         fields = ["name", "email", "phone", "function", *AFFILIATION_FIELDS]
 
     def __init__(self, *args, user=None, **kwargs):
-        from contacts.permissions import affiliation_querysets
-
         super().__init__(*args, **kwargs)
         # Only the admin's own region's organisations (ADR 0147); links elsewhere stay as they are.
-        allowed = affiliation_querysets(user)
+        allowed = permissions.affiliation_querysets(user)
         for name in AFFILIATION_FIELDS:
             self.fields[name].queryset = allowed[name].order_by("name")
         self.fields["district_teams"].queryset = self.fields["district_teams"].queryset.select_related(

@@ -10,7 +10,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from contacts.models import DistrictTeam, Membership, Municipality, Partnership, Role, School, User
+from contacts.models import (
+    CareProvider,
+    DistrictTeam,
+    Membership,
+    Municipality,
+    Partnership,
+    Role,
+    School,
+    User,
+)
 
 ALL_ROLES = tuple(Role)
 PROFESSIONAL_ROLES = (
@@ -290,8 +299,6 @@ def person_region_ids(person):
 def affiliation_querysets(user):
     """The organisations a registry admin may link people to: those of their own regions (a
     care provider without a region is everyone's). ADR 0147."""
-    from contacts.models import CareProvider, DistrictTeam, Municipality, Partnership, School
-
     ids = home_region_ids(user)
     return {
         "schools": School.objects.filter(own_region_q(user, "school")),
