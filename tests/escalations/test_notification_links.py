@@ -22,10 +22,10 @@ from portal.models import AccessLog, Notification
 from portal.workdays import working_days_between
 from referrals import lapse, services
 from referrals.models import Referral, ReferralEvent
-from referrals.tasks import send_waiting_time_reminders
+from referrals.tasks import send_transition_reminders, send_waiting_time_reminders
 from tests.contacts import factories as cf
 from tests.escalations.fixtures import decide
-from tests.referrals.factories import complete_referral
+from tests.referrals.factories import complete_referral, referral_in
 
 pytestmark = pytest.mark.django_db
 
@@ -223,6 +223,14 @@ def test_every_notification_link_answers_200_for_its_recipient(world):
     _backdate(over, 30)
     assert send_waiting_time_reminders() >= 2
     links.check("waiting-time reminders")
+
+    # The 18-/18+ transition (ADR 0153): a reminder before the 18th birthday.
+    birthday = today + datetime.timedelta(days=30)
+    if (birthday.month, birthday.day) == (2, 29):
+        birthday += datetime.timedelta(days=1)
+    referral_in(world, "help_started", child_date_of_birth=birthday.replace(year=birthday.year - 18))
+    assert send_transition_reminders() >= 1
+    links.check("transition reminder")
 
     # Consent withdrawn after submission: the team is told, and the link still opens for it.
     fifth = services.submit(sc, complete_referral(world.school, sc))

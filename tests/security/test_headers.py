@@ -132,7 +132,12 @@ def project_templates():
         path = Path(config.path).resolve()
         if path.is_relative_to(root) and ".venv" not in path.parts:
             dirs.append(path / "templates")
-    return sorted({f for d in dirs if d.is_dir() for f in d.rglob("*.html")})
+    # E-mail templates are read by mail clients, never served under the portal's CSP; mail
+    # clients need inline styles (ADR 0152).
+    emails = Path(settings.BASE_DIR).resolve() / "templates" / "emails"
+    return sorted(
+        {f for d in dirs if d.is_dir() for f in d.rglob("*.html") if not f.resolve().is_relative_to(emails)}
+    )
 
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
