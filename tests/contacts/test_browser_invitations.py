@@ -7,6 +7,7 @@ import re
 import time
 
 import pytest
+from django.urls import reverse
 from django_otp.oath import TOTP
 
 from tests.helpers.browser import assert_no_axe_violations, assert_title_starts, login
@@ -100,6 +101,10 @@ def test_invited_person_sets_a_password_enrols_two_step_verification_and_reaches
     page.get_by_role("link", name="Verder").click()
     assert page.locator("h1").inner_text().startswith("Welkom")
     assert page.locator("h1").inner_text() == "Welkom, Nina"
+    # ... and from there the school's referrals, the IB-er's inbox.
+    page.goto(f"{live_server.url}{reverse('referrals:list')}")
+    assert page.url.endswith(reverse("referrals:list"))
+    assert_no_axe_violations(page)
 
     # The link works once.
     page.goto(f"{live_server.url}{path}")
