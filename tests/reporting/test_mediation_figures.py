@@ -2,20 +2,17 @@
 hand-computed, suppressed below 5, and the same in the dashboard and the PDF."""
 
 import datetime
-import io
 import re
 import zoneinfo
 
 import pytest
 import time_machine
-from django.urls import reverse
 from django.utils import translation
-from pypdf import PdfReader
 
-from reporting import generation
 from reporting.figures import compute_figures
 from reporting.scopes import Scope
 from tests.escalations.fixtures import open_mediation, recorded_mediation, referral_in
+from tests.reporting.agreement import dashboard_and_pdf
 from tests.reporting.escalation_counts import unsuppressed
 
 pytestmark = pytest.mark.django_db
@@ -91,12 +88,7 @@ def test_the_dashboard_and_the_pdf_agree(world, mediations, client):
         figures = compute_figures("2026-H1", scope)
         table = figures.table("mediation_outcome")
     assert [row[0] for row in table.rows][0] == "opgelost door de bemiddeling"
-    client.force_login(world.user("steering_member"))
-    html = client.get(
-        reverse("reporting:dashboard"), {"period": "2026-H1", "scope": scope.key}
-    ).content.decode()
-    reader = PdfReader(io.BytesIO(generation.render_report("2026-H1", scope)))
-    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    html, text = dashboard_and_pdf(client, world.user("steering_member"), "2026-H1", scope)
     assert table.caption in text and table.caption in html
     for label, value in table.rows:
         assert f"{label} {value}" in text, label

@@ -1,17 +1,12 @@
 """The figure of requests by whom they are about (ADR 0154), computed by hand: first
 submitted in the half-year, suppressed below 5; the dashboard and the PDF show the same."""
 
-import io
-import re
-
 import pytest
-from django.urls import reverse
 from django.utils import translation
-from pypdf import PdfReader
 
-from reporting import generation
 from reporting.figures import compute_figures
 from reporting.scopes import Scope
+from tests.reporting.agreement import dashboard_and_pdf
 from tests.reporting.factories import ams, referral
 
 pytestmark = pytest.mark.django_db
@@ -68,12 +63,7 @@ def test_the_dashboard_and_the_pdf_show_the_same_subject_figures(world, requests
     scope = Scope.for_region(world.region)
     with translation.override("nl"):
         table = compute_figures("2026-H1", scope).table("subject_kinds")
-    pdf = generation.render_report("2026-H1", scope)
-    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
-    client.force_login(world.users["steering_member"])
-    html = client.get(
-        reverse("reporting:dashboard"), {"period": "2026-H1", "scope": scope.key}
-    ).content.decode()
+    html, text = dashboard_and_pdf(client, world.users["steering_member"], "2026-H1", scope)
     assert "Over wie de vragen gaan" in text and "Over wie de vragen gaan" in html
     for row in [*table.rows, table.footer]:
         assert " ".join(row) in text, row

@@ -3,20 +3,16 @@ half-year while their referral was open, and how many were prepared before the b
 suppressed below 5; the dashboard and the PDF show the same."""
 
 import datetime
-import io
-import re
 
 import pytest
-from django.urls import reverse
 from django.utils import translation
-from pypdf import PdfReader
 
 from referrals.models import Status, Transition
 from referrals.transition import latest_birth_for_adult_on
-from reporting import generation
 from reporting.figures import compute_figures, transition_counts
 from reporting.periods import Period
 from reporting.scopes import Scope
+from tests.reporting.agreement import dashboard_and_pdf
 from tests.reporting.factories import ams, referral
 
 pytestmark = pytest.mark.django_db
@@ -107,12 +103,7 @@ def test_the_dashboard_and_the_pdf_show_the_same_transition_figures(world, turni
     scope = Scope.for_region(world.subregion)
     with translation.override("nl"):
         table = compute_figures("2026-H1", scope).table("transition_prepared")
-    pdf = generation.render_report("2026-H1", scope)
-    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
-    client.force_login(world.users["steering_member"])
-    html = client.get(
-        reverse("reporting:dashboard"), {"period": "2026-H1", "scope": scope.key}
-    ).content.decode()
+    html, text = dashboard_and_pdf(client, world.users["steering_member"], "2026-H1", scope)
     assert "Overgang naar 18+" in text and "Overgang naar 18+" in html
     for row in [*table.rows, table.footer]:
         assert " ".join(row) in text, row
