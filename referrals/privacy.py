@@ -52,6 +52,11 @@ CONSENT = {**CHILD, "basis": "consent_proof"}
 PERSONAL = {
     "referrals.referral": {
         "uuid": CASE_FACTS,
+        # Group and school-wide requests (ADR 0154): the group's name is blanked with the
+        # referral's personal data, a school may type anything there.
+        "subject_kind": CASE_FACTS,
+        "group_name": CASE_FACTS,
+        "group_size": CASE_FACTS,
         "reference": CASE_FACTS,
         "status": CASE_FACTS,
         "status_before_escalation": CASE_FACTS,

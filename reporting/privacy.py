@@ -18,11 +18,17 @@ REQUESTER = {
 # Who published a report or withdrew it (ADR 0150): an account of the steering group.
 PUBLISHER = {**REQUESTER, "roles": ("steering_member",)}
 
+# Who froze a startfoto (ADR 0155): an account of the steering group.
+FREEZER = {**REQUESTER, "roles": ("steering_member",)}
+
 PERSONAL = {
     "reporting.progressreport": {"requested_by": REQUESTER, "published_by": PUBLISHER},
+    "reporting.startphoto": {"frozen_by": FREEZER},
     "reporting.publicationevent": {"actor": PUBLISHER},
 }
 NOT_PERSONAL = {
+    # Suppressed figures only (ADR 0155).
+    "reporting.startphoto": ("id", "region", "school_year", "frozen_on", "data", "created_at"),
     "reporting.progressreport": (
         "id",
         "uuid",
