@@ -718,6 +718,29 @@ def invitation_needs_password(invitation):
     return not invitation.user.has_usable_password()
 
 
+def accept_invitations_by_sso(user):
+    """The first single sign-on of an invited person (ADR 0138): with an open invitation (not
+    accepted, not expired) the inactive account is switched on and its open invitations count
+    as accepted, so their links stop working. Returns False, changing nothing, for an account
+    without one: an account an administrator switched off stays off. Call inside a
+    transaction that holds the user's row."""
+    now = timezone.now()
+    invitations = list(
+        Invitation.objects.select_for_update()
+        .select_related("membership")
+        .filter(user=user, accepted_at__isnull=True, expires_at__gt=now)
+    )
+    if not invitations:
+        return False
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    for invitation in invitations:
+        invitation.accepted_at = now
+        invitation.save(update_fields=["accepted_at"])
+        _audit(user, "invitation_accepted", invitation, invitation.membership.organisation)
+    return True
+
+
 def accept_invitation(token, password=None):
     """Accept the invitation of a link: a new account sets `password` (checked with
     AUTH_PASSWORD_VALIDATORS, ValidationError {"password": [...]}) and becomes active; an

@@ -215,9 +215,9 @@ def sso_account(request, provider, email):
     """The account an identity provider's e-mail claim may log in to, or SSORefused (ADR 0138).
 
     No self-registration: the account must exist (any case of the address) with at least one
-    membership. An invited account that was never accepted (inactive, no usable password) is
-    activated by its first SSO login; a deactivated one (it has a password) stays refused, and
-    so does an account django-axes has locked."""
+    membership. An inactive account with an open invitation is activated by its first SSO login
+    and the invitation counts as accepted; any other inactive account (switched off by an
+    administrator) stays refused, and so does an account django-axes has locked."""
     if not email or "@" not in email or "\x00" in email:
         raise SSORefused("no_email")
     if not provider.allows_email(email):
@@ -232,11 +232,9 @@ def sso_account(request, provider, email):
             logger.info("single sign-on refused: account locked user=%s", user.pk)
             raise SSORefused("locked", email)
         if not user.is_active:
-            if user.has_usable_password():
+            if not contacts_services.accept_invitations_by_sso(user):
                 logger.info("single sign-on refused: account disabled user=%s", user.pk)
                 raise SSORefused("inactive", email)
-            user.is_active = True
-            user.save(update_fields=["is_active"])
             logger.info(
                 "invited account activated by its first single sign-on user=%s provider=%s",
                 user.pk,

@@ -182,10 +182,8 @@ def test_member_logs_in_through_the_provider_lands_on_the_inbox_verified(
 
 
 def test_first_login_activates_the_invited_account(page, live_server, sso_settings):
-    user = f.make_member(Role.DISTRICT_WORKER, f.DistrictTeamFactory(), email=INVITED)
-    user.is_active = False
-    user.set_unusable_password()
-    user.save()
+    invitation, _token = f.make_invitation(Role.DISTRICT_WORKER, f.DistrictTeamFactory(), email=INVITED)
+    user = invitation.user
     users_before = User.objects.count()
 
     sign_in_through_provider(page, live_server, "invited")
@@ -194,6 +192,9 @@ def test_first_login_activates_the_invited_account(page, live_server, sso_settin
     assert user.is_active
     assert not user.has_usable_password()
     assert User.objects.count() == users_before
+    # The invitation counts as accepted: its link no longer sets a password.
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None
 
 
 def test_uninvited_email_is_refused_and_nothing_is_created(page, live_server, sso_settings):
@@ -213,6 +214,19 @@ def test_a_deactivated_account_is_refused(page, live_server, sso_settings):
     user = f.make_member(Role.SCHOOL_COORDINATOR, f.SchoolFactory(), email=MEMBER.lower())
     user.is_active = False
     user.save()  # it has a password: disabled by an administrator, not invited
+    sign_in_through_provider(page, live_server, "member")
+    assert "is uitgeschakeld" in page.locator("#sso-refusal").inner_text()
+    user.refresh_from_db()
+    assert not user.is_active
+
+
+def test_a_switched_off_sso_account_stays_off(page, live_server, sso_settings):
+    """An account that only ever logged in through the provider has no password; switched off
+    by its administrator, it has no open invitation, so SSO does not switch it on again."""
+    user = f.make_member(Role.SCHOOL_COORDINATOR, f.SchoolFactory(), email=MEMBER.lower())
+    user.set_unusable_password()
+    user.is_active = False
+    user.save()
     sign_in_through_provider(page, live_server, "member")
     assert "is uitgeschakeld" in page.locator("#sso-refusal").inner_text()
     user.refresh_from_db()
