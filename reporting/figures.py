@@ -234,24 +234,29 @@ def _totals(queryset, **extra):
     )
 
 
-def _type_cells(cohort, submitted):
+def _type_items(cohort):
+    """[(school type, label, referrals)] of the cohort, unsuppressed: for suppress_group."""
     by_type = cohort.values("school__school_type").annotate(n=Count("id")).order_by()
-    return suppress_group(
-        _grouped(by_type, "school__school_type", dict(SchoolType.choices), order=SchoolType.values),
-        total=submitted,
-    )
+    return _grouped(by_type, "school__school_type", dict(SchoolType.choices), order=SchoolType.values)
 
 
-def _domain_cells(cohort):
+def _type_cells(cohort, submitted):
+    return suppress_group(_type_items(cohort), total=submitted)
+
+
+def _domain_items(cohort):
+    """[(domain, label, referrals)] of the cohort, unsuppressed: for suppress_group."""
     by_domain = (
         ReferralDomain.objects.filter(referral__in=cohort.values("id"))
         .values("domain")
         .annotate(n=Count("id"))
         .order_by()
     )
-    cells, _none = suppress_group(
-        _grouped(by_domain, "domain", dict(Domain.choices), order=Domain.values), total=None
-    )
+    return _grouped(by_domain, "domain", dict(Domain.choices), order=Domain.values)
+
+
+def _domain_cells(cohort):
+    cells, _none = suppress_group(_domain_items(cohort), total=None)
     return cells
 
 

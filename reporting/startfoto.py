@@ -17,9 +17,9 @@ from contacts.models import Municipality, Region, School, SchoolType
 from contacts.selectors import coverage_counts
 from portal.workdays import AMSTERDAM, day_count_stats
 from referrals.models import Domain
-from reporting.figures import _cohort, _decision_days, _domain_cells, _totals, _type_cells, fmt_days
+from reporting.figures import _cohort, _decision_days, _domain_items, _totals, _type_items, fmt_days
 from reporting.scopes import Scope
-from reporting.suppression import THRESHOLD, fmt_count, primary
+from reporting.suppression import HIDDEN, SECONDARY_MIN_HIDDEN, SMALL, THRESHOLD, fmt_count, is_small
 
 MIN_YEAR, MAX_YEAR = 2000, 2099
 
@@ -69,10 +69,6 @@ class SchoolYear:
         return min(self.last_day, timezone.localdate())
 
 
-def _cell(cell):
-    return {"value": cell.value, "display": cell.display}
-
-
 def _plain(n):
     """Counts of schools are not about children and are shown as they are (ADR 0070)."""
     return {"value": n, "display": fmt_count(n)}
@@ -107,35 +103,88 @@ def row_labels():
 
 
 def _area(year, region):
+    """The area's figures; the referral counts (`counts`) still unsuppressed: compute_snapshot
+    protects them across the areas before anything is stored."""
     scope = Scope.for_region(region)
     cohort = _cohort(year, scope)
     totals = _totals(cohort)
-    domain_cells = _domain_cells(cohort)
-    type_cells, _total = _type_cells(cohort, totals["submitted"])
     (decision, help_start) = day_count_stats(_decision_days(cohort), "decision_days", "help_days")
     schools = School.objects.filter(scope.school_q())
     counts = coverage_counts(schools, Municipality.objects.filter(scope.municipality_q()), year.measured_on)
-    rows = {"submitted": _cell(primary("submitted", "", totals["submitted"]))}
-    rows.update({f"domain:{c.key}": _cell(c) for c in domain_cells})
-    rows.update({f"type:{c.key}": _cell(c) for c in type_cells})
-    rows["decision_median"] = _days(decision[0], decision[1])
-    rows["help_median"] = _days(help_start[0], help_start[1])
-    rows["schools"] = _plain(counts.schools)
-    rows["pilot_schools"] = _plain(schools.filter(collective_funding_pilot=True).count())
-    rows["schools_with_tandem"] = _plain(counts.schools_with_tandem)
-    rows["special_schools"] = _plain(counts.special_schools)
-    rows["special_with_contact"] = _plain(counts.special_schools_with_contact)
-    return {"code": region.code, "name": region.name, "rows": rows}
+    referral_counts = {"submitted": totals["submitted"]}
+    referral_counts.update({f"domain:{key}": n for key, _label, n in _domain_items(cohort)})
+    referral_counts.update({f"type:{key}": n for key, _label, n in _type_items(cohort)})
+    rows = {
+        "decision_median": _days(decision[0], decision[1]),
+        "help_median": _days(help_start[0], help_start[1]),
+        "schools": _plain(counts.schools),
+        "pilot_schools": _plain(schools.filter(collective_funding_pilot=True).count()),
+        "schools_with_tandem": _plain(counts.schools_with_tandem),
+        "special_schools": _plain(counts.special_schools),
+        "special_with_contact": _plain(counts.special_schools_with_contact),
+    }
+    return {"code": region.code, "name": region.name, "rows": rows, "counts": referral_counts}
+
+
+def _groups(areas):
+    """The additive groups of the snapshot's referral counts, as (cells, total cell) with a cell
+    = (area index, row key): in each area the school types add up to the referrals submitted;
+    in each row the subregions (areas 1…) add up to the region (area 0)."""
+    keys = list(areas[0]["counts"])
+    type_keys = [key for key in keys if key.startswith("type:")]
+    groups = [([(a, key) for key in type_keys], (a, "submitted")) for a in range(len(areas))]
+    if len(areas) > 1:
+        groups += [([(a, key) for a in range(1, len(areas))], (0, key)) for key in keys]
+    return groups
+
+
+def _protect(areas):
+    """Small-number suppression of the referral counts in both directions (ADR 0070): a count
+    of 1–4 is "<5", and in every additive group (_groups) the hidden cells
+    hold at least one cell of 5 or more and SECONDARY_MIN_HIDDEN together, so subtracting the
+    shown cells from the total (a subregion from its region, say) never gives one back. Cells
+    hidden for one group count for the others; hiding goes on until no group needs more. A
+    group too small for that shows every non-zero cell as "x". Returns {(area, key): display}
+    of the hidden cells."""
+    n = {(a, key): value for a, area in enumerate(areas) for key, value in area["counts"].items()}
+    hidden = {cell: SMALL for cell, value in n.items() if is_small(value)}
+    groups = _groups(areas)
+    changed = True
+    while changed:
+        changed = False
+        for cells, _total in groups:
+            hid = [cell for cell in cells if cell in hidden]
+            if not hid:  # a hidden total may still follow from another group: no exemption
+                continue
+            if sum(n[c] for c in hid) >= SECONDARY_MIN_HIDDEN and any(n[c] >= THRESHOLD for c in hid):
+                continue
+            candidates = sorted((c for c in cells if c not in hidden and n[c] > 0), key=lambda c: (n[c], c))
+            if candidates:
+                hidden[candidates[0]] = HIDDEN
+                changed = True
+            else:  # too small a group: "x" no longer tells which cell is the small one
+                hidden.update(dict.fromkeys(hid, HIDDEN))
+    return hidden
 
 
 def compute_snapshot(region, school_year):
     """The startfoto of `region` (a top-level region) for `school_year`: the region first, then
-    its subregions by name."""
+    its subregions by name; only suppressed values are stored (ADR 0155, ADR 0070)."""
     subregions = Region.objects.filter(parent=region).order_by("name")
+    areas = [_area(school_year, area) for area in [region, *subregions]]
+    hidden = _protect(areas)
+    for a, area in enumerate(areas):
+        for key, value in area.pop("counts").items():
+            display = hidden.get((a, key))
+            area["rows"][key] = (
+                {"value": None, "display": display}
+                if display
+                else {"value": value, "display": fmt_count(value)}
+            )
     return {
         "school_year": school_year.year,
         "measured_on": school_year.measured_on.isoformat(),
-        "areas": [_area(school_year, area) for area in [region, *subregions]],
+        "areas": areas,
     }
 
 

@@ -99,12 +99,14 @@ def test_snapshot_figures_by_hand(year_world):
     assert region["special_with_contact"] == "0"
 
     a = _rows(snapshot, w.subregion.code)
-    assert a["submitted"] == "8"
+    # The region's 9 is shown, so subregion A's 8 would give subregion B's 1 back (9 − 8): both
+    # subregions hide, and together they hold fewer than 10, so both are "x" (ADR 0070).
+    assert a["submitted"] == "x"
     assert a["type:po"] == "x" and a["type:vso"] == "x"
     assert a["pilot_schools"] == "1"
 
     b = _rows(snapshot, w.other_subregion.code)
-    assert b["submitted"] == "<5"
+    assert b["submitted"] == "x"
     assert b["decision_median"] == "—"  # fewer than 5 measured: no median
     assert b["pilot_schools"] == "0"
 
@@ -246,7 +248,8 @@ def test_xlsx_content(client, year_world):
         "0",
         "—",
     ] in rows
-    assert [w.other_subregion.name, "Ingediende aanmeldingen", "<5", "0", "—"] in rows
+    # Hidden as "x", not "<5": with the region's 9 shown, subregion A's 8 would give it back.
+    assert [w.other_subregion.name, "Ingediende aanmeldingen", "x", "0", "—"] in rows
     assert AccessLog.objects.filter(
         action=AccessLog.Action.EXPORT, object_type="reporting.startphoto"
     ).exists()
@@ -283,3 +286,15 @@ def test_demo_freezes_utrecht_this_year_and_last_once(db):
     photo = StartPhoto.objects.get(region=utrecht, school_year=SchoolYear.current().year)
     assert [a["code"] for a in photo.data["areas"]][0] == "UTR"
     assert {"UTR-STAD", "UTR-LEK", "UTR-WEST"} <= {a["code"] for a in photo.data["areas"]}
+
+
+def test_no_subregion_count_follows_from_the_region_by_subtraction(year_world):
+    """Region 9 = subregion A 8 + subregion B 1: showing 9 and 8 would give the 1 back."""
+    snapshot = compute_snapshot(year_world.region, YEAR)
+    areas = snapshot["areas"]
+    for key, cell in areas[0]["rows"].items():
+        if not (key == "submitted" or key.startswith(("domain:", "type:"))) or cell["value"] is None:
+            continue
+        parts = [area["rows"][key]["value"] for area in areas[1:]]
+        hidden = [v for v in parts if v is None]
+        assert len(hidden) != 1, key  # one hidden subregion = the region minus the others
