@@ -173,14 +173,22 @@ def can_admin_registry(user):
     return has_role(user, Role.REGISTRY_ADMIN)
 
 
+def role_region_ids(user, role):
+    """The top-level regions of the user's memberships in `role`: where that role's duties
+    reach. A membership in another role elsewhere adds no region (ADR 0123)."""
+    return {membership_region_id(m) for m in memberships(user) if m.role == role} - {None}
+
+
 def registry_admin_region_ids(user):
     """The top-level regions of the user's registry-administrator memberships: where they invite
-    people (ADR 0135). A membership in another role elsewhere adds no region."""
-    return {
-        m.region.parent_id or m.region_id
-        for m in memberships(user)
-        if m.role == Role.REGISTRY_ADMIN and m.region_id
-    }
+    people (ADR 0135)."""
+    return role_region_ids(user, Role.REGISTRY_ADMIN)
+
+
+def privacy_officer_region_ids(user):
+    """The top-level regions the user is privacy officer of: whose access log, account records
+    and subject-access requests are theirs (ADR 0123, ADR 0147)."""
+    return role_region_ids(user, Role.PRIVACY_OFFICER)
 
 
 def organisation_region_id(organisation):

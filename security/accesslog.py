@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Role, User
-from contacts.permissions import home_region_ids, users_in_regions_q
+from contacts.permissions import privacy_officer_region_ids, users_in_regions_q
 from portal.audit import log_access
 from portal.models import AccessLog
 from referrals.models import ListedReference
@@ -21,9 +21,11 @@ OBJECT_TYPE = "portal.accesslog"
 
 
 def region_users(officer):
-    """The users whose log rows the officer reads: those holding a membership in the officer's
-    own region (ADR 0123). A row of another region's user does not exist for them."""
-    return User.objects.filter(users_in_regions_q(home_region_ids(officer), prefix="")).values("pk")
+    """The users whose log rows the officer reads: those holding a membership in a region the
+    officer is privacy officer of (ADR 0123; another role elsewhere adds no region). A row of
+    another region's user does not exist for them."""
+    regions = privacy_officer_region_ids(officer)
+    return User.objects.filter(users_in_regions_q(regions, prefix="")).values("pk")
 
 
 def filtered_entries(cleaned, officer):

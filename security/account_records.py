@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 
 from contacts.models import MembershipRecord
-from contacts.permissions import home_region_ids
+from contacts.permissions import privacy_officer_region_ids
 from portal.audit import log_access
 from portal.models import AccessLog
 
@@ -16,7 +16,9 @@ OBJECT_TYPE = "contacts.membershiprecord"
 
 def filtered_records(cleaned, officer):
     """The records of the officer's region matching a valid AccountRecordFilterForm, newest first."""
-    qs = MembershipRecord.objects.filter(region__in=home_region_ids(officer)).select_related("actor")
+    qs = MembershipRecord.objects.filter(region__in=privacy_officer_region_ids(officer)).select_related(
+        "actor"
+    )
     tz = timezone.get_current_timezone()
     if cleaned.get("date_from"):
         qs = qs.filter(at__gte=datetime.datetime.combine(cleaned["date_from"], datetime.time.min, tz))

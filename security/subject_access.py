@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from weasyprint import Attachment as EmbeddedFile
 
 from contacts.models import Role
-from contacts.permissions import has_role, memberships, region_q
+from contacts.permissions import has_role, memberships, privacy_officer_region_ids, region_q
 from escalations.models import Decision, Escalation, Mediation
 from portal.audit import log_access
 from portal.models import AccessLog
@@ -100,11 +100,7 @@ def normalise_reference(value):
 def officer_referrals(user):
     """The referrals of schools in the regions the user is privacy officer of; another
     region's referral is that region's officer's to disclose and does not exist here (ADR 0147)."""
-    ids = {
-        m.region.parent_id or m.region_id
-        for m in memberships(user)
-        if m.role == Role.PRIVACY_OFFICER and m.region_id
-    }
+    ids = privacy_officer_region_ids(user)
     return Referral.objects.filter(region_q("school__municipality__region", ids))
 
 

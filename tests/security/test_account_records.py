@@ -103,3 +103,24 @@ def test_after_a_reset_the_person_enrols_again(require_2fa, world, client):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("security:two_factor_setup"))
+
+
+def test_another_role_in_another_region_adds_no_records_nor_log_rows(world, betuwe, client):
+    """The officer who is also an IB-er in Betuwe reads Utrecht's records and log only: the
+    officer's duty is where they are privacy officer (ADR 0123)."""
+    officer = world.user("privacy_officer")
+    betuwe_school = f.SchoolFactory(
+        brin="98AB",
+        name="Perengaard",
+        partnership=betuwe.subregions.get().partnerships.get(),
+        municipality=betuwe.subregions.get().municipalities.get(),
+    )
+    f.MembershipFactory(user=officer, role=Role.SCHOOL_COORDINATOR, school=betuwe_school)
+    betuwe_ib = f.make_member(Role.SCHOOL_COORDINATOR, betuwe_school, email="ib2@betuwe.example.test")
+    AccessLog.objects.create(user=betuwe_ib, action=AccessLog.Action.VIEW, object_type="x", object_id="1")
+    _add(world)
+    client.force_login(officer)
+    records = client.get(URL).context["page"].rows
+    assert records and all(r.region_id != betuwe.pk for r in records)
+    log = client.get(reverse("security:access_log")).content.decode()
+    assert betuwe_ib.full_name not in log
