@@ -240,7 +240,7 @@ def organisation_of(value, user):
     """The organisation named by a choice value "kind:pk" within the user's region, or None."""
     kind, _sep, pk = (value or "").partition(":")
     models = {kind: model for kind, _label, model in ORGANISATION_GROUPS}
-    if kind not in models or not pk.isdigit():
+    if kind not in models or not (pk.isascii() and pk.isdigit()):
         return None
     return models[kind].objects.filter(permissions.own_region_q(user, kind), pk=int(pk)).first()
 

@@ -197,7 +197,7 @@ def _status_context(report, attempt):
 
 def _poll_attempt(request):
     value = request.GET.get("poll", "")
-    return min(int(value), 1000) if value.isdigit() and len(value) <= 4 else 0
+    return min(int(value), 1000) if value.isascii() and value.isdigit() and len(value) <= 4 else 0
 
 
 @require_GET
@@ -343,7 +343,7 @@ def _startfoto_choice(request, data):
     year = SchoolYear.current()
     raw = data.get("jaar", "")
     if raw:
-        if not raw.isdigit() or not MIN_SCHOOL_YEAR <= int(raw) <= MAX_SCHOOL_YEAR:
+        if not (raw.isascii() and raw.isdigit()) or not MIN_SCHOOL_YEAR <= int(raw) <= MAX_SCHOOL_YEAR:
             raise Http404
         year = SchoolYear(int(raw))
     return regions, region, year

@@ -275,6 +275,10 @@ def test_a_bad_filter_value_gives_a_message_not_a_500(world, client):
     response = client.get(reverse("contacts:accounts"), {"role": "boss\x00", "organisation": "school:x"})
     assert response.status_code == 200
     assert response.context["form"].errors
+    # A digit that int() does not read ("²") is a bad choice too, not a 500.
+    response = client.get(reverse("contacts:accounts"), {"organisation": "school:\u00b2"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
 
 
 def test_the_list_query_count_is_pinned(world, client):

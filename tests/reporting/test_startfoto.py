@@ -197,7 +197,7 @@ def test_freeze_twice_over_http_is_refused_in_dutch(client, year_world):
     assert StartPhoto.objects.count() == 1
 
 
-@pytest.mark.parametrize("query", ["?regio=ELDERS", "?jaar=abc", "?jaar=1999", "?jaar=%00"])
+@pytest.mark.parametrize("query", ["?regio=ELDERS", "?jaar=abc", "?jaar=1999", "?jaar=%00", "?jaar=%C2%B2"])
 def test_bad_choice_is_404(client, year_world, query):
     client.force_login(year_world.users["steering_member"])
     assert client.get(reverse("reporting:startfoto") + query).status_code == 404
