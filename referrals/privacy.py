@@ -55,7 +55,7 @@ PERSONAL = {
         # Group and school-wide requests (ADR 0154): the group's name is blanked with the
         # referral's personal data, a school may type anything there.
         "subject_kind": CASE_FACTS,
-        "group_name": CASE_FACTS,
+        "group_name": {**CASE_FACTS, "retention": "referral", "leaves": ("export",)},
         "group_size": CASE_FACTS,
         "reference": CASE_FACTS,
         "status": CASE_FACTS,
