@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from portal import demo as demo_data
-from portal import home, memberships, navigation
+from portal import home, memberships, navigation, theme
 
 
 class ContactsConfig(AppConfig):
@@ -17,10 +17,12 @@ class ContactsConfig(AppConfig):
         demo_data.register(demo.seed)
 
         memberships.set_source(permissions.memberships)
+        theme.set_region_source(permissions.theme_region_id)
 
         navigation.register(200, "contacts:directory", _("Directory"))
         navigation.register(300, "contacts:coverage", _("Coverage"), roles=permissions.COVERAGE_ROLES)
         navigation.register(310, "contacts:norms", _("Norms"), roles=permissions.NORM_ROLES)
+        navigation.register(320, "contacts:theme", _("House style"), roles=permissions.THEME_ROLES)
 
         for role in Role:
             home.register(
@@ -57,6 +59,12 @@ class ContactsConfig(AppConfig):
             "contacts:invite",
             _("Invite someone"),
             _("an account with a role at an organisation of your region"),
+        )
+        home.register(
+            Role.REGISTRY_ADMIN,
+            "contacts:theme",
+            _("House style"),
+            _("the region's name, logo and colours on its pages and reports"),
         )
         home.register(Role.REGISTRY_ADMIN, "contacts:import", _("Import into the registry"), _("CSV or XLSX"))
         home.register_worklist(Role.REGISTRY_ADMIN, selectors.registry_admin_worklist)

@@ -7,9 +7,11 @@ demo data in `<app>/demo.py`, registered with `portal.demo.register` in its AppC
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from contacts import services
 from contacts.models import (
     CareProvider,
     ContactAssignment,
@@ -24,6 +26,7 @@ from contacts.models import (
     Tandem,
     User,
 )
+from portal import theme_images
 
 SUBREGIONS = [
     (
@@ -223,7 +226,46 @@ def seed(ctx):
     accounts = _seed_accounts(ctx, ACCOUNTS, DOMAIN)
     _seed_network()
     accounts += _seed_betuwe(ctx)
+    _seed_themes()
     return accounts
+
+
+# Each demo region wears its own house style (ADR 0164), so the region one is in can be seen.
+UTRECHT_LOGO = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40" width="120" height="40">'
+    '<title>Regio Utrecht</title><rect width="40" height="40" fill="#ffffff"/>'
+    '<path d="M4 4h14v14H4zM22 22h14v14H22z" fill="#b30016"/>'
+    '<text x="46" y="26" font-family="DejaVu Sans, Arial, sans-serif" font-size="15" '
+    'font-weight="700" fill="#ffffff">Utrecht</text></svg>'
+)
+BETUWE_LOGO = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40" width="120" height="40">'
+    '<title>Regio Betuwe/Rivierenland</title><circle cx="20" cy="22" r="14" fill="#1b1b1b"/>'
+    '<path d="M20 8c4-6 10-6 12-4-4 0-8 2-12 4z" fill="#1b1b1b"/>'
+    '<text x="40" y="26" font-family="DejaVu Sans, Arial, sans-serif" font-size="15" '
+    'font-weight="700" fill="#1b1b1b">Betuwe</text></svg>'
+)
+DEMO_THEMES = [
+    # region code, admin, name, primary, text on primary, link colour, logo
+    ("UTR", f"beheer@{DOMAIN}", "Jeugdhulp op school Utrecht", "#b30016", "#ffffff", "", UTRECHT_LOGO),
+    ("BET", f"beheer@{BETUWE_DOMAIN}", "Tandem Rivierenland", "#f2c230", "#1b1b1b", "#1d5e20", BETUWE_LOGO),
+]
+
+
+def _seed_themes():
+    for code, admin, name, primary, text, link, logo in DEMO_THEMES:
+        image = theme_images.validate_image(
+            SimpleUploadedFile("logo.svg", logo.encode(), content_type="image/svg+xml")
+        )
+        services.set_region_theme(
+            User.objects.get(email=admin),
+            Region.objects.get(code=code),
+            display_name=name,
+            primary_color=primary,
+            primary_text_color=text,
+            link_color=link,
+            logo=image,
+        )
 
 
 def _seed_betuwe(ctx):

@@ -3,7 +3,9 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,7 @@ from contacts import permissions
 from contacts.models import DistrictTeam, Municipality, Partnership, Person, Region, Role, School
 from contacts.models import norms as norm_limits
 from contacts.registry_import import KIND_LABELS
+from portal import theme, theme_images
 from portal.forms import TandemForm, TandemModelForm, TandemSetPasswordForm
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -357,3 +360,97 @@ INVITATION_KIND_LABELS = {
     "school": _("Schools"),
     "district_team": _("District teams"),
 }
+
+
+class ColourField(forms.CharField):
+    """A colour as "#rrggbb" (also accepted without "#" and in capitals); stored lower case."""
+
+    default_error_messages = {"invalid": _("Enter a colour as # and six hexadecimal digits, e.g. #0b4f6c.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=7, strip=True, **kwargs)
+        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false", "size": "8"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value and not value.startswith("#"):
+            value = "#" + value
+        return value.lower()
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not theme.HEX_COLOUR.match(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class RegionThemeForm(TandemForm):
+    """A region's house style (ADR 0164); the service checks the contrast again."""
+
+    display_name = forms.CharField(
+        label=_("Name in the header"),
+        max_length=80,
+        help_text=_("Shown at the top of every page and on the cover of the progress report."),
+    )
+    primary_color = ColourField(
+        label=_("Primary colour"),
+        help_text=_("The background of the header and of primary buttons, e.g. #0b4f6c."),
+    )
+    primary_text_color = ColourField(
+        label=_("Text colour on the primary colour"),
+        help_text=_("Usually #ffffff (white) or #1b1b1b (near black)."),
+    )
+    link_color = ColourField(
+        label=_("Link colour"),
+        required=False,
+        help_text=_("Links, headings of the report and the bars of the charts; empty: the primary colour."),
+    )
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("SVG or PNG, at most %(max)s. Leave empty to keep the current logo."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/svg+xml,image/png"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+    favicon = forms.FileField(
+        label=_("Favicon"),
+        required=False,
+        help_text=_("The small icon in the browser tab: SVG or PNG, at most %(max)s."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/svg+xml,image/png"}),
+    )
+    remove_favicon = forms.BooleanField(label=_("Remove the favicon"), required=False)
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = filesizeformat(settings.TANDEM_THEME_IMAGE_MAX_BYTES)
+        for name in ("logo", "favicon"):
+            self.fields[name].help_text = self.fields[name].help_text % {"max": limit}
+            # A plain file input: "remove" is a checkbox of its own.
+            self.fields[name].widget = forms.FileInput(attrs=self.fields[name].widget.attrs)
+        if current is not None:
+            self.fields["display_name"].initial = current.name
+            self.fields["primary_color"].initial = current.primary
+            self.fields["primary_text_color"].initial = current.primary_text
+            if current.link != current.primary:
+                self.fields["link_color"].initial = current.link
+
+    def _clean_image(self, name):
+        upload = self.cleaned_data.get(name)
+        if not upload:
+            return None
+        return theme_images.validate_image(upload)
+
+    def clean_logo(self):
+        return self._clean_image("logo")
+
+    def clean_favicon(self):
+        return self._clean_image("favicon")
+
+    def clean(self):
+        data = super().clean()
+        primary, text = data.get("primary_color"), data.get("primary_text_color")
+        if primary and text and "link_color" not in self.errors:
+            for field, (ratio, background) in theme.contrast_problems(
+                primary, text, data.get("link_color", "")
+            ).items():
+                self.add_error(field, theme.contrast_message(field, ratio, background))
+        return data

@@ -125,6 +125,13 @@ def home_region_ids(user):
     return {region.pk for region in home_regions(user)}
 
 
+def theme_region_id(user):
+    """The region whose theme the user's pages show (ADR 0164): the first of their regions by
+    name, for one who works in several; None (the installation's theme) for none."""
+    regions = home_regions(user)
+    return regions[0].pk if regions else None
+
+
 def region_q(path, region_ids):
     """Objects whose (sub)region at `path` (e.g. "municipality__region") is one of the top-level
     `region_ids` or one of their subregions."""
@@ -183,6 +190,14 @@ def registry_admin_region_ids(user):
     """The top-level regions of the user's registry-administrator memberships: where they invite
     people (ADR 0135)."""
     return role_region_ids(user, Role.REGISTRY_ADMIN)
+
+
+THEME_ROLES = (Role.REGISTRY_ADMIN,)
+
+
+def can_edit_theme(user, region):
+    """The region's registry administrator sets its theme (ADR 0164)."""
+    return region is not None and region.parent_id is None and region.pk in registry_admin_region_ids(user)
 
 
 def privacy_officer_region_ids(user):

@@ -40,9 +40,9 @@ from contacts.models import (
 from contacts.models import norms as limits
 from contacts.models.accounts import ROLE_ORGANISATION_FIELD
 from contacts.models.invitations import split_token
-from portal import outbox
+from portal import outbox, theme
 from portal.audit import log_access
-from portal.models import AccessLog
+from portal.models import AccessLog, RegionTheme
 
 logger = logging.getLogger(__name__)
 
@@ -764,3 +764,78 @@ def accept_invitation(token, password=None):
         invitation.save(update_fields=["accepted_at"])
         _audit(user, "invitation_accepted", invitation, invitation.membership.organisation)
         return user
+
+
+# --- The region's house style (ADR 0164) ----------------------------------------------------
+
+
+def set_region_theme(
+    actor,
+    region,
+    *,
+    display_name,
+    primary_color,
+    primary_text_color,
+    link_color="",
+    logo=None,
+    remove_logo=False,
+    favicon=None,
+    remove_favicon=False,
+):
+    """Save the region's theme. Refused (PermissionDenied) unless the actor is the region's
+    registry administrator; ValidationError per field for colours that are not "#rrggbb" or
+    below WCAG AA contrast (nothing is saved then). `logo`/`favicon`: (bytes, content type) as
+    portal.theme_images.validate_image returns it, or None to keep the current one."""
+    if not permissions.can_edit_theme(actor, region):
+        raise PermissionDenied
+    colours = {
+        "primary_color": primary_color,
+        "primary_text_color": primary_text_color,
+        "link_color": link_color,
+    }
+    errors = {
+        name: _("Enter a colour as # and six hexadecimal digits, e.g. #0b4f6c.")
+        for name, value in colours.items()
+        if (value or name != "link_color") and not theme.HEX_COLOUR.match(value or "")
+    }
+    if not display_name or not display_name.strip():
+        errors["display_name"] = _("This field is required.")
+    if not errors:
+        for name, (ratio, background) in theme.contrast_problems(
+            primary_color, primary_text_color, link_color
+        ).items():
+            errors[name] = theme.contrast_message(name, ratio, background)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row = RegionTheme.objects.select_for_update().filter(region=region).first()
+        row = row or RegionTheme(region=region)
+        row.display_name = display_name.strip()
+        row.primary_color = primary_color
+        row.primary_text_color = primary_text_color
+        row.link_color = link_color or ""
+        if remove_logo:
+            row.logo, row.logo_type = b"", ""
+        elif logo is not None:
+            row.logo, row.logo_type = logo
+        if remove_favicon:
+            row.favicon, row.favicon_type = b"", ""
+        elif favicon is not None:
+            row.favicon, row.favicon_type = favicon
+        row.version = theme.version_of(
+            row.display_name,
+            row.primary_color,
+            row.primary_text_color,
+            row.link_color,
+            row.logo_type,
+            bytes(row.logo),
+            row.favicon_type,
+            bytes(row.favicon),
+        )
+        row.updated_by = actor
+        row.save()
+        # The cached theme goes now; once committed, the new one takes its place.
+        theme.forget(region.pk)
+        transaction.on_commit(lambda: theme.remember(region.pk, row))
+    logger.info("region theme saved", extra={"region_id": region.pk, "version": row.version})
+    return row

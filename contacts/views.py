@@ -36,6 +36,7 @@ from contacts.forms import (
     PersonCreateForm,
     PersonForm,
     RegionNormForm,
+    RegionThemeForm,
     TandemReplaceForm,
 )
 from contacts.models import (
@@ -55,7 +56,7 @@ from contacts.models import (
 from contacts.norms import NormBook, default_norms
 from contacts.permissions import member_required, role_required
 from contacts.registry_import import EXPORT_FORMATS, KIND_LABELS, export, import_file
-from portal import outbox
+from portal import outbox, theme
 from portal.audit import log_action
 from portal.models import OutboxMessage
 from portal.paging import page_of
@@ -655,6 +656,66 @@ def norms_region(request, pk):
             "history": history,
             "defaults": default_norms(),
             "other_regions": Region.objects.filter(pk__in=permissions.norm_region_ids(request.user))
+            .exclude(pk=region.pk)
+            .order_by("name"),
+        },
+    )
+
+
+# --- The region's house style (ADR 0164) -----------------------------------------------------
+
+
+@role_required(*permissions.THEME_ROLES)
+@require_GET
+def theme_home(request):
+    """The house-style page of the user's region (the first, when they hold several)."""
+    regions = Region.objects.filter(pk__in=permissions.registry_admin_region_ids(request.user))
+    region = regions.order_by("name").first()
+    if region is None:
+        raise PermissionDenied
+    return redirect("contacts:theme_region", pk=region.pk)
+
+
+@role_required(*permissions.THEME_ROLES)
+@require_http_methods(["GET", "POST"])
+def theme_region(request, pk):
+    region = get_object_or_404(
+        Region.objects.filter(
+            pk__in=permissions.registry_admin_region_ids(request.user), parent__isnull=True
+        ),
+        pk=pk,
+    )
+    current = theme.theme_for_region(region.pk)
+    form = RegionThemeForm(request.POST or None, request.FILES or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_region_theme(
+                request.user,
+                region,
+                display_name=data["display_name"],
+                primary_color=data["primary_color"],
+                primary_text_color=data["primary_text_color"],
+                link_color=data["link_color"],
+                logo=data["logo"],
+                remove_logo=data["remove_logo"],
+                favicon=data["favicon"],
+                remove_favicon=data["remove_favicon"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The house style of %(region)s is saved.") % {"region": region})
+            return redirect("contacts:theme_region", pk=region.pk)
+    return render(
+        request,
+        "contacts/theme.html",
+        {
+            "region": region,
+            "form": form,
+            "current": current,
+            "is_default": current.region_id is None,
+            "other_regions": Region.objects.filter(pk__in=permissions.registry_admin_region_ids(request.user))
             .exclude(pk=region.pk)
             .order_by("name"),
         },

@@ -1,11 +1,11 @@
 from django.apps import AppConfig
 from django.core import checks
 from django.db.backends.signals import connection_created
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 from portal import metrics, navigation
-from portal.checks import check_registered_url_names
+from portal.checks import check_default_theme, check_registered_url_names
 
 
 class PortalConfig(AppConfig):
@@ -16,6 +16,9 @@ class PortalConfig(AppConfig):
         # Every query timed for /metrics, by SQL verb (ADR 0102).
         connection_created.connect(metrics.instrument_connection, dispatch_uid="tandem-metrics-db")
         checks.register(check_registered_url_names, checks.Tags.urls)
+        checks.register(check_default_theme)
+        # A region's theme is read from the cache; these keep it there (ADR 0164).
+        post_save.connect(_region_saved, sender="contacts.Region", dispatch_uid="tandem-theme-region")
         navigation.register(100, "home", _("Home"))
         navigation.register(700, "notifications:list", _("Notifications"))
         post_migrate.connect(_sync_calendar, sender=self)
@@ -37,3 +40,12 @@ def _sync_calendar(using="default", **kwargs):
         workdays.sync_calendar(using=using)
     if SchoolHoliday._meta.db_table in tables and not SchoolHoliday.objects.using(using).exists():
         workdays.load_shipped_school_holidays(using=using)
+
+
+def _region_saved(sender, instance, created, **kwargs):
+    """A new region has no theme yet: its pages show the default without a query."""
+    if created:
+        # Models only once the app registry is ready, so not at the top.
+        from portal import theme
+
+        theme.remember(instance.pk, None)

@@ -239,3 +239,44 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.task} {self.dedup_key} {self.state}"
+
+
+class RegionTheme(models.Model):
+    """A region's own look (ADR 0164): the name and logo in the header, the favicon and the brand
+    colours of its pages, charts and PDF reports. A region without one shows the installation's
+    default theme (portal/theme.py). The logo and favicon are small files kept in the row itself
+    (SVG checked against an allow-list, or PNG), served by portal.views.theme_logo/theme_favicon."""
+
+    class ImageType(models.TextChoices):
+        SVG = "image/svg+xml", "SVG"
+        PNG = "image/png", "PNG"
+
+    region = models.OneToOneField(
+        "contacts.Region", verbose_name=_("region"), on_delete=models.CASCADE, related_name="theme"
+    )
+    display_name = models.CharField(_("name in the header"), max_length=80)
+    primary_color = models.CharField(_("primary colour"), max_length=7)
+    primary_text_color = models.CharField(_("text colour on the primary colour"), max_length=7)
+    link_color = models.CharField(_("link colour"), max_length=7, blank=True)
+    logo = models.BinaryField(_("logo"), blank=True, default=b"")
+    logo_type = models.CharField(_("logo type"), max_length=16, blank=True, choices=ImageType.choices)
+    favicon = models.BinaryField(_("favicon"), blank=True, default=b"")
+    favicon_type = models.CharField(_("favicon type"), max_length=16, blank=True, choices=ImageType.choices)
+    # A hash of everything above: in the theme's URLs, so a browser fetches a changed theme anew.
+    version = models.CharField(_("version"), max_length=16)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("region theme")
+        verbose_name_plural = _("region themes")
+
+    def __str__(self):
+        return self.display_name

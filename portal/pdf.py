@@ -30,8 +30,10 @@ class StaticOnlyURLFetcher(URLFetcher):
     """Serves `/static/...` from the project's static files; refuses every other URL (http,
     https, data, other file paths, path traversal), so rendering never touches the network."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, resources=None, **kwargs):
         super().__init__(allowed_protocols=["file"], allow_redirects=False, **kwargs)
+        # URL -> (bytes, content type): files the caller hands over (a region's logo, ADR 0164).
+        self.resources = dict(resources or {})
 
     def resolve(self, url):
         parts = urlsplit(url)
@@ -53,13 +55,28 @@ class StaticOnlyURLFetcher(URLFetcher):
         return real
 
     def fetch(self, url, headers=None):
+        if url in self.resources:
+            body, content_type = self.resources[url]
+            return URLFetcherResponse(url, body=bytes(body), headers={"Content-Type": content_type})
         real = self.resolve(url)
         content_type = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=real.read_bytes(), headers={"Content-Type": content_type})
 
 
-def write_pdf(html, attachments=()):
-    """Tagged PDF (PDF/UA-1) bytes for an HTML document; it may fetch only static files.
+RESOURCE_PREFIX = "file:///tandem-resource/"
+
+
+def resource_url(name):
+    """The URL by which an HTML document given to write_pdf names one of its `resources`."""
+    return RESOURCE_PREFIX + name
+
+
+def write_pdf(html, attachments=(), resources=None):
+    """Tagged PDF (PDF/UA-1) bytes for an HTML document; it may fetch only static files and
+    `resources` ({name: (bytes, content type)}, named in the HTML by resource_url(name)).
     `attachments`: weasyprint.Attachment objects made from bytes, embedded as files."""
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyURLFetcher())
+    fetcher = StaticOnlyURLFetcher(
+        resources={resource_url(name): value for name, value in (resources or {}).items()}
+    )
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False, attachments=list(attachments))

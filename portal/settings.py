@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "portal.context_processors.theme",
                 "security.context_processors.session",
                 "security.context_processors.sso_providers",
             ],
@@ -345,6 +346,17 @@ _error_reporting.init(SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=SENTRY
 TANDEM_NORM_DECISION_DAYS = env.int("TANDEM_NORM_DECISION_DAYS", default=5)
 TANDEM_NORM_HELP_STARTED_DAYS = env.int("TANDEM_NORM_HELP_STARTED_DAYS", default=20)
 TANDEM_ATTACHMENT_MAX_BYTES = env.int("TANDEM_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# The installation's theme (ADR 0164): the name in the header and the brand colours of every
+# page, chart and PDF of a region without its own theme, and of the pages before logging in.
+# The colours must meet WCAG AA (4.5:1): the text colour on the primary colour, the link colour
+# (the primary colour when empty) on white; `manage.py check` refuses them otherwise.
+TANDEM_THEME_NAME = env.str("TANDEM_THEME_NAME", default="Tandem")
+TANDEM_THEME_PRIMARY_COLOR = env.str("TANDEM_THEME_PRIMARY_COLOR", default="#0b4f6c")
+TANDEM_THEME_PRIMARY_TEXT_COLOR = env.str("TANDEM_THEME_PRIMARY_TEXT_COLOR", default="#ffffff")
+TANDEM_THEME_LINK_COLOR = env.str("TANDEM_THEME_LINK_COLOR", default="")
+# A region's logo and favicon (SVG or PNG) may be at most this many bytes.
+TANDEM_THEME_IMAGE_MAX_BYTES = env.int("TANDEM_THEME_IMAGE_MAX_BYTES", default=100 * 1024)
 
 # Working days (ADR 0090): which public holidays are not working days, besides Saturday and
 # Sunday. "termijnenwet" (default): the days of the Algemene termijnenwet - New Year's Day,

@@ -53,6 +53,10 @@ handler500 = "portal.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("huisstijl/standaard.css", views.theme_default_css, name="theme_default_css"),
+    path("huisstijl/<int:region_id>.css", views.theme_css, name="theme_css"),
+    path("huisstijl/<int:region_id>/logo", views.theme_logo, name="theme_logo"),
+    path("huisstijl/<int:region_id>/favicon", views.theme_favicon, name="theme_favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("metrics", metrics.view, name="metrics"),
     path("account/", include(auth_patterns)),

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from portal import error_reporting, services
+from portal import error_reporting, services, theme
 from portal import home as home_page
 from portal.forms import NotificationPreferenceForm
 from portal.logging import request_id_var
-from portal.models import Notification, NotificationPreference
+from portal.models import Notification, NotificationPreference, RegionTheme
 from portal.paging import page_of
 
 logger = logging.getLogger(__name__)
@@ -158,3 +158,64 @@ def unread_count(request):
     """JSON for the navigation badge: {"count": n, "text": "n unread"}."""
     count = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
     return JsonResponse({"count": count, "text": _("%(count)s unread") % {"count": count}})
+
+
+# --- The theme (ADR 0164) ----------------------------------------------------------------------
+# Public: a region's colours, name and logo are no secret, and the login page shows none of them.
+# The version is in the URL (?v=...): a matching one is cached for a year, any other revalidates.
+
+YEAR_SECONDS = 365 * 24 * 60 * 60
+
+
+def _cached(request, response, version):
+    response["ETag"] = f'"{version}"'
+    if request.GET.get("v") == version:
+        response["Cache-Control"] = f"public, max-age={YEAR_SECONDS}, immutable"
+    else:
+        response["Cache-Control"] = "public, no-cache"
+    return response
+
+
+def _not_modified(request, version):
+    return request.headers.get("If-None-Match", "") in (f'"{version}"', f'W/"{version}"')
+
+
+def _theme_css_response(request, current):
+    if _not_modified(request, current.version):
+        return _cached(request, HttpResponse(status=304), current.version)
+    response = HttpResponse(theme.css(current), content_type="text/css; charset=utf-8")
+    return _cached(request, response, current.version)
+
+
+@require_GET
+def theme_default_css(request):
+    """The installation's brand tokens (TANDEM_THEME_*), for pages of no region."""
+    return _theme_css_response(request, theme.default_theme())
+
+
+@require_GET
+def theme_css(request, region_id):
+    """A region's brand tokens: custom properties only, loaded after tandem.css (the CSP allows
+    no inline style, so they come as a stylesheet of their own)."""
+    return _theme_css_response(request, theme.theme_for_region(region_id))
+
+
+def _theme_image(request, region_id, field):
+    row = get_object_or_404(RegionTheme.objects.exclude(**{f"{field}_type": ""}), region_id=region_id)
+    if _not_modified(request, row.version):
+        return _cached(request, HttpResponse(status=304), row.version)
+    response = HttpResponse(bytes(getattr(row, field)), content_type=getattr(row, f"{field}_type"))
+    # An SVG opened on its own is a document: nothing in it may run or load anything.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response["Content-Disposition"] = "inline"
+    return _cached(request, response, row.version)
+
+
+@require_GET
+def theme_logo(request, region_id):
+    return _theme_image(request, region_id, "logo")
+
+
+@require_GET
+def theme_favicon(request, region_id):
+    return _theme_image(request, region_id, "favicon")

@@ -1,11 +1,16 @@
 """The progress report as a tagged PDF (PDF/UA-1), rendered from the same figures as the
 dashboard by the project's one PDF writer (portal/pdf.py, ADR 0072). When the region has a
-frozen startfoto (ADR 0155), the latest one up to the half-year gets a section of its own."""
+frozen startfoto (ADR 0155), the latest one up to the half-year gets a section of its own. It wears
+the house style of the region it is about (ADR 0164): name, logo and colours."""
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
-from portal.pdf import write_pdf
+from portal import theme as themes
+from portal.models import RegionTheme
+from portal.pdf import resource_url, write_pdf
 from reporting.charts import attach_charts
 from reporting.models import StartPhoto
 from reporting.scopes import REGION, SUBREGION
@@ -30,10 +35,49 @@ def startfoto_section(figures):
     return (current, previous, area) if area is not None else None
 
 
-def render_html(figures):
-    attach_charts(figures, "pdf-chart")
+def report_theme(figures):
+    """The theme of the region the report is about."""
+    return themes.theme_for_region(figures.scope.region.pk)
+
+
+def _logo(theme):
+    """{name: (bytes, content type)} of the theme's logo for write_pdf, or {}."""
+    if not theme.has_logo:
+        return {}
+    row = RegionTheme.objects.filter(region_id=theme.region_id).only("logo", "logo_type").first()
+    return {"logo": (bytes(row.logo), row.logo_type)} if row and row.logo_type else {}
+
+
+def _css_string(text):
+    """`text` as a CSS string literal that is safe inside a <style> element too."""
+    out = []
+    for char in str(text):
+        if char.isalnum() or char in " .,:;!?()-—'":
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):x} ")
+    return '"' + "".join(out) + '"'
+
+
+def report_css(theme):
+    """The report's tokens (portal/theme.py) and its footer with the theme's name."""
+    footer = _css_string(f"{theme.name} — {gettext('progress report')}")
+    return mark_safe(  # noqa: S308 - colours from the validated theme, the name escaped as CSS
+        themes.css(theme, neutrals=True) + "@page { @bottom-left { content: " + footer + "; } }\n"
+    )
+
+
+def render_html(figures, theme=None, logo_url=""):
+    theme = theme or report_theme(figures)
+    attach_charts(figures, "pdf-chart", theme)
     section = startfoto_section(figures)
-    context = {"figures": figures, "startfoto": None}
+    context = {
+        "figures": figures,
+        "startfoto": None,
+        "theme": theme,
+        "theme_css": report_css(theme),
+        "logo_url": logo_url,
+    }
     if section is not None:
         context.update(startfoto=section[0], startfoto_previous=section[1], startfoto_area=section[2])
     return render_to_string("reporting/report_pdf.html", context)
@@ -41,5 +85,8 @@ def render_html(figures):
 
 def render_pdf(figures):
     """PDF bytes for a figures.Figures tree, in Dutch."""
+    theme = report_theme(figures)
+    resources = _logo(theme)
+    logo_url = resource_url("logo") if resources else ""
     with translation.override("nl"):
-        return write_pdf(render_html(figures))
+        return write_pdf(render_html(figures, theme, logo_url), resources=resources)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from portal import theme
 from portal.audit import log_access
 from portal.models import AccessLog
 from reporting import exports, services
@@ -70,7 +71,12 @@ def dashboard(request):
     form = _figures_form(request, scopes)
     figures = None
     if form.is_valid():
-        figures = attach_charts(figures_for(form.cleaned_data["period"], form.cleaned_data["scope"]), "chart")
+        # The charts in the colours of the page they are on (ADR 0164).
+        figures = attach_charts(
+            figures_for(form.cleaned_data["period"], form.cleaned_data["scope"]),
+            "chart",
+            theme.theme_for_user(request.user),
+        )
     return render(
         request,
         "reporting/dashboard.html",

@@ -24,6 +24,7 @@ COVERAGE = {
 }
 NORM_SETTERS = {"steering_member": 200, "registry_admin": 200}
 NORM_SETTERS_REDIRECT = {"steering_member": 302, "registry_admin": 302}
+THEME_DATA = {"display_name": "Testregio", "primary_color": "#0b4f6c", "primary_text_color": "#ffffff"}
 ORG_MEMBERS = {
     "registry_admin": 200,
     "school_coordinator": 200,
@@ -296,6 +297,32 @@ CASES = [
             "escalation_margin_days": "4",
         },
         expect={"steering_member": 302, "registry_admin": 302},
+    ),
+    # The region's house style (ADR 0164): its registry administrator only.
+    Case("contacts:theme", lambda w: reverse("contacts:theme"), expect={"registry_admin": 302}, region=NONE),
+    Case(
+        "contacts:theme_region",
+        lambda w: reverse("contacts:theme_region", args=[w.region.pk]),
+        expect={"registry_admin": 200},
+    ),
+    Case(
+        "contacts:theme_region",
+        lambda w: reverse("contacts:theme_region", args=[w.subregion.pk]),
+        expect={"registry_admin": 404},
+        label="subregion",
+    ),
+    Case(
+        "contacts:theme_region",
+        lambda w: reverse("contacts:theme_region", args=[f.RegionFactory(code="OVT", name="Overkant").pk]),
+        expect={"registry_admin": 404},
+        label="other region",
+    ),
+    Case(
+        "contacts:theme_region",
+        lambda w: reverse("contacts:theme_region", args=[w.region.pk]),
+        method="post",
+        data=lambda w: THEME_DATA,
+        expect={"registry_admin": 302},
     ),
     Case(
         "contacts:import_confirm",

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from portal.models import Notification
+from portal.models import Notification, RegionTheme
 from tests.helpers.matrix import LIST, NONE, Case
 
 EVERYONE_200 = {"no_membership": 200}
@@ -19,6 +19,27 @@ def _notification_seed(w):
     return ["Bericht in Testregio"]
 
 
+SVG_LOGO = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>'
+
+
+def _themed_region(w):
+    """The first world's region with a theme, logo and favicon (ADR 0164)."""
+    RegionTheme.objects.update_or_create(
+        region=w.region,
+        defaults={
+            "display_name": "Testregio",
+            "primary_color": "#0b4f6c",
+            "primary_text_color": "#ffffff",
+            "logo": SVG_LOGO,
+            "logo_type": "image/svg+xml",
+            "favicon": SVG_LOGO,
+            "favicon_type": "image/svg+xml",
+            "version": "v1",
+        },
+    )
+    return w.region.pk
+
+
 def _notification_url(w):
     n = Notification.objects.create(
         user=w.user("school_coordinator"), kind="k", subject="s", body="b", url="/"
@@ -30,6 +51,39 @@ CASES = [
     Case("home", lambda w: reverse("home"), default=200, region=LIST, seed=_home_seed),
     Case("favicon", lambda w: reverse("favicon"), region=NONE, default=302, anonymous=302),
     Case("healthz", lambda w: reverse("healthz"), region=NONE, default=200, anonymous=200),
+    # The theme (ADR 0164): colours, name and logo are public, like the static files.
+    Case(
+        "theme_default_css", lambda w: reverse("theme_default_css"), region=NONE, default=200, anonymous=200
+    ),
+    Case(
+        "theme_css",
+        lambda w: reverse("theme_css", args=[_themed_region(w)]),
+        region=NONE,
+        default=200,
+        anonymous=200,
+    ),
+    Case(
+        "theme_logo",
+        lambda w: reverse("theme_logo", args=[_themed_region(w)]),
+        region=NONE,
+        default=200,
+        anonymous=200,
+    ),
+    Case(
+        "theme_favicon",
+        lambda w: reverse("theme_favicon", args=[_themed_region(w)]),
+        region=NONE,
+        default=200,
+        anonymous=200,
+    ),
+    Case(
+        "theme_logo",
+        lambda w: reverse("theme_logo", args=[w.region.pk]),
+        region=NONE,
+        default=404,
+        anonymous=404,
+        label="no logo",
+    ),
     # By address or token, not by role (tests/portal/test_metrics.py): the test client is 127.0.0.1.
     Case("metrics", lambda w: reverse("metrics"), region=NONE, default=200, anonymous=200),
     Case("login", lambda w: reverse("login"), region=NONE, default=302, anonymous=200),

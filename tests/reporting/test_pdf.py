@@ -89,3 +89,46 @@ def test_pdf_contains_no_child_name(pdf, dataset):
     assert CHILD_FIRST_NAME not in text
     assert CHILD_LAST_NAME not in text
     assert CHILD_FIRST_NAME.encode() not in pdf
+
+
+def _fill_colours(pdf):
+    """Every "r g b rg" fill colour of the PDF's page contents, as (r, g, b) floats."""
+    reader = PdfReader(io.BytesIO(pdf))
+    found = set()
+    for page in reader.pages:
+        data = page.get_contents().get_data().decode("latin-1")
+        for r, g, b in re.findall(r"([\d.]+) ([\d.]+) ([\d.]+) (?:rg|RG)\b", data):
+            found.add((float(r), float(g), float(b)))
+    return found
+
+
+def _has_colour(colours, hex_colour):
+    want = tuple(int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return any(all(abs(a - b) < 0.005 for a, b in zip(c, want, strict=True)) for c in colours)
+
+
+def test_pdf_wears_the_house_style_of_its_region(world, dataset, previous_half_year):
+    """ADR 0164: the region's name on the cover and in the footer, its colours in the headings,
+    the cover band and the charts, its logo on the cover."""
+    from contacts import services
+
+    default = generation.render_report("2026-H1", Scope.for_region(world.subregion))
+    assert not _has_colour(_fill_colours(default), "#1d5e20")
+    services.set_region_theme(
+        world.user("registry_admin"),
+        world.region,
+        display_name="Jeugdhulp Testregio",
+        primary_color="#b30016",
+        primary_text_color="#ffffff",
+        link_color="#1d5e20",
+        logo=(b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>',
+              "image/svg+xml"),
+    )  # fmt: skip
+    pdf = generation.render_report("2026-H1", Scope.for_region(world.subregion))
+    _reader, text = _text(pdf)
+    assert "Jeugdhulp Testregio — jeugdhulp op school" in text  # the cover
+    assert "Jeugdhulp Testregio — voortgangsrapportage" in text  # the footer of every page
+    colours = _fill_colours(pdf)
+    assert _has_colour(colours, "#1d5e20")  # headings and chart bars: the link colour
+    assert _has_colour(colours, "#b30016")  # the cover band: the primary colour
+    assert not _has_colour(colours, "#0b4f6c")
