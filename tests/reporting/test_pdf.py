@@ -107,6 +107,14 @@ def _has_colour(colours, hex_colour):
     return any(all(abs(a - b) < 0.005 for a, b in zip(c, want, strict=True)) for c in colours)
 
 
+def _png_logo():
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 20), "#b30016").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def test_pdf_wears_the_house_style_of_its_region(world, dataset, previous_half_year):
     """ADR 0164: the region's name on the cover and in the footer, its colours in the headings,
     the cover band and the charts, its logo on the cover."""
@@ -121,12 +129,13 @@ def test_pdf_wears_the_house_style_of_its_region(world, dataset, previous_half_y
         primary_color="#b30016",
         primary_text_color="#ffffff",
         link_color="#1d5e20",
-        logo=(b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>',
-              "image/svg+xml"),
-    )  # fmt: skip
+        logo=(_png_logo(), "image/png"),
+    )
     pdf = generation.render_report("2026-H1", Scope.for_region(world.subregion))
-    _reader, text = _text(pdf)
-    assert "Jeugdhulp Testregio — jeugdhulp op school" in text  # the cover
+    reader, text = _text(pdf)
+    assert [image.image.size for image in reader.pages[0].images] == [(60, 20)]  # the logo on the cover
+    assert not any(page.images for page in reader.pages[1:])
+    assert "JEUGDHULP TESTREGIO — JEUGDHULP IN SCHOOL" in text  # the cover (in capitals by its CSS)
     assert "Jeugdhulp Testregio — voortgangsrapportage" in text  # the footer of every page
     colours = _fill_colours(pdf)
     assert _has_colour(colours, "#1d5e20")  # headings and chart bars: the link colour
