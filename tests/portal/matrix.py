@@ -19,6 +19,13 @@ def _notification_seed(w):
     return ["Bericht in Testregio"]
 
 
+def _notification_url(w):
+    n = Notification.objects.create(
+        user=w.user("school_coordinator"), kind="k", subject="s", body="b", url="/"
+    )
+    return reverse("notifications:read", args=[n.pk])
+
+
 SVG_LOGO = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>'
 
 
@@ -38,13 +45,6 @@ def _themed_region(w):
         },
     )
     return w.region.pk
-
-
-def _notification_url(w):
-    n = Notification.objects.create(
-        user=w.user("school_coordinator"), kind="k", subject="s", body="b", url="/"
-    )
-    return reverse("notifications:read", args=[n.pk])
 
 
 CASES = [
