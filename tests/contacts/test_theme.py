@@ -18,6 +18,16 @@ pytestmark = pytest.mark.django_db
 GOOD = {"display_name": "Regio Rood", "primary_color": "#b30016", "primary_text_color": "#ffffff"}
 
 
+def _png():
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), "#b30016").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def _url(world):
     return reverse("contacts:theme_region", args=[world.region.pk])
 
@@ -97,6 +107,17 @@ def test_the_registry_admin_saves_the_theme_and_every_page_of_the_region_shows_i
     # The other region's pages keep the installation's theme.
     client.force_login(world.abroad.user("school_coordinator"))
     assert "Regio Rood" not in client.get(reverse("home")).content.decode()
+
+    # A favicon: the pages link it instead of the static one.
+    client.force_login(world.user("registry_admin"))
+    favicon = SimpleUploadedFile("favicon.png", _png())
+    assert client.post(_url(world), {**GOOD, "favicon": favicon}).status_code == 302
+    client.force_login(world.user("school_coordinator"))
+    html = client.get(reverse("home")).content.decode()
+    favicon_url = theme.theme_for_region(world.region.pk).favicon_url
+    assert favicon_url and f'<link rel="icon" href="{favicon_url}">' in html
+    assert "img/favicon.svg" not in html
+    assert client.get(favicon_url)["Content-Type"] == "image/png"
 
     # Removing the logo: the header has none again.
     client.force_login(world.user("registry_admin"))
