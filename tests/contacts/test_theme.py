@@ -144,3 +144,23 @@ def test_the_page_is_in_the_management_navigation_of_the_registry_admin_only(cli
     assert reverse("contacts:theme") in client.get(reverse("home")).content.decode()
     client.force_login(world.user("steering_member"))
     assert reverse("contacts:theme") not in client.get(reverse("home")).content.decode()
+
+
+def test_the_demo_regions_wear_different_house_styles(client):
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent: still one theme per region
+    themes = {t.region.code: t for t in RegionTheme.objects.select_related("region")}
+    assert set(themes) == {"UTR", "BET"}
+    assert themes["UTR"].primary_color != themes["BET"].primary_color
+    assert themes["UTR"].display_name != themes["BET"].display_name
+    assert themes["UTR"].logo_type == themes["BET"].logo_type == "image/svg+xml"
+    for email, name in (("ib@demo.tandem.test", "UTR"), ("ib@betuwe.demo.tandem.test", "BET")):
+        client.force_login(get_user_model().objects.get(email=email))
+        html = client.get(reverse("home")).content.decode()
+        assert themes[name].display_name in html
+        assert theme.theme_for_region(themes[name].region_id).logo_url in html
