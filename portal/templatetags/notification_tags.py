@@ -25,7 +25,7 @@ def unread_badge(context):
     if pending is not None and pending():
         return ""
     return format_html(
-        ' <span class="tandem-unread" data-unread-url="{}"></span>'
+        ' <span data-unread-url="{}"></span>'
         '<script src="{}" defer nonce="{}"></script>',
         reverse("notifications:unread_count"),
         static("js/unread-badge.js"),
