@@ -26,14 +26,15 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import NotificationPreference
 
 WIDGET_CLASSES = {
-    forms.Textarea: "utrecht-textarea",
-    forms.Select: "utrecht-select",
-    forms.SelectMultiple: "utrecht-select",
-    forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
+    forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
+    forms.Select: "utrecht-select utrecht-select--html-select",
+    forms.SelectMultiple: "utrecht-select utrecht-select--html-select",
+    forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom",
     forms.RadioSelect: "utrecht-radio-button utrecht-radio-button--html-input",
-    forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input",
-    forms.ClearableFileInput: "utrecht-file-input",
-    forms.FileInput: "utrecht-file-input",
+    forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom",
+    # The component library (9.0) has no file input component: the browser's own control.
+    forms.ClearableFileInput: "",
+    forms.FileInput: "",
 }
 FIELDSET_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 
@@ -54,7 +55,9 @@ class TandemFormMixin:
                 (c for klass, c in WIDGET_CLASSES.items() if type(widget) is klass),
                 "utrecht-textbox utrecht-textbox--html-input",
             )
-            widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+            classes = f"{css} {widget.attrs.get('class', '')}".strip()
+            if classes:
+                widget.attrs["class"] = classes
 
     def full_clean(self):
         super().full_clean()
