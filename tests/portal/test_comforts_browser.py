@@ -33,7 +33,7 @@ def test_favicon_is_served_and_no_page_asks_for_a_missing_one(page, live_server,
 
 def _assert_prints_content_only(page):
     page.emulate_media(media="screen")
-    navigation = page.get_by_role("navigation", name="Hoofdnavigatie")
+    navigation = page.get_by_role("navigation", name="Hoofdnavigatie").element_handle()
     assert navigation.evaluate(RENDERED)
     page.emulate_media(media="print")
     assert not navigation.evaluate(RENDERED)
