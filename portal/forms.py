@@ -26,12 +26,12 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import NotificationPreference
 
 WIDGET_CLASSES = {
-    forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
-    forms.Select: "utrecht-select utrecht-select--html-select",
-    forms.SelectMultiple: "utrecht-select utrecht-select--html-select",
-    forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom",
+    forms.Textarea: "utrecht-textarea",
+    forms.Select: "utrecht-select",
+    forms.SelectMultiple: "utrecht-select",
+    forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
     forms.RadioSelect: "utrecht-radio-button utrecht-radio-button--html-input",
-    forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom",
+    forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input",
     # The component library (9.0) has no file input component: the browser's own control.
     forms.ClearableFileInput: "",
     forms.FileInput: "",
