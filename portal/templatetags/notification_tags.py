@@ -25,8 +25,7 @@ def unread_badge(context):
     if pending is not None and pending():
         return ""
     return format_html(
-        ' <span class="tandem-unread" data-unread-url="{}"></span>'
-        '<script src="{}" defer nonce="{}"></script>',
+        ' <span data-unread-url="{}"></span><script src="{}" defer nonce="{}"></script>',
         reverse("notifications:unread_count"),
         static("js/unread-badge.js"),
         getattr(request, "csp_nonce", ""),

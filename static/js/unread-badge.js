@@ -13,7 +13,7 @@
       .then(function (data) {
         if (!data.count) return;
         var visible = document.createElement("span");
-        visible.className = "tandem-badge tandem-badge--warning";
+        visible.className = "utrecht-badge-counter";
         visible.setAttribute("aria-hidden", "true");
         visible.textContent = String(data.count);
         var hidden = document.createElement("span");

@@ -182,7 +182,7 @@ def test_notifications_page_is_accessible(page, live_server, bworld):
 
     services.submit(bworld.user("school_coordinator"), referral)
     login(page, live_server, bworld.user("district_worker").email)
-    badge = page.locator(".tandem-unread .tandem-badge")
+    badge = page.locator("[data-unread-url] .utrecht-badge-counter")
     badge.wait_for()
     assert badge.inner_text() == "1"
     page.get_by_role("link", name=re.compile("^Meldingen")).click()
