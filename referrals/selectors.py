@@ -52,7 +52,9 @@ def district_worker_worklist(membership):
     answered, the cooperation checks of ended referrals (ADR 0151) and the 18-/18+ transitions
     to prepare (in every tab, ADR 0153): one query (and the norms' one)."""
     user = membership.user
-    base = perms.visible_referrals(user)
+    # Only what can still wait for the worker: open referrals, and ended ones whose
+    # cooperation check is still to answer; declined, withdrawn and other ended ones never count.
+    base = perms.visible_referrals(user).filter(Q(status__in=perms.OPEN_STATUSES) | feedback_waiting_q(user))
     to_decide = Q(status__in=TO_DECIDE)
     counts = base.aggregate(
         new=Count("pk", filter=Q(status=Status.SUBMITTED)),
