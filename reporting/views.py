@@ -5,7 +5,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.audit import log_access
+from portal.audit import follows_action, log_access, log_action
 from portal.models import AccessLog
 from reporting import exports, services
 from reporting.charts import attach_charts
@@ -369,12 +369,10 @@ def _startfoto_pair(region, year):
     return photos.get(year.year), photos.get(year.year - 1)
 
 
-@require_GET
-@_published_required
-def startfoto(request):
-    regions, region, year = _startfoto_choice(request, request.GET)
+def _startfoto_page(request, regions, region, year, year_errors=()):
     current, previous = _startfoto_pair(region, year)
-    if current is not None:
+    # The page the freeze redirects to shows what was just frozen: the freeze was logged once.
+    if current is not None and not follows_action(request):
         _startfoto_log(request, AccessLog.Action.VIEW, region, current.pk)
     this_year = SchoolYear.current()
     return render(
@@ -384,23 +382,32 @@ def startfoto(request):
             "regions": regions,
             "region": region,
             "year": year,
+            "year_errors": year_errors,
             "years": [SchoolYear(this_year.year - i) for i in range(6)],
             "current": current,
             "previous": previous,
             "areas": comparison(current.data, previous.data if previous else None) if current else [],
-            "can_freeze": can_freeze_startfoto(request.user, region) and year.year <= this_year.year,
+            "can_freeze": can_freeze_startfoto(request.user, region)
+            and not services.too_early_to_freeze(year),
         },
     )
+
+
+@require_GET
+@_published_required
+def startfoto(request):
+    return _startfoto_page(request, *_startfoto_choice(request, request.GET))
 
 
 @require_POST
 @_published_required
 def startfoto_freeze(request):
-    _regions, region, year = _startfoto_choice(request, request.POST)
-    if year.year > SchoolYear.current().year:
-        raise Http404
+    regions, region, year = _startfoto_choice(request, request.POST)
+    to = f"{reverse('reporting:startfoto')}?regio={region.code}&jaar={year.year}"
     try:
-        services.freeze_startphoto(request.user, region, year)
+        photo = services.freeze_startphoto(request.user, region, year)
+    except ValidationError as refused:
+        return _startfoto_page(request, regions, region, year, refused.message_dict.get("jaar", []))
     except services.StartPhotoFrozen:
         messages.error(
             request,
@@ -408,8 +415,17 @@ def startfoto_freeze(request):
             % {"year": year.label},
         )
     else:
+        membership = startfoto_membership(request.user, region)
+        log_action(
+            request,
+            "freeze",
+            photo,
+            next_url=to,
+            role=membership.role if membership else "",
+            organisation=str(region),
+        )
         messages.success(request, _("The startfoto %(year)s has been frozen.") % {"year": year.label})
-    return redirect(f"{reverse('reporting:startfoto')}?regio={region.code}&jaar={year.year}")
+    return redirect(to)
 
 
 @require_GET
