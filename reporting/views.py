@@ -1,10 +1,7 @@
 """Dashboard, report archive, on-demand reports with live status, downloads and exports."""
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,8 +21,8 @@ from reporting.permissions import (
     acting_membership,
     can_freeze_startfoto,
     can_publish,
-    can_read_published,
     published_reports,
+    published_required,
     reading_membership,
     reports_required,
     startfoto_membership,
@@ -282,22 +279,8 @@ def report_withdraw(request, uuid):
     )
 
 
-def _published_required(view):
-    """Every account with a membership in a region reads its published reports."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_read_published(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 @require_GET
-@_published_required
+@published_required
 def published_list(request):
     reports = (
         published_reports(request.user)
@@ -308,7 +291,7 @@ def published_list(request):
 
 
 @require_GET
-@_published_required
+@published_required
 def published_download(request, uuid):
     report = get_object_or_404(published_reports(request.user).select_related("region__parent"), uuid=uuid)
     if not report.file:
@@ -394,13 +377,13 @@ def _startfoto_page(request, regions, region, year, year_errors=()):
 
 
 @require_GET
-@_published_required
+@published_required
 def startfoto(request):
     return _startfoto_page(request, *_startfoto_choice(request, request.GET))
 
 
 @require_POST
-@_published_required
+@published_required
 def startfoto_freeze(request):
     regions, region, year = _startfoto_choice(request, request.POST)
     to = f"{reverse('reporting:startfoto')}?regio={region.code}&jaar={year.year}"
@@ -429,7 +412,7 @@ def startfoto_freeze(request):
 
 
 @require_GET
-@_published_required
+@published_required
 def startfoto_xlsx(request):
     _regions, region, year = _startfoto_choice(request, request.GET)
     current, previous = _startfoto_pair(region, year)
