@@ -15,7 +15,7 @@ from portal.models import AccessLog
 from reporting import exports, services
 from reporting.charts import attach_charts
 from reporting.forms import FiguresForm
-from reporting.models import ProgressReport, StartPhoto
+from reporting.models import ProgressReport
 from reporting.periods import Period
 from reporting.permissions import (
     acting_membership,
@@ -32,7 +32,7 @@ from reporting.permissions import (
 from reporting.scopes import allowed_scopes, scope_of_report
 from reporting.startfoto import MAX_YEAR as MAX_SCHOOL_YEAR
 from reporting.startfoto import MIN_YEAR as MIN_SCHOOL_YEAR
-from reporting.startfoto import SchoolYear, comparison
+from reporting.startfoto import SchoolYear, comparison, frozen_pair
 from reporting.summaries import figures_for
 
 
@@ -344,16 +344,8 @@ def _startfoto_log(request, action, region, object_id):
     )
 
 
-def _startfoto_pair(region, year):
-    photos = {
-        p.school_year: p
-        for p in StartPhoto.objects.filter(region=region, school_year__in=[year.year, year.year - 1])
-    }
-    return photos.get(year.year), photos.get(year.year - 1)
-
-
 def _startfoto_page(request, regions, region, year, year_errors=()):
-    current, previous = _startfoto_pair(region, year)
+    current, previous = frozen_pair(region, year.year)
     # The page the freeze redirects to shows what was just frozen: the freeze was logged once.
     if current is not None and not follows_action(request):
         _startfoto_log(request, AccessLog.Action.VIEW, region, current.pk)
@@ -415,7 +407,7 @@ def startfoto_freeze(request):
 @published_required
 def startfoto_xlsx(request):
     _regions, region, year = _startfoto_choice(request, request.GET)
-    current, previous = _startfoto_pair(region, year)
+    current, previous = frozen_pair(region, year.year)
     if current is None:
         raise Http404
     body = exports.startfoto_xlsx(current, previous)

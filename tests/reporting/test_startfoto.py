@@ -19,7 +19,7 @@ from reporting.figures import compute_figures
 from reporting.models import StartPhoto
 from reporting.pdf import render_html
 from reporting.scopes import Scope
-from reporting.startfoto import SchoolYear, compute_snapshot
+from reporting.startfoto import SchoolYear, compute_snapshot, frozen_pair
 from tests.contacts.factories import SchoolFactory
 from tests.helpers.queries import assert_queries_pinned
 from tests.reporting.factories import add_domains, ams, referral
@@ -325,3 +325,23 @@ def test_no_subregion_count_follows_from_the_region_by_subtraction(year_world):
         parts = [area["rows"][key]["value"] for area in areas[1:]]
         hidden = [v for v in parts if v is None]
         assert len(hidden) != 1, key  # one hidden subregion = the region minus the others
+
+
+def test_the_pair_is_a_year_and_the_year_before_it(world):
+    """One look-up for the page, the XLSX and the PDF (reporting.startfoto.frozen_pair)."""
+
+    def photo(year):
+        return StartPhoto.objects.create(
+            region=world.region, school_year=year, frozen_on=datetime.date(year + 1, 7, 1), data={"areas": []}
+        )
+
+    y2021, y2023, y2024 = photo(2021), photo(2023), photo(2024)
+    assert frozen_pair(world.region, 2024) == (y2024, y2023)
+    assert frozen_pair(world.region, 2023) == (y2023, None)  # 2022 was not frozen
+    assert frozen_pair(world.region, 2022) == (None, None)
+    assert frozen_pair(world.region, 2025) == (None, None)
+    # The PDF of a half-year takes the latest up to its school year.
+    assert frozen_pair(world.region, 2026, latest=True) == (y2024, y2023)
+    assert frozen_pair(world.region, 2022, latest=True) == (y2021, None)
+    assert frozen_pair(world.region, 2020, latest=True) == (None, None)
+    assert frozen_pair(world.abroad.region, 2024) == (None, None)
