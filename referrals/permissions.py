@@ -32,16 +32,12 @@ from contacts.permissions import (
     memberships,
     school_ids,
 )
-from referrals.models import FINAL_STATUSES, FeedbackReceipt, Referral, Status
+from referrals.models import FINAL_STATUSES, OPEN_STATUSES, FeedbackReceipt, Referral, Status
 from referrals.transition import is_due
 from referrals.workflow import ACTIONS, SCHOOL, TEAM
 
 S = Status
 EDITABLE = (S.DRAFT, S.RETURNED)
-# Submitted and not yet in a final status (declined, closed, lapsed, withdrawn): the triage
-# inbox's default. Listed rather than excluded, so the status is part of the index conditions
-# (referral_inbox, referral_school_status).
-OPEN_STATUSES = [s.value for s in S if s != S.DRAFT and s not in FINAL_STATUSES]
 
 
 def _tandem_schools(team_ids):

@@ -2,9 +2,9 @@
 
 Every concrete field of every model of this app is either in PERSONAL or in NOT_PERSONAL;
 tests/security/test_register.py fails otherwise. The keys are explained in
-security/register.py, which reads this module; nothing here imports anything. What retention
-blanks and what the tombstone keeps is referrals/retention.py (ADR 0046); the retention terms
-here say the same.
+security/register.py, which reads this module; nothing here imports anything. Retention
+(referrals/retention.py, ADR 0046) blanks the referral's fields whose retention here is
+"referral" and keeps the rest in the tombstone.
 """
 
 CASE_READERS = (

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from referrals import privacy
 from referrals.models import (
     Attachment,
     Consent,
@@ -55,25 +56,22 @@ logger = logging.getLogger("tandem.retention")
 BATCH_SIZE = 500
 EVENT_ACTION = "anonymised"
 
-# Every concrete field of Referral is either blanked (here, with its blank value) or kept in the
-# tombstone (KEPT_FIELDS). tests/referrals/test_retention.py fails when a new field is in neither,
-# so whoever adds a field decides which it is.
-PERSONAL_FIELDS = {
-    "child_first_name": "",
-    "child_last_name": "",
-    "child_date_of_birth": None,
-    "child_group": "",
-    # typed by the school: a group's name may still say more than "groep 6b" (ADR 0154)
-    "group_name": "",
-    "question": "",
-    "already_done": "",
-    "goals": "",
-    "urgency_reason": "",
-    "current_help": "",
-    "professionals_involved": "",
-    "decline_explanation": "",
-    "close_reason": "",
-}
+
+def blank_values(names):
+    """{field: its blank value} for these fields of Referral: None where the column may be
+    NULL (a date, a foreign key), else the empty string. The one rule of what "blanked" means,
+    for retention and erasure here and for a group request's child fields (referrals.services)."""
+    return {name: None if Referral._meta.get_field(name).null else "" for name in names}
+
+
+# Every concrete field of Referral is either blanked (those the processing register,
+# referrals/privacy.py, keeps for the referral's term only: the child, the free text about the
+# case, a group's name, ADR 0154) or kept in the tombstone (KEPT_FIELDS).
+# tests/referrals/test_retention.py fails when a new field is in neither, so whoever adds a
+# field decides which it is.
+PERSONAL_FIELDS = blank_values(
+    name for name, entry in privacy.PERSONAL["referrals.referral"].items() if entry["retention"] == "referral"
+)
 KEPT_FIELDS = (
     # identity and links: random uuid, the reference the access log names
     "id",

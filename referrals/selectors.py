@@ -13,7 +13,7 @@ from contacts.norms import NormBook
 from portal.home import WorkItem
 from referrals import permissions as perms
 from referrals import transition as transition_rules
-from referrals.models import FINAL_STATUSES, FeedbackReceipt, Referral, ReferralEvent, Status
+from referrals.models import FINAL_STATUSES, OPEN_STATUSES, FeedbackReceipt, Referral, ReferralEvent, Status
 from referrals.waiting import over_norm_q
 
 # What still needs the team's decision: the inbox's default tab (ADR 0117).
@@ -52,7 +52,9 @@ def district_worker_worklist(membership):
     answered, the cooperation checks of ended referrals (ADR 0151) and the 18-/18+ transitions
     to prepare (in every tab, ADR 0153): one query (and the norms' one)."""
     user = membership.user
-    base = perms.visible_referrals(user)
+    # Only what can still wait for the worker: open referrals, and ended ones whose
+    # cooperation check is still to answer; declined, withdrawn and other ended ones never count.
+    base = perms.visible_referrals(user).filter(Q(status__in=OPEN_STATUSES) | feedback_waiting_q(user))
     to_decide = Q(status__in=TO_DECIDE)
     counts = base.aggregate(
         new=Count("pk", filter=Q(status=Status.SUBMITTED)),

@@ -37,8 +37,9 @@ from referrals.models import (
     Transition,
     Urgency,
 )
+from referrals.retention import blank_values
 from referrals.routing import home_municipality_contact_users, route_for
-from referrals.submission import CHILD_ONLY_FIELDS, required_for
+from referrals.submission import CHILD_ONLY_FIELDS, GROUP_ONLY_FIELDS, required_for
 from referrals.workflow import ACTIONS, TransitionNotAllowed, performs, record_event, transition
 
 S = Status
@@ -199,11 +200,11 @@ def _clear_other_subject_fields(referral):
         if referral.pk and (referral.guardians.exists() or referral.consents.exists()):
             # The form fixes the kind once parents or consent are recorded; never lose them.
             raise PermissionDenied
-        for field in CHILD_ONLY_FIELDS:
-            setattr(referral, field, None if field in ("child_date_of_birth", "home_municipality") else "")
+        for field, blank in blank_values(CHILD_ONLY_FIELDS).items():
+            setattr(referral, field, blank)
     if referral.subject_kind != SubjectKind.GROUP:
-        referral.group_name = ""
-        referral.group_size = None
+        for field, blank in blank_values(GROUP_ONLY_FIELDS).items():
+            setattr(referral, field, blank)
 
 
 def add_guardian(user, referral, **fields):

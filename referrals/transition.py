@@ -14,10 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from contacts.models import Person
-from referrals.models import FINAL_STATUSES, Status
+from referrals.models import OPEN_STATUSES
 
 ADULT_AGE = 18
-OPEN = tuple(s.value for s in Status if s != Status.DRAFT and s not in FINAL_STATUSES)
 
 
 def eighteenth_birthday(date_of_birth):
@@ -54,7 +53,7 @@ def due_q(today=None, prefix=""):
     after, up_to = born_between(today)
     return Q(
         **{
-            f"{prefix}status__in": OPEN,
+            f"{prefix}status__in": OPEN_STATUSES,
             f"{prefix}child_date_of_birth__gt": after,
             f"{prefix}child_date_of_birth__lte": up_to,
             f"{prefix}anonymised_at__isnull": True,
@@ -68,7 +67,7 @@ def pending_q(today=None):
 
 
 def is_due(referral, today=None):
-    if referral.status not in OPEN or referral.anonymised_at is not None:
+    if referral.status not in OPEN_STATUSES or referral.anonymised_at is not None:
         return False
     if referral.child_date_of_birth is None:
         return False

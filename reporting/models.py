@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.models import AppendOnlyError
 from reporting.scopes import scope_of_report
 
 
@@ -131,7 +132,33 @@ class ProgressReport(models.Model):
         return f"voortgangsrapportage-{self.period}-{scope_of_report(self).code}.pdf"
 
 
-class PublicationEvent(models.Model):
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
+
+
+class AppendOnly(models.Model):
+    """A row that is written once and never changed nor deleted: refused here in Python, and on
+    PostgreSQL by a trigger whoever sends the statement (migration 0004, as the access log)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.label} is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.label} is append-only.")
+
+
+class PublicationEvent(AppendOnly):
     """Append-only: who published a report or withdrew its publication, and when (ADR 0150)."""
 
     class Action(models.TextChoices):
@@ -168,7 +195,7 @@ class PublicationEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.report_id}"
 
 
-class StartPhoto(models.Model):
+class StartPhoto(AppendOnly):
     """The yearly startfoto of a region (ADR 0155): needs and provision of one school year,
     frozen on a date by the steering group. Append-only: a frozen startfoto never changes, so
     the next year is compared with the baseline as it was."""

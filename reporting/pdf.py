@@ -12,23 +12,17 @@ from portal import theme as themes
 from portal.models import RegionTheme
 from portal.pdf import resource_url, write_pdf
 from reporting.charts import attach_charts
-from reporting.models import StartPhoto
 from reporting.scopes import REGION, SUBREGION
-from reporting.startfoto import SchoolYear, comparison
+from reporting.startfoto import SchoolYear, comparison, frozen_pair
 
 
 def startfoto_section(figures):
     """(startfoto, area) for the report's scope, or None: the area is the scope's own for a
     region or subregion, else the region's."""
     region = figures.scope.region
-    last_year = SchoolYear.containing(figures.period.last_day).year
-    photos = list(
-        StartPhoto.objects.filter(region=region, school_year__lte=last_year).order_by("-school_year")[:2]
-    )
-    if not photos:
+    current, previous = frozen_pair(region, SchoolYear.containing(figures.period.last_day).year, latest=True)
+    if current is None:
         return None
-    current = photos[0]
-    previous = photos[1] if len(photos) > 1 and photos[1].school_year == current.school_year - 1 else None
     areas = comparison(current.data, previous.data if previous else None)
     code = figures.scope.obj.code if figures.scope.kind in (REGION, SUBREGION) else region.code
     area = next((a for a in areas if a.code == code), areas[0] if areas else None)

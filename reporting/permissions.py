@@ -2,7 +2,15 @@
 partnership directors (their SWV) and municipal officers (their municipality)."""
 
 from contacts.models import Region, Role
-from contacts.permissions import has_role, home_region_ids, memberships, region_q, role_required
+from contacts.permissions import (
+    has_role,
+    home_region_ids,
+    member_required,
+    membership_region_id,
+    memberships,
+    region_q,
+    role_required,
+)
 from reporting.models import ProgressReport
 from reporting.scopes import MUNICIPALITY, PARTNERSHIP, report_visibility_q
 
@@ -46,10 +54,10 @@ def acting_membership(user, scope):
 # --- Published reports (ADR 0150) -------------------------------------------------------------
 # Every account of the region reads what its steering group published; a draft stays with the
 # steering group, and a report of another region does not exist for the reader (404).
-
-
-def can_read_published(user):
-    return bool(home_region_ids(user))
+# Every membership is held for an organisation that lies in a region (Membership's
+# role-matches-organisation constraint; municipalities and partnerships always have one), so
+# "has a home region" is "has a membership".
+published_required = member_required
 
 
 def published_reports(user):
@@ -68,23 +76,10 @@ def can_publish(user, report):
     return report.region_id in region_ids or report.region.parent_id in region_ids
 
 
-def _root_region_id(m):
-    for org, path in (
-        (m.school, "municipality"),
-        (m.district_team, "municipality"),
-        (m.partnership, None),
-        (m.municipality, None),
-    ):
-        if org is not None:
-            region = getattr(org, path).region if path else org.region
-            return region.parent_id or region.pk
-    return (m.region.parent_id or m.region.pk) if m.region_id else None
-
-
 def reading_membership(user, report):
     """The membership through which the user reads a published report (for the access log)."""
     root_id = report.region.parent_id or report.region_id
-    return next((m for m in memberships(user) if _root_region_id(m) == root_id), None)
+    return next((m for m in memberships(user) if membership_region_id(m) == root_id), None)
 
 
 # --- The startfoto (ADR 0155) -----------------------------------------------------------------
@@ -106,4 +101,4 @@ def can_freeze_startfoto(user, region):
 
 def startfoto_membership(user, region):
     """The membership through which the user reads the region's startfoto (for the access log)."""
-    return next((m for m in memberships(user) if _root_region_id(m) == region.pk), None)
+    return next((m for m in memberships(user) if membership_region_id(m) == region.pk), None)

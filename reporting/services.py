@@ -3,17 +3,16 @@ makes it, reporting/tasks.py, once the transaction commits); publish a finished 
 region's practitioners and withdraw that publication (ADR 0150); freeze the yearly startfoto
 (ADR 0155)."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contacts.models import Region
-from portal.audit import log_access
-from portal.models import AccessLog
 from reporting.models import ProgressReport, PublicationEvent, StartPhoto
 from reporting.periods import Period
-from reporting.permissions import can_freeze_startfoto, can_publish, startfoto_membership
-from reporting.startfoto import compute_snapshot
+from reporting.permissions import can_freeze_startfoto, can_publish
+from reporting.startfoto import SchoolYear, compute_snapshot
 from reporting.tasks import enqueue
 
 
@@ -89,12 +88,26 @@ class StartPhotoFrozen(Exception):
     """The region's startfoto of that school year exists already; it never changes (ADR 0155)."""
 
 
+def too_early_to_freeze(school_year):
+    """A school year that has not begun has no figures to freeze yet."""
+    return school_year.year > SchoolYear.current().year
+
+
 def freeze_startphoto(user, region, school_year):
     """Freeze the startfoto of `region` for `school_year` (reporting.startfoto.SchoolYear) with
-    today's figures. Raises PermissionDenied for anyone but the region's steering group and
-    StartPhotoFrozen when it was frozen before (nothing changes then)."""
+    today's figures. Raises PermissionDenied for anyone but the region's steering group,
+    ValidationError (at the school year, "jaar") for a school year that has not begun, and
+    StartPhotoFrozen when it was frozen before; nothing changes then. The view logs the action
+    (portal.audit.log_action)."""
     if not can_freeze_startfoto(user, region):
         raise PermissionDenied
+    if too_early_to_freeze(school_year):
+        raise ValidationError(
+            {
+                "jaar": _("The school year %(year)s has not begun; its startfoto cannot be frozen yet.")
+                % {"year": school_year.label}
+            }
+        )
     with transaction.atomic():
         # The lock on the region serialises two simultaneous freezes of the same region.
         Region.objects.select_for_update().get(pk=region.pk)
@@ -106,15 +119,5 @@ def freeze_startphoto(user, region, school_year):
             frozen_on=timezone.localdate(),
             frozen_by=user,
             data=compute_snapshot(region, school_year),
-        )
-        membership = startfoto_membership(user, region)
-        log_access(
-            user,
-            AccessLog.Action.CHANGE,
-            role=membership.role if membership else "",
-            organisation=str(region),
-            object_type="reporting.startphoto",
-            object_id=str(photo.pk),
-            activity="freeze",
         )
     return photo

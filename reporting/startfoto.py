@@ -4,6 +4,7 @@ in one school year (1 August – 31 July), computed with the figures' own helper
 
     compute_snapshot(region, school_year) -> dict (stored in StartPhoto.data)
     comparison(current, previous) -> [Area] for the page, the XLSX and the PDF
+    frozen_pair(region, year, latest=False) -> (StartPhoto or None, StartPhoto or None)
 
 A fixed number of queries per area, whatever the number of referrals."""
 
@@ -18,10 +19,27 @@ from contacts.selectors import coverage_counts
 from portal.workdays import AMSTERDAM, day_count_stats
 from referrals.models import Domain
 from reporting.figures import _cohort, _decision_days, _domain_items, _totals, _type_items, fmt_days
+from reporting.models import StartPhoto
 from reporting.scopes import Scope
 from reporting.suppression import HIDDEN, SECONDARY_MIN_HIDDEN, SMALL, THRESHOLD, fmt_count, is_small
 
 MIN_YEAR, MAX_YEAR = 2000, 2099
+
+
+def frozen_pair(region, year, *, latest=False):
+    """(current, previous) in one query: the region's startfoto of school year `year` (an int;
+    with `latest`, the latest one up to that year: the half-year's PDF) and the one of the
+    school year before it, which only a current one is compared with; None for what is not
+    frozen."""
+    photos = StartPhoto.objects.filter(region=region, school_year__lte=year)
+    if not latest:
+        photos = photos.filter(school_year__gte=year - 1)
+    photos = list(photos.order_by("-school_year")[:2])
+    current = photos[0] if photos and (latest or photos[0].school_year == year) else None
+    if current is None:
+        return None, None
+    previous = next((p for p in photos[1:] if p.school_year == current.school_year - 1), None)
+    return current, previous
 
 
 @dataclass(frozen=True)

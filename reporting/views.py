@@ -1,11 +1,8 @@
 """Dashboard, report archive, on-demand reports with live status, downloads and exports."""
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,19 +11,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from portal import theme
-from portal.audit import log_access
+from portal.audit import follows_action, log_access, log_action
 from portal.models import AccessLog
 from reporting import exports, services
 from reporting.charts import attach_charts
 from reporting.forms import FiguresForm
-from reporting.models import ProgressReport, StartPhoto
+from reporting.models import ProgressReport
 from reporting.periods import Period
 from reporting.permissions import (
     acting_membership,
     can_freeze_startfoto,
     can_publish,
-    can_read_published,
     published_reports,
+    published_required,
     reading_membership,
     reports_required,
     startfoto_membership,
@@ -36,7 +33,7 @@ from reporting.permissions import (
 from reporting.scopes import allowed_scopes, scope_of_report
 from reporting.startfoto import MAX_YEAR as MAX_SCHOOL_YEAR
 from reporting.startfoto import MIN_YEAR as MIN_SCHOOL_YEAR
-from reporting.startfoto import SchoolYear, comparison
+from reporting.startfoto import SchoolYear, comparison, frozen_pair
 from reporting.summaries import figures_for
 
 
@@ -288,22 +285,8 @@ def report_withdraw(request, uuid):
     )
 
 
-def _published_required(view):
-    """Every account with a membership in a region reads its published reports."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_read_published(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 @require_GET
-@_published_required
+@published_required
 def published_list(request):
     reports = (
         published_reports(request.user)
@@ -314,7 +297,7 @@ def published_list(request):
 
 
 @require_GET
-@_published_required
+@published_required
 def published_download(request, uuid):
     report = get_object_or_404(published_reports(request.user).select_related("region__parent"), uuid=uuid)
     if not report.file:
@@ -367,20 +350,10 @@ def _startfoto_log(request, action, region, object_id):
     )
 
 
-def _startfoto_pair(region, year):
-    photos = {
-        p.school_year: p
-        for p in StartPhoto.objects.filter(region=region, school_year__in=[year.year, year.year - 1])
-    }
-    return photos.get(year.year), photos.get(year.year - 1)
-
-
-@require_GET
-@_published_required
-def startfoto(request):
-    regions, region, year = _startfoto_choice(request, request.GET)
-    current, previous = _startfoto_pair(region, year)
-    if current is not None:
+def _startfoto_page(request, regions, region, year, year_errors=()):
+    current, previous = frozen_pair(region, year.year)
+    # The page the freeze redirects to shows what was just frozen: the freeze was logged once.
+    if current is not None and not follows_action(request):
         _startfoto_log(request, AccessLog.Action.VIEW, region, current.pk)
     this_year = SchoolYear.current()
     return render(
@@ -390,23 +363,32 @@ def startfoto(request):
             "regions": regions,
             "region": region,
             "year": year,
+            "year_errors": year_errors,
             "years": [SchoolYear(this_year.year - i) for i in range(6)],
             "current": current,
             "previous": previous,
             "areas": comparison(current.data, previous.data if previous else None) if current else [],
-            "can_freeze": can_freeze_startfoto(request.user, region) and year.year <= this_year.year,
+            "can_freeze": can_freeze_startfoto(request.user, region)
+            and not services.too_early_to_freeze(year),
         },
     )
 
 
+@require_GET
+@published_required
+def startfoto(request):
+    return _startfoto_page(request, *_startfoto_choice(request, request.GET))
+
+
 @require_POST
-@_published_required
+@published_required
 def startfoto_freeze(request):
-    _regions, region, year = _startfoto_choice(request, request.POST)
-    if year.year > SchoolYear.current().year:
-        raise Http404
+    regions, region, year = _startfoto_choice(request, request.POST)
+    to = f"{reverse('reporting:startfoto')}?regio={region.code}&jaar={year.year}"
     try:
-        services.freeze_startphoto(request.user, region, year)
+        photo = services.freeze_startphoto(request.user, region, year)
+    except ValidationError as refused:
+        return _startfoto_page(request, regions, region, year, refused.message_dict.get("jaar", []))
     except services.StartPhotoFrozen:
         messages.error(
             request,
@@ -414,15 +396,24 @@ def startfoto_freeze(request):
             % {"year": year.label},
         )
     else:
+        membership = startfoto_membership(request.user, region)
+        log_action(
+            request,
+            "freeze",
+            photo,
+            next_url=to,
+            role=membership.role if membership else "",
+            organisation=str(region),
+        )
         messages.success(request, _("The startfoto %(year)s has been frozen.") % {"year": year.label})
-    return redirect(f"{reverse('reporting:startfoto')}?regio={region.code}&jaar={year.year}")
+    return redirect(to)
 
 
 @require_GET
-@_published_required
+@published_required
 def startfoto_xlsx(request):
     _regions, region, year = _startfoto_choice(request, request.GET)
-    current, previous = _startfoto_pair(region, year)
+    current, previous = frozen_pair(region, year.year)
     if current is None:
         raise Http404
     body = exports.startfoto_xlsx(current, previous)

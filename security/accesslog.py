@@ -77,6 +77,8 @@ ACTIVITIES = {
     "invitation_sent": _("invitation sent"),
     "invitation_resent": _("invitation sent again"),
     "invitation_accepted": _("invitation accepted"),
+    "transition_updated": _("18+ transition checklist saved"),
+    "freeze": _("startfoto frozen"),
 }
 STEPS = {
     **{kind.value: kind.label for kind in StepKind},

@@ -7,6 +7,7 @@ single global configuration, verifies the ID token strictly (signature, issuer, 
 expiry) and never creates an account: who may log in is `security.services.sso_account`.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core import checks
 from django.core.exceptions import SuspiciousOperation
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 
@@ -138,10 +141,16 @@ def provider_errors(raw):
 
 def providers():
     """The configured providers in their order; empty when none is (or the value is wrong,
-    which `manage.py check` reports)."""
+    which `manage.py check` reports). Every page's login link asks, so the setting is parsed
+    once, at the first call, and again only when a test overrides it."""
+    return list(_parsed_providers())
+
+
+@functools.cache
+def _parsed_providers():
     raw = settings.TANDEM_OIDC_PROVIDERS
     if not raw or provider_errors(raw):
-        return []
+        return ()
     result = []
     for entry in raw:
         values = {key: entry[key].strip() for key in REQUIRED_KEYS}
@@ -150,7 +159,14 @@ def providers():
                 values[key] = entry[key].strip()
         values["email_domains"] = tuple(d.strip().lower().lstrip("@") for d in entry.get("email_domains", []))
         result.append(Provider(**values))
-    return result
+    return tuple(result)
+
+
+@receiver(setting_changed)
+def _forget_providers(*, setting, **kwargs):
+    """override_settings (and pytest-django's `settings`) change the value: parse it again."""
+    if setting == "TANDEM_OIDC_PROVIDERS":
+        _parsed_providers.cache_clear()
 
 
 def provider(slug):

@@ -1,6 +1,7 @@
 from .feedback import Answer, CooperationFeedback, FeedbackReceipt
 from .referral import (
     FINAL_STATUSES,
+    OPEN_STATUSES,
     Attachment,
     CloseOutcome,
     Consent,
@@ -37,6 +38,7 @@ __all__ = [
     "ConsentLedgerError",
     "Domain",
     "FINAL_STATUSES",
+    "OPEN_STATUSES",
     "Guardian",
     "ListedReference",
     "Message",

@@ -31,6 +31,10 @@ class Status(models.TextChoices):
 
 # A referral in one of these states does not move again; retention reaches it after its term.
 FINAL_STATUSES = (Status.DECLINED, Status.CLOSED, Status.LAPSED, Status.WITHDRAWN)
+# Submitted and not yet in a final status: the triage inbox's default, and where the 18-/18+
+# transition shows (ADR 0153). Listed rather than excluded, so the status is part of the index
+# conditions (referral_inbox, referral_school_status).
+OPEN_STATUSES = tuple(s.value for s in Status if s != Status.DRAFT and s not in FINAL_STATUSES)
 
 
 class Domain(models.TextChoices):

@@ -159,23 +159,35 @@ class TandemFactory(factory.django.DjangoModelFactory):
     valid_from = datetime.date(2026, 1, 1)
 
 
+def invite(
+    membership, *, days=7, invited_days_ago=0, accepted=False, invited_by=None, emailed=True, **fields
+):
+    """An invitation of `membership`, made `invited_days_ago` days ago and expiring `days` from
+    now (negative: expired); `emailed`: its one-time link was e-mailed now. Returns
+    (invitation, token) — the token as the e-mail task would have put it in the link ("" when
+    not e-mailed)."""
+    now = timezone.now()
+    token, selector, token_hash = new_token() if emailed else ("", "", "")
+    invitation = Invitation.objects.create(
+        user=membership.user,
+        membership=membership,
+        invited_by=invited_by,
+        created_at=now - datetime.timedelta(days=invited_days_ago),
+        expires_at=now + datetime.timedelta(days=days),
+        accepted_at=now if accepted else None,
+        selector=selector,
+        token_hash=token_hash,
+        emailed_at=now if emailed else None,
+        **fields,
+    )
+    return invitation, token
+
+
 def make_invitation(role, organisation, email="uitgenodigd@example.test", invited_by=None, **fields):
-    """An invited, inactive account with its membership and an open invitation; returns
-    (invitation, token) — the token as the e-mail task would have put it in the link."""
+    """An invited, inactive account with its membership and an open, e-mailed invitation;
+    returns (invitation, token)."""
     user = User.objects.create_user(email, password=None, full_name="Ina Uitgenodigd", is_active=False)
     membership = Membership.objects.create(
         user=user, role=role, **{ROLE_ORGANISATION_FIELD[Role(role)]: organisation}
     )
-    token, selector, token_hash = new_token()
-    now = timezone.now()
-    invitation = Invitation.objects.create(
-        user=user,
-        membership=membership,
-        invited_by=invited_by,
-        expires_at=now + datetime.timedelta(days=7),
-        selector=selector,
-        token_hash=token_hash,
-        emailed_at=now,
-        **fields,
-    )
-    return invitation, token
+    return invite(membership, invited_by=invited_by, **fields)

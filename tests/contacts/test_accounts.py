@@ -301,16 +301,12 @@ EXPECTED_LIST_QUERIES = 14
 
 
 def _invite(membership, days, accepted=False, invited_by=None):
-    """An invitation of an existing membership, expiring `days` from now (negative: expired)."""
-    now = timezone.now()
-    return Invitation.objects.create(
-        user=membership.user,
-        membership=membership,
-        invited_by=invited_by,
-        created_at=now - datetime.timedelta(days=8),
-        expires_at=now + datetime.timedelta(days=days),
-        accepted_at=now if accepted else None,
+    """An invitation of an existing membership made 8 days ago, expiring `days` from now
+    (negative: expired), whose link was not e-mailed."""
+    invitation, _token = f.invite(
+        membership, days=days, invited_days_ago=8, accepted=accepted, invited_by=invited_by, emailed=False
     )
+    return invitation
 
 
 @pytest.fixture

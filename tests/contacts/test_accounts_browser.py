@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from contacts import services
 from contacts.models import Invitation, MembershipRecord
+from tests.contacts import factories as f
 from tests.helpers.browser import assert_no_axe_violations, assert_title_starts, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -115,13 +116,12 @@ def test_privacy_officer_reads_the_account_records(world, page, live_server):
 
 def test_admin_finds_an_expired_invitation_and_sends_it_again(world, page, live_server, mailoutbox):
     person = world.user("other_school_coordinator")
-    now = timezone.now()
-    expired = Invitation.objects.create(
-        user=person,
-        membership=person.memberships.get(),
+    expired, _token = f.invite(
+        person.memberships.get(),
+        days=-3,
+        invited_days_ago=10,
         invited_by=world.user("registry_admin"),
-        created_at=now - datetime.timedelta(days=10),
-        expires_at=now - datetime.timedelta(days=3),
+        emailed=False,
     )
     login(page, live_server, world.user("registry_admin").email)
     page.get_by_role("link", name="Accounts", exact=True).first.click()

@@ -128,7 +128,7 @@ def test_a_bad_row_imports_nothing_then_the_good_file_imports(world):
         ("a@example.test,A,91AA00,directeur\n", 2, "role", "school_coordinator ("),
         ("a@example.test,A,GM0901,school_coordinator\n", 2, "role", "een gemeente"),
         ("a@example.test,A,91AA00,steering_member\n", 2, "role", "een regio"),
-        ("a@example.test,A,91CC00,school_coordinator\n", 2, "organisation", "buiten uw regio"),
+        ("a@example.test,A,81AA00,school_coordinator\n", 2, "organisation", "buiten uw regio"),
         ("a@example.test,A,ELD,steering_member\n", 2, "organisation", "buiten uw regio"),
         (
             "a@example.test,A,91AA00,school_coordinator\nA@example.test,A,91AA00,school_coordinator\n",
@@ -147,9 +147,8 @@ def test_a_bad_row_imports_nothing_then_the_good_file_imports(world):
     ],
 )
 def test_each_error_names_row_and_column_and_nothing_is_written(world, rows, row, column, fragment):
-    other = f.RegionFactory(code="ELD", name="Regio Elders")
-    elsewhere = f.MunicipalityFactory(cbs_code="GM0999", name="Elders", region=other)
-    f.SchoolFactory(brin="91CC", name="School Elders", municipality=elsewhere)
+    abroad = world.abroad  # the other region ELD and its school 81AA00
+    assert (abroad.region.code, abroad.school.brin) == ("ELD", "81AA")
     before = state()
     report = users_import(world, GOOD + rows)
     assert not report.written
@@ -180,13 +179,10 @@ def test_an_xlsx_users_sheet_is_read(world):
 def test_accounts_are_added_only_where_the_importer_is_registry_administrator(world):
     """A registry administrator who also works as an IB-er in another region does not onboard
     accounts there: the preview refuses the row, as the invitation would (ADR 0135)."""
-    other = f.RegionFactory(code="ELD", name="Regio Elders")
-    elsewhere = f.MunicipalityFactory(cbs_code="GM0999", name="Elders", region=other)
-    school = f.SchoolFactory(brin="91CC", name="School Elders", municipality=elsewhere)
     admin = world.user("registry_admin")
-    Membership.objects.create(user=admin, role=Role.SCHOOL_COORDINATOR, school=school)
+    Membership.objects.create(user=admin, role=Role.SCHOOL_COORDINATOR, school=world.abroad.school)
     before = state()
-    report = users_import(world, HEADER + "a@example.test,A,91CC00,school_coordinator\n", actor=admin)
+    report = users_import(world, HEADER + "a@example.test,A,81AA00,school_coordinator\n", actor=admin)
     assert [(e.row, e.column) for e in report.errors] == [(2, "organisation")]
     assert "buiten uw regio" in report.errors[0].message
     assert state() == before

@@ -20,7 +20,7 @@ from django.urls import reverse
 from escalations import retention as escalation_retention
 from escalations.models import Decision, Escalation, Precedent
 from portal.models import AccessLog
-from referrals import retention, services, tasks
+from referrals import privacy, retention, services, tasks
 from referrals.models import (
     Attachment,
     Consent,
@@ -198,6 +198,20 @@ def test_every_field_and_related_table_is_classified():
         if f.get_internal_type() in ("TextField", "CharField") and not f.choices
     }
     assert free_text == set(escalation_retention.DECISION_TEXT_FIELDS)
+
+
+def test_one_rule_says_what_is_blanked_and_how():
+    """Retention blanks what the processing register keeps for the referral's term only, each
+    field to None where it may be NULL, else to ""; a group request's child fields alike."""
+    register = privacy.PERSONAL["referrals.referral"]
+    assert set(retention.PERSONAL_FIELDS) == {f for f, e in register.items() if e["retention"] == "referral"}
+    assert retention.PERSONAL_FIELDS["child_date_of_birth"] is None
+    assert retention.PERSONAL_FIELDS["child_first_name"] == ""
+    assert retention.blank_values(["home_municipality", "group_size", "group_name"]) == {
+        "home_municipality": None,
+        "group_size": None,
+        "group_name": "",
+    }
 
 
 def test_months_are_calendar_months_in_amsterdam_time():

@@ -6,7 +6,7 @@ import io
 import re
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -19,7 +19,7 @@ from reporting.figures import compute_figures
 from reporting.models import StartPhoto
 from reporting.pdf import render_html
 from reporting.scopes import Scope
-from reporting.startfoto import SchoolYear, compute_snapshot
+from reporting.startfoto import SchoolYear, compute_snapshot, frozen_pair
 from tests.contacts.factories import SchoolFactory
 from tests.helpers.queries import assert_queries_pinned
 from tests.reporting.factories import add_domains, ams, referral
@@ -131,9 +131,6 @@ def test_steering_member_freezes_once(year_world):
     assert photo.frozen_by == steering
     assert photo.school_year == 2025
     assert _rows(photo.data, w.region.code)["submitted"] == "9"
-    assert AccessLog.objects.filter(
-        user=steering, object_type="reporting.startphoto", object_id=str(photo.pk), activity="freeze"
-    ).exists()
 
     referral(w.school, submitted=ams(2025, 11, 3))
     with pytest.raises(services.StartPhotoFrozen):
@@ -203,14 +200,44 @@ def test_bad_choice_is_404(client, year_world, query):
     assert client.get(reverse("reporting:startfoto") + query).status_code == 404
 
 
-def test_future_year_cannot_be_frozen(client, year_world):
-    client.force_login(year_world.users["steering_member"])
-    future = SchoolYear.current().year + 1
-    response = client.post(
-        reverse("reporting:startfoto_freeze"), {"regio": year_world.region.code, "jaar": future}
-    )
-    assert response.status_code == 404
+def test_future_year_cannot_be_frozen(year_world):
+    """The service refuses it, whoever calls it (not only the view)."""
+    future = SchoolYear(SchoolYear.current().year + 1)
+    with pytest.raises(ValidationError) as refused:
+        services.freeze_startphoto(year_world.users["steering_member"], year_world.region, future)
+    assert list(refused.value.message_dict) == ["jaar"]
     assert not StartPhoto.objects.exists()
+
+
+def test_future_year_over_http_is_a_message_at_the_school_year(client, year_world):
+    client.force_login(year_world.users["steering_member"])
+    future = SchoolYear(SchoolYear.current().year + 1)
+    response = client.post(
+        reverse("reporting:startfoto_freeze"), {"regio": year_world.region.code, "jaar": future.year}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    error = re.search(r'<div class="[^"]*error[^"]*" id="startfoto-year_error">(.*?)</div>', html, re.S)
+    assert error and f"Het schooljaar {future.label} is nog niet begonnen" in error.group(1)
+    assert 'aria-describedby="startfoto-year_error"' in html
+    assert b"Leg de startfoto" not in response.content  # no freeze button for it either
+    assert not StartPhoto.objects.exists()
+    assert not AccessLog.objects.filter(activity="freeze").exists()
+
+
+def test_a_freeze_is_logged_once_and_its_page_is_not_a_read(client, year_world):
+    steering = year_world.users["steering_member"]
+    client.force_login(steering)
+    data = {"regio": year_world.region.code, "jaar": YEAR.year}
+    response = client.post(reverse("reporting:startfoto_freeze"), data, follow=True)
+    assert response.status_code == 200 and "is vastgelegd" in response.content.decode()
+    photo = StartPhoto.objects.get()
+    entries = list(
+        AccessLog.objects.filter(user=steering).values_list("action", "activity", "object_type", "object_id")
+    )
+    assert entries == [(AccessLog.Action.CHANGE, "freeze", "reporting.startphoto", str(photo.pk))]
+    client.get(_url(year_world))  # a later visit is a read again
+    assert AccessLog.objects.filter(user=steering, action=AccessLog.Action.VIEW).count() == 1
 
 
 def test_page_query_count_does_not_grow_with_rows(client, year_world):
@@ -298,3 +325,23 @@ def test_no_subregion_count_follows_from_the_region_by_subtraction(year_world):
         parts = [area["rows"][key]["value"] for area in areas[1:]]
         hidden = [v for v in parts if v is None]
         assert len(hidden) != 1, key  # one hidden subregion = the region minus the others
+
+
+def test_the_pair_is_a_year_and_the_year_before_it(world):
+    """One look-up for the page, the XLSX and the PDF (reporting.startfoto.frozen_pair)."""
+
+    def photo(year):
+        return StartPhoto.objects.create(
+            region=world.region, school_year=year, frozen_on=datetime.date(year + 1, 7, 1), data={"areas": []}
+        )
+
+    y2021, y2023, y2024 = photo(2021), photo(2023), photo(2024)
+    assert frozen_pair(world.region, 2024) == (y2024, y2023)
+    assert frozen_pair(world.region, 2023) == (y2023, None)  # 2022 was not frozen
+    assert frozen_pair(world.region, 2022) == (None, None)
+    assert frozen_pair(world.region, 2025) == (None, None)
+    # The PDF of a half-year takes the latest up to its school year.
+    assert frozen_pair(world.region, 2026, latest=True) == (y2024, y2023)
+    assert frozen_pair(world.region, 2022, latest=True) == (y2021, None)
+    assert frozen_pair(world.region, 2020, latest=True) == (None, None)
+    assert frozen_pair(world.abroad.region, 2024) == (None, None)

@@ -152,3 +152,16 @@ def test_the_identity_provider_device_never_stands_in_for_a_code(client, require
     response = client.post(reverse("security:two_factor_verify"), {"otp_token": "1234567890"})
     assert response.status_code == 200
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_the_configuration_is_parsed_once_and_again_when_it_changes(settings, client, monkeypatch):
+    settings.TANDEM_OIDC_PROVIDERS = [PROVIDER]
+    parsed = []
+    check = sso.provider_errors
+    monkeypatch.setattr(sso, "provider_errors", lambda raw: parsed.append(raw) or check(raw))
+    for _ in range(3):  # every anonymous page shows the login links
+        assert "Inloggen met Gemeente" in client.get(reverse("login")).content.decode()
+    assert len(parsed) == 1
+    settings.TANDEM_OIDC_PROVIDERS = [{**PROVIDER, "name": "Provincie"}]
+    assert "Inloggen met Provincie" in client.get(reverse("login")).content.decode()
+    assert len(parsed) == 2
