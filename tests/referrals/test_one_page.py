@@ -1,7 +1,6 @@
 """The one-page referral form (ADR 0163): one "Save draft" for every section, all or nothing;
 check your answers; removing a file; the district team's documents; the old URLs."""
 
-
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
