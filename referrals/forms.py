@@ -277,6 +277,160 @@ class AttachmentForm(TandemForm):
         return uploaded
 
 
+# --- The one-page form (ADR 0163) ----------------------------------------------------------
+# The draft's fields (ReferralForm), and in the same <form> the parents and consent to add, the
+# rows to take off and the files to upload. Each sub-form is a formset with one empty row; an
+# untouched row is no input. Without the management form (a page of before the one-page form,
+# still open in a tab) no sub-form was posted.
+
+GUARDIANS = "guardians"
+CONSENTS = "consents"
+ATTACHMENTS = "attachments"
+
+GuardianFormSet = forms.formset_factory(GuardianForm, extra=1, max_num=10, validate_max=True)
+ConsentFormSet = forms.formset_factory(ConsentForm, extra=1, max_num=10, validate_max=True)
+AttachmentFormSet = forms.formset_factory(AttachmentForm, extra=1, max_num=10, validate_max=True)
+
+
+def _guardian_label(guardian):
+    parts = [guardian.name]
+    if guardian.relation:
+        parts.append(f"({guardian.relation})")
+    custody = _("holds custody") if guardian.has_custody else _("no custody")
+    return " ".join(parts) + f" — {custody}"
+
+
+class RowsToRemoveForm(TandemForm):
+    """The parents to take off and the consents whose withdrawal to record, ticked on the
+    one-page form and done with its "Save draft"."""
+
+    prefix = "rows"
+    remove_guardians = forms.ModelMultipleChoiceField(
+        label=_("Remove when saving"),
+        queryset=Guardian.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("The consent a removed parent gave stays in the consent record."),
+    )
+    withdraw_consents = forms.ModelMultipleChoiceField(
+        label=_("Record the withdrawal when saving"),
+        queryset=Consent.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, referral=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if referral is None:
+            del self.fields["remove_guardians"]
+            del self.fields["withdraw_consents"]
+            return
+        guardians = referral.guardians.listed()
+        self.fields["remove_guardians"].queryset = guardians
+        self.fields["remove_guardians"].label_from_instance = _guardian_label
+        consents = referral.consents.filter(withdrawn_at__isnull=True).select_related("guardian")
+        self.fields["withdraw_consents"].queryset = consents
+        self.fields["withdraw_consents"].label_from_instance = self._consent_label
+        if not guardians.exists():
+            del self.fields["remove_guardians"]
+        if not consents.exists():
+            del self.fields["withdraw_consents"]
+
+    @staticmethod
+    def _consent_label(consent):
+        who = _("the pupil") if consent.giver == Consent.Giver.CHILD else consent.guardian.name
+        return f"{who}: {consent.get_form_display()}, {consent.given_on:%d-%m-%Y}"
+
+
+class OnePageForm:
+    """The one-page form as one object for the view: the draft form, the formsets and the rows
+    to remove, bound together or not at all; valid when every part is. The parents' and consent
+    parts count only for a request about one pupil (ADR 0154)."""
+
+    def __init__(self, data=None, files=None, *, referral=None, user_school_ids=()):
+        self.referral = referral
+        self.form = ReferralForm(data, instance=referral, user_school_ids=user_school_ids)
+        self.guardians = self._formset(GuardianFormSet, GUARDIANS, data, files)
+        self.consents = self._formset(
+            ConsentFormSet, CONSENTS, data, files, form_kwargs={"referral": referral}
+        )
+        self.attachments = self._formset(AttachmentFormSet, ATTACHMENTS, data, files)
+        posted = data is not None and f"{GUARDIANS}-TOTAL_FORMS" in data
+        self.rows = RowsToRemoveForm(data if posted else None, referral=referral)
+
+    @staticmethod
+    def _formset(klass, prefix, data, files, **kwargs):
+        if data is not None and f"{prefix}-TOTAL_FORMS" not in data:
+            data = files = None  # not posted: an older page, no sub-form (see above)
+        return klass(data, files, prefix=prefix, **kwargs)
+
+    @property
+    def is_bound(self):
+        return self.form.is_bound
+
+    def about_one_pupil(self):
+        return self.form.subject_kind() == SubjectKind.CHILD
+
+    def parts(self):
+        """The posted parts: the draft form always, the others when their management form (or,
+        for the rows to remove, the guardians' one) was posted."""
+        parts = [self.form, self.rows, self.attachments]
+        if self.about_one_pupil():
+            parts += [self.guardians, self.consents]
+        return [part for part in parts if part is self.form or part.is_bound]
+
+    def is_valid(self):
+        return all([part.is_valid() for part in self.parts()])
+
+    def has_errors(self):
+        return self.is_bound and not self.is_valid()
+
+    def error_links(self):
+        """The error summary's entries for every part in the order of the page."""
+        links = [(None, None, message) for message in self.form.non_field_errors()]
+        links += self.form.error_links()
+        for formset, title in (
+            (self.guardians, _("Parent or guardian")),
+            (self.consents, _("Consent")),
+            (self.attachments, _("Attachment")),
+        ):
+            if formset not in self.parts() or not formset.is_bound:
+                continue
+            for message in formset.non_form_errors():
+                links.append((f"section-{formset.prefix}", title, message))
+            for sub in formset.forms:
+                for message in sub.non_field_errors():
+                    links.append((f"section-{formset.prefix}", title, message))
+                for anchor, label, message in sub.error_links():
+                    links.append((anchor, f"{title}: {label}", message))
+        return links
+
+    def uploads_lost(self):
+        """A file was chosen but the page had errors: the browser cannot keep the choice."""
+        return self.has_errors() and any(
+            sub.cleaned_data.get("file") for sub in self.attachments.forms if hasattr(sub, "cleaned_data")
+        )
+
+    def part(self, services_part):
+        """The cleaned sub-forms as the service's FormPart (the class is passed in: the forms
+        do not import the services)."""
+        pupil = self.about_one_pupil()
+        rows = self.rows.cleaned_data if self.rows.is_bound else {}
+
+        def filled(formset):
+            if not formset.is_bound:
+                return []
+            return [f.cleaned_data for f in formset.forms if f.has_changed() and f.cleaned_data]
+
+        return services_part(
+            new_guardians=filled(self.guardians) if pupil else [],
+            removed_guardians=list(rows.get("remove_guardians") or []),
+            new_consents=filled(self.consents) if pupil else [],
+            withdrawn_consents=list(rows.get("withdraw_consents") or []),
+            uploads=[(f["file"], f["content_type"]) for f in filled(self.attachments) if f.get("file")],
+        )
+
+
 class MessageForm(TandemForm):
     prefix = "message"
     body = forms.CharField(

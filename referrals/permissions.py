@@ -32,7 +32,7 @@ from contacts.permissions import (
     memberships,
     school_ids,
 )
-from referrals.models import FINAL_STATUSES, OPEN_STATUSES, FeedbackReceipt, Referral, Status
+from referrals.models import FINAL_STATUSES, OPEN_STATUSES, Attachment, FeedbackReceipt, Referral, Status
 from referrals.transition import is_due
 from referrals.workflow import ACTIONS, SCHOOL, TEAM
 
@@ -250,6 +250,22 @@ def can_resubmit(user, referral):
 def can_manage_consent(user, referral):
     """The school records consent and its withdrawal, at any stage until the referral ends."""
     return is_school_coordinator_of(user, referral) and referral.status not in FINAL_STATUSES
+
+
+# The district team adds documents to a referral it handles (ADR 0163).
+DOCUMENT_STATUSES = (S.IN_TRIAGE, S.ACCEPTED, S.HELP_STARTED)
+
+
+def can_remove_attachment(user, attachment):
+    """The school removes a file it added while it may still edit the referral (draft, or
+    returned with a question); once submitted, what the team read stays (ADR 0163)."""
+    return attachment.side == Attachment.Side.SCHOOL and can_edit(user, attachment.referral)
+
+
+def can_add_document(user, referral):
+    """The routed district worker adds documents while the team triages or handles the
+    referral (ADR 0163)."""
+    return referral.status in DOCUMENT_STATUSES and can_triage(user, referral)
 
 
 def can_triage(user, referral):

@@ -136,7 +136,16 @@ PERSONAL = {
     },
     # An attachment (a development plan, a report) is special-category data in full.
     "referrals.attachment": dict.fromkeys(
-        ("referral", "file", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"),
+        (
+            "referral",
+            "file",
+            "original_name",
+            "content_type",
+            "size",
+            "uploaded_by",
+            "uploaded_at",
+            "side",
+        ),
         CHILD_CASE,
     ),
     "referrals.waitingreminder": dict.fromkeys(("referral", "norm", "level", "sent_at"), CASE_FACTS),

@@ -81,6 +81,10 @@ NOTICES = {
             "A referral for a pupil living in your municipality was submitted at a school elsewhere."
         ),
     ),
+    "referral_document_added": (
+        gettext_lazy("A document was added to a referral"),
+        gettext_lazy("The district team added a document to a referral of your school."),
+    ),
     "referral_message": (
         gettext_lazy("A new message on a referral"),
         gettext_lazy("There is a new message on a referral in Tandem."),
@@ -280,16 +284,33 @@ def withdraw_consent(user, consent):
 
 
 def upload_attachment(user, referral, file, content_type):
+    """The school adds a file while it may edit the referral."""
+    _require(perms.can_edit(user, referral))
+    return _attach(user, referral, file, content_type, Attachment.Side.SCHOOL, "attachment_added")
+
+
+def add_team_document(user, referral, file, content_type):
+    """The routed district worker adds a document (a plan, a report) to a referral the team
+    triages or handles; checked like the school's files, on the timeline as who added which
+    file (ADR 0163)."""
+    _require(perms.can_add_document(user, referral))
+    attachment = _attach(user, referral, file, content_type, Attachment.Side.TEAM, "document_added")
+    send_notice(school_users(referral), "referral_document_added", referral)
+    return attachment
+
+
+def _attach(user, referral, file, content_type, side, event):
     """The file is stored completely (or not at all) before its row is written, and removed
     again when the row's transaction fails: never a row without its file, nor a file without its
-    row (ADR 0132). A full disk is a message next to the file field, not a 500."""
-    _require(perms.can_edit(user, referral))
+    row (ADR 0132). A full disk is a message next to the file field, not a 500. The timeline
+    event names the file (its note is blanked with the referral's personal data)."""
     attachment = Attachment(
         referral=referral,
         original_name=(file.name or "").replace("\x00", "")[:200] or "bijlage",
         content_type=content_type,
         size=file.size,
         uploaded_by=user,
+        side=side,
     )
     field = attachment.file.field
     storage = field.storage
@@ -311,11 +332,69 @@ def upload_attachment(user, referral, file, content_type):
         with transaction.atomic():
             attachment.file.name = name
             attachment.save()
-            record_event(referral, "attachment_added", user)
+            record_event(referral, event, user, note=attachment.original_name)
     except BaseException:
         storage_files.remove(storage, name)
         raise
     return attachment
+
+
+def remove_attachment(user, attachment):
+    """The school takes a file it added off the referral while it may edit (ADR 0163): the row
+    goes, the file is deleted from storage once the removal is committed, and the timeline says
+    which file was removed, by whom and when; nothing of its content is kept."""
+    _require(perms.can_remove_attachment(user, attachment))
+    storage = attachment.file.storage
+    with transaction.atomic():
+        referral = _locked(attachment.referral)
+        attachment.referral = referral
+        _require(perms.can_remove_attachment(user, attachment))
+        name = attachment.file.name
+        deleted, _rows = Attachment.objects.filter(pk=attachment.pk).delete()
+        if deleted:
+            record_event(referral, "attachment_removed", user, note=attachment.original_name)
+            transaction.on_commit(lambda: storage_files.remove(storage, name))
+    return bool(deleted)
+
+
+class FormPart(NamedTuple):
+    """What the one-page form asks besides the draft's own fields: the rows to add and to
+    take off, each a list of cleaned data or objects (ADR 0163)."""
+
+    new_guardians: list = []
+    removed_guardians: list = []
+    new_consents: list = []
+    withdrawn_consents: list = []
+    uploads: list = []  # (file, content_type)
+
+
+def save_referral_form(user, referral, data, domains, part=None):
+    """The one-page form's "Save draft" (ADR 0163): the draft's fields, the parents added and
+    removed, the consent recorded and withdrawn and the files uploaded, all in one transaction:
+    everything is saved or nothing. Each part is the service of its own action, so the rules
+    and the timeline events are those of the separate steps. A file already stored is removed
+    again when the transaction does not commit."""
+    part = part or FormPart()
+    stored = []
+    try:
+        with transaction.atomic():
+            referral = save_draft(user, referral, data, domains)
+            for guardian in part.removed_guardians:
+                remove_guardian(user, guardian)
+            for consent in part.withdrawn_consents:
+                withdraw_consent(user, consent)
+            for fields in part.new_guardians:
+                add_guardian(user, referral, **fields)
+            for fields in part.new_consents:
+                record_consent(user, referral, **fields)
+            for file, content_type in part.uploads:
+                stored.append(upload_attachment(user, referral, file, content_type).file.name)
+    except BaseException:
+        storage = Attachment._meta.get_field("file").storage
+        for name in stored:
+            storage_files.remove(storage, name)
+        raise
+    return referral
 
 
 class Problem(NamedTuple):

@@ -53,6 +53,8 @@ EVENT_LABELS = {
     "sharing_stopped": gettext_lazy("sharing stopped: no valid consent"),
     "sharing_resumed": gettext_lazy("sharing resumed: consent valid again"),
     "attachment_added": gettext_lazy("attachment added"),
+    "attachment_removed": gettext_lazy("attachment removed"),
+    "document_added": gettext_lazy("document added by the district team"),
     "assigned": gettext_lazy("assigned"),
     "anonymised": gettext_lazy("personal data removed (retention period)"),
     "auto_escalation_withheld": gettext_lazy("not escalated automatically: sharing stopped"),
@@ -170,36 +172,72 @@ def school_list(request):
     )
 
 
+@never_cache
 @login_required
 @role_required(Role.SCHOOL_COORDINATOR)
 def create(request):
+    """The one-page form for a new draft (ADR 0163)."""
     school_ids = perms.school_ids(request.user)
-    form = rf.ReferralForm(request.POST or None, user_school_ids=school_ids)
-    if request.method == "POST" and form.is_valid():
-        referral = services.save_draft(request.user, None, form.cleaned_data, form.cleaned_data["domains"])
-        messages.success(request, _("The draft was saved. Add parents, consent and attachments below."))
-        return redirect("referrals:edit", uuid=referral.uuid)
-    return render(request, "referrals/form.html", {"form": form, "referral": None}, status=200)
+    page = rf.OnePageForm(
+        request.POST if request.method == "POST" else None, request.FILES or None, user_school_ids=school_ids
+    )
+    if request.method == "POST":
+        saved = _save(request, None, page)
+        if saved is not None:
+            messages.success(request, _("The draft was saved."))
+            return redirect("referrals:edit", uuid=saved.uuid)
+    return render(request, "referrals/form.html", _edit_context(request, None, page=page))
 
 
-def _edit_context(request, referral, **overrides):
-    guardians = list(referral.guardians.listed())
-    consents = list(referral.consents.select_related("guardian", "recorded_by", "withdrawn_by"))
-    age = age_on(referral.child_date_of_birth)
+def _save(request, referral, page):
+    """The one save of the one-page form: every part valid, then one service call (all or
+    nothing); a refusal of the service (a full disk) is shown at its field. None when nothing
+    was saved."""
+    if not page.is_valid():
+        return None
+    try:
+        return services.save_referral_form(
+            request.user,
+            referral,
+            page.form.cleaned_data,
+            page.form.cleaned_data["domains"],
+            page.part(services.FormPart),
+        )
+    except ValidationError as exc:
+        target = next((f for f in page.attachments.forms if f.has_changed()), None)
+        (target or page.form).add_error("file" if target else None, exc.messages)
+        return None
+
+
+def _edit_context(request, referral, page=None, **overrides):
+    """The one-page form (ADR 0163): the draft's sections, the parents, consent and files in
+    one <form>, and what is recorded already."""
+    school_ids = perms.school_ids(request.user)
+    if page is None:
+        page = rf.OnePageForm(referral=referral, user_school_ids=school_ids)
+    age = age_on(referral.child_date_of_birth) if referral else None
     context = {
         "referral": referral,
-        "form": rf.ReferralForm(instance=referral, user_school_ids=perms.school_ids(request.user)),
-        "guardian_form": rf.GuardianForm(),
-        "consent_form": rf.ConsentForm(referral=referral),
-        "attachment_form": rf.AttachmentForm(),
-        "guardians": guardians,
-        "consents": consents,
-        "attachments": list(referral.attachments.all()),
+        "page": page,
+        "form": page.form,
+        "guardians": list(referral.guardians.listed()) if referral else [],
+        "consents": list(referral.consents.select_related("guardian", "recorded_by", "withdrawn_by"))
+        if referral
+        else [],
+        "attachments": list(referral.attachments.select_related("uploaded_by")) if referral else [],
         "age": age,
         "consent_summary": consent_summary(age),
         "consent_needed": required_givers(age),
         "problems": None,
-        "can_submit": perms.can_submit(request.user, referral),
+        "problem_links": page.error_links() if page.has_errors() else [],
+        "uploads_lost": page.uploads_lost(),
+        "can_submit": bool(referral) and perms.can_submit(request.user, referral),
+        "can_manage_consent": referral is None or perms.can_manage_consent(request.user, referral),
+        "removable": {
+            a.pk for a in referral.attachments.all() if perms.can_remove_attachment(request.user, a)
+        }
+        if referral
+        else set(),
     }
     context.update(overrides)
     _place_problems(context)
@@ -220,38 +258,119 @@ def _place_problems(context):
         if problem.field is not None and problem.field in form.fields:
             by_field.setdefault(problem.field, []).append(problem.message)
     form.show_errors(by_field)
-    context["problem_links"] = [
-        ("section-consent", _("Consent"), message) for message in context["consent_problems"]
-    ] + [(None, None, p.message) for p in problems if p.field is not None and p.field not in form.fields]
+    context["problem_links"] = (
+        form.error_links()
+        + [("section-consent", _("Consent"), message) for message in context["consent_problems"]]
+        + [(None, None, p.message) for p in problems if p.field is not None and p.field not in form.fields]
+    )
 
 
 @never_cache
 @login_required
 def edit(request, uuid):
+    """The one-page form of a draft (or a returned referral): one "Save draft" for every
+    section (ADR 0163)."""
     referral = _scoped(request, uuid)
     if not perms.can_edit(request.user, referral):
         raise PermissionDenied
     if request.method == "POST":
-        form = rf.ReferralForm(
-            request.POST, instance=referral, user_school_ids=perms.school_ids(request.user)
+        page = rf.OnePageForm(
+            request.POST, request.FILES, referral=referral, user_school_ids=perms.school_ids(request.user)
         )
-        if form.is_valid():
-            services.save_draft(request.user, referral, form.cleaned_data, form.cleaned_data["domains"])
+        if _save(request, referral, page) is not None:
             messages.success(request, _("The draft was saved."))
             return _acted(request, referral, "draft_saved", _edit_url(referral))
         referral.refresh_from_db()
-        return render(request, "referrals/form.html", _edit_context(request, referral, form=form))
+        return render(request, "referrals/form.html", _edit_context(request, referral, page=page))
     _log(request, AccessLog.Action.VIEW, referral, referral)
     return render(request, "referrals/form.html", _edit_context(request, referral))
 
 
+@never_cache
+@login_required
+def check(request, uuid):
+    """Check your answers (ADR 0163): every section with its answers and a link to change it
+    on the one-page form, what submission still misses, and the submit button."""
+    referral = _scoped(request, uuid)
+    if not perms.can_edit(request.user, referral):
+        raise PermissionDenied
+    _log(request, AccessLog.Action.VIEW, referral, referral)
+    form = rf.ReferralForm(instance=referral, user_school_ids=perms.school_ids(request.user))
+    edit_url = _edit_url(referral)
+    problems = services.submit_problems(referral)
+    missing = {p.field for p in problems if p.field}
+    sections = []
+    for key, title, fields in form.sections():
+        rows = [
+            {
+                "label": bound.label,
+                "value": _answer(referral, bound.name),
+                "change": f"{edit_url}#{_anchor(bound)}",
+                "missing": bound.name in missing,
+            }
+            for bound, _only_for, shown in fields
+            if shown
+        ]
+        sections.append({"key": key, "title": title, "rows": rows})
+    return render(
+        request,
+        "referrals/check.html",
+        {
+            "referral": referral,
+            "sections": sections,
+            "guardians": list(referral.guardians.listed()),
+            "consents": list(referral.consents.select_related("guardian")),
+            "attachments": list(referral.attachments.select_related("uploaded_by")),
+            "problems": [
+                {
+                    "message": p.message,
+                    "href": f"{edit_url}#{_problem_anchor(form, p)}",
+                }
+                for p in problems
+            ],
+            "can_submit": perms.can_submit(request.user, referral),
+            "edit_url": edit_url,
+        },
+    )
+
+
+def _anchor(bound):
+    """The id a link to the field goes to; a group of options: its first option."""
+    if isinstance(bound.field.widget, (rf.forms.RadioSelect, rf.forms.CheckboxSelectMultiple)):
+        return f"{bound.auto_id}_0"
+    return bound.auto_id
+
+
+def _problem_anchor(form, problem):
+    if problem.field and problem.field in form.fields:
+        return _anchor(form[problem.field])
+    return f"section-{problem.section}"
+
+
+def _answer(referral, name):
+    """The answer to the field `name` as the check page shows it (a date stays a date)."""
+    if name == "domains":
+        return ", ".join(str(d.get_domain_display()) for d in referral.domains.all())
+    display = getattr(referral, f"get_{name}_display", None)
+    value = getattr(referral, name)
+    if display is not None and value:
+        return display()
+    if value is None:
+        return ""
+    return value
+
+
 def _add(request, uuid, *, allowed, bind, service, done, section, context_name, activity):
-    """The add-views' one shape: the scoped referral, the permission, the form bound by
+    """The separate add-steps of before the one-page form (a page still open in a tab, the
+    consent ledger on the referral page): the scoped referral, the permission, the form bound by
     `bind(referral)`; valid → `service(user, referral, **cleaned_data)`, the message `done` and
-    back to `section`; invalid → the page again with the bound form as `context_name`."""
+    back to `section`; invalid → the page again with the form's messages. A GET (a bookmark)
+    goes to the section (ADR 0163)."""
     referral = _scoped(request, uuid)
     if not allowed(request.user, referral):
         raise PermissionDenied
+    if request.method != "POST":
+        return redirect(_section_url(request, referral, section))
     form = bind(referral)
     if form.is_valid():
         try:
@@ -263,11 +382,13 @@ def _add(request, uuid, *, allowed, bind, service, done, section, context_name, 
             return _acted(request, referral, activity, _section_url(request, referral, section))
     if not perms.can_edit(request.user, referral):
         return _render_detail(request, referral, **{context_name: form})
-    return render(request, "referrals/form.html", _edit_context(request, referral, **{context_name: form}))
+    links = [(section, None, message) for message in form.non_field_errors()] + [
+        (section, label, message) for _anchor_id, label, message in form.error_links()
+    ]
+    return render(request, "referrals/form.html", _edit_context(request, referral, problem_links=links))
 
 
 @login_required
-@require_POST
 def guardian_add(request, uuid):
     return _add(
         request,
@@ -293,7 +414,6 @@ def guardian_remove(request, uuid, pk):
 
 
 @login_required
-@require_POST
 def consent_add(request, uuid):
     return _add(
         request,
@@ -319,7 +439,6 @@ def consent_withdraw(request, uuid, pk):
 
 
 @login_required
-@require_POST
 def attachment_upload(request, uuid):
     return _add(
         request,
@@ -332,6 +451,45 @@ def attachment_upload(request, uuid):
         context_name="attachment_form",
         activity="attachment_added",
     )
+
+
+@never_cache
+@login_required
+def attachment_remove(request, uuid, pk):
+    """Remove a file the school added (ADR 0163): a GET asks to confirm, the POST removes."""
+    referral = _scoped(request, uuid)
+    attachment = get_object_or_404(Attachment, referral=referral, pk=pk)
+    if not perms.can_remove_attachment(request.user, attachment):
+        raise PermissionDenied
+    if request.method == "POST":
+        services.remove_attachment(request.user, attachment)
+        messages.success(
+            request, _("The attachment %(name)s was removed.") % {"name": attachment.original_name}
+        )
+        return _acted(request, referral, "attachment_removed", f"{_edit_url(referral)}#section-attachments")
+    _log(request, AccessLog.Action.VIEW, referral, referral)
+    return render(
+        request, "referrals/attachment_remove.html", {"referral": referral, "attachment": attachment}
+    )
+
+
+@login_required
+@require_POST
+def document_add(request, uuid):
+    """The district team adds a document to a referral it handles (ADR 0163)."""
+    referral = _scoped(request, uuid)
+    if not perms.can_add_document(request.user, referral):
+        raise PermissionDenied
+    form = rf.AttachmentForm(request.POST, request.FILES, prefix="document")
+    if form.is_valid():
+        try:
+            services.add_team_document(request.user, referral, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            messages.success(request, _("The document was added."))
+            return _acted(request, referral, "document_added", f"{_detail_url(referral)}#attachments")
+    return _render_detail(request, referral, document_form=form)
 
 
 def _edit_url(referral):
@@ -428,7 +586,7 @@ def _render_detail(request, referral, bound=None, status=200, **extra):
         "domains": list(referral.domains.all()),
         "guardians": list(referral.guardians.listed()),
         "consents": list(referral.consents.select_related("guardian", "recorded_by", "withdrawn_by")),
-        "attachments": list(referral.attachments.all()),
+        "attachments": list(referral.attachments.select_related("uploaded_by")),
         "age": age_on(referral.child_date_of_birth),
         "action_forms": forms,
         "waiting": waiting_for(referral),
@@ -438,6 +596,9 @@ def _render_detail(request, referral, bound=None, status=200, **extra):
         "message_form": rf.MessageForm() if perms.can_post_message(request.user, referral) else None,
         "consent_form": rf.ConsentForm(referral=referral),
         "feedback": _feedback_state(request.user, referral),
+        "document_form": rf.AttachmentForm(prefix="document")
+        if perms.can_add_document(request.user, referral)
+        else None,
     }
     context["transition"] = _transition_context(request, referral, extra.pop("transition_form", None))
     context.update(extra)

@@ -485,6 +485,13 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
+    """A file on a referral: the school's (while it may edit, it may remove one it added), or
+    a document the district team added once it handles the referral (ADR 0163)."""
+
+    class Side(models.TextChoices):
+        SCHOOL = "school", _("school")
+        TEAM = "team", _("district team")
+
     referral = models.ForeignKey(
         Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="attachments"
     )
@@ -496,6 +503,7 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    side = models.CharField(_("added by"), max_length=8, choices=Side.choices, default=Side.SCHOOL)
 
     class Meta:
         ordering = ["uploaded_at", "id"]

@@ -24,6 +24,9 @@
     document.querySelectorAll("[data-subject-only]").forEach(function (block) {
       block.hidden = block.getAttribute("data-subject-only") !== kind;
     });
+    document.querySelectorAll("[data-subject-not]").forEach(function (block) {
+      block.hidden = block.getAttribute("data-subject-not") === kind;
+    });
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("input[name='subject_kind']").forEach(function (radio) {

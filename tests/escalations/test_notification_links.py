@@ -12,6 +12,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -138,6 +139,13 @@ def test_every_notification_link_answers_200_for_its_recipient(world):
     referral = services.take_up(dw, referral)
     services.post_message(dw, referral, "Antwoord")
     links.check("message from the team")
+    services.add_team_document(
+        dw,
+        referral,
+        SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n", content_type="application/pdf"),
+        "application/pdf",
+    )
+    links.check("document added by the team")
 
     # Escalated by the school, a position of the team, decided, the precedent drafted.
     escalation = esc_services.raise_escalation(sc, referral, reason="grey_funding", position="Standpunt")

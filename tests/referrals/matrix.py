@@ -46,6 +46,37 @@ def _attachment_url(w):
     return reverse("referrals:attachment_download", args=[referral.uuid, attachment.pk])
 
 
+def _attachment(w, status, side="school"):
+    from django.core.files.base import ContentFile
+
+    referral = referral_in(w, status)
+    attachment = Attachment(
+        referral=referral,
+        original_name="opp.pdf",
+        content_type="application/pdf",
+        size=9,
+        uploaded_by=w.user(SC),
+        side=side,
+    )
+    attachment.file.save("x", ContentFile(b"%PDF-1.4\n"), save=False)
+    attachment.save()
+    return attachment
+
+
+def _attachment_remove_url(status, side="school"):
+    def url(w):
+        attachment = _attachment(w, status, side)
+        return reverse("referrals:attachment_remove", args=[attachment.referral.uuid, attachment.pk])
+
+    return url
+
+
+def _document():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%...\n", content_type="application/pdf")
+
+
 def _guardian_remove_url(w):
     referral = referral_in(w, "draft")
     guardian = GuardianFactory(referral=referral)
@@ -253,6 +284,96 @@ CASES = [
         expect=OWN_SCHOOL,
     ),
     Case("referrals:attachment_download", _attachment_url, default=404, expect=BOTH_SIDES),
+    # The one-page form (ADR 0163): check your answers, removing a file, the team's documents,
+    # and the old add-steps' URLs, which a bookmark opens on the form's section.
+    Case("referrals:check", _url("referrals:check", _referral("draft")), default=404, expect=OWN_SCHOOL),
+    Case(
+        "referrals:check",
+        _url("referrals:check", _referral("submitted")),
+        default=404,
+        expect={SC: 403, DW: 403},
+        label="submitted",
+    ),
+    Case(
+        "referrals:check",
+        _url("referrals:check", _referral("draft", other=True)),
+        default=404,
+        expect={"other_school_coordinator": 200},
+        label="other school",
+    ),
+    Case(
+        "referrals:attachment_remove",
+        _attachment_remove_url("draft"),
+        default=404,
+        expect=OWN_SCHOOL,
+    ),
+    Case(
+        "referrals:attachment_remove",
+        _attachment_remove_url("draft"),
+        method="post",
+        data=lambda w: {},
+        default=404,
+        expect={SC: 302},
+        label="confirmed",
+    ),
+    Case(
+        "referrals:attachment_remove",
+        _attachment_remove_url("submitted"),
+        method="post",
+        data=lambda w: {},
+        default=404,
+        expect={SC: 403, DW: 403},
+        label="submitted",
+    ),
+    Case(
+        "referrals:attachment_remove",
+        _attachment_remove_url("returned", side="team"),
+        method="post",
+        data=lambda w: {},
+        default=404,
+        expect={SC: 403, DW: 403},
+        label="the team's document",
+    ),
+    Case(
+        "referrals:document_add",
+        _url("referrals:document_add", _referral("accepted")),
+        method="post",
+        data=lambda w: {"document-file": _document()},
+        default=404,
+        expect={SC: 403, DW: 302},
+    ),
+    Case(
+        "referrals:document_add",
+        _url("referrals:document_add", _referral("in_triage")),
+        method="post",
+        data=lambda w: {},
+        default=404,
+        expect={SC: 403, DW: 200},
+        label="in triage, no file",
+    ),
+    Case(
+        "referrals:document_add",
+        _url("referrals:document_add", _referral("submitted")),
+        method="post",
+        data=lambda w: {"document-file": _document()},
+        default=404,
+        expect={SC: 403, DW: 403},
+        label="not yet taken up",
+    ),
+    Case(
+        "referrals:attachment_upload",
+        _url("referrals:attachment_upload", _referral("draft")),
+        default=404,
+        expect={SC: 302},
+        label="bookmark",
+    ),
+    Case(
+        "referrals:guardian_add",
+        _url("referrals:guardian_add", _referral("draft")),
+        default=404,
+        expect={SC: 302},
+        label="bookmark",
+    ),
     Case(
         "referrals:message",
         _url("referrals:message", _referral("submitted")),

@@ -64,34 +64,37 @@ def test_ib_fills_in_with_errors_then_submits_and_worker_accepts(page, live_serv
     assert page.get_by_text("Leeftijd:").is_visible()
     assert_no_axe_violations(page)  # filled, draft saved
 
-    # Submitting without a parent and consent says exactly what is missing.
+    # One page (ADR 0163): a half-filled parent row is an error at its field; nothing saved.
+    page.locator("#id_guardians-0-phone").fill("0612345678")
+    page.get_by_role("button", name="Concept opslaan").click()
+    page.wait_for_load_state()
+    assert page.locator("#id_guardians-0-name_error").is_visible()
+    assert_no_axe_violations(page)  # a sub-form row with errors
+    page.locator("#id_guardians-0-name").fill("Moeder Browsertest")
+    page.get_by_role("button", name="Concept opslaan").click()
+    page.wait_for_load_state()
+
+    # Submitting without consent says exactly what is missing: first on the check page.
+    page.get_by_role("link", name="Controleer uw antwoorden en dien in").click()
+    assert page.locator("#missing-answers").get_by_text("Toestemming van").first.is_visible()
+    assert_no_axe_violations(page)  # check your answers, with what is missing
     page.get_by_role("button", name="Aanmelding indienen").click()
     page.wait_for_load_state()
-    assert (
-        page.locator("#referral-errors")
-        .get_by_text("Voeg de ouders of verzorgers met gezag toe")
-        .is_visible()
-    )
+    assert page.locator("#referral-errors").get_by_text("Toestemming van").first.is_visible()
     assert_no_axe_violations(page)
 
-    page.get_by_role("button", name="Ouder of verzorger toevoegen").click()  # empty: errors
-    page.wait_for_load_state()
-    assert page.locator("#id_guardian-name_error").is_visible()
-    assert_no_axe_violations(page)
-    page.get_by_role("button", name="Toestemming vastleggen").click()  # empty: errors
-    page.wait_for_load_state()
-    assert page.locator("#id_consent-given_on_error").is_visible()
-    assert_no_axe_violations(page)  # consent form with errors
-    page.locator("#id_guardian-name").fill("Moeder Browsertest")
-    page.get_by_role("button", name="Ouder of verzorger toevoegen").click()
-    page.wait_for_load_state()
     page.get_by_label("ouder of verzorger met gezag").check()
-    page.locator("#id_consent-guardian").select_option(label="Moeder Browsertest")
-    page.locator("#id_consent-given_on").fill("2026-01-05")
-    page.get_by_label("schriftelijk").check()
-    page.locator("#id_consent-recipients").fill("wijkteam")
-    page.get_by_role("button", name="Toestemming vastleggen").click()
+    page.get_by_role("button", name="Concept opslaan").click()  # a consent row with errors
     page.wait_for_load_state()
+    assert page.locator("#id_consents-0-given_on_error").is_visible()
+    assert_no_axe_violations(page)  # consent form with errors
+    page.locator("#id_consents-0-guardian").select_option(label="Moeder Browsertest")
+    page.locator("#id_consents-0-given_on").fill("2026-01-05")
+    page.get_by_label("schriftelijk").check()
+    page.locator("#id_consents-0-recipients").fill("wijkteam")
+    page.get_by_role("button", name="Concept opslaan").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Controleer uw antwoorden en dien in").click()
     page.get_by_role("button", name="Aanmelding indienen").click()
     page.wait_for_load_state()
     referral = Referral.objects.get()

@@ -70,11 +70,7 @@ def test_what_submission_needs_is_marked_required_and_the_later_sections_announc
     for legend in ["Domeinen", "Gewenste vorm van hulp"]:
         assert re.search(rf"{legend}[^<]*<span class=\"tandem-required\">\(verplicht\)</span>", html), legend
     assert not re.search(r'for="id_current_help">[^<]*<span', html)  # optional stays unmarked
-    assert (
-        "Ouders en verzorgers, toestemming en bijlagen (onderdeel 4 tot en met 6) "
-        "volgen na de eerste keer opslaan." in html
-    )
-    # Once saved, the sections are there and the note is gone.
-    referral = referral_in(world, "draft")
-    html = sc_client.get(reverse("referrals:edit", args=[referral.uuid])).content.decode()
-    assert "volgen na de eerste keer opslaan" not in html
+    # One page (ADR 0163): parents, consent and attachments are part of the new form too.
+    for section in ("section-guardians", "section-consent", "section-attachments"):
+        assert f'id="{section}"' in html, section
+    assert "Concept opslaan" in html

@@ -28,7 +28,7 @@ def test_submit_refused_focuses_the_summary_whose_links_reach_the_field_and_cons
     referral = referral_in(w, "draft", child_group="")
     referral.consents.update(withdrawn_at=timezone.now())
     login(page, live_server, w.user("school_coordinator").email)
-    page.goto(f"{live_server.url}/aanmeldingen/{referral.uuid}/bewerken/")
+    page.goto(f"{live_server.url}/aanmeldingen/{referral.uuid}/controleren/")
     page.get_by_role("button", name="Aanmelding indienen").click()
     assert_title_starts(page, "Fout")
     summary = page.locator("#referral-errors")
@@ -59,15 +59,16 @@ def test_invalid_save_and_a_small_form_focus_their_summary(page, live_server, bw
     expect(page.locator("#id_child_date_of_birth")).to_be_focused()
     assert_no_axe_violations(page)
 
-    # A form rendered through the shared template (forms/div.html) does the same.
+    # A row of a sub-form on the same page (ADR 0163) is linked the same way.
     referral = referral_in(w, "draft")
     page.goto(f"{live_server.url}/aanmeldingen/{referral.uuid}/bewerken/")
-    page.get_by_role("button", name="Ouder of verzorger toevoegen").click()
+    page.locator("#id_guardians-0-relation").fill("oom")
+    page.get_by_role("button", name="Concept opslaan").click()
     page.wait_for_load_state()
-    summary = page.locator("#guardian-errors")
+    summary = page.locator("#referral-errors")
     expect(summary).to_be_focused()
     summary.get_by_role("link").first.click()
-    expect(page.locator("#id_guardian-name")).to_be_focused()
+    expect(page.locator("#id_guardians-0-name")).to_be_focused()
     assert_no_axe_violations(page)
 
 

@@ -20,6 +20,7 @@ from referrals import services
 from referrals.models import Attachment, ReferralEvent
 from tests.helpers.browser import assert_no_axe_violations, login
 from tests.referrals.factories import referral_in
+from tests.referrals.onepage import one_page_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.faults]
 
@@ -60,9 +61,13 @@ def _files(root):
 
 
 def _upload(client, referral, content, name="verslag.pdf"):
+    """The file chosen on the one-page form and "Save draft" (ADR 0163)."""
     return client.post(
-        reverse("referrals:attachment_upload", args=[referral.uuid]),
-        {"attachment-file": SimpleUploadedFile(name, content, content_type="application/pdf")},
+        reverse("referrals:edit", args=[referral.uuid]),
+        one_page_data(
+            referral,
+            **{"attachments-0-file": SimpleUploadedFile(name, content, content_type="application/pdf")},
+        ),
     )
 
 
@@ -79,7 +84,7 @@ def test_a_full_disk_is_a_message_at_the_field_and_leaves_neither_row_nor_file(c
     html = response.content.decode()
     assert "opslag voor bijlagen is vol" in html
     # Next to the file field: the field's error list carries the message.
-    field_errors = html.split('id="id_attachment-file_error"', 1)
+    field_errors = html.split('id="id_attachments-0-file_error"', 1)
     assert len(field_errors) == 2 and "opslag voor bijlagen is vol" in field_errors[1][:1000]
     assert Attachment.objects.filter(referral=referral).count() == 0
     assert ReferralEvent.objects.filter(referral=referral).count() == events_before
@@ -91,7 +96,8 @@ def test_a_full_disk_is_a_message_at_the_field_and_leaves_neither_row_nor_file(c
     attachment = Attachment.objects.get(referral=referral)
     assert _files(full_disk) == [attachment.file.name]
     assert (full_disk / attachment.file.name).read_bytes() == PDF + b"1" * 1024
-    assert ReferralEvent.objects.filter(referral=referral).count() == events_before + 1
+    # The draft saved and the attachment added.
+    assert ReferralEvent.objects.filter(referral=referral).count() == events_before + 2
 
 
 def test_a_row_that_fails_after_the_file_was_written_takes_the_file_with_it(
@@ -129,8 +135,8 @@ def test_the_full_disk_message_in_chromium_is_at_the_field_and_accessible(
             {"name": "verslag.pdf", "mimeType": "application/pdf", "buffer": PDF + b"0" * (4 * TMPFS_BYTES)}
         ]
     )
-    section.locator('button[type="submit"]').click()
-    expect(page.locator("#id_attachment-file_error")).to_contain_text("opslag voor bijlagen is vol")
+    page.get_by_role("button", name="Concept opslaan").click()
+    expect(page.locator("#id_attachments-0-file_error")).to_contain_text("opslag voor bijlagen is vol")
     expect(page.get_by_label(re.compile(r"^Bestand"))).to_have_attribute("aria-invalid", "true")
     assert_no_axe_violations(page)
     assert Attachment.objects.filter(referral=referral).count() == 0

@@ -131,7 +131,9 @@ def test_the_form_saves_a_group_request_and_ignores_posted_child_fields(sc_clien
     assert (referral.group_name, referral.group_size) == ("groep 6b", 28)
     assert {f: getattr(referral, f) for f in NO_CHILD} == NO_CHILD
     page = sc_client.get(response["Location"]).content.decode()
-    assert 'id="section-guardians"' not in page and 'id="no-consent-needed"' in page
+    # The parents' and consent sections are hidden for a group; the note says why.
+    assert '<div data-subject-only="child" hidden>' in page
+    assert 'id="no-consent-needed" data-subject-not="child">' in page
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,7 @@ def test_ib_submits_a_group_request_without_child_data_and_the_worker_accepts(pa
     page.wait_for_load_state()
     expect(page.locator("#no-consent-needed")).to_be_visible()
     assert_no_axe_violations(page)  # saved group draft, no parents or consent asked
+    page.get_by_role("link", name="Controleer uw antwoorden en dien in").click()
     page.get_by_role("button", name="Aanmelding indienen").click()
     page.wait_for_load_state()
     referral = Referral.objects.get()
