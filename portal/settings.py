@@ -264,6 +264,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
+# Dates and numbers in text go through the active language's formats; portal/formats/nl holds
+# where Dutch differs from Django's own (ADR 0166).
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 # --- 8. Static files and private media -------------------------------------------------------
 STATIC_URL = "/static/"

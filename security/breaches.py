@@ -317,4 +317,4 @@ def home_summary(membership):
         "%(n)s breach to decide or notify, notify the AP by %(moment)s",
         "%(n)s breaches to decide or notify, notify the AP by %(moment)s",
         len(waiting),
-    ) % {"n": len(waiting), "moment": date_format(timezone.localtime(first), "j F Y, H:i")}
+    ) % {"n": len(waiting), "moment": date_format(timezone.localtime(first), "DATETIME_FORMAT")}
