@@ -74,12 +74,12 @@ CASES = [
         region=LIST,
         seed=_notification_seed,
     ),
+    # The navigation's badge (an htmx fragment): only the user's own count, so no region.
     Case(
-        "notifications:unread_count",
-        lambda w: reverse("notifications:unread_count"),
+        "notifications:unread_badge",
+        lambda w: reverse("notifications:unread_badge"),
         default=200,
-        region=LIST,
-        seed=_notification_seed,
+        region=NONE,
     ),
     Case(
         "notifications:read_all",
