@@ -2,8 +2,9 @@
 navigation. The page itself runs no query for it: the tag renders an empty badge that htmx
 fills from its own URL (notifications:unread_badge) on load and then every minute, swapping
 the whole badge (templates/portal/_unread_badge.html). Its requests carry `data-htmx-quiet`,
-so static/js/busy.js shows no busy state and static/js/session-timeout.js does not count them
-as activity, just as the server does not (ADR 0042).
+so static/js/busy.js shows no busy state (and sends none while the tab is hidden) and
+static/js/session-timeout.js does not count them as activity, just as the server does not
+(ADR 0042).
 
 Left out while the user still has to pass two-step verification, so the request is never
 redirected into that flow: the middleware that enforces it (security.middleware, ADR 0040)
