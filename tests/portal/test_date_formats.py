@@ -71,6 +71,44 @@ def test_the_allow_list_names_only_lines_that_exist():
         assert f"|date:'{fmt}'" in (TEMPLATES / name).read_text(), name
 
 
+APPS = ("agenda", "contacts", "escalations", "portal", "referrals", "reporting", "security")
+# In Python: date_format with a literal that is no named format, or strftime in a human order
+# (day before month, a month's name). ISO stamps ("%Y-%m-%d", "%Y%m%d-%H%M%S") are machine text.
+PY_FORMAT = re.compile(
+    r"""date_format\([^()]*(?:\([^()]*\))?[^()]*,\s*["']([^"']+)["']\)|strftime\(["']([^"']*(?:%d-%m|%B|%b|%A)[^"']*)["']\)"""
+)
+
+
+def hand_written_python_formats(root=Path(settings.BASE_DIR)):
+    found = []
+    for app in APPS:
+        for path in sorted((root / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                for match in PY_FORMAT.finditer(line):
+                    fmt = match.group(1) or match.group(2)
+                    if match.group(2) or fmt not in NAMED:
+                        found.append(f"{path.relative_to(root).as_posix()}:{number}: {match.group(0)}")
+    return found
+
+
+def test_no_python_code_writes_its_own_date_format():
+    assert hand_written_python_formats() == [], "use date_format(value, 'SHORT_DATE_FORMAT') and the like"
+
+
+def test_the_python_scan_finds_a_hand_written_format(tmp_path):
+    (tmp_path / "portal").mkdir()
+    (tmp_path / "portal" / "x.py").write_text(
+        'a = date_format(timezone.localtime(v), "j F Y")\nb = d.strftime("%d-%m-%Y")\n'
+        'c = date_format(v, "DATE_FORMAT")\nd = now.strftime("%Y%m%d-%H%M%S")\n'
+    )
+    assert [f.split(": ")[0] for f in hand_written_python_formats(tmp_path)] == [
+        "portal/x.py:1",
+        "portal/x.py:2",
+    ]
+
+
 MOMENT = datetime.datetime(2026, 12, 3, 14, 5, tzinfo=AMSTERDAM)
 
 
