@@ -17,7 +17,7 @@ from tests.helpers.browser import assert_no_axe_violations, login
 from tests.helpers.world import build_world
 from tests.referrals.factories import referral_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.browser
 
 WIDTHS = (1280, 320)
 HEIGHT = 900
@@ -67,6 +67,7 @@ OVERFLOW = """() => {
 }"""
 
 
+@pytest.mark.django_db(transaction=True)
 def test_main_pages_reflow_at_320_px_and_pass_axe(browser, live_server):
     w = build_world()
     referral = referral_in(w, "submitted")
