@@ -146,7 +146,7 @@ class NumericInput(forms.TextInput):
             attrs={
                 "inputmode": "numeric",
                 "autocomplete": "off",
-                "class": "tandem-input-short",
+                "class": "utrecht-textbox--numeric",
                 **(attrs or {}),
             }
         )

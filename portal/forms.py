@@ -32,8 +32,9 @@ WIDGET_CLASSES = {
     forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
     forms.RadioSelect: "utrecht-radio-button utrecht-radio-button--html-input",
     forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input",
-    forms.ClearableFileInput: "utrecht-file-input",
-    forms.FileInput: "utrecht-file-input",
+    # The component library (9.0) has no file input component: the browser's own control.
+    forms.ClearableFileInput: "",
+    forms.FileInput: "",
 }
 FIELDSET_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 
@@ -54,7 +55,9 @@ class TandemFormMixin:
                 (c for klass, c in WIDGET_CLASSES.items() if type(widget) is klass),
                 "utrecht-textbox utrecht-textbox--html-input",
             )
-            widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+            classes = f"{css} {widget.attrs.get('class', '')}".strip()
+            if classes:
+                widget.attrs["class"] = classes
 
     def full_clean(self):
         super().full_clean()

@@ -139,6 +139,9 @@ TEMPLATES = [
     },
 ]
 FORM_RENDERER = "portal.forms.TandemFormRenderer"
+# A message's tags name the modifier of its Utrecht alert (utrecht-alert--info/ok/warning/error,
+# templates/base.html; ADR 0165): "success" is "ok" there, and debug messages look like info.
+MESSAGE_TAGS = {10: "info", 25: "ok"}  # django.contrib.messages DEBUG and SUCCESS
 
 # --- 3. Database and cache ---------------------------------------------------------------------
 # Default: a SQLite file for the zero-setup demo (`make run`). Production and tests: PostgreSQL.

@@ -9,7 +9,7 @@
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
   function enhance(choices, form, index) {
-    var options = Array.prototype.slice.call(choices.querySelectorAll(".tandem-choice"));
+    var options = Array.prototype.slice.call(choices.querySelectorAll(".utrecht-form-field"));
     var id = "choice-filter-" + index;
     choices.id = choices.id || id + "-list";
     var box = document.createElement("div");

@@ -269,7 +269,7 @@ def test_meeting_form_lists_are_searchable_with_the_keyboard(page, live_server, 
     # Matching ignores case and accents, and every word must occur; clearing shows all again.
     activities = page.get_by_role("group", name=re.compile("activiteiten"))
     activities.get_by_role("searchbox").fill("COLLECTIEVE financiëring")
-    shown = activities.locator(".tandem-choice:visible")
+    shown = activities.locator(".utrecht-form-field:visible")
     assert shown.count() >= 1
     for text in shown.all_inner_texts():
         assert "collectieve financiering" in text.lower()

@@ -409,8 +409,8 @@ def test_an_open_activity_past_its_due_date_is_marked_overdue_on_every_list(clie
         assert OVERDUE in html[start : html.index("</tr>", start)]
     # The marker is text in a badge, next to the status it qualifies (not colour only).
     assert (
-        f'in uitvoering <span class="tandem-badge tandem-badge--error agenda-overdue">{OVERDUE}</span>'
-        in html
+        'in uitvoering <span class="utrecht-status-badge utrecht-status-badge--danger agenda-overdue">'
+        f"{OVERDUE}</span>" in html
     )
     html = client.get(reverse("agenda:my_activities")).content.decode()
     assert html.count(OVERDUE) == 1  # the partnership's own: 1.1, not the municipality's 2.1

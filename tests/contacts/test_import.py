@@ -350,9 +350,7 @@ def test_preview_lists_rows_to_add_and_changes_old_to_new(world, client):
     html = client.post(reverse("contacts:import"), {"kind": "schools", "file": upload}).content.decode()
     assert "1 rij toevoegen" in html and "1 rij wijzigen" in html
     assert "Voorbeeldschool De Nieuwe" in html
-    assert (
-        'Voorbeeldschool De Eik</span> → <span class="tandem-import-new">Voorbeeldschool De Grote Eik' in html
-    )
+    assert "Voorbeeldschool De Eik</del> → <ins>Voorbeeldschool De Grote Eik" in html
     assert School.objects.get(brin="88AA").name == "Voorbeeldschool De Eik"  # the preview writes nothing
 
 

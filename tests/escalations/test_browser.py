@@ -138,7 +138,7 @@ def test_escalation_journey(page, live_server):
     # 5. The district worker sees the decision; the timeline has the decision event.
     _as(page, live_server, world.user("district_worker"))
     page.goto(f"{base}/opschaling/{escalation.pk}/")
-    decision_text = page.locator(".tandem-decision").inner_text()
+    decision_text = page.get_by_role("region", name="Besluit", exact=True).inner_text()
     assert "Ambulante begeleiding in de klas" in decision_text
     assert world.user("municipal_officer").full_name in decision_text
     assert_no_axe_violations(page)

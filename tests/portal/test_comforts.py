@@ -39,7 +39,7 @@ def test_base_template_links_icon_print_stylesheet_and_busy_script(client):
 def test_print_stylesheet_hides_navigation_and_controls():
     css = Path(finders.find("css/print.css")).read_text()
     hidden = css.split("{", 1)[0]
-    for selector in (".tandem-nav", ".tandem-footer", ".tandem-account", "main form", "main button"):
+    for selector in (".utrecht-nav-bar", ".tandem-footer", ".tandem-account", "main form", "main button"):
         assert selector in hidden
     assert "content: attr(href)" not in css  # the links' addresses are not printed
 

@@ -29,7 +29,7 @@ def _logout(page):
 def _click_count(page, live_server, user, label, count, lands_on):
     login(page, live_server, user.email)
     page.goto(f"{live_server.url}/")
-    link = page.locator(".tandem-worklist a", has_text=label)
+    link = page.get_by_role("list", name="Wacht nu op u").get_by_role("link").filter(has_text=label)
     expect(link).to_have_text(re.compile(rf"^{count}\s+{re.escape(label)}"))
     assert_no_axe_violations(page)
     link.click()
@@ -121,7 +121,7 @@ def test_each_role_clicks_a_count_and_lands_on_the_filtered_list(page, live_serv
         label = f"voortgangsrapportages over het {period.verbose}"
     ProgressReport.objects.create(period=period.label, region=world.region, status="done")
     page.goto(f"{live_server.url}/")
-    report = page.locator(".tandem-worklist li", has_text=label)
+    report = page.get_by_role("list", name="Wacht nu op u").get_by_role("listitem").filter(has_text=label)
     expect(report).to_contain_text("klaar; volgende:")
     report.get_by_role("link").click()
     page.wait_for_url(re.compile(rf"period={period.label}"))

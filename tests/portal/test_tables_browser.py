@@ -32,7 +32,7 @@ CELL_STYLES = """() => [...document.querySelectorAll("table th, table td")].map(
 })"""
 
 WRAPS = """() => [...document.querySelectorAll("table")].map((table) => {
-  const wrap = table.closest(".tandem-table-wrap");
+  const wrap = table.closest(".utrecht-table-container");
   if (!wrap) return null;
   return {
     scrolls: wrap.scrollWidth > wrap.clientWidth,
@@ -77,7 +77,7 @@ def test_region_of_a_wide_table_scrolls_with_the_keyboard(page, live_server, wor
     region.focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => document.querySelector('.tandem-table-wrap').scrollLeft > 0")
+    page.wait_for_function("() => document.querySelector('.utrecht-table-container').scrollLeft > 0")
     assert page.evaluate("window.scrollX") == 0
 
 

@@ -41,7 +41,7 @@ def test_nothing_shows_without_unread_notifications(client, world):
     _notify(user, 1, read=True)
     client.force_login(user)
     html = client.get(reverse("notifications:unread_badge"), **HTMX).content.decode()
-    assert "tandem-badge" not in html and "ongelezen melding" not in html
+    assert "utrecht-badge-counter" not in html and "ongelezen melding" not in html
     assert f'hx-get="{reverse("notifications:unread_badge")}"' in html  # it keeps polling
 
 

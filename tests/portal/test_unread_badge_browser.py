@@ -25,7 +25,7 @@ def test_the_badge_polls_every_minute_and_not_in_a_hidden_tab(page, live_server)
     _notify(user)
     page.clock.install()
     login(page, live_server, user.email)
-    badge = page.locator(".tandem-unread .tandem-badge")
+    badge = page.locator("[data-unread-badge] .utrecht-badge-counter")
     expect(badge).to_have_text("1")
     polls = []
     page.on("request", lambda r: polls.append(r.url) if "/meldingen/ongelezen/" in r.url else None)
@@ -43,4 +43,4 @@ def test_the_badge_polls_every_minute_and_not_in_a_hidden_tab(page, live_server)
     _hidden(page, False)
     page.clock.fast_forward(61_000)
     expect(badge).to_have_text("3")
-    assert page.locator(".tandem-unread").count() == 1  # outerHTML: replaced, not nested
+    assert page.locator("[data-unread-badge]").count() == 1  # outerHTML: replaced, not nested

@@ -182,7 +182,7 @@ def test_notifications_page_is_accessible(page, live_server, bworld):
 
     services.submit(bworld.user("school_coordinator"), referral)
     login(page, live_server, bworld.user("district_worker").email)
-    badge = page.locator(".tandem-unread .tandem-badge")  # htmx swaps it in after the page loads
+    badge = page.locator("[data-unread-badge] .utrecht-badge-counter")  # swapped in by htmx
     badge.wait_for()
     assert badge.inner_text() == "1"
     assert page.get_by_role("link", name="Meldingen (1 ongelezen melding)").is_visible()

@@ -83,10 +83,11 @@ def test_login_error_focuses_the_summary(page, live_server, bworld):
 
 SWAPPED_FORM = (
     '<form id="swapped" class="tandem-form">'
-    '<div class="utrecht-alert tandem-alert tandem-alert--error" role="alert" id="swap-errors"'
+    '<div class="utrecht-alert utrecht-alert--error" role="alert" id="swap-errors"'
     ' tabindex="-1" data-error-summary aria-labelledby="swap-errors-title">'
+    '<div class="utrecht-alert__message">'
     '<h2 class="utrecht-heading-2" id="swap-errors-title">Fout</h2>'
-    '<ul><li><a class="utrecht-link" href="#id_swapped">Naam: vul dit veld in</a></li></ul></div>'
+    '<ul><li><a class="utrecht-link" href="#id_swapped">Naam: vul dit veld in</a></li></ul></div></div>'
     '<label for="id_swapped">Naam</label><input id="id_swapped" name="swapped" aria-invalid="true">'
     "</form>"
 )

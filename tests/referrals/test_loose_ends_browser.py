@@ -85,7 +85,7 @@ def test_a_lapsed_referral_tells_the_school_and_shows_on_the_timeline(page, live
         "button", name="Open", exact=False
     ).first.click()
     page.wait_for_load_state()
-    assert page.locator(".tandem-facts").get_by_text("vervallen").first.is_visible()
+    assert page.get_by_role("definition").get_by_text("vervallen").first.is_visible()
     timeline = page.locator("#timeline")
     assert timeline.get_by_text("Herinnering: de aanmelding vervalt binnenkort").is_visible()
     assert timeline.get_by_text("De school beantwoordde de vraag 20 werkdagen niet", exact=False).is_visible()

@@ -81,7 +81,9 @@ def test_bad_input_is_refused_next_to_the_field_and_nothing_saved(sc_client, wor
     assert response.status_code == 200
     html = response.content.decode()
     assert 'aria-invalid="true"' in html
-    assert fragment.lower() in html.lower(), html[html.find("tandem-error") : html.find("tandem-error") + 400]
+    assert fragment.lower() in html.lower(), html[
+        html.find("utrecht-form-field-error-message") : html.find("utrecht-form-field-error-message") + 400
+    ]
     assert not Referral.objects.exists()
 
 
@@ -271,16 +273,14 @@ def test_the_default_tab_is_what_needs_the_teams_decision_and_running_cases_have
 
     refs, html = shown({})
     assert refs == {new.reference, triage.reference, returned.reference}
-    assert 'aria-current="page">Te beslissen <span class="tandem-tabs__count">(3)</span></a>' in html
+    assert 'aria-current="page">Te beslissen <span>(3)</span></a>' in html
     # Each tab counts its referrals (one aggregate for all tabs).
-    assert 'Geaccepteerd en lopend <span class="tandem-tabs__count">(3)</span>' in html
-    assert 'Alle <span class="tandem-tabs__count">(7)</span>' in html
+    assert "Geaccepteerd en lopend <span>(3)</span>" in html
+    assert "Alle <span>(7)</span>" in html
     refs, html = shown({"view": "running"})
     assert refs == {accepted.reference, started.reference, escalated.reference}
     assert html.index(accepted.reference) < html.index(started.reference)  # awaiting help first
-    assert (
-        'aria-current="page">Geaccepteerd en lopend <span class="tandem-tabs__count">(3)</span></a>' in html
-    )
+    assert 'aria-current="page">Geaccepteerd en lopend <span>(3)</span></a>' in html
     refs, _html = shown({"view": "all"})
     assert refs == {r.reference for r in everyone}
     # The tab links keep the other filters and drop the status, which belongs to its tab.

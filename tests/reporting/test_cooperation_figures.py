@@ -72,7 +72,6 @@ def test_dashboard_and_pdf_agree(world, answers, client):
     assert "Terugblik op de samenwerking" in html and "Terugblik op de samenwerking" in text
     for row in rows:
         assert " ".join(row) in text, row
-        cells = "".join(
-            f'<td class="utrecht-table__cell tandem-num">{c.replace("<", "&lt;")}</td>' for c in row[1:]
-        )
+        numeric = "utrecht-table__cell utrecht-table__cell--numeric-column utrecht-table__cell--numeric-data"
+        cells = "".join(f'<td class="{numeric}">{c.replace("<", "&lt;")}</td>' for c in row[1:])
         assert cells in html, row

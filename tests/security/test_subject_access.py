@@ -376,7 +376,10 @@ def test_preview_counts_the_rows_of_each_part(world, officer_client):
     assert main.count("access_log") == logged - 1  # the preview's own row is written after
     html = page.content.decode()
     assert "Download de export (pdf)" in html
-    assert '<td class="utrecht-table__cell utrecht-table__cell--numeric">4</td>' in html
+    assert (
+        '<td class="utrecht-table__cell utrecht-table__cell--numeric-column'
+        ' utrecht-table__cell--numeric-data">4</td>' in html
+    )
 
 
 def test_export_is_a_tagged_dutch_pdf(world, officer_client):
