@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_WORKERS ?= 2
 
-.PHONY: help run test install install-test assets messages messages-update lint migrations-check pytest clean
+.PHONY: help run test install install-test assets messages messages-update lint migrations-check pytest screenshots clean
 
 help:
 	@echo "make run    install, migrate, load demo data and serve http://$(HOST):$(PORT) (SQLite, tasks inline)"
@@ -17,6 +17,7 @@ help:
 	@echo "            against PostgreSQL, Redis and Debian's Chromium"
 	@echo "make lock   re-resolve requirements/*.txt (hashed lock files) after changing pyproject.toml"
 	@echo "make scan   security scan of the production-like stack (wapiti, sqlmap, hostile input; ~20 min)"
+	@echo "make screenshots  each role's main pages at 1280 and 320 px as PNGs in screenshots/"
 
 # Every install comes from the hashed lock files in requirements/ (ADR 0100): first the build
 # tools (pip, setuptools, wheel), then the runtime set (base.txt) or the test set (test.txt),
@@ -113,6 +114,17 @@ test: install-test
 # Run pytest only (services must be reachable); e.g. make pytest PYTEST_ARGS="tests/contacts -x"
 pytest: install-test
 	@eval "$$($(PY) scripts/services.py up)" && DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Each role's main pages at 1280 and 320 px wide, as full-page PNGs in screenshots/ (gitignored),
+# from the browser test that checks reflow and axe at both widths (tests/portal/test_screenshots.py;
+# in `make test` it writes no files). Services as for `make test`.
+screenshots: install-test
+	@scripts/ensure_chromium.sh
+	@rm -rf screenshots && mkdir -p screenshots
+	@eval "$$($(PY) scripts/services.py up)" && \
+	  status=0; TANDEM_SCREENSHOTS_DIR=$(CURDIR)/screenshots DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	  $(VENV)/bin/pytest -p no:cacheprovider tests/portal/test_screenshots.py $(PYTEST_ARGS) || status=$$?; \
+	  $(PY) scripts/services.py down; ls screenshots | wc -l | xargs echo "screenshots/:"; exit $$status
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) node_modules static/vendor staticfiles var

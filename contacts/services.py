@@ -15,6 +15,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -82,7 +83,10 @@ def _replace_open(model, of, valid_from, too_early, concurrent, **fields):
             if current is not None:
                 if valid_from < current.valid_from:
                     raise ValidationError(
-                        {"valid_from": too_early % {"date": current.valid_from.strftime("%d-%m-%Y")}}
+                        {
+                            "valid_from": too_early
+                            % {"date": date_format(current.valid_from, "SHORT_DATE_FORMAT")}
+                        }
                     )
                 current.valid_to = current.closing_date(valid_from)
                 current.save(update_fields=["valid_to"])
@@ -445,7 +449,7 @@ def end_membership(actor, membership, ended_on):
             raise ValidationError(
                 {
                     "ended_on": _("The membership cannot end before it began (%(date)s).")
-                    % {"date": started.strftime("%d-%m-%Y")}
+                    % {"date": date_format(started, "SHORT_DATE_FORMAT")}
                 }
             )
         if locked.user_id == actor.pk and locked.role == Role.REGISTRY_ADMIN:

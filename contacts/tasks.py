@@ -6,11 +6,11 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from contacts.models import Invitation
 from contacts.models.invitations import new_token
+from portal.dates import moment_with_zone
 
 
 def invitation_email(invitation, token):
@@ -24,7 +24,7 @@ def invitation_email(invitation, token):
             "inviter": inviter.full_name if inviter else _("The registry administrator"),
             "role": membership.get_role_display(),
             "organisation": membership.organisation,
-            "until": date_format(timezone.localtime(invitation.expires_at), "j F Y H:i"),
+            "until": moment_with_zone(invitation.expires_at),
         }
         subject = _("Tandem: invitation as %(role)s") % values
         intro = _("%(inviter)s invites you to Tandem as %(role)s for %(organisation)s.") % values

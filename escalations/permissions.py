@@ -101,7 +101,7 @@ class EscalationOffer:
                 "Escalating to the deciders becomes possible once the district team has answered "
                 "(returned the referral with a question, or decided), or when the decision norm has "
                 "passed: from %(date)s."
-            ) % {"date": date_format(self.opens_on, "j F Y")}
+            ) % {"date": date_format(self.opens_on, "DATE_FORMAT")}
         return _(
             "Escalating to the deciders is possible once the district team has answered "
             "(returned the referral with a question, or decided), or when the decision norm has passed."

@@ -156,7 +156,7 @@ def decider_worklist(membership):
     note = ""
     if found["oldest"] is not None:
         note = _("the oldest raised on %(date)s") % {
-            "date": date_format(timezone.localtime(found["oldest"]), "j F Y")
+            "date": date_format(timezone.localtime(found["oldest"]), "DATE_FORMAT")
         }
     return [
         WorkItem(

@@ -14,6 +14,7 @@ from django.db.models import F, Max
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -392,7 +393,7 @@ def decide(
         referral = Referral.objects.select_related("school").get(pk=locked.referral_id)
         note = _("Decision after escalation: carried by %(carried_by)s, to be carried out by %(date)s.") % {
             "carried_by": CarriedBy(carried_by).label,
-            "date": carry_out_by.isoformat(),
+            "date": date_format(carry_out_by, "SHORT_DATE_FORMAT"),
         }
         referral = transition(
             referral, "resume", user, note=note, target=resume_target(referral, assign_help)

@@ -98,7 +98,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: static files need no policy (ADR 0043).
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, but a passive request (the unread badge's poll) keeps the idle timeout (ADR 0042).
+    "security.middleware.SessionMiddleware",
     "portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -268,6 +269,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
+# Dates and numbers in text go through the active language's formats; portal/formats/nl holds
+# where Dutch differs from Django's own (ADR 0166).
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 # --- 8. Static files and private media -------------------------------------------------------
 STATIC_URL = "/static/"

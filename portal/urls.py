@@ -42,7 +42,7 @@ auth_patterns = [
 # The user's notifications; under /aanmeldingen/ where they have always been.
 notification_patterns = [
     path("", views.notifications, name="list"),
-    path("ongelezen/", views.unread_count, name="unread_count"),
+    path("ongelezen/", views.unread_badge, name="unread_badge"),
     path("alles-gelezen/", views.notifications_read_all, name="read_all"),
     path("instellingen/", views.notification_settings, name="settings"),
     path("<int:pk>/gelezen/", views.notification_read, name="read"),

@@ -7,6 +7,7 @@ import redis
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from portal import error_reporting, services, theme
 from portal import home as home_page
@@ -23,6 +25,7 @@ from portal.forms import NotificationPreferenceForm
 from portal.logging import request_id_var
 from portal.models import Notification, NotificationPreference, RegionTheme
 from portal.paging import page_of
+from portal.templatetags.notification_tags import BADGE_POLL
 
 logger = logging.getLogger(__name__)
 
@@ -153,11 +156,20 @@ def notification_settings(request):
 
 
 @never_cache
-@login_required
-def unread_count(request):
-    """JSON for the navigation badge: {"count": n, "text": "n unread"}."""
+@require_GET
+def unread_badge(request):
+    """The navigation's unread-notification badge as an HTML fragment, which htmx swaps in on
+    page load and every minute (templates/portal/_unread_badge.html). A poll is not the user's
+    activity: it leaves the session's idle timeout alone (`session_passive`, ADR 0042). Logged
+    out meanwhile, htmx loads the login page as a whole page, not into the badge."""
+    request.session_passive = True
+    if not request.user.is_authenticated:
+        if request.htmx:
+            back = request.htmx.current_url_abs_path or "/"
+            return HttpResponseClientRedirect(redirect_to_login(back)["Location"])
+        return redirect_to_login(request.get_full_path())
     count = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
-    return JsonResponse({"count": count, "text": _("%(count)s unread") % {"count": count}})
+    return render(request, "portal/_unread_badge.html", {"count": count, "trigger": BADGE_POLL})
 
 
 # --- The theme (ADR 0164) ----------------------------------------------------------------------

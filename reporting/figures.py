@@ -766,7 +766,8 @@ def _network_section(period, scope):
     return Section(
         key="network",
         title=_("Network coverage"),
-        intro=_("Fixed contact persons and tandems on %(date)s.") % {"date": on.strftime("%d-%m-%Y")},
+        intro=_("Fixed contact persons and tandems on %(date)s.")
+        % {"date": date_format(on, "SHORT_DATE_FORMAT")},
         tables=[
             Table(
                 key="coverage",

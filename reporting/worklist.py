@@ -30,7 +30,7 @@ def steering_worklist(membership):
         following = period.next_period
         note = _("ready; next: %(period)s, after %(date)s") % {
             "period": following.verbose,
-            "date": date_format(following.last_day, "j F Y"),
+            "date": date_format(following.last_day, "DATE_FORMAT"),
         }
     else:
         note = _("not generated yet: request it on the list")

@@ -17,13 +17,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from contacts.models import Role, User
 from portal.audit import log_access
+from portal.dates import moment_with_zone
 from portal.models import AccessLog
 from referrals.models import Referral
 from security.data_subject import (
@@ -317,4 +317,4 @@ def home_summary(membership):
         "%(n)s breach to decide or notify, notify the AP by %(moment)s",
         "%(n)s breaches to decide or notify, notify the AP by %(moment)s",
         len(waiting),
-    ) % {"n": len(waiting), "moment": date_format(timezone.localtime(first), "j F Y, H:i")}
+    ) % {"n": len(waiting), "moment": moment_with_zone(first)}

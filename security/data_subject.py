@@ -226,7 +226,7 @@ def extend_deadline(user, request, *, until, reason):
         raise RequestError(
             "until",
             _("The deadline of %(date)s has passed; an extension must be made within the first month.")
-            % {"date": date_format(request.deadline, "j F Y")},
+            % {"date": date_format(request.deadline, "DATE_FORMAT")},
         )
     if until < today:
         raise RequestError("until", _("The new deadline lies in the past. Choose a date from today on."))
@@ -234,14 +234,14 @@ def extend_deadline(user, request, *, until, reason):
         raise RequestError(
             "until",
             _("The new deadline must lie after the current one (%(date)s).")
-            % {"date": date_format(request.deadline, "j F Y")},
+            % {"date": date_format(request.deadline, "DATE_FORMAT")},
         )
     latest = latest_extension(request.received_on)
     if until > latest:
         raise RequestError(
             "until",
             _("The deadline can be extended by at most two months, to %(date)s.")
-            % {"date": date_format(latest, "j F Y")},
+            % {"date": date_format(latest, "DATE_FORMAT")},
         )
     with transaction.atomic():
         request.extended_until = until
@@ -251,7 +251,7 @@ def extend_deadline(user, request, *, until, reason):
             user,
             request,
             StepKind.EXTENDED,
-            _("Until %(date)s: %(reason)s") % {"date": date_format(until, "j F Y"), "reason": reason},
+            _("Until %(date)s: %(reason)s") % {"date": date_format(until, "DATE_FORMAT"), "reason": reason},
         )
     return request
 
@@ -416,7 +416,7 @@ def home_summary(membership):
         "%(n)s open request, first deadline %(date)s",
         "%(n)s open requests, first deadline %(date)s",
         len(requests),
-    ) % {"n": len(requests), "date": date_format(first, "j F Y")}
+    ) % {"n": len(requests), "date": date_format(first, "DATE_FORMAT")}
 
 
 def send_deadline_reminders(today=None):
@@ -445,7 +445,7 @@ def send_deadline_reminders(today=None):
                 "data_subject_request_deadline",
                 gettext_lazy("A data-subject request is due soon"),
                 _("The deadline of request %(number)s is %(date)s.")
-                % {"number": request.pk, "date": date_format(request.current_deadline, "j F Y")},
+                % {"number": request.pk, "date": date_format(request.current_deadline, "DATE_FORMAT")},
                 reverse("security:request_detail", args=[request.pk]),
                 reference=_("Request %(number)s") % {"number": request.pk},
             )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -117,3 +118,16 @@ class NoStoreMiddleware:
         if view_shows_child_data(view_func):
             request._tandem_child_data = True
         return None
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware, except that a request its view marks passive
+    (`request.session_passive = True`: the unread badge's poll, portal.views.unread_badge) does
+    not save the session and so does not restart the idle timeout: a page left open polls, but
+    nobody is there (ADR 0042). A passive request that changed the session still saves it."""
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if getattr(request, "session_passive", False) and session is not None and not session.modified:
+            return response
+        return super().process_response(request, response)

@@ -136,7 +136,7 @@ def describe(referral):
     return _("%(reference)s — %(school)s, created %(date)s, %(status)s") % {
         "reference": referral.reference or _("draft without reference number"),
         "school": referral.school,
-        "date": date_format(timezone.localtime(referral.created_at), "j F Y"),
+        "date": date_format(timezone.localtime(referral.created_at), "DATE_FORMAT"),
         "status": referral.get_status_display(),
     }
 
@@ -162,9 +162,9 @@ def display_value(obj, model_field):
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "j F Y, H:i")
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, datetime.date):
-        return date_format(value, "j F Y")
+        return date_format(value, "DATE_FORMAT")
     return str(value)
 
 

@@ -23,7 +23,7 @@ def privacy_officer_worklist(membership):
     note = ""
     if requests:
         first = min(r.current_deadline for r in requests)
-        note = _("first deadline %(date)s") % {"date": date_format(first, "j F Y")}
+        note = _("first deadline %(date)s") % {"date": date_format(first, "DATE_FORMAT")}
     log_url = f"{reverse('security:access_log')}?date_from={since.isoformat()}"
     return [
         WorkItem(_("access-log entries in the last 7 days"), entries, log_url),

@@ -10,7 +10,17 @@
   function targetOf(event) {
     return (event.detail && (event.detail.target || event.detail.elt)) || null;
   }
+  // A background poll (the unread badge, data-htmx-quiet) is no work the user waits for; in a
+  // hidden tab it is not sent at all (the next one after the tab shows again is).
+  function quiet(event) {
+    var elt = event.detail && event.detail.elt;
+    return !!(elt && elt.hasAttribute && elt.hasAttribute("data-htmx-quiet"));
+  }
   document.addEventListener("htmx:beforeRequest", function (event) {
+    if (quiet(event)) {
+      if (document.hidden) event.preventDefault();
+      return;
+    }
     var target = targetOf(event);
     if (target) target.setAttribute("aria-busy", "true");
     running += 1;
@@ -18,6 +28,7 @@
     if (busy) busy.hidden = false;
   });
   document.addEventListener("htmx:afterRequest", function (event) {
+    if (quiet(event)) return;
     var target = targetOf(event);
     if (target && target.isConnected) target.removeAttribute("aria-busy");
     running = Math.max(0, running - 1);

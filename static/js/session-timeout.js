@@ -60,7 +60,12 @@
     event.preventDefault();
     stayLoggedIn();
   });
-  // Requests made by htmx also restart the server's idle timer.
-  document.addEventListener("htmx:afterRequest", restart);
+  // Requests made by htmx also restart the server's idle timer, except a background poll
+  // (data-htmx-quiet: the unread badge), which the server does not count either.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.hasAttribute && elt.hasAttribute("data-htmx-quiet")) return;
+    restart();
+  });
   restart();
 })();

@@ -22,9 +22,10 @@ def _notification_seed(w):
 
 
 def _unread_seed(w):
-    """The unread count is a number: the region's user has one, another region's none."""
+    """The badge counts the user's unread notifications: the region's user has one, another
+    region's user none."""
     _notification_seed(w)
-    return ['"count": 1']
+    return ["(1 ongelezen melding)"]
 
 
 def _notification_url(w):
@@ -136,9 +137,10 @@ CASES = [
         region=LIST,
         seed=_notification_seed,
     ),
+    # The navigation's badge (an htmx fragment): the user's own count.
     Case(
-        "notifications:unread_count",
-        lambda w: reverse("notifications:unread_count"),
+        "notifications:unread_badge",
+        lambda w: reverse("notifications:unread_badge"),
         default=200,
         region=LIST,
         seed=_unread_seed,

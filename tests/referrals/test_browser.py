@@ -185,9 +185,11 @@ def test_notifications_page_is_accessible(page, live_server, bworld):
 
     services.submit(bworld.user("school_coordinator"), referral)
     login(page, live_server, bworld.user("district_worker").email)
-    badge = page.locator("[data-unread-url] .utrecht-badge-counter")
+    badge = page.locator("[data-unread-badge] .utrecht-badge-counter")  # swapped in by htmx
     badge.wait_for()
     assert badge.inner_text() == "1"
+    assert page.get_by_role("link", name="Meldingen (1 ongelezen melding)").is_visible()
+    assert page.locator("#busy-indicator").is_hidden()  # a background poll is no busy state
     page.get_by_role("link", name=re.compile("^Meldingen")).click()
     referral.refresh_from_db()
     # The notice says which case (its reference number) and what happened, never the child.

@@ -19,4 +19,4 @@ def test_nav_and_home_entry_points_per_role(client, world, actor, present, absen
         assert text in html, text
     for text in absent:
         assert text not in html, text
-    assert reverse("notifications:unread_count") in html  # the badge loads itself with htmx
+    assert reverse("notifications:unread_badge") in html  # the badge loads itself with htmx

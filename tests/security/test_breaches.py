@@ -236,7 +236,7 @@ def test_home_shows_the_72_hour_deadline_until_notified(world, client):
     client.force_login(world.user("privacy_officer"))
     assert "geen open datalekken" in client.get(reverse("home")).content.decode()
     breach = breach_for(world, found_at=timezone.make_aware(datetime.datetime(2026, 3, 2, 9, 0)))
-    assert "1 datalek te besluiten of te melden, melden bij de AP vóór 5 maart 2026, 09:00" in (
+    assert "1 datalek te besluiten of te melden, melden bij de AP vóór 5 maart 2026 09:00 (CET)" in (
         client.get(reverse("home")).content.decode()
     )
     breaches.decide(
