@@ -119,7 +119,7 @@ PERSONAL = {
     # Which care workers are present in which schools through a collective arrangement, and who
     # recorded or changed it (ADR 0161): professionals' work, read by the region's members.
     "contacts.collectivearrangement": dict.fromkeys(
-        ("created_by", "care_workers"), {**PROFESSIONAL_CONTACT, "roles": REGION_MEMBERS, "leaves": ()}
+        ("created_by",), {**PROFESSIONAL_CONTACT, "roles": REGION_MEMBERS, "leaves": ()}
     ),
     "contacts.arrangementrecord": dict.fromkeys(
         ("actor", "at"), {**PROFESSIONAL_CONTACT, "roles": REGION_MEMBERS, "leaves": ()}
@@ -170,8 +170,6 @@ NOT_PERSONAL = {
         "id",
         "region",
         "name",
-        "schools",
-        "providers",
         "education_percentage",
         "capacity",
         "note",

@@ -358,6 +358,21 @@ def _referral_sections(period, scope):
     routes = route_cells(totals, outcome_cells[0])
     submitted_cell = primary("submitted", _("Referrals submitted"), submitted)
 
+    route_table = _count_table(
+        "by_route",
+        _("Accepted referrals by route"),
+        _("Route"),
+        routes,
+        note=_(
+            "Help through a collective arrangement comes from care workers who are present in "
+            "the school, paid jointly by education and youth care, without an individual "
+            "indication."
+        ),
+        chart=False,
+    )
+    # The routes add up to the accepted count, which the outcome table shows (or hides).
+    route_table.footer = [_("Total"), outcome_cells[0].display]
+
     referrals = Section(
         key="referrals",
         title=_("Referrals"),
@@ -384,6 +399,7 @@ def _referral_sections(period, scope):
                 home_total,
             ),
             _count_table("outcome", _("Outcome of triage"), _("Outcome"), outcome_cells, outcome_total),
+            route_table,
             _count_table(
                 "other",
                 _("Returns and joint deployments"),
@@ -395,22 +411,8 @@ def _referral_sections(period, scope):
                 ),
                 chart=False,
             ),
-            _count_table(
-                "by_route",
-                _("Accepted referrals by route"),
-                _("Route"),
-                routes,
-                note=_(
-                    "Help through a collective arrangement comes from care workers who are present in "
-                    "the school, paid jointly by education and youth care, without an individual "
-                    "indication."
-                ),
-                chart=False,
-            ),
         ],
     )
-    # The total of the routes is the accepted count the outcome table shows (or hides).
-    referrals.tables[-1].footer = [_("Total"), outcome_cells[0].display]
     spans = _norm_spans(period, scope)
     # Where the norms changed within the period, the strictest is the one judged against.
     norm_decision = min(norms.decision_days for _first, _last, norms in spans)
