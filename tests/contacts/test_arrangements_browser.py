@@ -75,6 +75,11 @@ def test_admin_records_an_arrangement_and_a_worker_helps_through_it(page, live_s
     expect(table).to_contain_text("Samen in de klas")
     expect(table).to_contain_text("60% / 40%")
     assert_no_axe_violations(page)  # the list with a row
+
+    page.goto(f"{live_server.url}/netwerk/scholen/{w.school.pk}/")
+    section = page.get_by_role("region", name="Lopende collectieve arrangementen")
+    expect(section).to_contain_text("Samen in de klas")
+    assert_no_axe_violations(page)  # the school's page with its current arrangement
     _logout(page)
 
     login(page, live_server, w.user("district_worker").email)
