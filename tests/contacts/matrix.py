@@ -90,6 +90,12 @@ def _own_organisations(w):
     return [w.school.name, w.other_school.name, w.municipality.name, w.other_municipality.name]
 
 
+def _coverage_gaps(w):
+    """The coverage page names the region's gaps: a school without a tandem, a municipality
+    without a fixed contact."""
+    return [w.other_school.name, w.municipality.name, w.other_municipality.name]
+
+
 # The directory is national (ADR 0147): another region's members read it too, and each page
 # shows the region of what it lists.
 CASES = [
@@ -258,7 +264,7 @@ CASES = [
         lambda w: reverse("contacts:coverage"),
         expect=COVERAGE,
         region=LIST,
-        seed=_own_organisations,
+        seed=_coverage_gaps,
     ),
     Case("contacts:import", lambda w: reverse("contacts:import"), expect=ADMIN, region=NONE),
     # The outbox (ADR 0130): the registry administrator sees it and retries failed rows.

@@ -120,7 +120,7 @@ CASES = [
         lambda w: reverse("escalations:mediators"),
         expect={"registry_admin": 200},
         region=LIST,
-        seed=lambda w: [named_mediator(w).user.email],
+        seed=lambda w: [named_mediator(w).user.full_name],
     ),
     Case(
         "escalations:mediators",

@@ -7,9 +7,11 @@ EVERYONE_200 = {"no_membership": 200}
 
 
 def _home_seed(w):
+    """The home page counts what waits, it does not list it: the district worker's count."""
     from tests.referrals.factories import referral_in
 
-    return [reverse("referrals:detail", args=[referral_in(w, "submitted").uuid])]
+    referral_in(w, "submitted")
+    return ["1 nieuwe aanmeldingen"]
 
 
 def _notification_seed(w):
@@ -17,6 +19,12 @@ def _notification_seed(w):
         user=w.user("school_coordinator"), kind="k", subject="Bericht in Testregio", body="b", url="/"
     )
     return ["Bericht in Testregio"]
+
+
+def _unread_seed(w):
+    """The unread count is a number: the region's user has one, another region's none."""
+    _notification_seed(w)
+    return ['"count": 1']
 
 
 def _notification_url(w):
@@ -79,7 +87,7 @@ CASES = [
         lambda w: reverse("notifications:unread_count"),
         default=200,
         region=LIST,
-        seed=_notification_seed,
+        seed=_unread_seed,
     ),
     Case(
         "notifications:read_all",

@@ -2,7 +2,11 @@
 region (ADR 0123, ADR 0147; the region axis in tests/helpers/matrix.py). Rows live in
 tests/<app>/matrix.py."""
 
+import io
+import re
+
 import pytest
+from pypdf import PdfReader
 
 from tests.helpers.matrix import LIST, NATIONAL, all_cases, project_url_names
 from tests.helpers.world import ACTORS
@@ -26,10 +30,7 @@ def test_permission_matrix(case, world, client):
         user = world.user(actor)
         if user is not None:
             client.force_login(user)
-        data = case.data(world) if case.data else None
-        response = (
-            getattr(client, case.method)(url, data) if data is not None else getattr(client, case.method)(url)
-        )
+        response = _fetch(client, case, world, url)
         expected = case.expected(actor)
         if response.status_code != expected:
             mismatches.append(f"{actor}: expected {expected}, got {response.status_code}")
@@ -77,8 +78,7 @@ def test_region_axis(case, world, client):
             continue
         if response.status_code != 200:
             continue
-        raw = b"".join(response.streaming_content) if response.streaming else response.content
-        body = raw.decode(errors="replace")
+        body = _body(response)
         if kind == LIST:
             shown = [m for m in markers if m in body]
             if shown:
@@ -86,4 +86,31 @@ def test_region_axis(case, world, client):
         html = "html" in response.get("Content-Type", "")
         if kind == NATIONAL and html and world.region.name not in body:
             mismatches.append(f"{actor} of {abroad.region.name}: the page does not show the region")
+    if kind == LIST and markers:
+        mismatches += _markers_missing_at_home(case, world, client, url, markers)
     assert not mismatches, f"{case.id} {url} ({kind})\n" + "\n".join(mismatches)
+
+
+def _body(response):
+    """What a reader finds on the page: the HTML (links) and its text without tags (counts split
+    over elements), or a PDF's text."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(raw)).pages)
+    html = raw.decode(errors="replace")
+    return html + "\n" + re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def _markers_missing_at_home(case, world, client, url, markers):
+    """The control of a LIST case: together, the first region's own actors who get the page see
+    every seeded marker; otherwise "the other region does not see them" proves nothing."""
+    readers = [actor for actor in ACTORS if world.user(actor) is not None and case.expected(actor) == 200]
+    missing = set(markers)
+    for actor in readers:
+        client.logout()
+        client.force_login(world.user(actor))
+        body = _body(_fetch(client, case, world, url))
+        missing = {m for m in missing if m not in body}
+        if not missing:
+            return []
+    return [f"no actor of {world.region.name} sees the seeded {sorted(missing)}"] if readers else []

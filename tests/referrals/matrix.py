@@ -101,6 +101,14 @@ def _listed(w):
     ]
 
 
+def _inbox_listed(w):
+    """How the region's referrals waiting for triage show in the district team's inbox."""
+    return [
+        reverse("referrals:detail", args=[referral_in(w, status).uuid])
+        for status in ("submitted", "in_triage")
+    ]
+
+
 def _own_school(w):
     return [w.school.name, w.other_school.name]
 
@@ -135,7 +143,7 @@ CASES = [
         _url("referrals:inbox"),
         expect={DW: 200, "other_district_worker": 200},
         region=LIST,
-        seed=_listed,
+        seed=_inbox_listed,
     ),
     Case(
         "referrals:detail", _url("referrals:detail", _referral("submitted")), default=404, expect=BOTH_SIDES
