@@ -534,7 +534,7 @@ CASES += [
         lambda w: reverse("contacts:arrangement_create"),
         expect=ADMIN,
         region=LIST,
-        seed=_own_organisations,
+        seed=lambda w: [w.school.name, w.other_school.name, w.care_provider.name],  # the choices
     ),
     Case(
         "contacts:arrangement_create",
