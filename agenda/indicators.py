@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agenda.indicator_keys import INDICATOR_LABELS
 from agenda.models import Meeting, MeetingType
+from contacts.arrangements import pilot_school_q
 from contacts.models import SPECIAL_SCHOOL_TYPES, Municipality, School
 from contacts.selectors import coverage_counts, in_region_q
 from portal.suppression import SMALL, THRESHOLD, fmt_count, is_small
@@ -181,7 +182,9 @@ def inspiration_sessions(scope):
 
 
 def collective_funding_pilots(scope):
-    return _schools(scope).filter(collective_funding_pilot=True).count()
+    """Schools with a current collective arrangement on the scope's day, or flagged as a pilot
+    school before arrangements were recorded (ADR 0161)."""
+    return _schools(scope).filter(pilot_school_q(scope.on)).count()
 
 
 def referrals_submitted(scope):

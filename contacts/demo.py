@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from contacts import services
 from contacts.models import (
+    ArrangementRecord,
     CareProvider,
+    CollectiveArrangement,
     ContactAssignment,
     DistrictTeam,
     Membership,
@@ -227,6 +229,7 @@ def seed(ctx):
     _seed_network()
     accounts += _seed_betuwe(ctx)
     _seed_themes()
+    _seed_arrangements()
     return accounts
 
 
@@ -402,6 +405,57 @@ def _seed_network():
         defaults={"person": officer, "valid_from": start},
     )
     _seed_history_and_more(contact, start)
+
+
+# Collective arrangements (ADR 0161), one per demo region: name, region, schools, provider,
+# care worker (e-mail, name), education percentage, capacity.
+ARRANGEMENTS = [
+    (
+        "Demo-arrangement Samen op school Noordwest",
+        "UTR",
+        [("99AA", "00"), ("99AB", "00")],
+        "Demo-jeugdhulp De Kering",
+        (f"zorg.kering@{DOMAIN}", "Zeynep Zorgzaam"),
+        60,
+        24,
+    ),
+    (
+        "Demo-arrangement Jeugdhulp in de Appelgaard",
+        "BET",
+        [("98AA", "00")],
+        "Demo-jeugdhulp De Waal",
+        (f"zorg.waal@{BETUWE_DOMAIN}", "Wessel Waalkant"),
+        50,
+        12,
+    ),
+]
+
+
+def _seed_arrangements():
+    """A current arrangement in each demo region, from the start of the school year; an
+    arrangement that exists (by name) is left alone."""
+    today = timezone.localdate()
+    start = datetime.date(today.year if today.month >= 8 else today.year - 1, 8, 1)
+    for name, region_code, schools, provider_name, (email, worker_name), percentage, capacity in ARRANGEMENTS:
+        if CollectiveArrangement.objects.filter(name=name).exists():
+            continue
+        provider = CareProvider.objects.get(name=provider_name)
+        worker = Person.objects.update_or_create(
+            email=email, defaults={"name": worker_name, "function": "Jeugdhulpverlener in school"}
+        )[0]
+        worker.care_providers.add(provider)
+        arrangement = CollectiveArrangement.objects.create(
+            region=Region.objects.get(code=region_code),
+            name=name,
+            education_percentage=percentage,
+            capacity=capacity,
+            valid_from=start,
+            note="Demo: vaste jeugdhulpverlener op dinsdag en donderdag in school.",
+        )
+        arrangement.schools.set([School.objects.get(brin=b, vestiging=v) for b, v in schools])
+        arrangement.providers.set([provider])
+        arrangement.care_workers.set([worker])
+        ArrangementRecord.objects.create(arrangement=arrangement, kind=ArrangementRecord.Kind.CREATED)
 
 
 def _person(local, name, function, phone=""):

@@ -5,12 +5,23 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts import permissions
-from contacts.models import DistrictTeam, Municipality, Partnership, Person, Region, Role, School
+from contacts.models import (
+    CareProvider,
+    DistrictTeam,
+    Municipality,
+    Partnership,
+    Person,
+    Region,
+    Role,
+    School,
+)
+from contacts.models import arrangements as arrangement_limits
 from contacts.models import norms as norm_limits
 from contacts.registry_import import KIND_LABELS
 from portal import theme, theme_images
@@ -454,3 +465,99 @@ class RegionThemeForm(TandemForm):
             ).items():
                 self.add_error(field, theme.contrast_message(field, ratio, background))
         return data
+
+
+# --- Collective arrangements (ADR 0161) -------------------------------------------------------
+
+
+class _LabelledChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj)
+
+
+class ArrangementForm(TandemForm):
+    """A collective arrangement of one region; the service (contacts/arrangements.py) checks
+    the same rules again and adds the ones across fields (regions, period, care workers)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    schools = _LabelledChoices(
+        label=_("Schools"),
+        queryset=School.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The schools where the care workers are present."),
+    )
+    providers = _LabelledChoices(
+        label=_("Care providers"), queryset=CareProvider.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    care_workers = _LabelledChoices(
+        label=_("Fixed care workers in the school"),
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("People of the chosen care providers who work in the schools."),
+    )
+    education_percentage = forms.IntegerField(
+        label=_("Share paid by education (%)"),
+        help_text=_("From 0 to 100; youth care (the municipality) pays the rest."),
+        widget=NumericInput,
+    )
+    valid_from = SaneDateField(label=_("Starts on"))
+    valid_to = SaneDateField(label=_("Ends on"), required=False, help_text=_("Leave empty while it runs."))
+    capacity = forms.IntegerField(
+        label=_("Capacity (pupils per school year)"),
+        widget=NumericInput,
+        help_text=_("How many pupils the arrangement can help in one school year."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        regional = permissions.region_q("municipality__region", [region.pk])
+        self.fields["schools"].queryset = School.objects.filter(regional).order_by("name")
+        providers = CareProvider.objects.filter(
+            permissions.region_q("region", [region.pk]) | Q(region__isnull=True)
+        ).order_by("name")
+        self.fields["providers"].queryset = providers
+        self.fields["care_workers"].queryset = (
+            Person.objects.filter(care_providers__in=providers)
+            .distinct()
+            .prefetch_related("care_providers")
+            .order_by("name", "email")
+        )
+        for name in ("education_percentage", "capacity"):
+            self.fields[name].error_messages["invalid"] = _("Enter a whole number, e.g. 60.")
+        if not self.is_bound and "valid_from" not in self.initial:
+            self.fields["valid_from"].initial = timezone.localdate()
+
+    def clean_education_percentage(self):
+        value = self.cleaned_data["education_percentage"]
+        if not 0 <= value <= 100:
+            raise forms.ValidationError(arrangement_limits.PERCENT_MESSAGE)
+        return value
+
+    def clean_capacity(self):
+        value = self.cleaned_data["capacity"]
+        if value < 1:
+            raise forms.ValidationError(arrangement_limits.CAPACITY_MESSAGE)
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("The end date cannot be before the start date."))
+        return cleaned
+
+
+class ArrangementFilterForm(TandemForm):
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("All schools")
+    )
+
+    def __init__(self, *args, region_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(
+            permissions.region_q("municipality__region", region_ids)
+        ).order_by("name")

@@ -411,3 +411,29 @@ def manageable_accounts(user):
     """The accounts with a membership (current or ended) in the user's region; a foreign
     region's account does not exist for the user (404)."""
     return User.objects.filter(pk__in=manageable_memberships(user).values("user_id"))
+
+
+# --- Collective arrangements (ADR 0161) -------------------------------------------------------
+
+
+def arrangement_region_ids(user):
+    """The top-level regions whose collective arrangements the user reads: every region they
+    work in. Another region's arrangement does not exist for them (404)."""
+    return home_region_ids(user)
+
+
+def can_read_arrangements(user):
+    return bool(arrangement_region_ids(user))
+
+
+def arrangement_admin_region_ids(user):
+    """Where the user records and edits arrangements: the regions they keep the registry of.
+    The partnership director and the municipal officer, who fund it, read it (ADR 0161)."""
+    return registry_admin_region_ids(user)
+
+
+def can_manage_arrangements(user, region=None):
+    ids = arrangement_admin_region_ids(user)
+    if region is None:
+        return bool(ids)
+    return region.pk in ids

@@ -31,6 +31,17 @@ IMPORT = {
     "leaves": (),
 }
 
+# Every role of the region reads its arrangements (ADR 0161).
+REGION_MEMBERS = (
+    "school_coordinator",
+    "district_worker",
+    "partnership_director",
+    "municipal_officer",
+    "steering_member",
+    "registry_admin",
+    "privacy_officer",
+)
+
 PERSONAL = {
     "contacts.user": {
         "password": CREDENTIAL,
@@ -105,6 +116,14 @@ PERSONAL = {
     ),
     # A care provider can be a sole practitioner, whose name, e-mail and phone are a person's.
     "contacts.careprovider": dict.fromkeys(("name", "email", "phone"), PROFESSIONAL_CONTACT),
+    # Which care workers are present in which schools through a collective arrangement, and who
+    # recorded or changed it (ADR 0161): professionals' work, read by the region's members.
+    "contacts.collectivearrangement": dict.fromkeys(
+        ("created_by",), {**PROFESSIONAL_CONTACT, "roles": REGION_MEMBERS, "leaves": ()}
+    ),
+    "contacts.arrangementrecord": dict.fromkeys(
+        ("actor", "at"), {**PROFESSIONAL_CONTACT, "roles": REGION_MEMBERS, "leaves": ()}
+    ),
     # Who set a region's norms, and when (ADR 0091): a professional's act, shown on the norms page.
     "contacts.regionnorm": dict.fromkeys(
         ("set_by", "set_at"),
@@ -146,5 +165,17 @@ NOT_PERSONAL = {
         "collective_funding_pilot",
     ),
     "contacts.districtteam": ("id", "name", "municipality", "email"),
+    # A collective arrangement's organisations, funding split, period and capacity (ADR 0161).
+    "contacts.collectivearrangement": (
+        "id",
+        "region",
+        "name",
+        "education_percentage",
+        "capacity",
+        "note",
+        "valid_from",
+        "valid_to",
+    ),
+    "contacts.arrangementrecord": ("id", "arrangement", "kind", "fields"),
     "contacts.careprovider": ("id", "region"),
 }

@@ -20,11 +20,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from contacts import permissions, selectors, services
+from contacts import arrangements, permissions, selectors, services
 from contacts.directory import KINDS
 from contacts.forms import (
     AFFILIATION_FIELDS,
     AccountFilterForm,
+    ArrangementFilterForm,
+    ArrangementForm,
     AssignmentForm,
     EndForm,
     ImportForm,
@@ -152,6 +154,10 @@ def school_detail(request, pk):
             "who": who,
             "history": selectors.assignment_history(school=school),
             "tandems": selectors.tandem_history(school),
+            # Only the region's own members see its arrangements (ADR 0161).
+            "arrangements": arrangements.current_for_school(school).filter(
+                pk__in=arrangements.visible_arrangements(request.user).values("pk")
+            ),
             "can_edit_tandem": permissions.can_edit_tandem(
                 request.user, school, current.district_team_id if current else None
             ),
@@ -226,7 +232,13 @@ def care_provider_detail(request, pk):
     return render(
         request,
         "contacts/care_provider_detail.html",
-        {"provider": provider, "people": provider.persons.order_by("name")},
+        {
+            "provider": provider,
+            "people": provider.persons.order_by("name"),
+            "arrangements": arrangements.current_for_provider(provider).filter(
+                pk__in=arrangements.visible_arrangements(request.user).values("pk")
+            ),
+        },
     )
 
 
@@ -1016,3 +1028,118 @@ def invitation_accept(request, token):
         "contacts/invitation_accept.html",
         {"invitation": invitation, "membership": invitation.membership, "form": form},
     )
+
+
+# --- Collective arrangements (ADR 0161) --------------------------------------------------------
+
+ARRANGEMENTS_PAGE_SIZE = 50
+
+
+def _arrangement(request, pk):
+    """The arrangement in one of the user's regions; another region's is a 404."""
+    return get_object_or_404(
+        arrangements.visible_arrangements(request.user).select_related("region", "created_by"), pk=pk
+    )
+
+
+@member_required
+@require_GET
+def arrangement_list(request):
+    region_ids = permissions.arrangement_region_ids(request.user)
+    if not region_ids:
+        raise PermissionDenied
+    form = ArrangementFilterForm(request.GET or None, region_ids=region_ids)
+    queryset = arrangements.visible_arrangements(request.user).select_related("region")
+    if form.is_bound and form.is_valid() and form.cleaned_data["school"]:
+        queryset = queryset.filter(schools=form.cleaned_data["school"])
+    queryset = queryset.prefetch_related(
+        Prefetch("schools", queryset=School.objects.order_by("name")),
+        Prefetch("providers", queryset=CareProvider.objects.order_by("name")),
+    ).order_by("name", "-valid_from", "id")
+    page = page_of(queryset, request, param="pagina", size=ARRANGEMENTS_PAGE_SIZE, count=True)
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "contacts/arrangement_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": page.rows,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "can_create": permissions.can_manage_arrangements(request.user),
+            "several_regions": len(region_ids) > 1,
+        },
+    )
+
+
+@member_required
+@require_GET
+def arrangement_detail(request, pk):
+    arrangement = _arrangement(request, pk)
+    records = list(arrangement.records.select_related("actor"))
+    for record in records:
+        record.labels = arrangements.field_labels(record)
+    return render(
+        request,
+        "contacts/arrangement_detail.html",
+        {
+            "arrangement": arrangement,
+            "schools": arrangement.schools.select_related("municipality").order_by("name"),
+            "providers": arrangement.providers.order_by("name"),
+            "workers": arrangement.care_workers.order_by("name"),
+            "records": records,
+            "current": arrangement.is_current(timezone.localdate()),
+            "today": timezone.localdate(),
+            "can_edit": permissions.can_manage_arrangements(request.user, arrangement.region),
+        },
+    )
+
+
+def _arrangement_form_page(request, region, arrangement=None):
+    initial = {}
+    if arrangement is not None:
+        initial = {field: getattr(arrangement, field) for field in arrangements.FIELDS}
+        for field in arrangements.M2M_FIELDS:
+            initial[field] = list(getattr(arrangement, field).values_list("pk", flat=True))
+    form = ArrangementForm(request.POST or None, region=region, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if arrangement is None:
+                arrangement = arrangements.create_arrangement(request.user, region, **form.cleaned_data)
+                messages.success(request, _("The collective arrangement has been recorded."))
+            else:
+                arrangements.update_arrangement(request.user, arrangement, **form.cleaned_data)
+                messages.success(request, _("The collective arrangement has been saved."))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("contacts:arrangement_detail", pk=arrangement.pk)
+    return render(
+        request,
+        "contacts/arrangement_form.html",
+        {"form": form, "region": region, "arrangement": arrangement},
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def arrangement_create(request):
+    regions = arrangements.managed_regions(request.user)
+    if not regions:
+        raise PermissionDenied
+    wanted = request.GET.get("regio", "")
+    region = (regions.filter(pk=int(wanted)).first() if wanted.isascii() and wanted.isdigit() else None) or (
+        regions.first()
+    )
+    return _arrangement_form_page(request, region)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def arrangement_edit(request, pk):
+    arrangement = _arrangement(request, pk)
+    if not permissions.can_manage_arrangements(request.user, arrangement.region):
+        raise PermissionDenied
+    return _arrangement_form_page(request, arrangement.region, arrangement)

@@ -11,6 +11,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from contacts.arrangements import current_for_school
 from contacts.demo import BETUWE_DOMAIN
 from contacts.models import CareProvider, School, User
 from portal.workdays import nth_working_day_back
@@ -31,6 +32,9 @@ PATHS = {
     "declined": ["submit", "take_up", "decline"],
     "help_started": ["submit", "take_up", "accept", "start_help"],
     "closed": ["submit", "take_up", "accept", "start_help", "close"],
+    # Helped through the school's collective arrangement (ADR 0161).
+    "arrangement": ["submit", "take_up", "accept_arrangement"],
+    "arrangement_help": ["submit", "take_up", "accept_arrangement", "start_help"],
     "withdrawn": ["submit", "withdraw"],
     "lapsed": ["submit", "take_up", "return", "lapse"],
 }
@@ -50,6 +54,11 @@ REFERRALS = [
     ("esdoorn-11", ("99AA", "00"), "ib", "Roos", "Gefingeerd", 10, "lapsed", 40),
     # A pupil who turns 18 soon: the referral page shows the transition task (ADR 0153).
     ("baken-1", ("99AE", "00"), "ib", "Yara", "Overgangs", 17, "help_started", 25),
+    # Helped through the school's collective arrangement (ADR 0161).
+    ("esdoorn-12", ("99AA", "00"), "ib", "Sara", "Samenhulp", 9, "arrangement", 6),
+    ("esdoorn-13", ("99AA", "00"), "ib", "Tijn", "Klasgenoot", 11, "arrangement_help", 18),
+    ("kompas-4", ("99AB", "00"), "ib2", "Uma", "Schoolzorg", 8, "arrangement_help", 9),
+    ("appelgaard-4", ("98AA", "00"), f"ib@{BETUWE_DOMAIN}", "Wout", "Rivierland", 9, "arrangement_help", 7),
     ("kompas-1", ("99AB", "00"), "ib2", "Noor", "Voorbeeldig", 10, "submitted", 6),
     ("kompas-2", ("99AB", "00"), "ib2", "Otto", "Probeersel", 7, "in_triage", 2),
     ("kompas-3", ("99AB", "00"), "ib2", "Pien", "Nepstra", 9, "draft", None),
@@ -158,6 +167,10 @@ def seed(ctx):
                     "expected_start": timezone.localdate() + datetime.timedelta(days=14),
                     "joint_deployment": True,
                 }
+            elif action == "accept_arrangement":
+                arrangement = current_for_school(school).first()
+                changes = {"collective_arrangement": arrangement}
+                note = arrangement.name
             elif action == "decline":
                 changes = {
                     "decline_reason": "voorliggend_veld",

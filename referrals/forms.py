@@ -6,7 +6,8 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import CareProvider, Municipality, School
+from contacts.arrangements import current_for_school
+from contacts.models import CareProvider, CollectiveArrangement, Municipality, School
 from portal.forms import TandemForm, TandemModelForm
 from referrals.consent import age_on
 from referrals.files import validate_attachment
@@ -443,7 +444,7 @@ class ActionFormMixin:
     ACTIONS). Every action form is built alike, `Form(data, colleagues=…, user=…)`, and its
     cleaned data are the keyword arguments of the action's service."""
 
-    def __init__(self, *args, colleagues=None, user=None, **kwargs):
+    def __init__(self, *args, colleagues=None, user=None, referral=None, **kwargs):
         super().__init__(*args, **kwargs)
 
 
@@ -505,6 +506,28 @@ class AcceptForm(ActionFormMixin, TandemModelForm):
         if value and value < timezone.localdate():
             raise forms.ValidationError(_("The expected start cannot be in the past."))
         return value
+
+
+class ArrangementHelpForm(ActionForm):
+    """Help through the school's collective arrangement (ADR 0161): which arrangement, and a
+    note; no care provider or indication."""
+
+    prefix = "accept_arrangement"
+    arrangement = forms.ModelChoiceField(
+        label=_("Collective arrangement"),
+        queryset=CollectiveArrangement.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, referral=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit(self)
+        self.fields["arrangement"].queryset = current_for_school(referral.school if referral else None)
+        self.fields["arrangement"].help_text = _(
+            "The school's arrangement that helps the pupil; no individual indication is needed."
+        )
 
 
 class ReturnForm(ActionForm):

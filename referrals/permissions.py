@@ -295,7 +295,12 @@ def may_perform(user, referral, action):
     """The action exists from the referral's status and `user` acts for its side."""
     entry = ACTIONS.get(action)
     check = SIDE_CHECKS.get(entry.side) if entry else None
-    return check is not None and referral.status in entry.sources and check(user, referral)
+    return (
+        check is not None
+        and referral.status in entry.sources
+        and check(user, referral)
+        and entry.is_available(referral)
+    )
 
 
 def allowed_actions(user, referral):

@@ -82,6 +82,7 @@ PERSONAL = {
         "planned_help_form": CASE_FACTS,
         "expected_start": CASE_FACTS,
         "joint_deployment": CASE_FACTS,
+        "collective_arrangement": CASE_FACTS,
         "decline_reason": CASE_FACTS,
         "decline_explanation": CHILD_CASE,
         "close_outcome": CASE_FACTS,

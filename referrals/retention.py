@@ -107,6 +107,7 @@ KEPT_FIELDS = (
     "planned_help_form",
     "expected_start",
     "joint_deployment",
+    "collective_arrangement",  # which arrangement helped: counted by the reports (ADR 0161)
     "decline_reason",
     "close_outcome",
 )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from contacts.arrangements import current_for_school
 from contacts.models import CURRENT_MEMBERSHIP, Role, User
 from portal import storage as storage_files
 from portal.notifications import notify
@@ -525,6 +526,31 @@ def accept(user, referral, *, care_provider, planned_help_form, expected_start, 
             joint_deployment=joint_deployment,
         )
         send_action_notice(school_users(referral), "accept", referral)
+    return referral
+
+
+@performs("accept_arrangement")
+def help_through_arrangement(user, referral, *, arrangement, note=""):
+    """Accept the referral as help through the school's collective arrangement (ADR 0161): no
+    care provider and no planned help form; the arrangement must hold for the referral's
+    school today."""
+    _require(perms.may_perform(user, referral, "accept_arrangement"))
+    if not current_for_school(referral.school).filter(pk=arrangement.pk).exists():
+        raise TransitionNotAllowed(
+            _("This arrangement does not hold for the referral's school today; choose another route.")
+        )
+    with transaction.atomic():
+        referral = transition(
+            referral,
+            "accept_arrangement",
+            user,
+            note=f"{arrangement.name}: {note}" if note else arrangement.name,
+            collective_arrangement=arrangement,
+            care_provider=None,
+            planned_help_form="",
+            joint_deployment=False,
+        )
+        send_action_notice(school_users(referral), "accept_arrangement", referral)
     return referral
 
 

@@ -85,6 +85,7 @@ def _scoped(request, uuid):
             "routed_team",
             "assigned_to",
             "care_provider",
+            "collective_arrangement",
             "created_by",
         ),
         uuid=uuid,
@@ -569,7 +570,7 @@ def timeline(referral):
 
 
 def _action_form(action, request, referral, data=None):
-    return action.form(data, colleagues=perms.team_colleagues(referral), user=request.user)
+    return action.form(data, colleagues=perms.team_colleagues(referral), user=request.user, referral=referral)
 
 
 def _render_detail(request, referral, bound=None, status=200, **extra):

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contacts.arrangements import current_for_school
 from referrals import forms as rf
 from referrals.models import ReferenceCounter, Referral, ReferralEvent, Status
 
@@ -53,6 +54,11 @@ class Action:
     open: bool = False  # the form is shown unfolded
     notice: Notice | None = None
     service: Callable | None = None  # service(user, referral, **form.cleaned_data)
+    # A further condition on the referral for the action to exist now (None: always).
+    available: Callable | None = None
+
+    def is_available(self, referral):
+        return self.available is None or self.available(referral)
 
     @property
     def changes_status(self):
@@ -125,6 +131,24 @@ ACTIONS = {
                 _("A referral was accepted"),
                 _("The district team accepted a referral."),
             ),
+        ),
+        # Helped through the school's collective arrangement (ADR 0161): a decision without the
+        # individual indication route (no care provider, no planned help form), offered only
+        # while the referral's school has a current arrangement.
+        A(
+            "accept_arrangement",
+            TEAM,
+            (S.IN_TRIAGE,),
+            S.ACCEPTED,
+            _("accepted: helped through the school's collective arrangement"),
+            button=_("Help through the school's collective arrangement"),
+            form=rf.ArrangementHelpForm,
+            notice=Notice(
+                "referral_accepted",
+                _("A referral was accepted"),
+                _("The district team accepted a referral."),
+            ),
+            available=lambda referral: current_for_school(referral.school).exists(),
         ),
         A(
             "decline",

@@ -230,6 +230,8 @@ def _totals(queryset, **extra):
         # Withdrawn by the school or lapsed before the team decided (ADR 0096).
         ended=Count("id", filter=Q(decided_at__isnull=True, status__in=[Status.WITHDRAWN, Status.LAPSED])),
         joint=Count("id", filter=ACCEPTED_Q & Q(joint_deployment=True)),
+        # Helped through the school's collective arrangement, not individually (ADR 0161).
+        arrangement=Count("id", filter=ACCEPTED_Q & Q(collective_arrangement__isnull=False)),
         **extra,
     )
 
@@ -272,6 +274,24 @@ def _outcome_cells(totals):
         ],
         total=submitted,
     )
+
+
+def route_cells(totals, accepted_cell):
+    """The accepted referrals by route (ADR 0161): through the school's collective arrangement
+    or individually (with or without a care provider). The two add up to the accepted total,
+    which the outcome table publishes (or hides): a hidden total hides both non-zero cells."""
+    accepted = totals["accepted"]
+    through = totals["arrangement"]
+    cells, _total = suppress_group(
+        [
+            ("arrangement", _("through the school's collective arrangement"), through),
+            ("individual", _("individually (district team or care provider)"), accepted - through),
+        ],
+        total=accepted,
+    )
+    if accepted_cell.hidden:
+        cells = [c if c.hidden or not c.value else Cell(c.key, c.label, None, HIDDEN) for c in cells]
+    return cells
 
 
 def _decision_days(cohort):
@@ -335,7 +355,23 @@ def _referral_sections(period, scope):
     outcome_cells, outcome_total = _outcome_cells(totals)
     returned = primary("returned", _("returned to the school at least once"), totals["returned"])
     joint = primary("joint", _("joint deployments of education and youth care"), totals["joint"])
+    routes = route_cells(totals, outcome_cells[0])
     submitted_cell = primary("submitted", _("Referrals submitted"), submitted)
+
+    route_table = _count_table(
+        "by_route",
+        _("Accepted referrals by route"),
+        _("Route"),
+        routes,
+        note=_(
+            "Help through a collective arrangement comes from care workers who are present in "
+            "the school, paid jointly by education and youth care, without an individual "
+            "indication."
+        ),
+        chart=False,
+    )
+    # The routes add up to the accepted count, which the outcome table shows (or hides).
+    route_table.footer = [_("Total"), outcome_cells[0].display]
 
     referrals = Section(
         key="referrals",
@@ -363,6 +399,7 @@ def _referral_sections(period, scope):
                 home_total,
             ),
             _count_table("outcome", _("Outcome of triage"), _("Outcome"), outcome_cells, outcome_total),
+            route_table,
             _count_table(
                 "other",
                 _("Returns and joint deployments"),

@@ -11,10 +11,12 @@ A fixed number of queries per area, whatever the number of referrals."""
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contacts.models import Municipality, Region, School, SchoolType
+from contacts.arrangements import current_q, pilot_school_q
+from contacts.models import CollectiveArrangement, Municipality, Region, School, SchoolType
 from contacts.selectors import coverage_counts
 from portal.workdays import AMSTERDAM, day_count_stats
 from referrals.models import Domain
@@ -114,10 +116,32 @@ def row_labels():
         ("help_median", _("Median working days from submission to start of help")),
         ("schools", _("Schools")),
         ("pilot_schools", _("Pilot schools with collective funding")),
+        ("arrangements", _("Current collective arrangements")),
+        ("arrangement_schools", _("Schools with a current collective arrangement")),
+        (
+            "arrangement_capacity",
+            _("Capacity of the current collective arrangements (pupils per school year)"),
+        ),
         ("schools_with_tandem", _("Schools with a tandem")),
         ("special_schools", _("(V)so schools")),
         ("special_with_contact", _("(V)so schools with a fixed contact person")),
     ]
+
+
+def _arrangement_rows(schools, on):
+    """The collective arrangements current on `on` with a school among `schools` (ADR 0161):
+    how many, the schools of the area they cover and their capacity; an arrangement across two
+    subregions counts in both with its whole capacity. Not about children: shown as they are."""
+    current = CollectiveArrangement.objects.filter(current_q(on), schools__in=schools).distinct()
+    found = CollectiveArrangement.objects.filter(pk__in=current.values("pk")).aggregate(
+        n=Count("id"), capacity=Sum("capacity")
+    )
+    covered = schools.filter(arrangements__in=current.values("pk")).distinct().count()
+    return {
+        "arrangements": _plain(found["n"]),
+        "arrangement_schools": _plain(covered),
+        "arrangement_capacity": _plain(found["capacity"] or 0),
+    }
 
 
 def _area(year, region):
@@ -136,7 +160,8 @@ def _area(year, region):
         "decision_median": _days(decision[0], decision[1]),
         "help_median": _days(help_start[0], help_start[1]),
         "schools": _plain(counts.schools),
-        "pilot_schools": _plain(schools.filter(collective_funding_pilot=True).count()),
+        "pilot_schools": _plain(schools.filter(pilot_school_q(year.measured_on)).count()),
+        **_arrangement_rows(schools, year.measured_on),
         "schools_with_tandem": _plain(counts.schools_with_tandem),
         "special_schools": _plain(counts.special_schools),
         "special_with_contact": _plain(counts.special_schools_with_contact),

@@ -1,4 +1,5 @@
 from .accounts import CURRENT_MEMBERSHIP, Membership, MembershipRecord, Role, User
+from .arrangements import ArrangementRecord, CollectiveArrangement
 from .imports import PendingImport
 from .invitations import Invitation
 from .network import ContactAssignment, Person, Tandem
@@ -16,8 +17,10 @@ from .organisations import (
 )
 
 __all__ = [
+    "ArrangementRecord",
     "CURRENT_MEMBERSHIP",
     "CareProvider",
+    "CollectiveArrangement",
     "ContactAssignment",
     "DistrictTeam",
     "Invitation",

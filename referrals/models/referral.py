@@ -179,6 +179,16 @@ class Referral(models.Model):
         default=False,
         help_text=_("Counts as a joint deployment of education and care in the reports."),
     )
+    # Helped through the school's collective arrangement (ADR 0161): the route without an
+    # individual indication, so no care provider or planned help form is recorded.
+    collective_arrangement = models.ForeignKey(
+        "contacts.CollectiveArrangement",
+        verbose_name=_("collective arrangement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
     decline_reason = models.CharField(
         _("reason for declining"), max_length=32, choices=DeclineReason.choices, blank=True
     )

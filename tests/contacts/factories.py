@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from contacts.models import (
     CareProvider,
+    CollectiveArrangement,
     ContactAssignment,
     DistrictTeam,
     Invitation,
@@ -191,3 +192,40 @@ def make_invitation(role, organisation, email="uitgenodigd@example.test", invite
         user=user, role=role, **{ROLE_ORGANISATION_FIELD[Role(role)]: organisation}
     )
     return invite(membership, invited_by=invited_by, **fields)
+
+
+class CollectiveArrangementFactory(factory.django.DjangoModelFactory):
+    """An arrangement of `region` from 1 January 2026, open-ended. Pass schools=[…] and
+    providers=[…] (lists) to link them."""
+
+    class Meta:
+        model = CollectiveArrangement
+        skip_postgeneration_save = True
+
+    region = factory.SubFactory(RegionFactory)
+    name = factory.Sequence(lambda n: f"Arrangement {n}")
+    education_percentage = 60
+    capacity = 30
+    valid_from = datetime.date(2026, 1, 1)
+
+    @factory.post_generation
+    def schools(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            obj.schools.set(extracted)
+
+    @factory.post_generation
+    def providers(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            obj.providers.set(extracted)
+
+    @factory.post_generation
+    def care_workers(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            obj.care_workers.set(extracted)
+
+
+def arrangement_of(world, **kwargs):
+    """A current arrangement of the world's region at world.school with world.care_provider."""
+    kwargs.setdefault("schools", [world.school])
+    kwargs.setdefault("providers", [world.care_provider])
+    return CollectiveArrangementFactory(region=world.region, **kwargs)

@@ -502,3 +502,94 @@ CASES += [
         label="GET refused",
     ),
 ]
+
+
+# --- Collective arrangements (ADR 0161): the region's members read them, its registry
+# administrator records and edits them; another region's arrangement does not exist (404).
+
+
+def _arrangement(w):
+    return f.arrangement_of(w, name="Arrangement Samen in Aan")
+
+
+def _arrangement_seed(w):
+    """An arrangement of the region, as the list shows it, and the region's schools the filter
+    and the form offer."""
+    return [_arrangement(w).name, w.school.name, w.other_school.name]
+
+
+def _foreign_arrangement(w):
+    region = f.RegionFactory(code="ARR", name="Regio Arrangement")
+    return f.CollectiveArrangementFactory(region=region, name="Vreemd arrangement")
+
+
+ARRANGEMENT_READERS = {"no_membership": 403}
+
+CASES += [
+    Case(
+        "contacts:arrangement_list",
+        lambda w: reverse("contacts:arrangement_list"),
+        default=200,
+        expect=ARRANGEMENT_READERS,
+        region=LIST,
+        seed=_arrangement_seed,
+    ),
+    Case(
+        "contacts:arrangement_list",
+        lambda w: reverse("contacts:arrangement_list"),
+        method="post",
+        default=405,
+        expect={"no_membership": 403},
+        label="POST refused",
+        region=NONE,
+    ),
+    Case(
+        "contacts:arrangement_detail",
+        lambda w: reverse("contacts:arrangement_detail", args=[_arrangement(w).pk]),
+        default=200,
+        expect=ARRANGEMENT_READERS,
+    ),
+    Case(
+        "contacts:arrangement_detail",
+        lambda w: reverse("contacts:arrangement_detail", args=[_foreign_arrangement(w).pk]),
+        default=404,
+        expect=ARRANGEMENT_READERS,
+        label="foreign region",
+    ),
+    Case(
+        "contacts:arrangement_create",
+        lambda w: reverse("contacts:arrangement_create"),
+        expect=ADMIN,
+        region=LIST,
+        seed=lambda w: [w.school.name, w.other_school.name, w.care_provider.name],  # the choices
+    ),
+    Case(
+        "contacts:arrangement_create",
+        lambda w: reverse("contacts:arrangement_create"),
+        method="post",
+        data=lambda w: {"name": "", "capacity": "0"},
+        expect=ADMIN,  # the form again, with the messages
+        label="bad input",
+        region=NONE,
+    ),
+    Case(
+        "contacts:arrangement_edit",
+        lambda w: reverse("contacts:arrangement_edit", args=[_arrangement(w).pk]),
+        expect=ADMIN,
+    ),
+    Case(
+        "contacts:arrangement_edit",
+        lambda w: reverse("contacts:arrangement_edit", args=[_arrangement(w).pk]),
+        method="post",
+        data=lambda w: {"name": "Nieuw", "education_percentage": "150"},
+        expect=ADMIN,
+        label="bad input",
+    ),
+    Case(
+        "contacts:arrangement_edit",
+        lambda w: reverse("contacts:arrangement_edit", args=[_foreign_arrangement(w).pk]),
+        default=404,
+        expect=ARRANGEMENT_READERS,
+        label="foreign region",
+    ),
+]

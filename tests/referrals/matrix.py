@@ -9,7 +9,7 @@ from django.utils import timezone
 from escalations.models import Escalation
 from referrals.models import Attachment, Transition
 from referrals.transition import latest_birth_for_adult_on
-from tests.contacts.factories import ContactAssignmentFactory
+from tests.contacts.factories import ContactAssignmentFactory, arrangement_of
 from tests.helpers.matrix import LIST, Case
 from tests.referrals.factories import ConsentFactory, GuardianFactory, referral_in
 
@@ -28,6 +28,12 @@ def _referral(status, **kwargs):
         return referral_in(w, status, **kwargs).uuid
 
     return make
+
+
+def _in_triage_with_arrangement(w):
+    """A referral in triage of a school with a current collective arrangement (ADR 0161)."""
+    arrangement_of(w)
+    return referral_in(w, "in_triage").uuid
 
 
 def _attachment_url(w):
@@ -398,6 +404,24 @@ CASES = [
         default=404,
         expect={SC: 403, DW: 302},
         label="not yet possible",
+    ),
+    Case(
+        "referrals:act",
+        _url("referrals:act", _in_triage_with_arrangement, "accept_arrangement"),
+        method="post",
+        data=lambda w: {"accept_arrangement-arrangement": ""},
+        default=404,
+        expect={SC: 403, DW: 200},
+        label="through the arrangement",
+    ),
+    Case(
+        "referrals:act",
+        _url("referrals:act", _referral("in_triage"), "accept_arrangement"),
+        method="post",
+        data=lambda w: {},
+        default=404,
+        expect={SC: 403, DW: 302},
+        label="no arrangement at the school",
     ),
     Case(
         "referrals:act",

@@ -27,6 +27,7 @@ from referrals.workflow import (
     performs,
     transition,
 )
+from tests.contacts.factories import arrangement_of
 from tests.helpers.world import ACTORS
 from tests.referrals.factories import PATHS, referral_in
 
@@ -69,7 +70,16 @@ def test_every_entry_is_complete(name):
 def test_each_side_has_its_actions_and_the_flow_is_covered():
     by_side = {side: {n for n, a in ACTIONS.items() if a.side == side} for side in SIDES}
     assert by_side[SCHOOL] == {"submit", "resubmit", "withdraw"}
-    assert by_side[TEAM] == {"take_up", "return", "accept", "decline", "start_help", "close", "assign"}
+    assert by_side[TEAM] == {
+        "take_up",
+        "return",
+        "accept",
+        "accept_arrangement",
+        "decline",
+        "start_help",
+        "close",
+        "assign",
+    }
     assert by_side[ESCALATIONS] == {"escalate", "resume", "mediation_settled"}
     assert by_side[SYSTEM] == {"lapse"}
     assert {n for n, a in ACTIONS.items() if a.open} == {"take_up", "resubmit", "start_help"}
@@ -96,6 +106,7 @@ def _offered(client, referral):
 @pytest.mark.django_db
 def test_the_referral_page_offers_each_action_exactly_to_its_side(client, world):
     offered_somewhere = set()
+    arrangement_of(world)  # the school's collective arrangement: its route is offered too (ADR 0161)
     for status in PATHS:
         referral = referral_in(world, status)
         for actor in ACTORS:
@@ -112,6 +123,7 @@ def test_the_referral_page_offers_each_action_exactly_to_its_side(client, world)
                 if action.form is not None
                 and action.side == SIDE_OF.get(actor)
                 and referral.status in action.sources
+                and action.is_available(referral)
             }
             assert offered == expected, (status, actor)
             assert set(perms.allowed_actions(user, referral)) >= offered
