@@ -532,12 +532,18 @@ def _mediation_cells(period, scope):
         settled=Count("id", filter=Q(state=Mediation.State.SETTLED)),
         not_settled=Count("id", filter=Q(state=Mediation.State.NOT_SETTLED)),
         open=Count("id", filter=Q(state=Mediation.State.OPEN)),
+        overtaken=Count("id", filter=Q(state=Mediation.State.OVERTAKEN)),
     )
     return suppress_group(
         [
             ("settled", _("settled by the mediation"), counts["settled"]),
             ("not_settled", _("not settled (the parties may escalate)"), counts["not_settled"]),
             ("open", _("no outcome yet"), counts["open"]),
+            (
+                "overtaken",
+                _("closed without an outcome (escalated, withdrawn or lapsed first)"),
+                counts["overtaken"],
+            ),
         ],
         total=counts["total"],
     )
