@@ -8,7 +8,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 
 from contacts.models import (
     CareProvider,
@@ -31,6 +31,23 @@ PROFESSIONAL_ROLES = (
 )
 
 
+# name -> func(OuterRef("user")) -> a boolean expression about the user: facts an app above
+# contacts knows (escalations: is or was the user named mediator, ADR 0162), asked in the one
+# memberships query a request makes anyway instead of a query of their own.
+_USER_FLAGS = {}
+
+
+def register_user_flag(name, expression):
+    """Called from an AppConfig.ready(); `user_flag(user, name)` then answers without a query."""
+    _USER_FLAGS[name] = expression
+
+
+def user_flag(user, name):
+    """A registered flag of the user (False for a user without current memberships: such a
+    user works on nothing). Cached with the memberships."""
+    return any(getattr(m, f"flag_{name}", False) for m in memberships(user))
+
+
 def memberships(user):
     """The user's current memberships, fetched once per request and cached on the user object.
     An ended membership is history and grants nothing (ADR 0137)."""
@@ -38,9 +55,11 @@ def memberships(user):
         return []
     cached = getattr(user, "_tandem_memberships", None)
     if cached is None:
+        flags = {f"flag_{name}": expression(OuterRef("user")) for name, expression in _USER_FLAGS.items()}
         cached = list(
             Membership.objects.current()
             .filter(user=user)
+            .annotate(**flags)
             .select_related(
                 "school__municipality__region__parent",
                 "district_team__municipality__region__parent",

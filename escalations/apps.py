@@ -16,16 +16,20 @@ class EscalationsConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: these modules import models, which cannot be loaded
         # before the app registry is ready; it is no import circle being dodged.
+        from contacts import permissions as contact_permissions
         from contacts.models import Role
-        from escalations import demo, permissions, retention, selectors
+        from escalations import demo, permissions, retention, selectors, services
         from referrals import permissions as referral_permissions
         from referrals import retention as referral_retention
+        from referrals import workflow
 
         demo_data.register(demo.seed)
         referral_permissions.register_reader(permissions.DECIDER_GRANT)
         referral_permissions.register_reader(permissions.MEDIATOR_GRANT)
+        contact_permissions.register_user_flag(permissions.MEDIATOR_FLAG, permissions.mediator_flag)
         referral_retention.register_part(retention.PART)
         referral_retention.register_part(retention.MEDIATION_PART)
+        workflow.register_after_move(services.close_overtaken_mediation)
 
         navigation.register(
             1000,
@@ -44,6 +48,18 @@ class EscalationsConfig(AppConfig):
                 Role.MUNICIPAL_OFFICER,
                 Role.STEERING_MEMBER,
             ],
+        )
+
+        # A mediator's own list, for whoever is or was named mediator (ADR 0162).
+        navigation.register(
+            1050, "escalations:my_mediations", _("My mediations"), visible=permissions.is_or_was_mediator
+        )
+        home.register_personal(
+            _("Mediator"),
+            "escalations:my_mediations",
+            _("My mediations"),
+            lambda user: selectors.open_mediation_note(user, permissions.own_mediations(user)),
+            permissions.is_or_was_mediator,
         )
 
         # The registry administrator names the region's mediators (ADR 0149).

@@ -27,19 +27,22 @@ municipality (and, as for every grant, not after the sharing stopped).
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from contacts.models import Membership, Region, Role, User
+from contacts.norms import referral_region_id
 from contacts.permissions import (
     PROFESSIONAL_ROLES,
     has_role,
     membership_region_id,
     memberships,
+    memberships_in_regions_q,
     municipality_ids,
     partnership_ids,
-    users_in_regions_q,
+    registry_admin_region_ids,
+    user_flag,
 )
 from escalations.models import CarriedBy, Escalation, Mediation, Mediator, Precedent, Side
 from portal.workdays import add_working_days
@@ -316,43 +319,23 @@ def can_edit_precedent(user, precedent):
 # --- Mediation before escalation (ADR 0149) ---------------------------------------------------
 
 
-def admin_region_ids(user):
+def admin_regions(user):
     """The top-level regions whose mediators the user names and ends: the registry
     administrator's own."""
-    return {
-        m.region.parent_id or m.region_id
-        for m in memberships(user)
-        if m.role == Role.REGISTRY_ADMIN and m.region_id
-    }
-
-
-def can_manage_mediators(user):
-    return bool(admin_region_ids(user))
-
-
-def admin_regions(user):
-    return Region.objects.filter(pk__in=admin_region_ids(user)).order_by("name")
+    return Region.objects.filter(pk__in=registry_admin_region_ids(user)).order_by("name")
 
 
 def managed_mediators(user):
     """The mediators the user manages; another region's answer 404."""
-    return Mediator.objects.filter(region_id__in=admin_region_ids(user))
+    return Mediator.objects.filter(region_id__in=registry_admin_region_ids(user))
 
 
 def mediator_candidates(region_ids):
-    """Who may be named mediator of the regions: active users holding a membership of an
-    organisation in them (ADR 0149)."""
-    return (
-        User.objects.filter(users_in_regions_q(list(region_ids), prefix=""), is_active=True)
-        .distinct()
-        .order_by("full_name", "pk")
-    )
-
-
-def referral_region_id(referral):
-    """The top-level region of the referral's school."""
-    region = referral.school.municipality.region
-    return region.parent_id or region.pk
+    """Who may be named mediator of the regions: active users holding a current membership of
+    an organisation in them (ADR 0149); an ended membership is history and counts for nothing
+    (ADR 0137)."""
+    holders = Membership.objects.current().filter(memberships_in_regions_q(list(region_ids)))
+    return User.objects.filter(pk__in=holders.values("user_id"), is_active=True).order_by("full_name", "pk")
 
 
 def mediators_for(referral, user=None):
@@ -364,9 +347,16 @@ def mediators_for(referral, user=None):
     return qs.order_by("user__full_name", "pk")
 
 
-def can_ask_mediator(user, referral):
-    """A party, while escalating makes sense (which also means no mediation is open)."""
-    return can_raise(user, referral)
+def is_or_was_mediator(user):
+    """Named mediator of a region now or before (no query: a flag of the memberships)."""
+    return user_flag(user, MEDIATOR_FLAG)
+
+
+def own_mediations(user):
+    """The mediations the user was asked for as mediator ("my mediations", ADR 0162)."""
+    if not getattr(user, "is_authenticated", False):
+        return Mediation.objects.none()
+    return Mediation.objects.filter(mediator__user=user)
 
 
 def visible_mediations(user):
@@ -382,13 +372,40 @@ def is_mediator_of(user, mediation):
     return mediation.mediator.user_id == user.pk
 
 
+def may_see_mediation_texts(user, mediation):
+    """The disagreement and the note on the outcome are case text: the parties always (a
+    district team stops being one when the school stops sharing); the mediator while the
+    mediation is open and the school shares the referral, as the referral itself (ADR 0162)."""
+    if party_sides(user, mediation.referral):
+        return True
+    return (
+        mediation.state == Mediation.State.OPEN
+        and mediation.referral.sharing_stopped_at is None
+        and is_mediator_of(user, mediation)
+    )
+
+
 def can_record_outcome(user, mediation):
     return mediation.state == Mediation.State.OPEN and is_mediator_of(user, mediation)
 
 
+# Whether a user is or was named mediator anywhere: a flag on the memberships query the user's
+# pages make anyway (contacts.permissions.register_user_flag), so everybody else's referral
+# queries carry no mediation subquery and no page makes a query more (ADR 0162).
+MEDIATOR_FLAG = "is_or_was_mediator"
+
+
+def mediator_flag(user_ref):
+    """The flag's expression on the memberships query: is there a Mediator row for the user."""
+    return Exists(Mediator.objects.filter(user=user_ref))
+
+
 def mediator_referral_q(user, prefix=""):
     """A Q on Referral for the referrals the user reads as the mediator of an OPEN mediation;
-    access ends with the outcome, as a decider's ends with the decision."""
+    access ends with the outcome, as a decider's ends with the decision. For a user who never
+    was a mediator, nothing (and no subquery)."""
+    if not user_flag(user, MEDIATOR_FLAG):
+        return Q(**{f"{prefix}pk__in": []})
     open_ids = Mediation.objects.filter(state=Mediation.State.OPEN, mediator__user=user)
     return Q(**{f"{prefix}pk__in": open_ids.values("referral_id")})
 

@@ -21,8 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from escalations.models import CarriedBy, Escalation, EscalationReason, Precedent, PrecedentDomain
+from escalations.models import CarriedBy, Escalation, EscalationReason, Mediation, Precedent, PrecedentDomain
 from escalations.models import age_band as age_band_on
 from portal.home import WorkItem
 from referrals.models import Domain
@@ -163,3 +164,30 @@ def decider_worklist(membership):
             _("open escalations waiting for your decision"), found["n"], reverse("escalations:inbox"), note
         )
     ]
+
+
+# --- The mediator's own list (ADR 0162) --------------------------------------------------
+
+
+def own_mediation_list(mediations):
+    """The user's mediations for the list page: open ones first (oldest first: they wait), then
+    the closed ones, newest outcome first. Only the referral's reference is joined: the page
+    shows no case data."""
+    return (
+        mediations.select_related("referral")
+        .order_by(
+            Case(When(state=Mediation.State.OPEN, then=Value(0)), default=Value(1)),
+            Case(When(state=Mediation.State.OPEN, then=F("asked_at"))),
+            F("recorded_at").desc(nulls_last=True),
+            "-pk",
+        )
+        .only("pk", "state", "asked_side", "asked_at", "recorded_at", "referral__reference")
+    )
+
+
+def open_mediation_note(user, mediations):
+    """The home page's line for a mediator: how many mediations wait for the outcome."""
+    n = mediations.filter(state=Mediation.State.OPEN).count()
+    return ngettext("%(n)s mediation waits for your outcome", "%(n)s mediations wait for your outcome", n) % {
+        "n": n
+    }

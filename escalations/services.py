@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from contacts.models import Region
 from contacts.norms import NormBook
+from contacts.permissions import registry_admin_region_ids
 from escalations import permissions as perms
 from escalations.anonymity import identifying_findings
 from escalations.models import (
@@ -38,7 +39,7 @@ from portal.notifications import notify
 from portal.workdays import working_days_before
 from referrals.models import FINAL_STATUSES, Referral, Status
 from referrals.permissions import team_colleagues
-from referrals.workflow import TransitionNotAllowed, record_event, transition
+from referrals.workflow import ACTIONS, TransitionNotAllowed, record_event, transition
 
 # kind -> (subject, body): lazy, so that notify() renders them in the site's language.
 NOTICES = {
@@ -131,17 +132,20 @@ def _url(escalation):
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def resume_target(referral, assign_help):
-    """Where the referral goes after the decision (ADR 0060): to accepted when the decision
-    assigns help; otherwise back where it was (a declined referral stays declined: the deciders
-    upheld the decline), except that a returned referral goes to triage (the team takes the
-    question up again with the decision in hand)."""
+def onward_status(status, assign_help, *, to_triage=(Status.RETURNED,)):
+    """Where a referral goes when a disagreement ends: to accepted when the district team
+    provides the help; otherwise on where it was, except that a status in `to_triage` (or none)
+    goes to triage, where the team takes the question up again with the outcome in hand.
+
+    After a decision (ADR 0060) `status` is where the referral was before the escalation (a
+    declined referral stays declined: the deciders upheld the decline) and a returned one goes to
+    triage; after a settled mediation (ADR 0149) it is the current status, and a submitted or a
+    returned referral goes to triage."""
     if assign_help:
         return Status.ACCEPTED
-    before = referral.status_before_escalation
-    if before == Status.RETURNED or not before:
+    if not status or status in to_triage:
         return Status.IN_TRIAGE
-    return before
+    return status
 
 
 def responsible_sides(carried_by):
@@ -168,18 +172,45 @@ def _deciders_of(referral):
 # --- Raise ---------------------------------------------------------------------------------
 
 
-def raise_escalation(user, referral, *, reason, position, other_position=""):
-    """A party escalates `referral`. Returns the new open Escalation."""
+def _offered_side(user, referral):
+    """The side for which `user` may escalate `referral` or ask a mediator now: a party, in a
+    raisable status, once escalating makes sense (ADR 0141) and while no mediation is open
+    (ADR 0149). PermissionDenied (with the offer's explanation) otherwise."""
     sides = perms.party_sides(user, referral)
     if not sides or referral.status not in perms.RAISABLE_STATUSES:
         raise PermissionDenied
     offer = perms.escalation_offer(referral)
     if not offer.offered:
-        # Not before the district team has answered or let the norm pass (ADR 0141).
         raise PermissionDenied(offer.explanation)
-    side = sides[0]
-    partnership, municipality = _deciders_of(referral)
+    return sides[0]
+
+
+def _lock(referral):
+    return Referral.objects.select_for_update().select_related("school").get(pk=referral.pk)
+
+
+def _recheck(user, locked):
+    """The preconditions again, on the locked row: another party may have asked a mediator,
+    escalated or moved the referral between the first check and the lock. The refusal is a
+    message for the form (TransitionNotAllowed). Returns the side."""
+    if locked.status not in perms.RAISABLE_STATUSES:
+        raise TransitionNotAllowed(
+            _("This is not possible any more: the referral is now “%(status)s”.")
+            % {"status": locked.get_status_display()}
+        )
+    try:
+        return _offered_side(user, locked)
+    except PermissionDenied as exc:
+        raise TransitionNotAllowed(str(exc) or _("This is not possible now.")) from exc
+
+
+def raise_escalation(user, referral, *, reason, position, other_position=""):
+    """A party escalates `referral`. Returns the new open Escalation."""
+    _offered_side(user, referral)
     with transaction.atomic():
+        referral = _lock(referral)
+        side = _recheck(user, referral)
+        partnership, municipality = _deciders_of(referral)
         referral = transition(
             referral,
             "escalate",
@@ -396,7 +427,11 @@ def decide(
             "date": date_format(carry_out_by, "SHORT_DATE_FORMAT"),
         }
         referral = transition(
-            referral, "resume", user, note=note, target=resume_target(referral, assign_help)
+            referral,
+            "resume",
+            user,
+            note=note,
+            target=onward_status(referral.status_before_escalation, assign_help),
         )
         draft_precedent(decision, referral)
         url = _url(locked)
@@ -527,7 +562,7 @@ def _mediation_url(mediation):
 
 def name_mediator(user, *, region, mediator_user):
     """The registry administrator names `mediator_user` mediator of `region` (their own)."""
-    if region is None or region.pk not in perms.admin_region_ids(user):
+    if region is None or region.pk not in registry_admin_region_ids(user):
         raise PermissionDenied
     if not perms.mediator_candidates([region.pk]).filter(pk=mediator_user.pk).exists():
         raise ValidationError({"user": _("Choose a person who works in this region.")})
@@ -541,7 +576,7 @@ def name_mediator(user, *, region, mediator_user):
 def end_mediator(user, mediator):
     """The registry administrator ends a mediator: no longer offered to the parties. A mediation
     already asked keeps its mediator until the outcome is recorded."""
-    if mediator.region_id not in perms.admin_region_ids(user):
+    if mediator.region_id not in registry_admin_region_ids(user):
         raise PermissionDenied
     with transaction.atomic():
         locked = Mediator.objects.select_for_update().get(pk=mediator.pk)
@@ -556,52 +591,32 @@ def end_mediator(user, mediator):
 def ask_mediator(user, referral, *, mediator, question):
     """A party asks a mediator of the region to mediate before escalating. Returns the open
     Mediation."""
-    sides = perms.party_sides(user, referral)
-    if not sides or referral.status not in perms.RAISABLE_STATUSES:
-        raise PermissionDenied
-    offer = perms.escalation_offer(referral)
-    if not offer.offered:
-        # The same moment as escalating (ADR 0141), and not while a mediation is open.
-        raise PermissionDenied(offer.explanation)
+    # The same moment as escalating (ADR 0141), and not while a mediation is open.
+    _offered_side(user, referral)
     if not perms.mediators_for(referral, user).filter(pk=mediator.pk).exists():
         raise ValidationError({"mediator": _("Choose one of the region's mediators.")})
     with transaction.atomic():
-        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        locked = _lock(referral)
         if locked.mediations.filter(state=Mediation.State.OPEN).exists():
             raise TransitionNotAllowed(_("A mediator was asked on this referral just before you."))
-        if locked.status not in perms.RAISABLE_STATUSES:
-            raise TransitionNotAllowed(
-                _("This is not possible any more: the referral is now “%(status)s”.")
-                % {"status": locked.get_status_display()}
-            )
+        side = _recheck(user, locked)
         mediation = Mediation.objects.create(
-            referral=locked, mediator=mediator, asked_side=sides[0], asked_by=user, question=question
+            referral=locked, mediator=mediator, asked_side=side, asked_by=user, question=question
         )
         record_event(
             locked,
             "mediation_asked",
             user,
             note=_("A mediator was asked by the %(side)s: %(name)s.")
-            % {"side": Side(sides[0]).label, "name": mediator.user.full_name or mediator.user.email},
+            % {"side": Side(side).label, "name": mediator.user.full_name or mediator.user.email},
         )
         url = _mediation_url(mediation)
         _notify([mediator.user], "mediation_asked", url, locked)
-        other = [s for s in (Side.SCHOOL, Side.DISTRICT_TEAM) if s != sides[0]]
+        other = [s for s in (Side.SCHOOL, Side.DISTRICT_TEAM) if s != side]
         _notify(
             [u for s in other for u in perms.party_users(locked, s)], "mediation_asked_party", url, locked
         )
     return mediation
-
-
-def settled_target(status, assign_help):
-    """Where a settled referral goes (ADR 0149): to accepted when the district team provides
-    the help; otherwise it stays where it was, except that a submitted or returned referral goes
-    to triage (the team takes it up with the agreement in hand)."""
-    if assign_help:
-        return Status.ACCEPTED
-    if status in (Status.SUBMITTED, Status.RETURNED):
-        return Status.IN_TRIAGE
-    return status
 
 
 def record_mediation_outcome(user, mediation, *, settled, carried_by="", assign_help=False, note=""):
@@ -616,6 +631,17 @@ def record_mediation_outcome(user, mediation, *, settled, carried_by="", assign_
         if locked.state != Mediation.State.OPEN:
             raise TransitionNotAllowed(_("The outcome of this mediation was recorded already."))
         referral = Referral.objects.select_for_update().get(pk=locked.referral_id)
+        if (
+            referral.status == Status.ESCALATED
+            or Escalation.objects.filter(referral=referral, raised_at__gte=locked.asked_at).exists()
+        ):
+            # The deciders took the dispute over (ADR 0162): the mediation has no say any more.
+            raise TransitionNotAllowed(
+                _(
+                    "The outcome cannot be recorded: the disagreement was escalated to the deciders "
+                    "after the mediator was asked."
+                )
+            )
         if settled:
             label = CarriedBy(carried_by).label
             referral = transition(
@@ -623,7 +649,9 @@ def record_mediation_outcome(user, mediation, *, settled, carried_by="", assign_
                 "mediation_settled",
                 user,
                 note=_("Settled with the mediator: carried by %(carried_by)s.") % {"carried_by": label},
-                target=settled_target(referral.status, assign_help),
+                target=onward_status(
+                    referral.status, assign_help, to_triage=(Status.SUBMITTED, Status.RETURNED)
+                ),
             )
             locked.state = Mediation.State.SETTLED
             locked.carried_by = carried_by
@@ -643,3 +671,32 @@ def record_mediation_outcome(user, mediation, *, settled, carried_by="", assign_
         kind = "mediation_settled" if settled else "mediation_not_settled"
         _notify(perms.party_users(referral), kind, _mediation_url(locked), referral)
     return locked
+
+
+def close_overtaken_mediation(referral, action, actor):
+    """Registered with `referrals.workflow.register_after_move` (ADR 0162): a move that takes the
+    referral out of the statuses a mediation works in (escalated, by a party or automatically;
+    withdrawn; lapsed; help started) closes its open mediation as overtaken, with an event on
+    the timeline. The mediator's access to the referral ends with it (MEDIATOR_GRANT)."""
+    if referral.status in perms.RAISABLE_STATUSES:
+        return None
+    mediation = (
+        Mediation.objects.select_for_update()
+        .filter(referral=referral, state=Mediation.State.OPEN)
+        .select_related("mediator__user")
+        .first()
+    )
+    if mediation is None:
+        return None
+    mediation.state = Mediation.State.OVERTAKEN
+    mediation.recorded_by = actor
+    mediation.recorded_at = timezone.now()
+    mediation.save(update_fields=["state", "recorded_by", "recorded_at"])
+    record_event(
+        referral,
+        "mediation_overtaken",
+        actor,
+        note=_("The mediation was closed without an outcome: the referral was %(move)s.")
+        % {"move": ACTIONS[action].label},
+    )
+    return mediation

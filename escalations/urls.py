@@ -12,6 +12,7 @@ urlpatterns = [
     path("aanmelding/<uuid:referral_uuid>/opschalen/", views.raise_escalation, name="raise"),
     path("aanmelding/<uuid:referral_uuid>/bemiddeling/", views.ask_mediator, name="ask_mediator"),
     path("bemiddeling/<int:pk>/", views.mediation, name="mediation"),
+    path("bemiddeling/mijn/", views.my_mediations, name="my_mediations"),
     path("bemiddelaars/", views.mediators, name="mediators"),
     path("bemiddelaars/<int:pk>/beeindigen/", views.mediator_end, name="mediator_end"),
     path("precedenten/", views.precedents, name="precedents"),

@@ -543,7 +543,8 @@ def mediation(request, pk):
                 organisation=organisation,
             )
             return redirect(to)
-    if not follows_action(request):
+    show_texts = perms.may_see_mediation_texts(user, mediation)
+    if not follows_action(request) and show_texts:
         # The disagreement is case text: every view is logged, as an escalation's positions.
         role, organisation = acting_as
         log_access(user, AccessLog.Action.VIEW, mediation.referral, role=role, organisation=organisation)
@@ -553,5 +554,21 @@ def mediation(request, pk):
     return render(
         request,
         "escalations/mediation.html",
-        {"mediation": mediation, "referral": mediation.referral, "form": form, "referral_url": referral_url},
+        {
+            "mediation": mediation,
+            "referral": mediation.referral,
+            "form": form,
+            "referral_url": referral_url,
+            "show_texts": show_texts,
+        },
     )
+
+
+@member_required
+def my_mediations(request):
+    """The mediator's own list (ADR 0162): the mediations they were asked for, open and closed,
+    by the referral's reference only; the texts stay on the mediation page under its rules."""
+    if not perms.is_or_was_mediator(request.user):
+        raise PermissionDenied
+    page = page_of(selectors.own_mediation_list(perms.own_mediations(request.user)), request)
+    return render(request, "escalations/my_mediations.html", {"mediations": page.rows, "page": page})

@@ -47,8 +47,11 @@ def register(role, url_name, label, description=""):
 
 
 def registered():
-    """(role, url_name, label, description) for every registered entry point."""
-    return [(role, *entry) for role, entries in _ENTRY_POINTS.items() for entry in entries]
+    """(role, url_name, label, description) for every registered entry point (a personal one
+    under the role "")."""
+    return [(role, *entry) for role, entries in _ENTRY_POINTS.items() for entry in entries] + [
+        ("", url_name, label, description) for _heading, url_name, label, description, _visible in _PERSONAL
+    ]
 
 
 def entry_points_for(membership):
@@ -59,6 +62,34 @@ def entry_points_for(membership):
             "description": description(membership) if callable(description) else description,
         }
         for url_name, label, description in _ENTRY_POINTS[str(membership.role)]
+    ]
+
+
+_PERSONAL = []
+
+
+def register_personal(heading, url_name, label, description, visible):
+    """An entry point that belongs to the person, not to one of their memberships (a mediator,
+    ADR 0162): shown once, in a block of its own headed `heading`, when `visible(user)`.
+    `description` is a text or a function of the user."""
+    _PERSONAL.append((heading, url_name, label, description, visible))
+
+
+def personal_for(user):
+    """The person's own blocks: {"heading", "entry_points"} for each visible registration."""
+    return [
+        {
+            "heading": heading,
+            "entry_points": [
+                {
+                    "url": reverse(url_name),
+                    "label": label,
+                    "description": description(user) if callable(description) else description,
+                }
+            ],
+        }
+        for heading, url_name, label, description, visible in _PERSONAL
+        if visible(user)
     ]
 
 

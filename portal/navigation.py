@@ -10,6 +10,7 @@ which the apps register them. Today's order (keep gaps for new entries):
     400 agenda:index              agenda     950 reporting:published_list   reporting
                                              960 reporting:startfoto        reporting
     500 referrals:list            referrals 1000 escalations:inbox          escalations
+                                            1050 escalations:my_mediations escalations
     600 referrals:inbox           referrals 1100 escalations:precedents     escalations
                                             1200 security:access_log        security
                                             1300 security:subject_access    security

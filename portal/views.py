@@ -62,7 +62,11 @@ def server_error(request):
 
 @login_required
 def home(request):
-    return render(request, "portal/home.html", {"blocks": home_page.blocks_for(request.user)})
+    return render(
+        request,
+        "portal/home.html",
+        {"blocks": home_page.blocks_for(request.user), "personal": home_page.personal_for(request.user)},
+    )
 
 
 def _broker_state():

@@ -62,6 +62,7 @@ EVENT_LABELS = {
     # Mediation before escalation (escalations, ADR 0149).
     "mediation_asked": gettext_lazy("a mediator was asked"),
     "mediation_not_settled": gettext_lazy("mediation: not settled"),
+    "mediation_overtaken": gettext_lazy("mediation closed without an outcome (overtaken)"),
     "transition_adult_services": gettext_lazy("18-/18+ transition: adult services contacted"),
     "transition_municipality_contact": gettext_lazy(
         "18-/18+ transition: Wmo/Wlz contact of the home municipality informed"

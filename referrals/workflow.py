@@ -303,6 +303,18 @@ def next_reference(year):
     return f"AJS-{year}-{counter.last:05d}"
 
 
+_AFTER_MOVE = []
+
+
+def register_after_move(func):
+    """Called from an AppConfig.ready() of an app above referrals: `func(referral, action,
+    actor)` runs inside the transaction of every move, after its event, with the locked and
+    updated referral (escalations: a move that overtakes an open mediation closes it, ADR 0162).
+    Registering the same function twice changes nothing."""
+    if func not in _AFTER_MOVE:
+        _AFTER_MOVE.append(func)
+
+
 def transition(referral, action, actor, note="", target=None, **changes):
     """Perform `action` on `referral` as `actor`: lock, check the table, apply `changes`,
     stamp measured moments, write the event. Returns the fresh referral. Raises
@@ -352,6 +364,8 @@ def transition(referral, action, actor, note="", target=None, **changes):
             to_status=to_status,
             note=note,
         )
+        for func in _AFTER_MOVE:
+            func(locked, action, actor)
     return locked
 
 

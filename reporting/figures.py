@@ -312,10 +312,11 @@ class Comparable:
     decision: tuple  # (n, median, p90) in working days
     domains: list  # [Cell] in Domain order
     school_types: list  # [Cell] in SchoolType order
+    transition_prepared: Cell  # pupils turned 18 with their transition prepared in time (ADR 0153)
 
 
 def _previous_comparable(period, scope):
-    """The comparable numbers of `period` without its tables: five queries."""
+    """The comparable numbers of `period` without its tables: six queries."""
     cohort = _cohort(period, scope)
     totals = _totals(cohort)
     outcome_cells, _total = _outcome_cells(totals)
@@ -332,6 +333,7 @@ def _previous_comparable(period, scope):
         decision=decision,
         domains=_domain_cells(cohort),
         school_types=type_cells,
+        transition_prepared=_transition_cells(period, scope)[0][0],
     )
 
 
@@ -569,12 +571,18 @@ def _mediation_cells(period, scope):
         settled=Count("id", filter=Q(state=Mediation.State.SETTLED)),
         not_settled=Count("id", filter=Q(state=Mediation.State.NOT_SETTLED)),
         open=Count("id", filter=Q(state=Mediation.State.OPEN)),
+        overtaken=Count("id", filter=Q(state=Mediation.State.OVERTAKEN)),
     )
     return suppress_group(
         [
             ("settled", _("settled by the mediation"), counts["settled"]),
             ("not_settled", _("not settled (the parties may escalate)"), counts["not_settled"]),
             ("open", _("no outcome yet"), counts["open"]),
+            (
+                "overtaken",
+                _("closed without an outcome (escalated, withdrawn or lapsed first)"),
+                counts["overtaken"],
+            ),
         ],
         total=counts["total"],
     )
@@ -717,15 +725,21 @@ def transition_counts(period, scope):
     return turned, prepared
 
 
-def _transition_section(period, scope):
+def _transition_cells(period, scope):
+    """([prepared in time, not prepared in time], total): suppressed as one group, so the
+    comparison's "prepared in time" (the first cell) hides what the table hides."""
     turned, prepared = transition_counts(period, scope)
-    cells, total_cell = suppress_group(
+    return suppress_group(
         [
             ("prepared", _("prepared in time (before the 18th birthday)"), prepared),
             ("not_prepared", _("not prepared in time"), turned - prepared),
         ],
         total=turned,
     )
+
+
+def _transition_section(transition_cells):
+    cells, total_cell = transition_cells
     return Section(
         key="transition",
         title=_("Transition to 18+"),
@@ -890,6 +904,12 @@ def _agenda_figures(period, scope):
 CHANGES_SHOWN = 3
 
 
+# The key figure and its comparison row share the label (the comparison's "this half-year" is
+# the key figure's own value).
+def transitions_prepared_label():
+    return _("Transitions to 18+ prepared in time")
+
+
 def fmt_difference(difference, decimals=0):
     """+8, −3 (a real minus sign), 0; a whole number or days with one decimal."""
     if decimals:
@@ -939,6 +959,14 @@ def comparison_table(current, previous, period, previous_period):
             current.escalations.display,
             previous.escalations.display,
             _count_difference(current.escalations, previous.escalations),
+        ]
+    )
+    rows.append(
+        [
+            transitions_prepared_label(),
+            current.transition_prepared.display,
+            previous.transition_prepared.display,
+            _count_difference(current.transition_prepared, previous.transition_prepared),
         ]
     )
     return Table(
@@ -991,6 +1019,11 @@ def _candidates(current, previous):
         previous.joint,
     )
     yield _("the number of escalations raised"), current.escalations, previous.escalations
+    yield (
+        _("the number of transitions to 18+ prepared in time"),
+        current.transition_prepared,
+        previous.transition_prepared,
+    )
     before_domain = {cell.key: cell for cell in previous.domains}
     for now in current.domains:
         if now.key in before_domain:
@@ -1030,7 +1063,19 @@ def compute_figures(period, scope):
             _("Referrals taken to the deciders (doorzettingsmacht) in this half-year."),
         )
     )
-    current = Comparable(escalations=escalation_total, **comparable)
+    transition_cells = _transition_cells(period, scope)
+    prepared_cell = transition_cells[0][0]
+    key_figures.append(
+        KeyFigure(
+            transitions_prepared_label(),
+            prepared_cell.display,
+            _(
+                "Pupils who turned 18 in this half-year with an open referral and whose transition "
+                "to adult services was marked prepared before the birthday."
+            ),
+        )
+    )
+    current = Comparable(escalations=escalation_total, transition_prepared=prepared_cell, **comparable)
     previous_period = period.previous()
     previous = _previous_comparable(previous_period, scope)
     sections = [
@@ -1038,7 +1083,7 @@ def compute_figures(period, scope):
         escalations,
         _closed_section(period, scope),
         _cooperation_section(period, scope),
-        _transition_section(period, scope),
+        _transition_section(transition_cells),
         _subject_section(period, scope),
         _network_section(period, scope),
         _agenda_figures(period, scope),

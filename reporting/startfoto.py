@@ -11,12 +11,21 @@ A fixed number of queries per area, whatever the number of referrals."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.arrangements import current_q, pilot_school_q
-from contacts.models import CollectiveArrangement, Municipality, Region, School, SchoolType
+from contacts.models import (
+    CollectiveArrangement,
+    ContactAssignment,
+    Municipality,
+    Region,
+    School,
+    SchoolType,
+    Tandem,
+)
 from contacts.selectors import coverage_counts
 from portal.workdays import AMSTERDAM, day_count_stats
 from referrals.models import Domain
@@ -123,6 +132,7 @@ def row_labels():
             _("Capacity of the current collective arrangements (pupils per school year)"),
         ),
         ("schools_with_tandem", _("Schools with a tandem")),
+        *network_row_labels(),
         ("special_schools", _("(V)so schools")),
         ("special_with_contact", _("(V)so schools with a fixed contact person")),
     ]
@@ -141,6 +151,48 @@ def _arrangement_rows(schools, on):
         "arrangements": _plain(found["n"]),
         "arrangement_schools": _plain(covered),
         "arrangement_capacity": _plain(found["capacity"] or 0),
+    }
+
+
+def network_row_labels():
+    """The network's own rows (ADR 0162): the tandems (school and district team pairs) and the
+    schools with a fixed contact person (every school type; the (v)so ones have their own row)."""
+    return [
+        ("tandems", _("Tandems (school and district team)")),
+        ("schools_with_contact", _("Schools with a fixed contact person")),
+    ]
+
+
+def _network_rows(schools, on):
+    """The tandems and the schools with a fixed contact person valid on `on` (the measuring day,
+    so what the startfoto freezes is the network of that day): one query. Counts of schools and
+    professionals, not of children: shown as they are (ADR 0070)."""
+
+    def per_school(model):
+        return Coalesce(
+            Subquery(
+                model.objects.current(on)
+                .filter(school=OuterRef("pk"))
+                .order_by()
+                .values("school")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    found = (
+        schools.annotate(n_tandems=per_school(Tandem), n_contacts=per_school(ContactAssignment))
+        .order_by()
+        .aggregate(
+            tandems=Coalesce(Sum("n_tandems"), 0),
+            with_contact=Count("pk", filter=Q(n_contacts__gt=0)),
+        )
+    )
+    return {
+        "tandems": _plain(found["tandems"]),
+        "schools_with_contact": _plain(found["with_contact"]),
     }
 
 
@@ -163,6 +215,7 @@ def _area(year, region):
         "pilot_schools": _plain(schools.filter(pilot_school_q(year.measured_on)).count()),
         **_arrangement_rows(schools, year.measured_on),
         "schools_with_tandem": _plain(counts.schools_with_tandem),
+        **_network_rows(schools, year.measured_on),
         "special_schools": _plain(counts.special_schools),
         "special_with_contact": _plain(counts.special_schools_with_contact),
     }

@@ -2,7 +2,8 @@
 documents' "verbindingsofficier". A region names people who may be asked to mediate when school
 and district team disagree, before the deciders use doorzettingsmacht. The outcome is recorded:
 settled (who is responsible, who pays, and where the referral goes) or not settled (the parties
-may escalate as before)."""
+may escalate as before); a mediation the referral's own course overtakes is closed as overtaken
+(ADR 0162)."""
 
 from django.conf import settings
 from django.db import models
@@ -66,6 +67,9 @@ class Mediation(models.Model):
         OPEN = "open", _("asked, no outcome yet")
         SETTLED = "settled", _("settled")
         NOT_SETTLED = "not_settled", _("not settled")
+        # Closed without an outcome: the referral was escalated, withdrawn or lapsed (or moved
+        # on otherwise) before the mediator recorded one (ADR 0162).
+        OVERTAKEN = "overtaken", _("overtaken before an outcome")
 
     referral = models.ForeignKey(
         "referrals.Referral", verbose_name=_("referral"), on_delete=models.CASCADE, related_name="mediations"

@@ -59,10 +59,6 @@ class Transition(models.Model):
     def step_done(self, step):
         return getattr(self, f"{step}_at") is not None
 
-    @property
-    def all_steps_done(self):
-        return all(self.step_done(step) for step, _label in STEPS)
-
 
 class TransitionReminder(models.Model):
     """A transition reminder that was sent: at most one per referral and number of days before

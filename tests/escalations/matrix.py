@@ -103,6 +103,19 @@ MEDIATION_FOREIGN = {**FOREIGN_404, "steering_member": 200}
 MEDIATION_FOREIGN.update({"partnership_director": 404, "municipal_officer": 404})
 
 
+def _my_mediations(w):
+    """The world's steering member is asked to mediate: their list shows it."""
+    open_mediation(w)
+    return reverse("escalations:my_mediations")
+
+
+def _my_mediations_seed(w):
+    """Our mediator's mediation; the other region's steering member is named mediator of their
+    own region, so their (200) list must not show ours (ADR 0123)."""
+    named_mediator(w.abroad)
+    return [open_mediation(w).referral.reference]
+
+
 def _inbox_seed(w):
     return [_detail(w), _decided_detail(w)]
 
@@ -158,6 +171,14 @@ CASES = [
         data=lambda w: {"question": ""},
         expect={**PARTIES, "other_school_coordinator": 404, "other_district_worker": 404},
         label="invalid",
+    ),
+    # A mediator's own list (ADR 0162): whoever is or was named mediator; nobody else.
+    Case(
+        "escalations:my_mediations",
+        _my_mediations,
+        expect={"steering_member": 200},
+        region=LIST,
+        seed=_my_mediations_seed,
     ),
     Case("escalations:mediation", _mediation, expect={**PARTIES, **MEDIATION_FOREIGN}),
     Case(

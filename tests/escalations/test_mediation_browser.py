@@ -142,3 +142,33 @@ def test_mediation_not_settled_and_the_escalation_shows_it(page, live_server):
     expect(page.locator("#mediation-tried")).to_contain_text(world.user("steering_member").full_name)
     assert_no_axe_violations(page)
     assert Escalation.objects.get().referral == referral
+
+
+def test_the_mediator_finds_their_mediations_from_the_home_page(page, live_server):
+    """ADR 0162: the list of a mediator's own mediations, empty and filled, from the home page
+    and the menu; axe-core on both states."""
+    world = build_world()
+    named_mediator(world)
+    base = live_server.url
+    mediator_user = world.user("steering_member")
+
+    login(page, live_server, mediator_user.email)
+    page.goto(f"{base}/")
+    page.locator("main").get_by_role("link", name="Mijn bemiddelingen").click()
+    page.wait_for_url(f"{base}/opschaling/bemiddeling/mijn/")
+    expect(page.locator("#no-mediations")).to_be_visible()
+    assert_no_axe_violations(page)  # empty state
+
+    mediation = open_mediation(world, escalatable_referral_in(world, "in_triage"))
+    page.goto(f"{base}/")
+    expect(page.locator("main")).to_contain_text("1 bemiddeling wacht op uw uitkomst")
+    page.get_by_role("navigation").get_by_role("link", name="Mijn bemiddelingen").first.click()
+    page.wait_for_url(f"{base}/opschaling/bemiddeling/mijn/")
+    table = page.locator("main table")
+    expect(table).to_contain_text(mediation.referral.reference)
+    expect(table).to_contain_text("Gevraagd, nog geen uitkomst")
+    assert mediation.referral.child_first_name not in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name=mediation.referral.reference).click()
+    page.wait_for_url(f"{base}/opschaling/bemiddeling/{mediation.pk}/")
+    expect(page.locator("#mediation-state")).to_have_text("Gevraagd, nog geen uitkomst")

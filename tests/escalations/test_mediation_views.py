@@ -51,7 +51,7 @@ def test_asking_refuses_bad_input_without_changing_anything(world, client, data,
     assert not ReferralEvent.objects.filter(action="mediation_asked").exists()
 
 
-def test_asking_one_self_as_mediator_is_refused_next_to_the_field(world, client):
+def test_with_only_oneself_as_mediator_asking_redirects_to_the_referral_unchanged(world, client):
     mediator = named_mediator(world, actor="school_coordinator")
     referral = escalatable_referral_in(world)
     client.force_login(world.user("school_coordinator"))
@@ -59,6 +59,7 @@ def test_asking_one_self_as_mediator_is_refused_next_to_the_field(world, client)
     response = client.post(url, {"mediator": str(mediator.pk), "question": "Wie betaalt?"})
     # Not offered to oneself: no mediator to choose, the page says so on the referral.
     assert response.status_code == 302
+    assert response.url == reverse("referrals:detail", args=[referral.uuid])
     assert not Mediation.objects.exists()
 
 

@@ -16,7 +16,9 @@ def _cell(key, value, label=""):
     return primary(key, label, value)
 
 
-def _comparable(submitted=0, accepted=0, joint=0, escalations=0, decision=(0, None, None), domains=None):
+def _comparable(
+    submitted=0, accepted=0, joint=0, escalations=0, decision=(0, None, None), domains=None, transitions=0
+):
     domains = domains or {}
     return Comparable(
         submitted=_cell("submitted", submitted),
@@ -26,6 +28,7 @@ def _comparable(submitted=0, accepted=0, joint=0, escalations=0, decision=(0, No
         decision=decision,
         domains=[_cell(key, n, label=key) for key, n in domains.items()],
         school_types=[],
+        transition_prepared=transitions if isinstance(transitions, Cell) else _cell("prepared", transitions),
     )
 
 
@@ -86,6 +89,7 @@ def test_a_count_below_five_or_hidden_on_either_side_is_not_described():
         ["<5", "20", "—"],
         ["—", "—", "—"],  # no decision measured
         ["0", "9", "\u22129"],  # 0 is shown, so its difference is
+        ["0", "0", "0"],  # transitions prepared in time
     ]
 
 
@@ -112,6 +116,7 @@ def test_the_comparison_of_the_crafted_half_years(world, dataset, previous_half_
         ["Gezamenlijke inzet van onderwijs en jeugdhulp", "5", "0", "+5"],
         ["Mediane wachttijd tot besluit (werkdagen)", "5,5", "2,0", "+3,5"],
         ["Gestarte opschalingen", "8", "0", "+8"],
+        ["Overgangen naar 18+ op tijd voorbereid", "0", "0", "0"],
     ]
     # Joint deployments and escalations were 0 before, home situation 2 now, school types hidden
     # now (3 vso): only the total and the domain behaviour (13 now: 10 po + 3 vso) are described.

@@ -62,24 +62,24 @@ def _cells(figures):
 def test_mediations_by_outcome_hand_computed(world, mediations):
     region = Scope.for_region(world.region)
     with unsuppressed():
-        assert _cells(compute_figures("2026-H1", region)) == (["6", "5", "1"], "12")
-        assert _cells(compute_figures("2026-H2", region)) == (["1", "0", "0"], "1")
+        assert _cells(compute_figures("2026-H1", region)) == (["6", "5", "1", "0"], "12")
+        assert _cells(compute_figures("2026-H2", region)) == (["1", "0", "0", "0"], "1")
         mine = compute_figures("2026-H1", Scope.for_partnership(world.partnership))
-        assert _cells(mine) == (["6", "5", "0"], "11")
+        assert _cells(mine) == (["6", "5", "0", "0"], "11")
 
 
 def test_small_numbers_are_suppressed(world, mediations):
     # Region: the one open mediation is "<5"; the smallest other cells are hidden with it.
     region = _cells(compute_figures("2026-H1", Scope.for_region(world.region)))
-    assert region == (["x", "x", "<5"], "12")
+    assert region == (["x", "x", "<5", "0"], "12")
     # The partnership: nothing small, everything shown.
     assert _cells(compute_figures("2026-H1", Scope.for_partnership(world.partnership))) == (
-        ["6", "5", "0"],
+        ["6", "5", "0", "0"],
         "11",
     )
     # The other partnership: one mediation; every non-zero cell hidden, the total "<5".
     theirs = _cells(compute_figures("2026-H1", Scope.for_partnership(world.other_partnership)))
-    assert theirs == (["0", "0", "x"], "<5")
+    assert theirs == (["0", "0", "x", "0"], "<5")
 
 
 def test_the_dashboard_and_the_pdf_agree(world, mediations, client):

@@ -108,3 +108,54 @@ def test_the_dashboard_and_the_pdf_show_the_same_transition_figures(world, turni
     for row in [*table.rows, table.footer]:
         assert " ".join(row) in text, row
         assert f">{row[0]}</th>" in html and f">{row[1]}</td>" in html, row
+
+
+# --- This half-year against the previous one (ADR 0146, ADR 0162) -----------------------------
+
+
+@pytest.fixture
+def previous_half_year(world, turning_18):
+    """2025-H2 as well: besides the pupil of 31 December (prepared in time), 5 more prepared in
+    time and 5 not: 11 turned 18, 6 prepared in time (with 4 not, the 6 would be hidden: 11 − 6
+    would give the 4 back)."""
+    school = world.school
+    for day in (1, 2, 3, 4, 5):
+        _pupil(school, D(2025, 11, day), prepared_on=D(2025, 10, 1))
+    for day in (6, 7, 8, 9, 10):
+        _pupil(school, D(2025, 11, day))
+
+
+def _row(figures):
+    [row] = [r for r in figures.comparison.rows if r[0] == "Overgangen naar 18+ op tijd voorbereid"]
+    return row[1:]
+
+
+def test_the_comparison_sets_the_transitions_against_the_previous_half_year(world, previous_half_year):
+    scope = Scope.for_region(world.subregion)
+    assert transition_counts(Period(2025, 2), scope) == (11, 6)
+    with translation.override("nl"):
+        figures = compute_figures("2026-H1", scope)
+    # 7 prepared in time now (of 12), 6 before (of 11): one more.
+    assert _row(figures) == ["7", "6", "+1"]
+    key = {kf.label: kf.display for kf in figures.key_figures}
+    assert key["Overgangen naar 18+ op tijd voorbereid"] == "7"
+    assert "Het aantal op tijd voorbereide overgangen naar 18+ steeg van 6 naar 7." in figures.changes
+
+
+def test_the_comparison_hides_what_the_previous_half_years_table_hides(world, turning_18):
+    scope = Scope.for_region(world.subregion)
+    with translation.override("nl"):
+        figures = compute_figures("2026-H1", scope)
+        before = compute_figures("2025-H2", scope).table("transition_prepared")
+    # 2025-H2: one pupil, prepared in time; the table hides it, so does the comparison.
+    assert before.rows[0][1] in ("<5", "x")
+    assert _row(figures) == ["7", before.rows[0][1], "—"]
+    assert not any("overgangen" in change for change in figures.changes)
+
+
+def test_the_dashboard_and_the_pdf_show_the_same_comparison_row(world, previous_half_year, client):
+    scope = Scope.for_region(world.subregion)
+    html, text = dashboard_and_pdf(client, world.users["steering_member"], "2026-H1", scope)
+    assert "Overgangen naar 18+ op tijd voorbereid 7 6 +1" in text
+    assert "Overgangen naar 18+ op tijd voorbereid" in html
+    assert ">+1</td>" in html
