@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0016_group_requests'),
+        ('referrals', '0017_collective_arrangement'),
     ]
 
     operations = [
