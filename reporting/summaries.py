@@ -32,7 +32,7 @@ from reporting.scopes import MUNICIPALITY, PARTNERSHIP, REGION, SUBREGION, Scope
 
 logger = logging.getLogger(__name__)
 
-VERSION = 6  # bump when the shape of Figures changes: old entries are then never read
+VERSION = 7  # bump when the shape of Figures changes: old entries are then never read
 PREFIX = f"tandem:figures:v{VERSION}"
 VIEWED_KEY = f"{PREFIX}:viewed"
 VIEWED_FOR = timedelta(hours=24)  # views older than this are not kept warm
