@@ -22,6 +22,15 @@ NOTIFICATION = {
     "retention": "account",
     "leaves": ("email",),
 }
+# Who last changed a region's house style (ADR 0164): a registry administrator.
+THEME_EDITOR = {
+    "purpose": "registry",
+    "basis": "public_task_region",
+    "special": False,
+    "roles": ("registry_admin",),
+    "retention": "registry",
+    "leaves": (),
+}
 
 PERSONAL = {
     # Who (a professional) did what to which object; the object's reference names a child's
@@ -49,9 +58,24 @@ PERSONAL = {
     "portal.notificationpreference": dict.fromkeys(
         ("user", "language", "delivery", "updated_at"), NOTIFICATION
     ),
+    "portal.regiontheme": dict.fromkeys(("updated_by", "updated_at"), THEME_EDITOR),
 }
 NOT_PERSONAL = {
     "portal.accesslog": ("id",),
+    # A region's house style (ADR 0164): its name, colours and images, public on every page.
+    "portal.regiontheme": (
+        "id",
+        "region",
+        "display_name",
+        "primary_color",
+        "primary_text_color",
+        "link_color",
+        "logo",
+        "logo_type",
+        "favicon",
+        "favicon_type",
+        "version",
+    ),
     "portal.notification": ("id",),
     "portal.notificationpreference": ("id",),
     # The calendar: public and school holidays (ADR 0090).

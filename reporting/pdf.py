@@ -61,7 +61,9 @@ def report_css(theme):
     )
 
 
-def render_html(figures, theme=None, logo_url=""):
+def render_html(figures, theme=None, logo_url="", theme_css_url=""):
+    """The report's HTML; its theme's stylesheet is linked by `theme_css_url` (a write_pdf
+    resource, so the template needs no <style> element: the CSP rule of every template)."""
     theme = theme or report_theme(figures)
     attach_charts(figures, "pdf-chart", theme)
     section = startfoto_section(figures)
@@ -69,7 +71,7 @@ def render_html(figures, theme=None, logo_url=""):
         "figures": figures,
         "startfoto": None,
         "theme": theme,
-        "theme_css": report_css(theme),
+        "theme_css_url": theme_css_url,
         "logo_url": logo_url,
     }
     if section is not None:
@@ -83,4 +85,6 @@ def render_pdf(figures):
     resources = _logo(theme)
     logo_url = resource_url("logo") if resources else ""
     with translation.override("nl"):
-        return write_pdf(render_html(figures, theme, logo_url), resources=resources)
+        resources["theme.css"] = (report_css(theme).encode(), "text/css")
+        html = render_html(figures, theme, logo_url, resource_url("theme.css"))
+        return write_pdf(html, resources=resources)

@@ -57,7 +57,7 @@ def _pages(w, referral):
 OVERFLOW = """() => {
   const root = document.documentElement;
   if (root.scrollWidth <= window.innerWidth) return null;
-  const region = "[data-scroll-region], .tandem-table-wrap";
+  const region = "[data-scroll-region], .utrecht-table-container";
   return [...document.body.querySelectorAll("*")]
     .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
     .filter((el) => !el.parentElement.closest(region))
@@ -115,7 +115,7 @@ def test_the_overflow_check_names_what_sticks_out(browser):
     page.set_content('<main><p id="fits">x</p><div id="wide" style="width:600px">x</div></main>')
     assert "div#wide " in page.evaluate(OVERFLOW)
     page.set_content(
-        '<main><div class="tandem-table-wrap" style="overflow-x:auto"><table id="t" '
+        '<main><div class="utrecht-table-container" style="overflow-x:auto"><table id="t" '
         'style="width:600px"><tr><td>x</td></tr></table></div></main>'
     )
     assert page.evaluate(OVERFLOW) is None

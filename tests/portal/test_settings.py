@@ -78,7 +78,7 @@ MIDDLEWARE_ORDER = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "security.middleware.SessionMiddleware",  # Django's, leaving a passive poll's session alone (ADR 0042)
     "portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -131,8 +131,9 @@ def test_each_setting_is_written_once_without_later_code_changing_it():
 
     assert not hasattr(production, "CELERY_IMPORTS")
     processors = production.TEMPLATES[0]["OPTIONS"]["context_processors"]
-    assert processors[-3:] == [
+    assert processors[-4:] == [
         "portal.context_processors.navigation",
+        "portal.context_processors.theme",  # the region's house style (ADR 0164)
         "security.context_processors.session",
         "security.context_processors.sso_providers",  # the login page's SSO buttons (ADR 0138)
     ]
