@@ -5,7 +5,6 @@ the house style of the region it is about (ADR 0164): name, logo and colours."""
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from portal import theme as themes
@@ -43,7 +42,7 @@ def _logo(theme):
 
 
 def _css_string(text):
-    """`text` as a CSS string literal that is safe inside a <style> element too."""
+    """`text` as a CSS string literal (the report's stylesheet, a write_pdf resource)."""
     out = []
     for char in str(text):
         if char.isalnum() or char in " .,:;!?()-—'":
@@ -56,9 +55,7 @@ def _css_string(text):
 def report_css(theme):
     """The report's tokens (portal/theme.py) and its footer with the theme's name."""
     footer = _css_string(f"{theme.name} — {gettext('progress report')}")
-    return mark_safe(  # noqa: S308 - colours from the validated theme, the name escaped as CSS
-        themes.css(theme, neutrals=True) + "@page { @bottom-left { content: " + footer + "; } }\n"
-    )
+    return themes.css(theme, neutrals=True) + "@page { @bottom-left { content: " + footer + "; } }\n"
 
 
 def render_html(figures, theme=None, logo_url="", theme_css_url=""):
