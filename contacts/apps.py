@@ -17,6 +17,9 @@ class ContactsConfig(AppConfig):
         demo_data.register(demo.seed)
 
         memberships.set_source(permissions.memberships)
+        from contacts.models import DistrictTeam, Membership, Municipality, Partnership, Region, School
+
+        permissions.watch_for_memberships(Membership, School, DistrictTeam, Partnership, Municipality, Region)
         theme.set_region_source(permissions.theme_region_id)
 
         navigation.register(200, "contacts:directory", _("Directory"))

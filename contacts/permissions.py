@@ -6,9 +6,13 @@ object answers 404 (scope the queryset), a forbidden action 403.
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import OuterRef, Q
+from django.db.models.signals import post_delete, post_save
 
 from contacts.models import (
     CareProvider,
@@ -37,9 +41,12 @@ PROFESSIONAL_ROLES = (
 _USER_FLAGS = {}
 
 
-def register_user_flag(name, expression):
-    """Called from an AppConfig.ready(); `user_flag(user, name)` then answers without a query."""
+def register_user_flag(name, expression, models=()):
+    """Called from an AppConfig.ready(); `user_flag(user, name)` then answers without a query.
+    `models`: the models the expression reads; a change to one of them drops every cached
+    membership list (see `memberships`)."""
     _USER_FLAGS[name] = expression
+    watch_for_memberships(*models)
 
 
 def user_flag(user, name):
@@ -48,26 +55,85 @@ def user_flag(user, name):
     return any(getattr(m, f"flag_{name}", False) for m in memberships(user))
 
 
+# The memberships of a user, with their organisations up to the region, are read on every page
+# (navigation, permissions, the home page) and cost an 18-table join. They are kept in the cache
+# under a registry generation that every saved or deleted membership, organisation or region
+# (and every model a user flag reads) moves on, in the same request and again at commit: a
+# change is seen by the next request, whoever makes it (docs/adr/0169-memberships-cache.md).
+MEMBERSHIPS_GENERATION_KEY = "tandem:memberships:generation"
+
+
+def _memberships_key(user, generation):
+    return f"tandem:memberships:{generation}:{user.pk}"
+
+
+def _generation():
+    generation = cache.get(MEMBERSHIPS_GENERATION_KEY)
+    if generation is None:
+        cache.add(MEMBERSHIPS_GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(MEMBERSHIPS_GENERATION_KEY, 1)
+    return generation
+
+
+def forget_memberships(**_signal_kwargs):
+    """Start a new generation: every cached membership list is out of date. Now (for the rest
+    of this request) and after the commit (for a request that cached the old rows meanwhile)."""
+
+    def bump():
+        try:
+            cache.incr(MEMBERSHIPS_GENERATION_KEY)
+        except ValueError:  # not there (expired or flushed): a new generation all the same
+            cache.add(MEMBERSHIPS_GENERATION_KEY, 1, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def watch_for_memberships(*models):
+    """A save or delete of these models makes the cached memberships a new generation."""
+    for model in models:
+        label = model._meta.label
+        post_save.connect(forget_memberships, sender=model, dispatch_uid=f"memberships-{label}")
+        post_delete.connect(forget_memberships, sender=model, dispatch_uid=f"memberships-del-{label}")
+
+
+def _load_memberships(user):
+    flags = {f"flag_{name}": expression(OuterRef("user")) for name, expression in _USER_FLAGS.items()}
+    return list(
+        Membership.objects.current()
+        .filter(user=user)
+        .annotate(**flags)
+        .select_related(
+            "school__municipality__region__parent",
+            "district_team__municipality__region__parent",
+            "partnership__region__parent",
+            "municipality__region__parent",
+            "region__parent",
+        )
+    )
+
+
 def memberships(user):
-    """The user's current memberships, fetched once per request and cached on the user object.
-    An ended membership is history and grants nothing (ADR 0137)."""
+    """The user's current memberships, fetched once per request and cached on the user object
+    (and in the cache for TANDEM_MEMBERSHIPS_CACHE_SECONDS, see above). An ended membership is
+    history and grants nothing (ADR 0137)."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_tandem_memberships", None)
     if cached is None:
-        flags = {f"flag_{name}": expression(OuterRef("user")) for name, expression in _USER_FLAGS.items()}
-        cached = list(
-            Membership.objects.current()
-            .filter(user=user)
-            .annotate(**flags)
-            .select_related(
-                "school__municipality__region__parent",
-                "district_team__municipality__region__parent",
-                "partnership__region__parent",
-                "municipality__region__parent",
-                "region__parent",
-            )
-        )
+        seconds = settings.TANDEM_MEMBERSHIPS_CACHE_SECONDS
+        if seconds > 0:
+            key = _memberships_key(user, _generation())
+            cached = cache.get(key)
+            if cached is None:
+                cached = _load_memberships(user)
+                cache.set(key, cached, timeout=seconds)
+        else:
+            cached = _load_memberships(user)
+        for membership in cached:
+            # The membership's user is this user: a worklist that asks `membership.user` for
+            # its memberships finds them here instead of loading the user and them again.
+            membership.user = user
         user._tandem_memberships = cached
     return cached
 

@@ -19,6 +19,7 @@ class EscalationsConfig(AppConfig):
         from contacts import permissions as contact_permissions
         from contacts.models import Role
         from escalations import demo, permissions, retention, selectors, services
+        from escalations.models import Mediator
         from referrals import permissions as referral_permissions
         from referrals import retention as referral_retention
         from referrals import workflow
@@ -26,7 +27,9 @@ class EscalationsConfig(AppConfig):
         demo_data.register(demo.seed)
         referral_permissions.register_reader(permissions.DECIDER_GRANT)
         referral_permissions.register_reader(permissions.MEDIATOR_GRANT)
-        contact_permissions.register_user_flag(permissions.MEDIATOR_FLAG, permissions.mediator_flag)
+        contact_permissions.register_user_flag(
+            permissions.MEDIATOR_FLAG, permissions.mediator_flag, models=[Mediator]
+        )
         referral_retention.register_part(retention.PART)
         referral_retention.register_part(retention.MEDIATION_PART)
         workflow.register_after_move(services.close_overtaken_mediation)

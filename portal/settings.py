@@ -418,6 +418,11 @@ for _name, _months in (
     if _months < 1:
         raise ImproperlyConfigured(f"{_name} must be a whole number of months, at least 1.")
 
+# A user's memberships (with their organisations) are kept in the cache for this many seconds;
+# any change to a membership, organisation or region starts a new generation at once, so this
+# bounds only how long an unused entry stays (contacts/permissions.py, ADR 0169). 0: off.
+TANDEM_MEMBERSHIPS_CACHE_SECONDS = env.int("TANDEM_MEMBERSHIPS_CACHE_SECONDS", default=600)
+
 # Dashboard figures from the cache (reporting/summaries.py, ADR 0081): seconds a running
 # half-year's figures stay cached (0: off), a closed half-year's, and how often the beat task
 # recomputes the figures people looked at (minutes, 0: never).

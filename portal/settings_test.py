@@ -50,3 +50,6 @@ CELERY_BROKER_URL = os.environ.get("REDIS_URL") or "memory://"
 TANDEM_REQUIRE_2FA = False
 # Tests see live figures; tests/reporting/test_summaries.py switches the figures cache on.
 TANDEM_FIGURES_CACHE_SECONDS = 0
+# Tests count the memberships query of each request (pinned query counts);
+# tests/contacts/test_memberships_cache.py switches the memberships cache on.
+TANDEM_MEMBERSHIPS_CACHE_SECONDS = 0

@@ -1,0 +1,106 @@
+"""The memberships cache (ADR 0169): a request after the first reads a user's memberships from
+the cache, and every change to a membership, an organisation, a region or a mediator is seen
+by the very next request."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts import permissions as perms
+from contacts import services
+from contacts.models import Membership, Role, User
+from escalations import permissions as escalation_perms
+from escalations import services as escalation_services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached(settings):
+    settings.TANDEM_MEMBERSHIPS_CACHE_SECONDS = 600
+    cache.delete(perms.MEMBERSHIPS_GENERATION_KEY)
+
+
+def _fresh(user):
+    """The user as the next request loads it: nothing cached on the object."""
+    return User.objects.get(pk=user.pk)
+
+
+def _membership_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [q for q in ctx.captured_queries if 'FROM "contacts_membership"' in q["sql"]]
+
+
+def test_a_second_request_reads_the_memberships_from_the_cache(cached, world, client):
+    client.force_login(world.user("school_coordinator"))
+    assert len(_membership_queries(client, reverse("home"))) == 1
+    assert _membership_queries(client, reverse("home")) == []
+
+
+def test_switched_off_every_request_asks_the_database(settings, world, client):
+    settings.TANDEM_MEMBERSHIPS_CACHE_SECONDS = 0
+    client.force_login(world.user("school_coordinator"))
+    client.get(reverse("home"))
+    assert len(_membership_queries(client, reverse("home"))) == 1
+
+
+def test_an_ended_membership_grants_nothing_from_the_next_request(
+    cached, world, django_capture_on_commit_callbacks
+):
+    user = world.user("school_coordinator")
+    assert perms.school_ids(_fresh(user)) == {world.school.pk}
+    membership = Membership.objects.get(user=user, role=Role.SCHOOL_COORDINATOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.end_membership(world.user("registry_admin"), membership, timezone.localdate())
+    assert perms.school_ids(_fresh(user)) == set()
+    assert perms.memberships(_fresh(user)) == []
+
+
+def test_a_new_membership_counts_from_the_next_request(cached, world, django_capture_on_commit_callbacks):
+    user = world.user("school_coordinator")
+    assert perms.roles(_fresh(user)) == {Role.SCHOOL_COORDINATOR}
+    with django_capture_on_commit_callbacks(execute=True):
+        admin = world.user("registry_admin")
+        services.add_membership(admin, user, Role.MUNICIPAL_OFFICER, world.municipality)
+    assert perms.roles(_fresh(user)) == {Role.SCHOOL_COORDINATOR, Role.MUNICIPAL_OFFICER}
+
+
+def test_a_renamed_school_shows_its_new_name(cached, world):
+    user = world.user("school_coordinator")
+    assert perms.memberships(_fresh(user))[0].school.name == world.school.name
+    world.school.name = "De Nieuwe Naam"
+    world.school.save()
+    assert perms.memberships(_fresh(user))[0].school.name == "De Nieuwe Naam"
+
+
+def test_a_change_in_the_region_above_reaches_the_cached_chain(cached, world):
+    user = world.user("school_coordinator")
+    region = perms.memberships(_fresh(user))[0].school.municipality.region
+    region.name = "Andere regio"
+    region.save()
+    assert perms.memberships(_fresh(user))[0].school.municipality.region.name == "Andere regio"
+
+
+def test_a_named_mediator_is_one_from_the_next_request(cached, world):
+    colleague = world.user("steering_member")
+    assert not escalation_perms.is_or_was_mediator(_fresh(colleague))
+    admin = world.user("registry_admin")
+    escalation_services.name_mediator(admin, region=world.region, mediator_user=colleague)
+    assert escalation_perms.is_or_was_mediator(_fresh(colleague))
+
+
+def test_a_flushed_cache_still_answers_from_the_database(cached, world):
+    user = world.user("school_coordinator")
+    perms.memberships(_fresh(user))
+    cache.clear()
+    assert perms.school_ids(_fresh(user)) == {world.school.pk}
+
+
+def test_each_user_has_their_own_entry(cached, world):
+    perms.memberships(_fresh(world.user("school_coordinator")))
+    assert perms.roles(_fresh(world.user("district_worker"))) == {Role.DISTRICT_WORKER}
