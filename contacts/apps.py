@@ -12,13 +12,11 @@ class ContactsConfig(AppConfig):
     def ready(self):
         # Models can be imported only once the app registry is ready, so not at the top.
         from contacts import demo, permissions, selectors
-        from contacts.models import Role
+        from contacts.models import DistrictTeam, Membership, Municipality, Partnership, Region, Role, School
 
         demo_data.register(demo.seed)
 
         memberships.set_source(permissions.memberships)
-        from contacts.models import DistrictTeam, Membership, Municipality, Partnership, Region, School
-
         permissions.watch_for_memberships(Membership, School, DistrictTeam, Partnership, Municipality, Region)
         theme.set_region_source(permissions.theme_region_id)
 

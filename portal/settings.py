@@ -153,6 +153,19 @@ DATABASES = {
         "CONN_HEALTH_CHECKS": True,
     }
 }
+# PostgreSQL: parameters bound on the server, so psycopg prepares a statement the second time a
+# connection runs it and PostgreSQL plans the same query once per connection, not per request
+# (the planning of the memberships join and the detail page's lookup cost more than running
+# them; bench/FINDINGS.md, ADR 0170). DATABASE_SERVER_SIDE_BINDING=false: client-side as before
+# (e.g. behind a PgBouncer in transaction mode, which cannot keep prepared statements).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DATABASE_SERVER_SIDE_BINDING", default=True
+):
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "server_side_binding": True,
+        "prepare_threshold": env.int("DATABASE_PREPARE_THRESHOLD", default=2),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is the cache and the Celery broker (section 12); without it (the demo) a local-memory

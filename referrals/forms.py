@@ -586,6 +586,8 @@ class InboxFilterForm(TandemForm):
         "running": (Status.ACCEPTED, Status.HELP_STARTED, Status.ESCALATED),
         "all": tuple(s for s in Status if s != Status.DRAFT),
     }
+    # The tabs of open work show how many referrals they hold; "All" holds the history too.
+    COUNTED_VIEWS = ("", "running")
     VIEW_LABELS = {
         "": _("To decide"),
         "running": _("Accepted and running"),

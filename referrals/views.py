@@ -27,6 +27,7 @@ from referrals import selectors, services
 from referrals import transition as transition_rules
 from referrals.consent import age_on, consent_summary, required_givers
 from referrals.models import (
+    OPEN_STATUSES,
     TRANSITION_STEPS,
     Attachment,
     Consent,
@@ -816,11 +817,14 @@ def inbox(request):
         qs = qs.filter(selectors.answered_q())
     if data.get("transition"):
         qs = qs.filter(transition_rules.pending_q())
-    # Each tab's count under the other filters: one query for all tabs (ADR 0117).
-    counts = qs.aggregate(
+    # Each work tab's count under the other filters: one query for all tabs, over open work
+    # only, so it reads the index's open rows and not the team's whole history; "All" (the
+    # history too) shows no count (ADR 0117).
+    counts = qs.filter(status__in=OPEN_STATUSES).aggregate(
         **{
             f"tab_{view_name}": Count("pk", filter=Q(status__in=statuses))
             for view_name, statuses in rf.InboxFilterForm.VIEWS.items()
+            if view_name in rf.InboxFilterForm.COUNTED_VIEWS
         }
     )
     # The tab (ADR 0117): by default what still needs the team's decision, so that new work is
@@ -871,7 +875,7 @@ def _inbox_tabs(params, current, counts):
                 "label": label,
                 "query": query.urlencode(),
                 "current": view == current,
-                "count": counts[f"tab_{view}"],
+                "count": counts.get(f"tab_{view}"),
             }
         )
     return tabs

@@ -76,8 +76,12 @@ class Escalation(models.Model):
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
         indexes = [
-            models.Index(fields=["partnership", "state"], name="escalation_partnership_state"),
-            models.Index(fields=["municipality", "state"], name="escalation_municipality_state"),
+            # The deciders' inbox: the open ones, and those decided in the last weeks as a range
+            # of the index instead of every decision the organisation ever took (bench/FINDINGS.md).
+            models.Index(fields=["partnership", "state", "decided_at"], name="escalation_partnership_state"),
+            models.Index(
+                fields=["municipality", "state", "decided_at"], name="escalation_municipality_state"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -30,7 +30,7 @@ def unread_badge(context):
     pending = getattr(request, "two_factor_pending", None)
     if pending is not None and pending():
         return ""
-    badge = render_to_string(
-        "portal/_unread_badge.html", {"count": 0, "trigger": f"load, {BADGE_POLL}"}, request=request
-    )
+    # Without the request: the fragment needs no context processor, and with it every one of
+    # them (navigation, theme, session) would run a second time for the page.
+    badge = render_to_string("portal/_unread_badge.html", {"count": 0, "trigger": f"load, {BADGE_POLL}"})
     return format_html(" {}", badge)

@@ -23,11 +23,11 @@ pytestmark = pytest.mark.django_db
 # The home page's queries per role, whatever the number of rows (session, user, memberships,
 # the menu, the worklist's counts and the entry points' descriptions).
 EXPECTED_HOME_QUERIES = {
-    "school_coordinator": 9,
-    "district_worker": 11,
+    "school_coordinator": 7,
+    "district_worker": 9,
     "partnership_director": 7,
     "municipal_officer": 7,
-    "privacy_officer": 12,
+    "privacy_officer": 10,
     "registry_admin": 8,
     "steering_member": 8,
 }
