@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from bench import probes, run
+from portal.models import Notification, OutboxMessage
 from referrals.models import Referral
 
 
@@ -23,12 +24,24 @@ def seeded(django_db_setup, django_db_blocker):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submissions_all_saved_with_unique_references(seeded, capsys):
     before = Referral.objects.count()
-    probes.submissions(n=12)
+    notifications, outbox = Notification.objects.count(), OutboxMessage.objects.count()
+    probes.submissions(n=12, pool=3)
     line = next(ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("PROBE_JSON "))
     result = json.loads(line.removeprefix("PROBE_JSON "))
     assert result["ok"], result
     assert result["saved"] == result["unique_references"] == result["events"] == 12
-    assert Referral.objects.count() == before  # the probe's drafts are removed again
+    assert result["pool_connections"] == 3
+    assert 0 < result["p50_submit_ms"] <= result["p95_submit_ms"] <= result["max_submit_ms"]
+    assert result["p95_own_ms"] <= result["max_submit_ms"]
+    # The probe's drafts, and the team's notifications and outbox rows, are removed again.
+    assert Referral.objects.count() == before
+    assert (Notification.objects.count(), OutboxMessage.objects.count()) == (notifications, outbox)
+
+
+def test_percentile_is_the_nearest_rank():
+    values = list(range(1, 201))
+    assert probes._percentile(values, 95) == 190 and probes._percentile(values, 50) == 100
+    assert probes._percentile([7], 95) == 7 and probes._percentile([], 95) is None
 
 
 def test_wrk_output_is_parsed(monkeypatch):
