@@ -346,11 +346,12 @@ def _backend_database(pid):
 
 
 def server_cpu_ticks(master_pid, bench_db):
-    """CPU ticks used so far by the gunicorn workers (the master's children, listed afresh on
-    every call), by PostgreSQL (every process named `postgres` except client backends of
-    another database: other databases on the shared server are not the bench's load) and by
-    Redis (`redis-server`, the whole server: Redis has no per-database process)."""
-    ticks = {"app": 0, "postgres": 0, "postgres_other_databases": 0, "redis": 0}
+    """{pid: (part, CPU ticks used so far)} of the gunicorn workers (part "app": the master's
+    children, listed afresh on every call), of PostgreSQL ("postgres": every process named
+    `postgres` except client backends of another database, which are "postgres_other_databases":
+    other databases on the shared server are not the bench's load) and of Redis ("redis": the
+    whole `redis-server`, which has no process per database)."""
+    ticks = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -359,22 +360,34 @@ def server_cpu_ticks(master_pid, bench_db):
             continue
         comm, ppid, used = stat
         if ppid == master_pid:
-            ticks["app"] += used
+            ticks[entry.name] = ("app", used)
         elif comm == "postgres":
             database = _backend_database(entry.name)
-            ticks["postgres" if database in (None, bench_db) else "postgres_other_databases"] += used
+            part = "postgres" if database in (None, bench_db) else "postgres_other_databases"
+            ticks[entry.name] = (part, used)
         elif comm == "redis-server":
-            ticks["redis"] += used
+            ticks[entry.name] = ("redis", used)
     return ticks
 
 
-def cpu_per_request(before, after, requests):
-    """Server CPU ms per request between two server_cpu_ticks readings."""
-    if not requests:
-        return {"app_cpu_ms": None, "db_cpu_ms": None, "cpu_ms": None}
+CPU_PARTS = ("app", "postgres", "postgres_other_databases", "redis")
 
-    def ms(*keys):
-        return sum(after[k] - before[k] for k in keys) * 1000 / CLOCK_TICKS / requests
+
+def cpu_per_request(before, after, requests):
+    """Server CPU ms per request between two server_cpu_ticks readings, process by process: one
+    that started in between counts whole, one that ended in between (a backend closing its
+    connection after CONN_MAX_AGE, an autovacuum worker) is lost with what it used since the
+    first reading, so the figures are a slight underestimate then (`ended_processes` says how
+    many)."""
+    used = dict.fromkeys(CPU_PARTS, 0)
+    for pid, (part, ticks) in after.items():
+        used[part] += ticks - before.get(pid, (part, 0))[1]
+    ended = sum(1 for pid in before if pid not in after)
+    if not requests:
+        return {"app_cpu_ms": None, "db_cpu_ms": None, "cpu_ms": None, "ended_processes": ended}
+
+    def ms(*parts):
+        return sum(used[p] for p in parts) * 1000 / CLOCK_TICKS / requests
 
     app, db = ms("app"), ms("postgres", "redis")
     return {
@@ -384,6 +397,7 @@ def cpu_per_request(before, after, requests):
         "postgres_cpu_ms": round(ms("postgres"), 2),
         "redis_cpu_ms": round(ms("redis"), 2),
         "other_databases_cpu_ms": round(ms("postgres_other_databases"), 2),
+        "ended_processes": ended,
     }
 
 

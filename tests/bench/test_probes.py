@@ -100,19 +100,32 @@ def test_server_cpu_is_read_from_proc_for_the_masters_children():
         after = run.server_cpu_ticks(os.getpid(), "tandem_bench")
     finally:
         child.communicate("\n")
-    assert after["app"] - before["app"] >= 0.2 * run.CLOCK_TICKS
+    assert after[str(child.pid)][0] == "app"
+    assert after[str(child.pid)][1] - before[str(child.pid)][1] >= 0.2 * run.CLOCK_TICKS
     cpu = run.cpu_per_request(before, after, 10)
     assert cpu["app_cpu_ms"] >= 20 and cpu["cpu_ms"] == round(cpu["app_cpu_ms"] + cpu["db_cpu_ms"], 2)
     assert run.cpu_per_request(before, after, 0)["cpu_ms"] is None
 
 
-def test_cpu_per_request_splits_app_and_database():
+def test_cpu_per_request_splits_app_and_database_process_by_process():
     ticks = run.CLOCK_TICKS
-    before = {"app": 0, "postgres": 0, "postgres_other_databases": 0, "redis": 0}
-    after = {"app": 2 * ticks, "postgres": ticks, "postgres_other_databases": 5 * ticks, "redis": ticks // 2}
+    before = {
+        "1": ("app", 5 * ticks),
+        "2": ("postgres", ticks),
+        "3": ("postgres", 9 * ticks),
+        "4": ("redis", 0),
+    }
+    after = {
+        "1": ("app", 7 * ticks),  # +2 s
+        "2": ("postgres", 2 * ticks),  # +1 s; "3" ended meanwhile: not a negative delta
+        "4": ("redis", ticks // 2),  # +0.5 s
+        "5": ("postgres_other_databases", 5 * ticks),  # another database's backend
+        "6": ("postgres", ticks // 2),  # started meanwhile: counts whole
+    }
     cpu = run.cpu_per_request(before, after, 100)
-    assert cpu["app_cpu_ms"] == 20.0 and cpu["db_cpu_ms"] == 15.0 and cpu["cpu_ms"] == 35.0
+    assert cpu["app_cpu_ms"] == 20.0 and cpu["db_cpu_ms"] == 20.0 and cpu["cpu_ms"] == 40.0
     assert cpu["other_databases_cpu_ms"] == 50.0  # reported apart, not in db_cpu_ms
+    assert cpu["ended_processes"] == 1
 
 
 def test_latest_json_keeps_pages_at_8_and_adds_pages_2():
