@@ -14,7 +14,6 @@ import os
 import resource
 import sys
 import tempfile
-import threading
 import time
 
 
@@ -93,23 +92,73 @@ def _probe_drafts(n, user, school):
     return drafts
 
 
+def _serve_submissions(user, drafts, next_index, barrier, results):
+    """One pool process: its own database connection, opened before the start; takes the next
+    draft until none are left and submits it. Reports per submission (monotonic seconds, one
+    clock for all processes): taken, the year's counter row asked for and locked, commit, done
+    (after the on-commit work), or the error."""
+    from django.db import connection, transaction
+
+    from referrals import services, workflow
+
+    allocate = workflow.next_reference
+    marks = {}
+
+    def timed_reference(year):
+        marks["lock_asked"] = time.monotonic()
+        reference = allocate(year)  # SELECT ... FOR UPDATE on the year's ReferenceCounter row
+        marks["lock_held"] = time.monotonic()
+        # The first on-commit callback of the submission: runs right after its COMMIT.
+        transaction.on_commit(lambda: marks.__setitem__("commit", time.monotonic()))
+        return reference
+
+    workflow.next_reference = timed_reference
+    rows = []
+    try:
+        connection.ensure_connection()
+        barrier.wait(timeout=120)
+        while True:
+            with next_index.get_lock():
+                i = next_index.value
+                next_index.value += 1
+            if i >= len(drafts):
+                break
+            marks.clear()
+            marks["taken"] = time.monotonic()
+            try:
+                services.submit(user, drafts[i])
+            except Exception as exc:  # noqa: BLE001 - every failure is reported, none hidden
+                rows.append({"error": f"{type(exc).__name__}: {exc}"})
+                continue
+            rows.append({**marks, "done": time.monotonic()})
+    except Exception as exc:  # noqa: BLE001 - a pool process that fails says so
+        rows.append({"error": f"{type(exc).__name__}: {exc}"})
+    finally:
+        workflow.next_reference = allocate
+        connection.close()
+        results.put(rows)
+
+
 def submissions(n=SUBMISSIONS, pool=None):
     """n complete drafts submitted at the same moment through the IB-er's own action
     (referrals.services.submit: routing, status, reference number, event, the team's
-    notifications and their outbox rows, one transaction), served by `pool` threads that each
-    hold one database connection, opened before the start (default BENCH_SUBMIT_POOL, else as
-    many as make bench's gunicorn workers: the production stack runs at most that many requests
-    at once; PostgreSQL allows 100 connections, so 200 connections of their own would not be the
-    real stack either).
+    notifications and their outbox rows, one transaction).
 
-    All n submissions arrive at the start (a barrier releases the pool threads together); each
-    one's duration runs from that start to its commit, so the time spent waiting for a free
-    connection and for the year's ReferenceCounter row (locked from the number's allocation to
-    the commit) counts. Reported: all saved, unique references, one submit event each, and the
-    p50/p95/max of that duration (the target is the p95), beside the p95 of the submit alone
-    (from taking the submission up to its commit) to tell queueing from work. The drafts, their
-    notifications and outbox rows are removed afterwards so the data set keeps its size."""
-    import queue
+    The submissions are served by `pool` processes (default BENCH_SUBMIT_POOL, else as many as
+    make bench's gunicorn workers: the production stack runs at most that many requests at once,
+    each in a process of its own; PostgreSQL allows 100 connections, so 200 connections of their
+    own would not be the real stack either). Each process holds one database connection, opened
+    before the start. All n submissions arrive at the start (a barrier releases the processes
+    together); a submission's duration runs from that start to its COMMIT, so waiting for a free
+    process and for the year's ReferenceCounter row (locked from the number's allocation to the
+    commit) counts.
+
+    Reported: all saved, unique references, one submit event each; the p50/p95/max of that
+    duration (the target is the p95); and, to tell why, per submission the time of its own
+    (taken up to commit), the wait for the counter row and how long the row stays locked. The
+    drafts, their notifications and outbox rows are removed afterwards so the data set keeps
+    its size."""
+    import multiprocessing
 
     from django.conf import settings
     from django.db import connection
@@ -130,67 +179,52 @@ def submissions(n=SUBMISSIONS, pool=None):
     problems = services.submit_problems(drafts[0])
     if problems:
         raise RuntimeError(f"the probe's drafts cannot be submitted: {[p.message for p in problems]}")
-    work = queue.Queue()
-    for draft in drafts:
-        work.put(draft)
-    connection.close()
-    barrier = threading.Barrier(pool + 1)
-    errors, totals, own = [], [], []
-    lock = threading.Lock()
-    start = {}
-
-    def serve():
-        try:
-            connection.ensure_connection()  # the pool's connection, open before the start
-            barrier.wait(timeout=120)
-            while True:
-                try:
-                    draft = work.get_nowait()
-                except queue.Empty:
-                    return
-                taken = time.monotonic()
-                try:
-                    services.submit(user, draft)
-                except Exception as exc:  # noqa: BLE001 - every failure is reported, none hidden
-                    with lock:
-                        errors.append(f"{type(exc).__name__}: {exc}")
-                    continue
-                done = time.monotonic()
-                with lock:
-                    totals.append(done - start["t0"])
-                    own.append(done - taken)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=serve) for _i in range(pool)]
-    for t in threads:
-        t.start()
+    connection.close()  # never share a connection with the forked processes
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(pool + 1)
+    next_index = context.Value("i", 0)
+    results = context.Queue()
+    processes = [
+        context.Process(target=_serve_submissions, args=(user, drafts, next_index, barrier, results))
+        for _i in range(pool)
+    ]
+    for process in processes:
+        process.start()
     barrier.wait(timeout=120)
-    start["t0"] = time.monotonic()
-    for t in threads:
-        t.join()
-    wall = time.monotonic() - start["t0"]
-    rows = list(Referral.objects.filter(pk__in=ids).values_list("status", "reference"))
-    references = [ref for _status, ref in rows if ref]
+    t0 = time.monotonic()
+    rows = [row for _p in processes for row in results.get(timeout=600)]
+    for process in processes:
+        process.join()
+    wall = time.monotonic() - t0
+    errors = [r["error"] for r in rows if "error" in r]
+    done = [r for r in rows if "error" not in r]
+    saved_rows = list(Referral.objects.filter(pk__in=ids).values_list("status", "reference"))
+    references = [ref for _status, ref in saved_rows if ref]
     events = ReferralEvent.objects.filter(referral_id__in=ids, action="submit").count()
 
     def ms(seconds):
         return round(seconds * 1000, 1) if seconds is not None else None
 
+    to_commit = [r["commit"] - t0 for r in done]
     result = {
         "attempted": n,
-        "pool_connections": pool,
-        "saved": sum(1 for status, _ref in rows if status == "submitted"),
+        "pool_processes": pool,
+        "saved": sum(1 for status, _ref in saved_rows if status == "submitted"),
         "unique_references": len(set(references)),
         "events": events,
         "errors": errors[:5],
         "error_count": len(errors),
         "wall_seconds": round(wall, 3),
-        "p50_submit_ms": ms(_percentile(totals, 50)),
-        "p95_submit_ms": ms(_percentile(totals, 95)),
-        "max_submit_ms": ms(max(totals) if totals else None),
-        "p95_own_ms": ms(_percentile(own, 95)),
-        "mean_own_ms": ms(sum(own) / len(own) if own else None),
+        "p50_submit_ms": ms(_percentile(to_commit, 50)),
+        "p95_submit_ms": ms(_percentile(to_commit, 95)),
+        "max_submit_ms": ms(max(to_commit) if to_commit else None),
+        "p95_own_ms": ms(_percentile([r["commit"] - r["taken"] for r in done], 95)),
+        "mean_own_ms": ms(sum(r["commit"] - r["taken"] for r in done) / len(done) if done else None),
+        "p95_lock_wait_ms": ms(_percentile([r["lock_held"] - r["lock_asked"] for r in done], 95)),
+        "mean_lock_held_ms": ms(
+            sum(r["commit"] - r["lock_held"] for r in done) / len(done) if done else None
+        ),
+        "throughput_per_s": round(len(done) / wall, 1) if wall else None,
     }
     result["ok"] = result["saved"] == n and result["unique_references"] == n and events == n and not errors
     notifications = Notification.objects.filter(reference__in=references)

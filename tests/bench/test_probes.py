@@ -30,9 +30,10 @@ def test_concurrent_submissions_all_saved_with_unique_references(seeded, capsys)
     result = json.loads(line.removeprefix("PROBE_JSON "))
     assert result["ok"], result
     assert result["saved"] == result["unique_references"] == result["events"] == 12
-    assert result["pool_connections"] == 3
+    assert result["pool_processes"] == 3
     assert 0 < result["p50_submit_ms"] <= result["p95_submit_ms"] <= result["max_submit_ms"]
     assert result["p95_own_ms"] <= result["max_submit_ms"]
+    assert 0 <= result["p95_lock_wait_ms"] and 0 < result["mean_lock_held_ms"] <= result["max_submit_ms"]
     # The probe's drafts, and the team's notifications and outbox rows, are removed again.
     assert Referral.objects.count() == before
     assert (Notification.objects.count(), OutboxMessage.objects.count()) == (notifications, outbox)
