@@ -1,7 +1,8 @@
 """Measurements `make bench` runs in their own process against the bench database.
 
     python -m bench.probes explain        EXPLAIN ANALYZE of bench/queries.py, seq scans flagged
-    python -m bench.probes submissions    200 submissions at once through referrals.services.submit
+    python -m bench.probes submissions    200 submissions at once through referrals.services.submit,
+                                          p95 from the start to each commit (BENCH_SUBMIT_POOL)
     python -m bench.probes report         one half-year report: seconds and peak RSS
 
 Each prints one line `PROBE_JSON {...}` that bench/run.py parses. The probes import models
@@ -145,13 +146,13 @@ def submissions(n=SUBMISSIONS, pool=None):
     notifications and their outbox rows, one transaction).
 
     The submissions are served by `pool` processes (default BENCH_SUBMIT_POOL, else as many as
-    make bench's gunicorn workers: the production stack runs at most that many requests at once,
-    each in a process of its own; PostgreSQL allows 100 connections, so 200 connections of their
-    own would not be the real stack either). Each process holds one database connection, opened
-    before the start. All n submissions arrive at the start (a barrier releases the processes
-    together); a submission's duration runs from that start to its COMMIT, so waiting for a free
-    process and for the year's ReferenceCounter row (locked from the number's allocation to the
-    commit) counts.
+    make bench's gunicorn workers, BENCH_WORKERS: the production stack runs at most that many
+    requests at once, each in a process of its own; PostgreSQL allows 100 connections, so 200
+    connections of their own would not be the real stack either). Each process holds one
+    database connection, opened before the start. All n submissions arrive at the start (a
+    barrier releases the processes together); a submission's duration runs from that start to
+    its COMMIT, so waiting for a free process and for the year's ReferenceCounter row (locked
+    from the number's allocation to the commit) counts.
 
     Reported: all saved, unique references, one submit event each; the p50/p95/max of that
     duration (the target is the p95); and, to tell why, per submission the time of its own
@@ -169,7 +170,11 @@ def submissions(n=SUBMISSIONS, pool=None):
     from referrals import services
     from referrals.models import Referral, ReferralEvent
 
-    pool = pool or int(os.environ.get("BENCH_SUBMIT_POOL") or 2 * (os.cpu_count() or 1) + 1)
+    pool = pool or int(
+        os.environ.get("BENCH_SUBMIT_POOL")
+        or os.environ.get("BENCH_WORKERS")
+        or 2 * (os.cpu_count() or 1) + 1
+    )
     membership = Membership.objects.select_related("user", "school").get(
         user__email=BENCH_ACCOUNTS["school_coordinator"], role="school_coordinator"
     )
