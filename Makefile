@@ -146,8 +146,11 @@ restore: install
 	@exports="$$($(PY) scripts/serve.py --print-env)" && eval "$$exports" && $(MANAGE) restore "$(ARCHIVE)"
 
 # Load benchmark (ADR 0080): gunicorn + PostgreSQL + Redis with DJANGO_DEBUG=false on the
-# tandem_bench database (seeded with seed_load only when missing or of another size), measured
-# with wrk. Quick run: make bench BENCH_REFERRALS=20000. See bench/run.py for the variables.
+# tandem_bench database (seeded with seed_load only when missing or of another size, topped up
+# with what an older data set lacks), every page of bench/pages.py measured with wrk at 8 and at 2
+# connections (p95 <= 100 / 40 ms) with its server CPU ms per request, then 200 submissions at
+# once (p95 <= 500 ms). Quick run: make bench BENCH_REFERRALS=20000. Variables: bench/run.py;
+# profiling one page: bench/README.md.
 BENCH_REFERRALS ?= 1000000
 .PHONY: bench
 bench: install

@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.db.models.fields import NOT_PROVIDED
+from django.db.models.functions import Mod
+from django.urls import reverse
 
 from agenda import loader
 from agenda.models import Activity, Agenda, Ambition, Goal, Meeting
@@ -40,9 +42,11 @@ from contacts.models import (
     User,
 )
 from escalations.models import Decision, Escalation, Precedent
+from portal.models import AccessLog, Notification
 from referrals.models import (
     Consent,
     Guardian,
+    ListedReference,
     ReferenceCounter,
     Referral,
     ReferralDomain,
@@ -62,6 +66,7 @@ BENCH_ACCOUNTS = {
     "municipal_officer": f"bench-gemeente@{BENCH_DOMAIN}",
     "steering_member": f"bench-stuurgroep@{BENCH_DOMAIN}",
     "registry_admin": f"bench-beheer@{BENCH_DOMAIN}",
+    "privacy_officer": f"bench-privacy@{BENCH_DOMAIN}",
 }
 
 N_REGIONS = 42
@@ -1201,8 +1206,9 @@ def seed_agenda(say, rng):
     )
 
 
-def seed(referrals, seed_value=2026, out=print, chunk=50_000):
-    """Generate the whole national data set. The database must hold no registry data."""
+def seed(referrals, seed_value=2026, out=print, chunk=50_000, access_log_rows=None):
+    """Generate the whole national data set. The database must hold no registry data.
+    access_log_rows: how many access-log rows (default: as many as referrals)."""
     if connection.vendor != "postgresql":
         raise RuntimeError("seed_load needs PostgreSQL (it loads with COPY).")
     timer = Timer(out)
@@ -1237,6 +1243,7 @@ def seed(referrals, seed_value=2026, out=print, chunk=50_000):
             reset_sequences(cursor, REFERRAL_TABLES)
         seed_precedents(say, rng)
         seed_agenda(say, rng)
+        extras = top_up(referrals if access_log_rows is None else access_log_rows, seed_value, out)
     with connection.cursor() as cursor:
         if connection.in_atomic_block:
             cursor.execute("ANALYZE")
@@ -1252,5 +1259,315 @@ def seed(referrals, seed_value=2026, out=print, chunk=50_000):
         "status": status_counts,
         "rows": {m.__name__: n for m, n in rows.items()},
         "reference_counters": counters,
+        "top_up": extras,
         "seconds": round(time.monotonic() - timer.start, 1),
     }
+
+
+# --- Top-up: what data sets seeded before these tables were loaded lack -------------------------
+#
+# A bench database is reused as long as its referral count matches (bench/run.py), so each of
+# these fills its table only when it is empty: `seed_load --top-up` brings an older data set up
+# to date without a full reseed, and a fresh seed runs the same code.
+
+
+def _copy_rows(cursor, model, explicit, rows):
+    """COPY `rows` (tuples in the order of `explicit`) into the model's table."""
+    columns, extra = _copy_columns(model, explicit)
+    sql = f'COPY "{model._meta.db_table}" ({", ".join(columns)}) FROM STDIN'
+    with cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row + extra)
+
+
+def _bench_region_id():
+    return Membership.objects.get(
+        user__email=BENCH_ACCOUNTS["steering_member"], role=Role.STEERING_MEMBER
+    ).region_id
+
+
+def seed_privacy_officers(say):
+    """A privacy officer per region (the access-log viewer's role); the bench region's is the
+    bench account."""
+    if Membership.objects.filter(role=Role.PRIVACY_OFFICER).exists():
+        return 0
+    bench_region = _bench_region_id()
+    password_hash = User.objects.get(email=BENCH_ACCOUNTS["steering_member"]).password
+    regions = list(Region.objects.filter(parent__isnull=True).order_by("id"))
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=BENCH_ACCOUNTS["privacy_officer"]
+                if r.id == bench_region
+                else f"privacy_officer.{r.id}@{BENCH_DOMAIN}",
+                full_name=f"Privacy officer {r.name}",
+                password=password_hash,
+            )
+            for r in regions
+        ]
+    )
+    Membership.objects.bulk_create(
+        [Membership(user=u, role=Role.PRIVACY_OFFICER, region=r) for u, r in zip(users, regions, strict=True)]
+    )
+    say(f"privacy officers: {len(users)}")
+    return len(users)
+
+
+# (action, object type, object id kind, activity, weight): mostly reads of a referral, then list
+# pages (with the references they showed), downloads, actions and the odd export.
+ACCESS_MIX = [
+    ("view", "referrals.referral", "referral", "", 62),
+    ("view", "referrals.referral_list", "list", "", 14),
+    ("search", "referrals.referral_list", "list", "", 4),
+    ("download", "referrals.attachment", "referral", "", 5),
+    ("change", "referrals.referral", "referral", "take_up", 3),
+    ("change", "referrals.referral", "referral", "accept", 2),
+    ("change", "referrals.referral", "referral", "message_posted", 6),
+    ("change", "escalations.escalation", "referral", "escalation_position", 1),
+    ("view", "reporting.figures", "figures", "", 2),
+    ("export", "reporting.figures", "figures", "", 1),
+]
+LIST_PAGE_IDS = ["school_list", "inbox", "list", "feedback_pending"]
+
+
+def seed_access_log(say, rng, n, years=2.0, chunk=100_000):
+    """n access-log rows over `years` (COPY): the registry's users acting in their roles, the
+    bench accounts busiest; list pages carry the references they showed (ListedReference)."""
+    if AccessLog.objects.exists():
+        return 0
+    users = []  # (user id, role, organisation)
+    weights = []
+    bench_ids = set(User.objects.filter(email__in=BENCH_ACCOUNTS.values()).values_list("id", flat=True))
+    for m in Membership.objects.select_related(
+        "school", "district_team", "partnership", "municipality", "region"
+    ).order_by("id"):
+        org = m.school or m.district_team or m.partnership or m.municipality or m.region
+        users.append((m.user_id, m.role, str(org)[:250]))
+        base = {"school_coordinator": 3, "district_worker": 6}.get(m.role, 1)
+        weights.append(base * (200 if m.user_id in bench_ids else 1))
+    cum_users = list(itertools.accumulate(weights))
+    # A sample of the referrals with a reference number (every 20th): what the rows are about.
+    referrals = list(
+        Referral.objects.filter(reference__isnull=False)
+        .annotate(sample=Mod("id", 20))
+        .filter(sample=0)
+        .values_list("id", "reference")
+    ) or [(0, "")]
+    cum_mix = list(itertools.accumulate(w for *_rest, w in ACCESS_MIX))
+    now = time.time() - 120
+    begin = now - years * 365 * DAY
+    times = sorted(begin + rng.random() * (now - begin) for _i in range(n))
+    listed_id = 0
+    with connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor
+        for start in range(0, n, chunk):
+            rows, listed = [], []
+            for i in range(start, min(n, start + chunk)):
+                user_id, role, organisation = users[
+                    bisect.bisect_right(cum_users, rng.random() * cum_users[-1])
+                ]
+                action, object_type, kind, activity, _w = ACCESS_MIX[
+                    bisect.bisect_right(cum_mix, rng.random() * cum_mix[-1])
+                ]
+                if kind == "referral":
+                    object_id, reference = rng.choice(referrals)
+                    object_id = str(object_id)
+                elif kind == "list":
+                    object_id, reference = rng.choice(LIST_PAGE_IDS), ""
+                    for pk, ref in rng.sample(referrals, min(3, len(referrals))):
+                        listed_id += 1
+                        listed.append((listed_id, i + 1, pk, ref))
+                else:
+                    object_id, reference = "dashboard", ""
+                rows.append(
+                    (
+                        i + 1,
+                        _ts(times[i]),
+                        user_id,
+                        role,
+                        organisation,
+                        action,
+                        object_type,
+                        object_id,
+                        reference,
+                        activity,
+                    )
+                )
+            _copy_rows(
+                cursor,
+                AccessLog,
+                [
+                    "id",
+                    "at",
+                    "user_id",
+                    "role",
+                    "organisation",
+                    "action",
+                    "object_type",
+                    "object_id",
+                    "object_reference",
+                    "activity",
+                ],
+                rows,
+            )
+            _copy_rows(cursor, ListedReference, ["id", "entry_id", "referral_pk", "reference"], listed)
+            say(f"access log {start + len(rows):>9,} / {n:,}")
+        reset_sequences(django_cursor, [AccessLog, ListedReference])
+    return n
+
+
+NOTICE_KINDS = [
+    ("submitted", "New referral", "A referral waits for triage."),
+    ("returned", "Referral returned", "A referral was returned with questions."),
+    ("accepted", "Referral accepted", "A referral was accepted."),
+    ("message", "New message", "There is a new message about a referral."),
+    ("escalation_raised_party", "Escalation", "A referral was escalated."),
+]
+
+
+def seed_notifications(say, rng, others, bench_count=3000, years=1.0):
+    """A few thousand notifications for the bench district-team worker (the notification list)
+    among many for the other users; most read."""
+    if Notification.objects.exists():
+        return 0
+    bench = User.objects.get(email=BENCH_ACCOUNTS["district_worker"]).id
+    user_ids = list(
+        Membership.objects.filter(role__in=[Role.SCHOOL_COORDINATOR, Role.DISTRICT_WORKER])
+        .exclude(user_id=bench)
+        .values_list("user_id", flat=True)
+    )
+    references = list(
+        Referral.objects.filter(reference__isnull=False)
+        .annotate(sample=Mod("id", 50))
+        .filter(sample=0)
+        .values_list("uuid", "reference")
+    ) or [(uuid.uuid4(), "AJS-2026-00001")]
+    now = time.time() - 120
+    begin = now - years * 365 * DAY
+    total = bench_count + (others if user_ids else 0)
+    times = sorted(begin + rng.random() * (now - begin) for _i in range(total))
+    owners = [bench] * bench_count + [rng.choice(user_ids) for _i in range(total - bench_count)]
+    rng.shuffle(owners)
+    rows = []
+    for i in range(total):
+        kind, subject, body = rng.choice(NOTICE_KINDS)
+        ref_uuid, reference = rng.choice(references)
+        at = _ts(times[i])
+        read = at + datetime.timedelta(hours=rng.expovariate(1 / 20)) if rng.random() < 0.85 else None
+        rows.append(
+            (
+                i + 1,
+                owners[i],
+                kind,
+                f"{reference} · {subject}",
+                f"{reference}: {body}",
+                reverse("referrals:detail", args=[ref_uuid]),
+                reference,
+                at,
+                read if read is None or read.timestamp() < now else None,
+                at,
+            )
+        )
+    with connection.cursor() as django_cursor:
+        _copy_rows(
+            django_cursor.cursor,
+            Notification,
+            [
+                "id",
+                "user_id",
+                "kind",
+                "subject",
+                "body",
+                "url",
+                "reference",
+                "created_at",
+                "read_at",
+                "emailed_at",
+            ],
+            rows,
+        )
+        reset_sequences(django_cursor, [Notification])
+    say(f"notifications: {total:,} ({bench_count:,} for the bench district-team worker)")
+    return total
+
+
+def seed_reports(say, rng, half_years=4):
+    """Progress reports of the last half-years: the scheduled ones of every region and
+    subregion, and some a partnership or municipality requested; finished, most published."""
+    from reporting.models import ProgressReport
+
+    if ProgressReport.objects.exists():
+        return 0
+    today = datetime.date.today()
+    periods = []
+    year, half = today.year, 1 if today.month <= 6 else 2
+    for _i in range(half_years):
+        half, year = (2, year - 1) if half == 1 else (1, year)
+        periods.append(f"{year}-H{half}")
+    steering = dict(Membership.objects.filter(role=Role.STEERING_MEMBER).values_list("region_id", "user_id"))
+    reports = []
+    now = datetime.datetime.now(UTC)
+    for region in Region.objects.select_related("parent").order_by("id"):
+        top = region.parent_id or region.id
+        for period in periods:
+            reports.append(
+                ProgressReport(
+                    period=period,
+                    region=region,
+                    status=ProgressReport.Status.DONE,
+                    scheduled=True,
+                    started_at=now,
+                    finished_at=now,
+                    attempts=1,
+                    file=f"reports/{uuid.uuid4().hex}.pdf",
+                    size=rng.randint(80_000, 400_000),
+                    published_at=now if rng.random() < 0.7 else None,
+                    published_by_id=steering.get(top),
+                )
+            )
+    for partnership_id, user_id in Membership.objects.filter(role=Role.PARTNERSHIP_DIRECTOR).values_list(
+        "partnership_id", "user_id"
+    ):
+        if rng.random() < 0.5:
+            reports.append(
+                ProgressReport(
+                    period=rng.choice(periods),
+                    partnership_id=partnership_id,
+                    status=ProgressReport.Status.DONE,
+                    requested_by_id=user_id,
+                    started_at=now,
+                    finished_at=now,
+                    attempts=1,
+                    file=f"reports/{uuid.uuid4().hex}.pdf",
+                    size=rng.randint(80_000, 400_000),
+                )
+            )
+    ProgressReport.objects.bulk_create(reports, batch_size=2000)
+    say(f"progress reports: {len(reports):,}")
+    return len(reports)
+
+
+def top_up(access_log_rows, seed_value=2026, out=print):
+    """Fill what an older data set lacks (each only when its table is empty); returns the rows
+    added per part."""
+    timer = Timer(out)
+    rng = random.Random(seed_value + 1)
+    say = timer.say
+    added = {}
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            if cursor.fetchone()[0]:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        added["privacy_officers"] = seed_privacy_officers(say)
+        added["access_log"] = seed_access_log(say, rng, access_log_rows)
+        added["notifications"] = seed_notifications(say, rng, others=min(200_000, 10 * access_log_rows))
+        added["progress_reports"] = seed_reports(say, rng)
+    if any(added.values()) and not connection.in_atomic_block:
+        # As after the referral load: statistics and the visibility map (seed() does its own).
+        with connection.cursor() as cursor:
+            for model in (AccessLog, ListedReference, Notification):
+                cursor.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')
+            cursor.execute("ANALYZE")
+    say(f"top-up: {added}")
+    return added

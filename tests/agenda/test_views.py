@@ -577,3 +577,39 @@ def test_referral_indicator_shows_not_available_without_its_data_source(client, 
         indicators.measure("median_days_to_decision", indicators.Scope.calendar_year(2026)).available is False
     )
     assert "nog niet beschikbaar" in goal_row(client.get(url).content.decode(), "2.1")
+
+
+def test_goal_edit_page_query_count_is_pinned(client, world, agenda):
+    """The goal's form (make bench's goal_edit, as a steering member): more goals and activities
+    in its ambition add no query."""
+    login(client, world, "steering_member")
+    goal = agenda["meetings_goal"]
+    counter = iter(range(100, 1000))
+
+    def add(n):
+        for _ in range(n):
+            number = next(counter)
+            af.GoalFactory(ambition=goal.ambition, number=number, text=f"Doel {number}")
+            af.ActivityFactory(
+                ambition=goal.ambition, number=number, goal=goal, owner_partnership=world.partnership
+            )
+
+    url = reverse("agenda:goal_edit", args=[goal.pk])
+    assert_queries_pinned(client, url, add, expected=EXPECTED_GOAL_EDIT)
+
+
+def test_meetings_page_of_this_year_query_count_is_pinned(client, world, agenda):
+    """The meetings page without a year (make bench's meetings): this year's, as with the year."""
+    login(client, world, "steering_member")
+
+    def add(n):
+        for _ in range(n):
+            meeting = af.MeetingFactory(region=world.region, date=datetime.date(2026, 4, 1))
+            meeting.attending_schools.add(world.school)
+            meeting.follow_up_activities.add(agenda["owned"])
+
+    url = reverse("agenda:meetings", args=["test"])
+    assert_queries_pinned(client, url, add, expected=EXPECTED["meetings"])
+
+
+EXPECTED_GOAL_EDIT = 7

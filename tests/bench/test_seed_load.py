@@ -196,3 +196,64 @@ def test_bench_accounts_log_in_with_their_memberships(loaded, client):
 def test_refuses_a_database_with_data(loaded):
     with pytest.raises(CommandError, match="already holds registry data"):
         call_command("seed_load", referrals=10, stdout=StringIO())
+
+
+def test_access_log_notifications_and_reports_are_loaded(loaded):
+    from portal.models import AccessLog, Notification
+    from referrals.models import ListedReference
+    from reporting.models import ProgressReport
+
+    assert AccessLog.objects.count() == N  # as many as referrals unless --access-log says otherwise
+    span = AccessLog.objects.aggregate(a=models.Min("at"), b=models.Max("at"))
+    assert (span["b"] - span["a"]).days > 600 and span["b"] <= timezone.now()
+    assert set(AccessLog.objects.values_list("action", flat=True)) >= {"view", "search", "download", "change"}
+    lists = AccessLog.objects.filter(object_type="referrals.referral_list")
+    assert ListedReference.objects.filter(entry__in=lists).count() == 3 * lists.count()
+    reads = AccessLog.objects.filter(object_type="referrals.referral")
+    for entry in reads[:50]:
+        assert Referral.objects.get(pk=int(entry.object_id)).reference == entry.object_reference
+    officer = User.objects.get(email=loadgen.BENCH_ACCOUNTS["privacy_officer"])
+    steering = Membership.objects.get(user__email=loadgen.BENCH_ACCOUNTS["steering_member"])
+    assert Membership.objects.get(user=officer, role="privacy_officer").region_id == steering.region_id
+    assert Membership.objects.filter(role="privacy_officer").count() == 42
+
+    bench = User.objects.get(email=loadgen.BENCH_ACCOUNTS["district_worker"])
+    assert Notification.objects.filter(user=bench).count() == 3000
+    assert Notification.objects.exclude(user=bench).count() == 10 * N
+    assert Notification.objects.filter(read_at__isnull=True).exists()
+    assert not Notification.objects.filter(read_at__lt=models.F("created_at")).exists()
+
+    region_reports = ProgressReport.objects.filter(region_id=steering.region_id)
+    assert region_reports.filter(status="done", scheduled=True).count() == 4
+    assert ProgressReport.objects.filter(partnership__isnull=False).exists()
+
+
+def test_top_up_fills_only_what_is_empty(loaded):
+    from portal.models import AccessLog, Notification
+    from reporting.models import ProgressReport
+
+    Notification.objects.all().delete()
+    ProgressReport.objects.filter(scheduled=False).delete()  # not empty: left alone
+    log_rows = AccessLog.objects.count()
+    out = StringIO()
+    call_command("seed_load", top_up=True, stdout=out)
+    assert '"notifications": 23000' in out.getvalue() and '"progress_reports": 0' in out.getvalue()
+    assert AccessLog.objects.count() == log_rows
+    call_command("seed_load", top_up=True, stdout=out)
+    assert (
+        out.getvalue()
+        .rstrip()
+        .endswith('{"access_log": 0, "notifications": 0, "privacy_officers": 0, "progress_reports": 0}')
+    )
+
+
+def test_every_bench_page_answers_its_account(loaded, client):
+    """bench/pages.py: each page answers 200 to the bench account it is measured as."""
+    from bench.pages import PAGES
+
+    for page in PAGES:
+        client.logout()
+        if page.account:
+            client.force_login(User.objects.get(email=loadgen.BENCH_ACCOUNTS[page.account]))
+        response = client.get(page.resolve())
+        assert response.status_code == 200, (page.name, page.resolve(), response.status_code)

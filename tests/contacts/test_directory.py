@@ -210,3 +210,45 @@ def test_export_query_count_does_not_grow_with_rows(world, member, kind, adder):
     adder(world)(1)
     baseline, _ = count_queries(member, url)
     assert_queries_pinned(member, url, adder(world), baseline)
+
+
+EXPECTED_DIRECTORY_QUERIES = 6
+EXPECTED_SCHOOL_QUERIES = 17
+
+
+def test_directory_page_query_count_is_pinned(world, client):
+    """The directory's front page with a search term (make bench's directory_search)."""
+    client.force_login(world.user("school_coordinator"))
+    url = reverse("contacts:directory") + "?q=wijk"
+    assert_queries_pinned(
+        client,
+        url,
+        _add_simple(f.DistrictTeamFactory, municipality=world.municipality),
+        EXPECTED_DIRECTORY_QUERIES,
+    )
+
+
+def test_school_page_query_count_is_pinned(world, client):
+    """A school's page (make bench's school_detail): more tandems, contact assignments and
+    coordinators in its history add no query."""
+    school = world.school
+    start = datetime.date(2020, 1, 1)
+
+    def add(n):
+        for i in range(n):
+            f.TandemFactory(
+                school=school,
+                district_team=world.district_team,
+                valid_from=start + datetime.timedelta(days=i),
+                valid_to=start + datetime.timedelta(days=i),
+            )
+            f.ContactAssignmentFactory(
+                school=school,
+                valid_from=start + datetime.timedelta(days=i),
+                valid_to=start + datetime.timedelta(days=i),
+            )
+            f.make_member(Role.SCHOOL_COORDINATOR, school)
+
+    client.force_login(world.user("school_coordinator"))
+    url = reverse("contacts:school_detail", args=[school.pk])
+    assert_queries_pinned(client, url, add, EXPECTED_SCHOOL_QUERIES)

@@ -77,3 +77,25 @@ def test_logged_out_the_poll_sends_the_whole_page_to_the_login(client):
     response = client.get(reverse("notifications:unread_badge"), **HTMX)
     assert response["HX-Redirect"] == f"{reverse('login')}?next=/agenda/%3Fx%3D1"
     assert client.get(reverse("notifications:unread_badge")).status_code == 302
+
+
+EXPECTED_NOTIFICATION_LIST_QUERIES = 8
+
+
+def test_the_notification_list_query_count_is_pinned(client, world):
+    """The notification list (make bench's notifications): more notifications, read or not,
+    and others' add no query."""
+    user = world.user("district_worker")
+    client.force_login(user)
+
+    def add(n):
+        _notify(user, n)
+        _notify(user, n, read=True)
+        _notify(world.user("school_coordinator"), n)
+
+    assert_queries_pinned(client, reverse("notifications:list"), add, EXPECTED_NOTIFICATION_LIST_QUERIES)
+
+
+def test_the_health_check_query_count_is_pinned(client, world):
+    """make bench's floor: /healthz, anonymous."""
+    assert_queries_pinned(client, reverse("healthz"), lambda n: _notify(world.user("district_worker"), n), 1)

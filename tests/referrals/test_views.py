@@ -446,3 +446,28 @@ def test_inbox_filter_options_are_open_work_and_tandem_schools(client, world):
     Referral.objects.filter(pk=open_one.pk).update(school=closed_school, routed_team=world.district_team)
     schools, _m = inbox_filter_choices(worker, visible_referrals(worker))
     assert closed_school in schools
+
+
+EXPECTED_DETAIL_QUERIES = 23
+
+
+def test_detail_query_count_is_pinned(client, world):
+    """The referral page (measured by make bench as referral_detail): more events, messages,
+    guardians and consents add no query."""
+    from referrals.models import Message
+    from referrals.workflow import record_event
+    from tests.referrals.factories import ConsentFactory, GuardianFactory
+
+    referral = referral_in(world, "in_triage")
+    worker, coordinator = world.user("district_worker"), world.user("school_coordinator")
+
+    def add(n):
+        for i in range(n):
+            record_event(referral, "message", worker)
+            Message.objects.create(referral=referral, author=worker if i % 2 else coordinator, body="Bericht")
+            guardian = GuardianFactory(referral=referral)
+            ConsentFactory(referral=referral, guardian=guardian, recorded_by=coordinator)
+
+    client.force_login(coordinator)
+    url = reverse("referrals:detail", args=[referral.uuid])
+    assert_queries_pinned(client, url, add, expected=EXPECTED_DETAIL_QUERIES)

@@ -1,0 +1,96 @@
+"""Profile one page of bench/pages.py with cProfile, in-process, on the bench database.
+
+    .venv/bin/python bench/profile_page.py referral_detail [--requests 20] [--sort cumulative]
+
+Same settings as `make bench` (bench/run.py stack_env: DJANGO_DEBUG=false, BENCH_DATABASE_URL,
+BENCH_REDIS_URL), the page's bench account logged in through the password and two-step forms
+(a fresh recovery code, as make bench does), one request to warm up, then --requests requests
+under cProfile through Django's test client (no gunicorn, no network): prints the SQL count of
+one request and the top of the profile, and writes the whole profile to
+var/bench/profile-<page>.prof (`python -m pstats` or snakeviz read it). Like make bench, each
+request writes what a real page view writes (the session, an access-log row).
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import run  # noqa: E402 - the path above first
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("page", help="a page name of bench/pages.py, e.g. referral_detail")
+    parser.add_argument("--requests", type=int, default=20, help="requests to profile (default 20)")
+    parser.add_argument("--sort", default="cumulative", help="pstats sort key (default cumulative)")
+    parser.add_argument("--top", type=int, default=40, help="lines of the profile to print (default 40)")
+    args = parser.parse_args()
+
+    cfg = run.config()
+    env = run.stack_env(cfg)
+    env["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,testserver"
+    os.environ.update(
+        {k: v for k, v in env.items() if k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    )
+    import django
+
+    django.setup()
+    # Imported only now: models and URL names need django.setup() above.
+    from django.db import connection
+    from django.test import Client
+
+    from bench.loadgen import BENCH_ACCOUNTS, BENCH_PASSWORD
+    from bench.pages import PAGES
+
+    page = next((p for p in PAGES if p.name == args.page), None)
+    if page is None:
+        raise SystemExit(f"no page {args.page!r}; one of: {', '.join(p.name for p in PAGES)}")
+    path = page.resolve()
+    client = Client()
+    if page.account:
+        email = BENCH_ACCOUNTS[page.account]
+        codes, verify_path = run.prepare_two_factor([email], 1)
+        client.post("/account/inloggen/", {"username": email, "password": BENCH_PASSWORD})
+        client.post(verify_path, {"otp_token": codes[email][0]})
+    response = client.get(path)
+    if response.status_code != 200:
+        raise SystemExit(f"{path} answered {response.status_code} for {page.account or 'anonymous'}")
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        client.get(path)
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for _i in range(args.requests):
+        client.get(path)
+    profiler.disable()
+    per_request = (time.perf_counter() - started) * 1000 / args.requests
+    out = ROOT / "var" / "bench" / f"profile-{page.name}.prof"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    profiler.dump_stats(out)
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats(args.sort).print_stats(args.top)
+    print(text.getvalue())
+    print(
+        f"{page.name} {path} as {page.account or 'anonymous'}: {len(queries)} queries, "
+        f"{per_request:.1f} ms per request under cProfile ({args.requests} requests); profile: {out}"
+    )
+
+
+if __name__ == "__main__":
+    main()
