@@ -20,6 +20,7 @@ from contacts.models import (
     Membership,
     Municipality,
     Partnership,
+    Region,
     Role,
     School,
     User,
@@ -244,13 +245,10 @@ def own_region_q(user, kind, prefix=""):
 
 def users_in_regions_q(region_ids, prefix="user__"):
     """Users (at `prefix`) holding or having held a membership of an organisation in one of the
-    regions: the access log keeps showing what a former member did (ADR 0137)."""
-    q = Q()
-    for kind in ("school", "district_team", "partnership", "municipality"):
-        q |= region_q(f"{prefix}memberships__{kind}__{REGION_PATHS[kind]}", region_ids)
-    q |= Q(**{f"{prefix}memberships__region__in": region_ids})
-    q |= Q(**{f"{prefix}memberships__region__parent__in": region_ids})
-    return q
+    regions: the access log keeps showing what a former member did (ADR 0137). One subquery
+    over the memberships (see `memberships_in_regions_q`), not a join along every path."""
+    in_regions = Membership.objects.filter(memberships_in_regions_q(region_ids)).values("user_id")
+    return Q(**{f"{prefix}pk__in": in_regions})
 
 
 # --- Registry rules -------------------------------------------------------------------------
@@ -313,11 +311,7 @@ def can_invite(user, organisation=None):
 def invitations_q(user):
     """Invitations whose membership's organisation lies in the user's registry-admin regions;
     anything else is not found (404)."""
-    ids = registry_admin_region_ids(user)
-    q = Q(membership__region__in=ids) | Q(membership__region__parent__in=ids)
-    for kind in ("school", "district_team", "partnership", "municipality"):
-        q |= region_q(f"membership__{kind}__{REGION_PATHS[kind]}", ids)
-    return q
+    return memberships_in_regions_q(registry_admin_region_ids(user), prefix="membership__")
 
 
 def can_manage_invitation(user, invitation):
@@ -476,12 +470,27 @@ def can_manage_accounts(user):
     return has_role(user, Role.REGISTRY_ADMIN)
 
 
+def _organisations_in_regions(kind, region_ids):
+    """The pks of the organisations of `kind` in the top-level regions or their subregions."""
+    if kind == "region":
+        return Region.objects.filter(Q(pk__in=region_ids) | Q(parent__in=region_ids)).values("pk")
+    model = {
+        "school": School,
+        "district_team": DistrictTeam,
+        "partnership": Partnership,
+        "municipality": Municipality,
+    }[kind]
+    return model.objects.filter(region_q(REGION_PATHS[kind], region_ids)).values("pk")
+
+
 def memberships_in_regions_q(region_ids, prefix=""):
-    """Memberships (at `prefix`) of an organisation in one of the top-level regions."""
+    """Memberships (at `prefix`) of an organisation in one of the top-level regions. Each kind
+    of organisation is a small subquery of its own: OR-ing the joins along all five paths made
+    PostgreSQL join every membership to every organisation table before it could filter
+    (15 ms at national size; bench/FINDINGS.md)."""
     q = Q()
-    for kind in ("school", "district_team", "partnership", "municipality"):
-        q |= region_q(f"{prefix}{kind}__{REGION_PATHS[kind]}", region_ids)
-    q |= Q(**{f"{prefix}region__in": region_ids}) | Q(**{f"{prefix}region__parent__in": region_ids})
+    for kind in ("school", "district_team", "partnership", "municipality", "region"):
+        q |= Q(**{f"{prefix}{kind}__in": _organisations_in_regions(kind, region_ids)})
     return q
 
 

@@ -4,7 +4,7 @@ from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
-from portal import metrics, navigation
+from portal import database, metrics, navigation
 from portal.checks import check_default_theme, check_registered_url_names
 
 
@@ -15,6 +15,7 @@ class PortalConfig(AppConfig):
     def ready(self):
         # Every query timed for /metrics, by SQL verb (ADR 0102).
         connection_created.connect(metrics.instrument_connection, dispatch_uid="tandem-metrics-db")
+        connection_created.connect(database.keep_prepared_statements, dispatch_uid="tandem-prepared-max")
         checks.register(check_registered_url_names, checks.Tags.urls)
         checks.register(check_default_theme)
         # A region's theme is read from the cache; these keep it there (ADR 0164).

@@ -166,6 +166,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
         "server_side_binding": True,
         "prepare_threshold": env.int("DATABASE_PREPARE_THRESHOLD", default=2),
     }
+# Prepared statements psycopg keeps per connection (portal/database.py); the pages make a few
+# hundred distinct queries.
+DATABASE_PREPARED_MAX = env.int("DATABASE_PREPARED_MAX", default=1000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is the cache and the Celery broker (section 12); without it (the demo) a local-memory

@@ -27,7 +27,7 @@ EXPECTED_HOME_QUERIES = {
     "district_worker": 9,
     "partnership_director": 7,
     "municipal_officer": 7,
-    "privacy_officer": 10,
+    "privacy_officer": 11,
     "registry_admin": 8,
     "steering_member": 8,
 }
@@ -176,7 +176,7 @@ def test_the_privacy_officer_sees_the_recent_access_log_and_open_requests(client
     log, requests = items.values()
     assert requests.count == 1 and "termijn" in requests.note
     assert log.count >= 1
-    assert client.get(log.url).context["page"].count == log.count
+    assert len(client.get(log.url).context["page"].rows) == log.count  # the list it links to shows them
     assert len(client.get(requests.url).context["open_requests"]) == 1
 
 
