@@ -2,16 +2,19 @@
 
     compute_figures(period, scope) -> Figures
 
-Only SQL aggregates (a fixed number of queries, whatever the number of referrals). Counts about
+A fixed number of queries, whatever the number of referrals: SQL aggregates, one pass over
+this half-year and the previous one per kind of count, and for the waiting times the dates
+grouped in SQL, their working days counted in Python (docs/adr/0167). Counts about
 children pass through reporting/suppression.py before they leave this module: 1–4 become
 "<5", and totals that would reveal them are protected (docs/adr/0070). Counts of organisations
 (coverage, meetings) are not about children and are shown as they are.
 """
 
+import bisect
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -22,7 +25,8 @@ from contacts.models import Municipality, Region, School, SchoolType
 from contacts.norms import norms_in_period, root_region_id
 from contacts.selectors import coverage_counts
 from escalations.models import CarriedBy, Escalation, EscalationReason, Mediation
-from portal.workdays import WorkingDays, day_count_stats, local_date
+from portal.models import Holiday
+from portal.workdays import local_date, percentile_cont, weekdays_between
 from referrals import transition as transition_rules
 from referrals.models import (
     Answer,
@@ -126,9 +130,8 @@ def _count_table(key, caption, label_header, cells, total_cell=None, note="", ch
     )
 
 
-def _grouped(rows, key_field, labels, order=None):
-    """[(key, label, count)] in `order` (all known keys, zeros included) from values() rows."""
-    counts = {row[key_field]: row["n"] for row in rows}
+def _grouped(counts, labels, order=None):
+    """[(key, label, count)] in `order` (all known keys, zeros included) from {key: count}."""
     keys = list(order) if order is not None else sorted(counts, key=lambda k: str(labels.get(k, k)))
     for extra in counts:
         if extra not in keys:
@@ -213,7 +216,22 @@ def _norm_note(spans):
 
 
 # --- The referral counts, defined once for this half-year and the previous one ------------------
+# Every figure about referrals comes from one pass over the cohorts of both half-years (this one
+# and the one it is set against, ADR 0146) per kind of count: a pass costs the same for two
+# half-years as for one, while each extra pass re-reads every referral of the scope (ADR 0167).
 ACCEPTED_Q = Q(decided_at__isnull=False) & ~Q(status=Status.DECLINED)
+
+# The totals of a cohort: {name: which referrals count}; "submitted" counts all of them.
+TOTALS = {
+    "submitted": Q(),
+    "accepted": ACCEPTED_Q,
+    "declined": Q(status=Status.DECLINED),
+    # Withdrawn by the school or lapsed before the team decided (ADR 0096).
+    "ended": Q(decided_at__isnull=True, status__in=[Status.WITHDRAWN, Status.LAPSED]),
+    "joint": ACCEPTED_Q & Q(joint_deployment=True),
+    # Helped through the school's collective arrangement, not individually (ADR 0161).
+    "arrangement": ACCEPTED_Q & Q(collective_arrangement__isnull=False),
+}
 
 
 def _cohort(period, scope):
@@ -222,43 +240,120 @@ def _cohort(period, scope):
     )
 
 
-def _totals(queryset, **extra):
-    return queryset.aggregate(
-        submitted=Count("id"),
-        accepted=Count("id", filter=ACCEPTED_Q),
-        declined=Count("id", filter=Q(status=Status.DECLINED)),
-        # Withdrawn by the school or lapsed before the team decided (ADR 0096).
-        ended=Count("id", filter=Q(decided_at__isnull=True, status__in=[Status.WITHDRAWN, Status.LAPSED])),
-        joint=Count("id", filter=ACCEPTED_Q & Q(joint_deployment=True)),
-        # Helped through the school's collective arrangement, not individually (ADR 0161).
-        arrangement=Count("id", filter=ACCEPTED_Q & Q(collective_arrangement__isnull=False)),
-        **extra,
+def _cohorts(period, scope):
+    """The cohorts of `period` and of the half-year before it, in one queryset."""
+    return Referral.objects.filter(
+        scope.referral_q(), first_submitted_at__gte=period.previous().start, first_submitted_at__lt=period.end
     )
 
 
-def _type_items(cohort):
-    """[(school type, label, referrals)] of the cohort, unsuppressed: for suppress_group."""
-    by_type = cohort.values("school__school_type").annotate(n=Count("id")).order_by()
-    return _grouped(by_type, "school__school_type", dict(SchoolType.choices), order=SchoolType.values)
+def _counted(name, within):
+    """Count the referrals `within` (a Q) that TOTALS[name] counts."""
+    return Count("id", filter=within & TOTALS[name] if TOTALS[name] else within)
 
 
-def _type_cells(cohort, submitted):
-    return suppress_group(_type_items(cohort), total=submitted)
+def _totals(queryset):
+    return queryset.aggregate(**{name: _counted(name, Q()) for name in TOTALS})
 
 
-def _domain_items(cohort):
-    """[(domain, label, referrals)] of the cohort, unsuppressed: for suppress_group."""
-    by_domain = (
+@dataclass
+class CohortCounts:
+    """The counts of the referrals first submitted in one half-year, unsuppressed."""
+
+    totals: dict  # {TOTALS name: referrals}, and "returned" for this half-year
+    school_types: dict = field(default_factory=dict)  # {school type: referrals}
+    subject_kinds: dict = field(default_factory=dict)  # {subject kind: referrals}
+    home_municipalities: dict = field(default_factory=dict)  # {name (None: unknown): referrals}
+
+
+def _add(counts, key, n):
+    if n:
+        counts[key] = counts.get(key, 0) + n
+
+
+def cohort_counts(period, scope):
+    """(this half-year's, the previous one's) CohortCounts in two queries: both cohorts grouped
+    by half-year, school type, subject kind and home municipality (a few dozen groups; the
+    totals and each grouping are sums over them), and the referrals of this half-year returned
+    to the school at least once."""
+    this_half = ExpressionWrapper(Q(first_submitted_at__gte=period.start), output_field=BooleanField())
+    groups = (
+        _cohorts(period, scope)
+        # Grouped by the municipality's id, a shorter sort than its name; the name is shown.
+        .values("school__school_type", "subject_kind", "home_municipality", this_half=this_half)
+        .annotate(home_name=Min("home_municipality__name"), **{name: _counted(name, Q()) for name in TOTALS})
+        .order_by()
+    )
+    now, before = CohortCounts(dict.fromkeys(TOTALS, 0)), CohortCounts(dict.fromkeys(TOTALS, 0))
+    for group in groups:
+        counts = now if group["this_half"] else before
+        for name in TOTALS:
+            counts.totals[name] += group[name]
+        n = group["submitted"]
+        _add(counts.school_types, group["school__school_type"], n)
+        _add(counts.subject_kinds, group["subject_kind"], n)
+        _add(counts.home_municipalities, group["home_name"], n)
+    # Apart, so that only this half-year's referrals are looked up among the events, in the
+    # small index of the return events (ADR 0167).
+    returns = ReferralEvent.objects.filter(referral=OuterRef("pk"), action="return")
+    now.totals["returned"] = _cohort(period, scope).filter(Exists(returns)).count()
+    return now, before
+
+
+def _type_items(counts):
+    """[(school type, label, referrals)] from {school type: referrals}, unsuppressed."""
+    return _grouped(counts, dict(SchoolType.choices), order=SchoolType.values)
+
+
+def school_type_counts(cohort):
+    """{school type: referrals} of a cohort queryset (the startfoto's school year)."""
+    rows = cohort.values("school__school_type").annotate(n=Count("id")).order_by()
+    return {row["school__school_type"]: row["n"] for row in rows}
+
+
+def _type_cells(counts, submitted):
+    return suppress_group(_type_items(counts), total=submitted)
+
+
+def _domain_items(counts):
+    """[(domain, label, referrals)] from {domain: referrals}, unsuppressed: for suppress_group."""
+    return _grouped(counts, dict(Domain.choices), order=Domain.values)
+
+
+def domain_counts(period, scope):
+    """(this half-year's, the previous one's) {domain: referrals} in one query. Counted as the
+    domains' referral ids, so the unique (referral, domain) index answers it without its table."""
+    in_cohorts = scope.referral_q("referral__") & Q(
+        referral__first_submitted_at__gte=period.previous().start, referral__first_submitted_at__lt=period.end
+    )
+    rows = (
+        ReferralDomain.objects.filter(in_cohorts)
+        .values("domain")
+        .annotate(
+            now=Count("referral_id", filter=Q(referral__first_submitted_at__gte=period.start)),
+            before=Count("referral_id", filter=Q(referral__first_submitted_at__lt=period.start)),
+        )
+        .order_by()
+    )
+    now, before = {}, {}
+    for row in rows:
+        _add(now, row["domain"], row["now"])
+        _add(before, row["domain"], row["before"])
+    return now, before
+
+
+def cohort_domain_counts(cohort):
+    """{domain: referrals} of a cohort queryset (the startfoto's school year)."""
+    rows = (
         ReferralDomain.objects.filter(referral__in=cohort.values("id"))
         .values("domain")
         .annotate(n=Count("id"))
-        .order_by()
     )
-    return _grouped(by_domain, "domain", dict(Domain.choices), order=Domain.values)
+    return {row["domain"]: row["n"] for row in rows.order_by()}
 
 
-def _domain_cells(cohort):
-    cells, _none = suppress_group(_domain_items(cohort), total=None)
+def _domain_cells(counts):
+    cells, _none = suppress_group(_domain_items(counts), total=None)
     return cells
 
 
@@ -294,10 +389,73 @@ def route_cells(totals, accepted_cell):
     return cells
 
 
-def _decision_days(cohort):
-    return cohort.annotate(
-        decision_days=WorkingDays(local_date("first_submitted_at"), local_date("decided_at")),
-        help_days=WorkingDays(local_date("first_submitted_at"), local_date("help_started_at")),
+# --- Waiting times: working days between dates, counted in Python ---------------------------
+# The dates are grouped in SQL and their working days counted here the way SQL's WorkingDays
+# counts them: the weekdays between the dates less the rows of the Holiday table in between.
+# WorkingDays counts those rows with a subquery for every referral, and a median and a 90th
+# percentile evaluate it three times a referral (ADR 0167). The counts and percentiles are the
+# same (tests/reporting/test_figures_passes_agree.py).
+def holiday_days():
+    """The days of the Holiday table, in order: what WorkingDays leaves out. One query."""
+    return list(Holiday.objects.order_by("day").values_list("day", flat=True))
+
+
+def day_stats(pairs, holidays):
+    """(n, median, p90) of the working days of {(first date, last date): how many}, as
+    day_count_stats computes them over WorkingDays (percentile_cont); a pair without a last
+    date is not measured. `holidays`: holiday_days()."""
+    measured = [
+        (first, last, n) for (first, last), n in pairs.items() if first is not None and last is not None
+    ]
+    if not measured:
+        return 0, None, None
+    # Each date's working days from the earliest date, counted once; forwards, the working days
+    # between two dates are the difference.
+    dates = {day for first, last, _n in measured for day in (first, last)}
+    base = min(dates)
+    numbers = {day: weekdays_between(base, day) - bisect.bisect_right(holidays, day) for day in dates}
+    days = []
+    for first, last, n in measured:
+        # Backwards, WorkingDays gives the negative count of weekdays (no holiday lies between).
+        count = numbers[last] - numbers[first] if last >= first else -weekdays_between(last, first)
+        days.extend([count] * n)
+    return len(days), percentile_cont(days, 0.5), percentile_cont(days, 0.9)
+
+
+def _date_rows(queryset, *moments, by=()):
+    """Tuples (the fields `by`, the local dates in Amsterdam of the `moments`, how many rows
+    share them), one per distinct combination."""
+    days = {f"{moment}_day": local_date(moment) for moment in moments}
+    return queryset.values(*by, **days).annotate(n=Count("id")).order_by().values_list(*by, *days, "n")
+
+
+def _waiting_pairs(rows):
+    """({(submitted, decided): n}, {(submitted, help started): n}) from _date_rows tuples."""
+    decision, help_started = {}, {}
+    for submitted, decided, helped, n in rows:
+        decision[submitted, decided] = decision.get((submitted, decided), 0) + n
+        help_started[submitted, helped] = help_started.get((submitted, helped), 0) + n
+    return decision, help_started
+
+
+WAITING_MOMENTS = ("first_submitted_at", "decided_at", "help_started_at")
+
+
+def waiting_times(cohort, holidays=None):
+    """((n, median, p90) to a decision, to the start of help) of a cohort queryset."""
+    holidays = holiday_days() if holidays is None else holidays
+    decision, help_started = _waiting_pairs(_date_rows(cohort, *WAITING_MOMENTS))
+    return day_stats(decision, holidays), day_stats(help_started, holidays)
+
+
+def waiting_times_of_both(period, scope, holidays):
+    """(this half-year's, the previous one's) (to a decision, to the start of help), each
+    (n, median, p90), in one query over both cohorts."""
+    rows, first_day = list(_date_rows(_cohorts(period, scope), *WAITING_MOMENTS)), period.first_day
+    now = [row for row in rows if row[0] >= first_day]
+    before = [row for row in rows if row[0] < first_day]
+    return tuple(
+        tuple(day_stats(pairs, holidays) for pairs in _waiting_pairs(half)) for half in (now, before)
     )
 
 
@@ -315,44 +473,34 @@ class Comparable:
     transition_prepared: Cell  # pupils turned 18 with their transition prepared in time (ADR 0153)
 
 
-def _previous_comparable(period, scope):
-    """The comparable numbers of `period` without its tables: six queries."""
-    cohort = _cohort(period, scope)
-    totals = _totals(cohort)
+def _previous_comparable(counts, domains, decision, escalations, transition_cells):
+    """The comparable numbers of the previous half-year from the counts of both."""
+    totals = counts.totals
     outcome_cells, _total = _outcome_cells(totals)
-    (decision,) = day_count_stats(_decision_days(cohort), "decision_days")
-    type_cells, _total = _type_cells(cohort, totals["submitted"])
-    escalations = Escalation.objects.filter(
-        scope.escalation_q(), raised_at__gte=period.start, raised_at__lt=period.end
-    ).count()
+    type_cells, _total = _type_cells(counts.school_types, totals["submitted"])
     return Comparable(
         submitted=primary("submitted", "", totals["submitted"]),
         accepted=outcome_cells[0],
         joint=primary("joint", "", totals["joint"]),
-        escalations=primary("escalations", "", escalations),
+        escalations=primary("escalations", "", escalations.total),
         decision=decision,
-        domains=_domain_cells(cohort),
+        domains=_domain_cells(domains),
         school_types=type_cells,
-        transition_prepared=_transition_cells(period, scope)[0][0],
+        transition_prepared=transition_cells[0][0],
     )
 
 
 # --- Sections -----------------------------------------------------------------------------------
-def _referral_sections(period, scope):
-    cohort = _cohort(period, scope)
-    annotated = cohort.annotate(
-        was_returned=Exists(ReferralEvent.objects.filter(referral=OuterRef("pk"), action="return")),
-    )
-    timed = _decision_days(cohort)
-    totals = _totals(annotated, returned=Count("id", filter=Q(was_returned=True)))
+def _referral_sections(period, scope, counts, domains, waiting):
+    """The referral and waiting-time sections from the counts of this half-year's cohort."""
+    totals = counts.totals
     submitted = totals["submitted"]
-    by_home = cohort.values("home_municipality__name").annotate(n=Count("id")).order_by()
-    decision, help_started = day_count_stats(timed, "decision_days", "help_days")
+    decision, help_started = waiting
 
-    type_cells, type_total = _type_cells(cohort, submitted)
-    domain_cells = _domain_cells(cohort)
+    type_cells, type_total = _type_cells(counts.school_types, submitted)
+    domain_cells = _domain_cells(domains)
     home_cells, home_total = suppress_group(
-        _grouped(by_home, "home_municipality__name", {None: _("unknown")}), total=submitted
+        _grouped(counts.home_municipalities, {None: _("unknown")}), total=submitted
     )
     outcome_cells, outcome_total = _outcome_cells(totals)
     returned = primary("returned", _("returned to the school at least once"), totals["returned"])
@@ -495,22 +643,43 @@ def _referral_sections(period, scope):
     return [referrals, waiting], key_figures, comparable
 
 
-def _escalation_section(period, scope):
+@dataclass
+class EscalationCounts:
+    """The escalations raised in one half-year, unsuppressed."""
+
+    total: int = 0
+    reasons: dict = field(default_factory=dict)  # {reason: escalations}
+    outcomes: dict = field(default_factory=dict)  # {carried by, None before the decision: escalations}
+    days: dict = field(default_factory=dict)  # {(date raised, date decided or None): escalations}
+
+
+def escalation_counts(period, scope):
+    """(this half-year's, the previous one's) EscalationCounts in one query: the escalations
+    raised in either, grouped by reason, outcome and the dates raised and decided."""
     raised = Escalation.objects.filter(
-        scope.escalation_q(), raised_at__gte=period.start, raised_at__lt=period.end
+        scope.escalation_q(), raised_at__gte=period.previous().start, raised_at__lt=period.end
     )
-    total = raised.count()
-    by_reason = raised.values("reason").annotate(n=Count("id")).order_by()
-    by_outcome = raised.values("decision__carried_by").annotate(n=Count("id")).order_by()
-    days = raised.annotate(days=WorkingDays(local_date("raised_at"), local_date("decided_at")))
-    (stats,) = day_count_stats(days, "days")
+    now, before = EscalationCounts(), EscalationCounts()
+    rows = _date_rows(raised, "raised_at", "decided_at", by=("reason", "decision__carried_by"))
+    for reason, carried_by, raised_on, decided_on, n in rows:
+        counts = now if raised_on >= period.first_day else before
+        counts.total += n
+        _add(counts.reasons, reason, n)
+        _add(counts.outcomes, carried_by, n)
+        _add(counts.days, (raised_on, decided_on), n)
+    return now, before
+
+
+def _escalation_section(period, scope, counts, holidays):
+    total = counts.total
+    stats = day_stats(counts.days, holidays)
     reason_cells, reason_total = suppress_group(
-        _grouped(by_reason, "reason", dict(EscalationReason.choices), order=EscalationReason.values),
+        _grouped(counts.reasons, dict(EscalationReason.choices), order=EscalationReason.values),
         total=total,
     )
     outcome_labels = {**dict(CarriedBy.choices), None: _("no decision yet")}
     outcome_cells, outcome_total = suppress_group(
-        _grouped(by_outcome, "decision__carried_by", outcome_labels, order=[*CarriedBy.values, None]),
+        _grouped(counts.outcomes, outcome_labels, order=[*CarriedBy.values, None]),
         total=total,
     )
     mediation_cells, mediation_total = _mediation_cells(period, scope)
@@ -592,10 +761,11 @@ def _closed_section(period, scope):
     closed = Referral.objects.filter(
         scope.referral_q(), closed_at__gte=period.start, closed_at__lt=period.end
     )
-    total = closed.count()
-    by_outcome = closed.values("close_outcome").annotate(n=Count("id")).order_by()
+    # One query: the total is the sum of the outcomes.
+    rows = closed.values("close_outcome").annotate(n=Count("id")).order_by()
+    by_outcome = {row["close_outcome"]: row["n"] for row in rows}
     labels = {"": _("not recorded"), **dict(CloseOutcome.choices)}
-    cells, total_cell = suppress_group(_grouped(by_outcome, "close_outcome", labels), total=total)
+    cells, total_cell = suppress_group(_grouped(by_outcome, labels), total=sum(by_outcome.values()))
     return Section(
         key="closed",
         title=_("Help closed (scaled down)"),
@@ -691,44 +861,62 @@ def _open_on(row, day):
     return all(end is None or _amsterdam_day(end) >= day for end in ends)
 
 
-def transition_counts(period, scope):
-    """(turned 18, prepared in time): the pupils who turned 18 in the period while their
-    referral was open, and those of them whose transition was marked prepared before the
-    birthday. One query; its rows are the referrals of pupils with an 18th birthday in the
-    half-year (the birthday rule of referrals/transition.py, which SQLite and PostgreSQL do not
-    share for 29 February), so the work does not grow with all referrals."""
-    # 18 on the period's last day, and not yet on the day before its first.
-    after = transition_rules.latest_birth_for_adult_on(period.first_day - datetime.timedelta(days=1))
-    up_to = transition_rules.latest_birth_for_adult_on(period.last_day)
-    rows = Referral.objects.filter(
-        scope.referral_q(),
-        first_submitted_at__isnull=False,
-        child_date_of_birth__gt=after,
-        child_date_of_birth__lte=up_to,
-    ).values(
-        "child_date_of_birth",
-        "first_submitted_at",
-        "closed_at",
-        "ended_at",
-        "decided_at",
-        "status",
-        "transition__prepared_on",
+def _adult_bounds(period):
+    """(after, up to): born after `after` and on or before `up_to`, a pupil turns 18 in the
+    period: 18 on its last day, and not yet on the day before its first."""
+    return (
+        transition_rules.latest_birth_for_adult_on(period.first_day - datetime.timedelta(days=1)),
+        transition_rules.latest_birth_for_adult_on(period.last_day),
     )
-    turned = prepared = 0
+
+
+def transitions_by_period(periods, scope):
+    """{period: (turned 18, prepared in time)} for consecutive `periods`: the pupils who turned
+    18 in the period while their referral was open, and those of them whose transition was
+    marked prepared before the birthday. One query; its rows are the referrals of pupils with
+    an 18th birthday in the half-years (the birthday rule of referrals/transition.py, which
+    SQLite and PostgreSQL do not share for 29 February), so the work does not grow with all
+    referrals."""
+    bounds = {period: _adult_bounds(period) for period in periods}
+    rows = (
+        Referral.objects.filter(
+            scope.referral_q(),
+            first_submitted_at__isnull=False,
+            child_date_of_birth__gt=min(after for after, _up_to in bounds.values()),
+            child_date_of_birth__lte=max(up_to for _after, up_to in bounds.values()),
+        )
+        .order_by()
+        .values(
+            "child_date_of_birth",
+            "first_submitted_at",
+            "closed_at",
+            "ended_at",
+            "decided_at",
+            "status",
+            "transition__prepared_on",
+        )
+    )
+    counts = dict.fromkeys(periods, (0, 0))
     for row in rows:
-        birthday = transition_rules.eighteenth_birthday(row["child_date_of_birth"])
-        if not _open_on(row, birthday):
+        born = row["child_date_of_birth"]
+        period = next((p for p, (after, up_to) in bounds.items() if after < born <= up_to), None)
+        birthday = transition_rules.eighteenth_birthday(born)
+        if period is None or not _open_on(row, birthday):
             continue
-        turned += 1
         done = row["transition__prepared_on"]
-        prepared += done is not None and done < birthday
-    return turned, prepared
+        turned, prepared = counts[period]
+        counts[period] = (turned + 1, prepared + (done is not None and done < birthday))
+    return counts
 
 
-def _transition_cells(period, scope):
+def transition_counts(period, scope):
+    """(turned 18, prepared in time) of one period (transitions_by_period)."""
+    return transitions_by_period([period], scope)[period]
+
+
+def _transition_cells(turned, prepared):
     """([prepared in time, not prepared in time], total): suppressed as one group, so the
     comparison's "prepared in time" (the first cell) hides what the table hides."""
-    turned, prepared = transition_counts(period, scope)
     return suppress_group(
         [
             ("prepared", _("prepared in time (before the 18th birthday)"), prepared),
@@ -760,16 +948,15 @@ def _transition_section(transition_cells):
     )
 
 
-def _subject_section(period, scope):
-    """Requests of the half-year by whom they are about (ADR 0154): one query, suppressed
-    below 5 as a group."""
-    by_kind = _cohort(period, scope).values("subject_kind").annotate(n=Count("id")).order_by()
+def _subject_section(by_kind):
+    """Requests of the half-year by whom they are about (ADR 0154), from {subject kind:
+    referrals}, suppressed below 5 as a group."""
     labels = {
         SubjectKind.CHILD: _("About a pupil"),
         SubjectKind.GROUP: _("About a group"),
         SubjectKind.SCHOOL_WIDE: _("About the whole school"),
     }
-    rows = _grouped(by_kind, "subject_kind", labels, order=SubjectKind.values)
+    rows = _grouped(by_kind, labels, order=SubjectKind.values)
     cells, total_cell = suppress_group(rows, total=sum(n for _key, _label, n in rows))
     return Section(
         key="subjects",
@@ -1054,8 +1241,17 @@ def compute_figures(period, scope):
     """All figures for `period` (a Period or "2026-H1") and `scope` (reporting.scopes.Scope)."""
     if not isinstance(period, Period):
         period = Period.parse(period)
-    referral_sections, key_figures, comparable = _referral_sections(period, scope)
-    escalations, escalation_total = _escalation_section(period, scope)
+    previous_period = period.previous()
+    # One pass over both half-years per kind of count (ADR 0167).
+    counts, previous_counts = cohort_counts(period, scope)
+    domains, previous_domains = domain_counts(period, scope)
+    holidays = holiday_days()
+    waiting, previous_waiting = waiting_times_of_both(period, scope, holidays)
+    escalations, previous_escalations = escalation_counts(period, scope)
+    transitions = transitions_by_period([previous_period, period], scope)
+
+    referral_sections, key_figures, comparable = _referral_sections(period, scope, counts, domains, waiting)
+    escalation_section, escalation_total = _escalation_section(period, scope, escalations, holidays)
     key_figures.append(
         KeyFigure(
             _("Escalations raised"),
@@ -1063,7 +1259,7 @@ def compute_figures(period, scope):
             _("Referrals taken to the deciders (doorzettingsmacht) in this half-year."),
         )
     )
-    transition_cells = _transition_cells(period, scope)
+    transition_cells = _transition_cells(*transitions[period])
     prepared_cell = transition_cells[0][0]
     key_figures.append(
         KeyFigure(
@@ -1076,15 +1272,20 @@ def compute_figures(period, scope):
         )
     )
     current = Comparable(escalations=escalation_total, transition_prepared=prepared_cell, **comparable)
-    previous_period = period.previous()
-    previous = _previous_comparable(previous_period, scope)
+    previous = _previous_comparable(
+        previous_counts,
+        previous_domains,
+        previous_waiting[0],
+        previous_escalations,
+        _transition_cells(*transitions[previous_period]),
+    )
     sections = [
         *referral_sections,
-        escalations,
+        escalation_section,
         _closed_section(period, scope),
         _cooperation_section(period, scope),
         _transition_section(transition_cells),
-        _subject_section(period, scope),
+        _subject_section(counts.subject_kinds),
         _network_section(period, scope),
         _agenda_figures(period, scope),
     ]

@@ -27,9 +27,18 @@ from contacts.models import (
     Tandem,
 )
 from contacts.selectors import coverage_counts
-from portal.workdays import AMSTERDAM, day_count_stats
+from portal.workdays import AMSTERDAM
 from referrals.models import Domain
-from reporting.figures import _cohort, _decision_days, _domain_items, _totals, _type_items, fmt_days
+from reporting.figures import (
+    _cohort,
+    _domain_items,
+    _totals,
+    _type_items,
+    cohort_domain_counts,
+    fmt_days,
+    school_type_counts,
+    waiting_times,
+)
 from reporting.models import StartPhoto
 from reporting.scopes import Scope
 from reporting.suppression import HIDDEN, SECONDARY_MIN_HIDDEN, SMALL, THRESHOLD, fmt_count, is_small
@@ -202,12 +211,14 @@ def _area(year, region):
     scope = Scope.for_region(region)
     cohort = _cohort(year, scope)
     totals = _totals(cohort)
-    (decision, help_start) = day_count_stats(_decision_days(cohort), "decision_days", "help_days")
+    decision, help_start = waiting_times(cohort)
     schools = School.objects.filter(scope.school_q())
     counts = coverage_counts(schools, Municipality.objects.filter(scope.municipality_q()), year.measured_on)
     referral_counts = {"submitted": totals["submitted"]}
-    referral_counts.update({f"domain:{key}": n for key, _label, n in _domain_items(cohort)})
-    referral_counts.update({f"type:{key}": n for key, _label, n in _type_items(cohort)})
+    referral_counts.update(
+        {f"domain:{key}": n for key, _label, n in _domain_items(cohort_domain_counts(cohort))}
+    )
+    referral_counts.update({f"type:{key}": n for key, _label, n in _type_items(school_type_counts(cohort))})
     rows = {
         "decision_median": _days(decision[0], decision[1]),
         "help_median": _days(help_start[0], help_start[1]),

@@ -1,8 +1,9 @@
 """Dashboard figures from the cache, kept warm by a beat task (docs/adr/0081).
 
-A dashboard view runs about 30 aggregates over a region's half-year: about 1 s of SQL at a
-million referrals, far above the 100 ms a page may take. The figures of a (period, scope)
-change slowly, so the dashboard and its CSV/XLSX exports read them from the cache:
+A dashboard view runs about 15 queries over a region's half-year and the one before it: 150 to
+300 ms at a million referrals (docs/adr/0167), above the 100 ms a page may take. The figures
+of a (period, scope) change slowly, so the dashboard and its CSV/XLSX exports read them from
+the cache:
 
 - `figures_for(period, scope)` returns the cached figures, or computes and stores them. While
   one request computes, the others for the same key wait for its result (no dogpile).

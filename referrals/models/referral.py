@@ -231,6 +231,27 @@ class Referral(models.Model):
                 name="referral_school_worklist",
             ),
             models.Index(fields=["status", "submitted_at"], name="referral_status_submitted"),
+            # The figures of a half-year (reporting/figures.py) read a scope's referrals by school
+            # and first submission from this index alone, without the table: every column they
+            # count is included (ADR 0167).
+            models.Index(
+                fields=["school", "first_submitted_at"],
+                include=[
+                    "id",
+                    "status",
+                    "decided_at",
+                    "help_started_at",
+                    "closed_at",
+                    "ended_at",
+                    "close_outcome",
+                    "joint_deployment",
+                    "collective_arrangement",
+                    "home_municipality",
+                    "subject_kind",
+                    "child_date_of_birth",
+                ],
+                name="referral_figures",
+            ),
             # The nightly retention run (referrals/retention.py) finds what is due, oldest first,
             # through these small partial indexes instead of scanning every referral. Drafts need
             # none: they never pile up beyond the draft term.
@@ -465,7 +486,14 @@ class ReferralEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("referral event")
         verbose_name_plural = _("referral events")
-        indexes = [models.Index(fields=["referral", "at"], name="referral_event_timeline")]
+        indexes = [
+            models.Index(fields=["referral", "at"], name="referral_event_timeline"),
+            # The figures count the referrals returned to the school at least once
+            # (reporting/figures.py) in this small index of the return events alone (ADR 0167).
+            models.Index(
+                fields=["referral"], condition=models.Q(action="return"), name="referral_event_returns"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.action} {self.from_status}->{self.to_status}"
