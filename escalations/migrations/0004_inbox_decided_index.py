@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('contacts', '0008_collective_arrangement'),
         ('escalations', '0003_mediation_overtaken'),
-        ('referrals', '0019_school_worklist_index'),
+        ('referrals', '0019_figures_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
