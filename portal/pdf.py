@@ -47,6 +47,11 @@ class StaticOnlyURLFetcher(URLFetcher):
         if relative.is_absolute() or ".." in relative.parts or not relative.parts:
             raise ForbiddenResource("refused: not a static file")
         found = finders.find(str(relative))
+        if not found and settings.STATIC_ROOT:
+            # In production `{% static %}` names the collected, hashed copy (report.1a2b3c.css),
+            # which only STATIC_ROOT holds; the finders know the source names alone.
+            collected = Path(settings.STATIC_ROOT) / relative
+            found = str(collected) if collected.is_file() else None
         if not found:
             raise ForbiddenResource("refused: no such static file")
         real = Path(found).resolve()

@@ -28,3 +28,19 @@ def test_url_fetcher_serves_the_report_stylesheet():
     response = StaticOnlyURLFetcher().fetch("file:///static/reporting/report.css")
     assert b"@page" in response.read()
     assert response.content_type == "text/css"
+
+
+def test_url_fetcher_serves_the_collected_hashed_copy(settings, tmp_path):
+    """With DJANGO_DEBUG=false `{% static %}` names the hashed file collectstatic wrote; the
+    PDF must get its stylesheet all the same."""
+    (tmp_path / "reporting").mkdir()
+    (tmp_path / "reporting" / "report.0123456789ab.css").write_text("@page { size: A4 }")
+    settings.STATIC_ROOT = str(tmp_path)
+    response = StaticOnlyURLFetcher().fetch("file:///static/reporting/report.0123456789ab.css")
+    assert b"@page" in response.read()
+
+
+def test_url_fetcher_refuses_what_static_root_does_not_hold(settings, tmp_path):
+    settings.STATIC_ROOT = str(tmp_path)
+    with pytest.raises(ForbiddenResource):
+        StaticOnlyURLFetcher().fetch("file:///static/reporting/report.0123456789ab.css")
