@@ -29,7 +29,6 @@ import json
 import pathlib
 from zoneinfo import ZoneInfo
 
-import holidays
 from dateutil.easter import easter
 from django.conf import settings
 from django.db import connection, transaction
@@ -70,6 +69,10 @@ def _holidays_of_year(year, choice):
     """{date: name} of the counted public holidays of one year, weekends included."""
     if choice == NONE:
         return {}
+    # Imported on first use, not with the module: the package weighs about 9 MB, and a process
+    # that counts from the Holiday table only (the half-year report) never needs it.
+    import holidays
+
     # PUBLIC holds 5 May only in lustrum years and Good Friday; OPTIONAL holds 5 May every year.
     calendar = holidays.country_holidays(
         "NL", years=year, categories=(holidays.PUBLIC, holidays.OPTIONAL), language="nl"
