@@ -97,22 +97,37 @@ class TandemFormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
+def _dress(widget):
+    """Once per widget: its Utrecht class, and the plain rendering of a select."""
+    if getattr(widget, "_tandem_dressed", False):
+        return
+    widget._tandem_dressed = True
+    css = next(
+        (c for klass, c in WIDGET_CLASSES.items() if type(widget) is klass),
+        "utrecht-textbox utrecht-textbox--html-input",
+    )
+    classes = f"{css} {widget.attrs.get('class', '')}".strip()
+    if classes:
+        widget.attrs["class"] = classes
+    if type(widget) in PLAIN_WIDGETS:
+        widget.__class__ = PLAIN_WIDGETS[type(widget)]
+
+
 class TandemFormMixin:
     """Utrecht classes on every widget, and ARIA state that follows the errors."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            widget = field.widget
-            css = next(
-                (c for klass, c in WIDGET_CLASSES.items() if type(widget) is klass),
-                "utrecht-textbox utrecht-textbox--html-input",
-            )
-            classes = f"{css} {widget.attrs.get('class', '')}".strip()
-            if classes:
-                widget.attrs["class"] = classes
-            if type(widget) in PLAIN_WIDGETS:
-                widget.__class__ = PLAIN_WIDGETS[type(widget)]
+            _dress(field.widget)
+
+    def __getitem__(self, name):
+        # A field a subclass adds after this __init__ (a choice list built for the user) is
+        # dressed when it is first rendered.
+        field = self.fields.get(name)
+        if field is not None:
+            _dress(field.widget)
+        return super().__getitem__(name)
 
     def full_clean(self):
         super().full_clean()

@@ -66,3 +66,16 @@ def test_tandem_forms_use_it_and_keep_the_widget_type():
     assert form["one"].widget_type == "select"
     assert form["many"].widget_type == "selectmultiple"
     assert 'class="utrecht-select"' in str(form["one"])
+
+
+def test_a_field_added_after_init_is_dressed_too():
+    class F(TandemForm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["late"] = forms.ChoiceField(choices=CHOICES)
+
+    form = F()
+    html = str(form["late"])
+    assert type(form.fields["late"].widget) is Select
+    assert html.count("utrecht-select") == 1
+    assert str(form["late"]) == html  # dressed once, however often it is rendered
