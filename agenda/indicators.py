@@ -22,6 +22,7 @@ as "not available yet".
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -66,6 +67,12 @@ class Scope:
     def region_q(self, path):
         """Q for objects whose region (at `path`) is the scope's region or one of its subregions."""
         return in_region_q(self.region, path)
+
+    @cached_property
+    def coverage(self):
+        """The registry's coverage counts on `on`: counted once per scope, though several
+        indicators of one page read them."""
+        return coverage_counts(_schools(self), _municipalities(self), self.on)
 
 
 @dataclass(frozen=True)
@@ -139,7 +146,7 @@ def _schools(scope):
 
 
 def _coverage(scope):
-    return coverage_counts(_schools(scope), _municipalities(scope), scope.on)
+    return scope.coverage
 
 
 def special_schools_with_contact(scope):

@@ -547,7 +547,7 @@ def test_meetings_page_query_count_is_pinned(client, world, agenda):
 
 EXPECTED = {
     "index": 7,
-    "detail": 16,
+    "detail": 14,
     "detail_at_risk": 12,
     "quadrant": 8,
     "my_activities": 7,
