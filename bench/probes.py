@@ -171,9 +171,7 @@ def submissions(n=SUBMISSIONS, pool=None):
     from referrals.models import Referral, ReferralEvent
 
     pool = pool or int(
-        os.environ.get("BENCH_SUBMIT_POOL")
-        or os.environ.get("BENCH_WORKERS")
-        or 2 * (os.cpu_count() or 1) + 1
+        os.environ.get("BENCH_SUBMIT_POOL") or os.environ.get("BENCH_WORKERS") or (os.cpu_count() or 1) + 1
     )
     membership = Membership.objects.select_related("user", "school").get(
         user__email=BENCH_ACCOUNTS["school_coordinator"], role="school_coordinator"

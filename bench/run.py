@@ -16,7 +16,8 @@ figures under `details`.
 
 Environment: BENCH_REFERRALS (1000000), BENCH_DURATION (10), BENCH_CONNECTIONS (comma list,
 "8,2"), BENCH_THREADS (2), BENCH_WARMUP (2 s per page), BENCH_PORT (8765), BENCH_WORKERS
-(2 x CPUs + 1), BENCH_SUBMIT_POOL (processes of the submissions probe; BENCH_WORKERS's default),
+(CPUs + 1, as production), BENCH_WORKER_CLASS (gunicorn's, sync), BENCH_WORKER_THREADS (1; for gthread),
+BENCH_SUBMIT_POOL (processes of the submissions probe; BENCH_WORKERS's default),
 BENCH_DATABASE_URL (database tandem_bench on the DATABASE_URL server, else 127.0.0.1:5432),
 BENCH_REDIS_URL (db 9 on the REDIS_URL server, else 127.0.0.1:6379),
 BENCH_PAGES (comma-separated names; default all), BENCH_SKIP (comma-separated steps to skip:
@@ -78,7 +79,10 @@ def config():
         "connections_list": _connections(os.environ.get("BENCH_CONNECTIONS", "8,2")),
         "threads": int(os.environ.get("BENCH_THREADS", "2")),
         "port": int(os.environ.get("BENCH_PORT", "8765")),
-        "workers": int(os.environ.get("BENCH_WORKERS", str(2 * cpus + 1))),
+        # The default of portal/gunicorn_conf.py (ADR 0171).
+        "workers": int(os.environ.get("BENCH_WORKERS", str(cpus + 1))),
+        "worker_class": os.environ.get("BENCH_WORKER_CLASS", "sync"),
+        "worker_threads": int(os.environ.get("BENCH_WORKER_THREADS", "1")),
         "database_url": os.environ.get("BENCH_DATABASE_URL")
         or _on_same_server(
             os.environ.get("DATABASE_URL"), "/tandem_bench", "postgres://postgres@127.0.0.1:5432/tandem_bench"
@@ -180,21 +184,21 @@ def start_server(cfg, env):
             raise SystemExit(f"port {cfg['port']} is already in use: set BENCH_PORT to a free port")
     log = open(ROOT / "var" / "bench" / "gunicorn.log", "w")  # noqa: SIM115 - closed with the process
     gunicorn = str(Path(PY).parent / "gunicorn")
+    # The production configuration (portal/gunicorn_conf.py: timeouts, max_requests, logging),
+    # with the bench's port, worker count and worker class.
     proc = subprocess.Popen(
         [
             gunicorn,
+            "-c",
+            "python:portal.gunicorn_conf",
             "portal.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{cfg['port']}",
-            "--workers",
-            str(cfg["workers"]),
             "--worker-class",
-            "sync",
-            "--timeout",
-            "60",
+            cfg["worker_class"],
+            "--threads",
+            str(cfg["worker_threads"]),
         ],
         cwd=ROOT,
-        env=env,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{cfg['port']}", "WEB_CONCURRENCY": str(cfg["workers"])},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -564,6 +568,8 @@ def results_document(cfg, referrals, results, notes, extra, dataset, load):
             "dataset": dataset,
             "stack": {
                 "workers": cfg["workers"],
+                "worker_class": cfg["worker_class"],
+                "worker_threads": cfg["worker_threads"],
                 "connections": list(results),
                 "threads": cfg["threads"],
                 "duration_s": cfg["duration"],

@@ -2,7 +2,8 @@
 
 Environment:
 - `GUNICORN_BIND` (default 127.0.0.1:8000; the Docker image sets 0.0.0.0:8000),
-- `WEB_CONCURRENCY` worker processes (default 2 x CPU count + 1),
+- `WEB_CONCURRENCY` worker processes (default CPU count + 1: the pages are CPU-bound, and more
+  workers than cores only make each request dearer; ADR 0171),
 - `GUNICORN_TIMEOUT` seconds per request (default 60),
 - `GUNICORN_FORWARDED_ALLOW_IPS` proxies whose X-Forwarded-* headers are trusted (default
   127.0.0.1),
@@ -23,7 +24,7 @@ def _debug() -> bool:
 
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
-workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() + 1)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5

@@ -232,9 +232,7 @@ def main(argv=None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--bind", default=os.environ.get("GUNICORN_BIND", "127.0.0.1:8000"), help="HOST:PORT")
-    parser.add_argument(
-        "--web-workers", type=int, default=None, help="gunicorn workers (default 2 x CPU + 1)"
-    )
+    parser.add_argument("--web-workers", type=int, default=None, help="gunicorn workers (default CPU + 1)")
     parser.add_argument(
         "--worker-concurrency", type=int, default=None, help="Celery worker processes (default CPU count)"
     )
