@@ -143,7 +143,7 @@ def test_latest_json_keeps_pages_at_8_and_adds_pages_2():
         "db_cpu_ms": 0.5,
         "cpu_ms": 2.0,
     }
-    cfg = {"workers": 5, "threads": 2, "duration": 10}
+    cfg = {"workers": 3, "worker_class": "sync", "worker_threads": 1, "threads": 2, "duration": 10}
     out = run.results_document(
         cfg, 1000, {8: {"home": row}, 2: {"home": row}}, {}, {}, {}, {"before": [], "after": []}
     )
