@@ -184,14 +184,18 @@ def start_server(cfg, env):
             raise SystemExit(f"port {cfg['port']} is already in use: set BENCH_PORT to a free port")
     log = open(ROOT / "var" / "bench" / "gunicorn.log", "w")  # noqa: SIM115 - closed with the process
     gunicorn = str(Path(PY).parent / "gunicorn")
-    # The production configuration (portal/gunicorn_conf.py: timeouts, max_requests, logging),
-    # with the bench's port, worker count and worker class.
+    # The production configuration (portal/gunicorn_conf.py: timeouts, logging), with the
+    # bench's port, worker count and worker class, and without max_requests: at the bench's
+    # hundreds of requests a second each worker would restart every few seconds (a second's
+    # boot each, while its connections wait), which production at its rate does a few times a day.
     proc = subprocess.Popen(
         [
             gunicorn,
             "-c",
             "python:portal.gunicorn_conf",
             "portal.wsgi:application",
+            "--max-requests",
+            "0",
             "--worker-class",
             cfg["worker_class"],
             "--threads",
