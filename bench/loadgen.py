@@ -1491,6 +1491,20 @@ def seed_notifications(say, rng, others, bench_count=3000, years=1.0):
     return total
 
 
+def _finished_report(model, rng, now, **fields):
+    """A progress report (`model`: reporting's ProgressReport) that was generated: its PDF
+    stored (a name only; the bench never downloads it)."""
+    return model(
+        status=model.Status.DONE,
+        started_at=now,
+        finished_at=now,
+        attempts=1,
+        file=f"reports/{uuid.uuid4().hex}.pdf",
+        size=rng.randint(80_000, 400_000),
+        **fields,
+    )
+
+
 def seed_reports(say, rng, half_years=4):
     """Progress reports of the last half-years: the scheduled ones of every region and
     subregion, and some a partnership or municipality requested; finished, most published."""
@@ -1511,16 +1525,13 @@ def seed_reports(say, rng, half_years=4):
         top = region.parent_id or region.id
         for period in periods:
             reports.append(
-                ProgressReport(
+                _finished_report(
+                    ProgressReport,
+                    rng,
+                    now,
                     period=period,
                     region=region,
-                    status=ProgressReport.Status.DONE,
                     scheduled=True,
-                    started_at=now,
-                    finished_at=now,
-                    attempts=1,
-                    file=f"reports/{uuid.uuid4().hex}.pdf",
-                    size=rng.randint(80_000, 400_000),
                     published_at=now if rng.random() < 0.7 else None,
                     published_by_id=steering.get(top),
                 )
@@ -1530,16 +1541,13 @@ def seed_reports(say, rng, half_years=4):
     ):
         if rng.random() < 0.5:
             reports.append(
-                ProgressReport(
+                _finished_report(
+                    ProgressReport,
+                    rng,
+                    now,
                     period=rng.choice(periods),
                     partnership_id=partnership_id,
-                    status=ProgressReport.Status.DONE,
                     requested_by_id=user_id,
-                    started_at=now,
-                    finished_at=now,
-                    attempts=1,
-                    file=f"reports/{uuid.uuid4().hex}.pdf",
-                    size=rng.randint(80_000, 400_000),
                 )
             )
     ProgressReport.objects.bulk_create(reports, batch_size=2000)
