@@ -28,7 +28,7 @@ def test_concurrent_submissions_all_saved_with_unique_references(seeded, capsys)
     probes.submissions(n=12, pool=3)
     line = next(ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("PROBE_JSON "))
     result = json.loads(line.removeprefix("PROBE_JSON "))
-    assert result["ok"], result
+    assert result["ok"], (result["errors"], result)
     assert result["saved"] == result["unique_references"] == result["events"] == 12
     assert result["pool_processes"] == 3
     assert 0 < result["p50_submit_ms"] <= result["p95_submit_ms"] <= result["max_submit_ms"]
