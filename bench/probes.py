@@ -93,15 +93,28 @@ def _probe_drafts(n, user, school):
     return drafts
 
 
+# The database wrappers a pool process inherited: referenced to the end, so no finaliser closes
+# the parent's session from the child (see _serve_submissions).
+_INHERITED = []
+
+
 def _serve_submissions(user, drafts, next_index, barrier, results):
     """One pool process: its own database connection, opened before the start; takes the next
     draft until none are left and submits it. Reports per submission (monotonic seconds, one
     clock for all processes): taken, the year's counter row asked for and locked, commit, done
     (after the on-commit work), or the error."""
-    from django.db import connection, transaction
+    from django.db import connections, transaction
 
     from referrals import services, workflow
 
+    # A database connection of this process's own, whatever the parent left open: a forked
+    # process that used the inherited wrapper would share the parent's server session (its
+    # socket) with its siblings. The inherited wrapper stays referenced and is never closed
+    # here (closing it would end the parent's session); multiprocessing ends the process with
+    # os._exit, so no finaliser runs.
+    _INHERITED.append(connections["default"])
+    connections["default"] = connections.create_connection("default")
+    connection = connections["default"]
     allocate = workflow.next_reference
     marks = {}
 
