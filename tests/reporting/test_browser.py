@@ -87,6 +87,8 @@ def test_a_failed_report_shows_its_error_and_can_be_retried(page, live_server, r
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Opnieuw proberen").click()
     assert "in de wachtrij" in page.locator("#report-status").inner_text()
+    # The retry loads the page anew: axe reads colours only once its stylesheets are in.
+    page.wait_for_load_state("load")
     assert_no_axe_violations(page)
 
 
