@@ -230,12 +230,19 @@ AXES_RESET_ON_SUCCESS = False  # reset only after a complete login (password and
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "csrfmiddlewaretoken"]
 
 # --- 5. Sessions and cookies (ADR 0042) ------------------------------------------------------
-# The idle timeout is Django's own: the cookie lives this long and every request restarts it.
+# The idle timeout: a session lives SESSION_IDLE_TIMEOUT after the user's last request, at most
+# TANDEM_SESSION_TOUCH_SECONDS longer, because a request saves the session only when its last
+# save is that old (security.middleware.SessionMiddleware, ADR 0172).
 # The absolute timeout and the warning before the idle timeout: section 11.
 SECURE_COOKIES = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("TANDEM_SESSION_IDLE_MINUTES", default=30))
-SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
-SESSION_SAVE_EVERY_REQUEST = True  # the idle timeout restarts on every request
+TANDEM_SESSION_TOUCH_SECONDS = env.int("TANDEM_SESSION_TOUCH_SECONDS", default=60)
+if not 0 <= TANDEM_SESSION_TOUCH_SECONDS < SESSION_IDLE_TIMEOUT.total_seconds():
+    raise ImproperlyConfigured(
+        "TANDEM_SESSION_TOUCH_SECONDS must be 0 or more and less than the idle timeout."
+    )
+SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds()) + TANDEM_SESSION_TOUCH_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False  # the middleware saves when the last save is older (above)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -360,8 +367,9 @@ _error_reporting.init(SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=SENTRY
 # Every setting named TANDEM_*, each from the environment variable of the same name unless
 # said otherwise (README "Configuration"). Settings of Django and of libraries that Tandem
 # variables feed stay in their sections above: TANDEM_SITE_URL (SITE_URL),
-# TANDEM_PRIVATE_MEDIA_ROOT (PRIVATE_MEDIA_ROOT), TANDEM_SESSION_IDLE_MINUTES
-# (SESSION_COOKIE_AGE), TANDEM_OTP_ISSUER (OTP_TOTP_ISSUER) and TANDEM_LOCKOUT_* (AXES_*).
+# TANDEM_PRIVATE_MEDIA_ROOT (PRIVATE_MEDIA_ROOT), TANDEM_SESSION_IDLE_MINUTES and
+# TANDEM_SESSION_TOUCH_SECONDS (SESSION_COOKIE_AGE), TANDEM_OTP_ISSUER (OTP_TOTP_ISSUER) and
+# TANDEM_LOCKOUT_* (AXES_*).
 
 # Referrals: waiting-time norms in working days from submission to a decision and to help
 # started (ADR 0052), and the size limit of one attachment in bytes. The norms (and the

@@ -9,7 +9,7 @@ def session(request):
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "session_idle_seconds": int(settings.SESSION_IDLE_TIMEOUT.total_seconds()),
         "session_warning_seconds": settings.TANDEM_SESSION_WARNING_SECONDS,
         "session_warning_minutes": max(1, round(settings.TANDEM_SESSION_WARNING_SECONDS / 60)),
     }

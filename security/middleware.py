@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from security import services
 from security.decorators import view_shows_child_data
-from security.session_keys import LOGIN_AT_SESSION_KEY
+from security.session_keys import LOGIN_AT_SESSION_KEY, SAVED_AT_SESSION_KEY
 
 # Pages a logged-in user may reach before finishing two-factor authentication.
 TWO_FACTOR_EXEMPT = {
@@ -43,7 +43,7 @@ def _redirect(request, url):
 class SessionLifetimeMiddleware:
     """Log out a session older than TANDEM_SESSION_ABSOLUTE_TIMEOUT, however active (ADR 0042).
 
-    The idle timeout is Django's own: SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST."""
+    The idle timeout is SessionMiddleware's, below (ADR 0172)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -121,13 +121,29 @@ class NoStoreMiddleware:
 
 
 class SessionMiddleware(DjangoSessionMiddleware):
-    """Django's session middleware, except that a request its view marks passive
-    (`request.session_passive = True`: the unread badge's poll, portal.views.unread_badge) does
-    not save the session and so does not restart the idle timeout: a page left open polls, but
-    nobody is there (ADR 0042). A passive request that changed the session still saves it."""
+    """Django's session middleware, saving a session only when it changed or when its last save
+    is TANDEM_SESSION_TOUCH_SECONDS old (ADR 0172): the idle timeout restarts at most that much
+    late, and most requests write nothing. SESSION_COOKIE_AGE is the idle timeout plus that
+    margin, so a session always lives at least the idle timeout after the user's last request.
+
+    A request its view marks passive (`request.session_passive = True`: the unread badge's poll,
+    portal.views.unread_badge) does not save the session and so does not restart the idle
+    timeout: a page left open polls, but nobody is there (ADR 0042). A passive request that
+    changed the session still saves it."""
 
     def process_response(self, request, response):
         session = getattr(request, "session", None)
-        if getattr(request, "session_passive", False) and session is not None and not session.modified:
+        if session is None:
+            return super().process_response(request, response)
+        if getattr(request, "session_passive", False) and not session.modified:
             return response
+        if not session.is_empty():
+            now = timezone.now().timestamp()
+            saved_at = session.get(SAVED_AT_SESSION_KEY)
+            if (
+                session.modified
+                or saved_at is None
+                or now - saved_at >= settings.TANDEM_SESSION_TOUCH_SECONDS
+            ):
+                session[SAVED_AT_SESSION_KEY] = now  # marks it modified: Django saves it
         return super().process_response(request, response)

@@ -8,3 +8,6 @@ ENROLMENT_SESSION_KEY = "tandem_2fa"
 SSO_PROVIDER_SESSION_KEY = "tandem_sso_provider"
 # Which provider each pending single sign-on (by its OpenID Connect `state`) went to.
 SSO_STATES_SESSION_KEY = "tandem_sso_states"
+# When the session was last saved (a timestamp): a request saves it again only when this is
+# TANDEM_SESSION_TOUCH_SECONDS old (ADR 0172).
+SAVED_AT_SESSION_KEY = "tandem_saved_at"

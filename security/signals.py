@@ -12,7 +12,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from security import services
-from security.session_keys import ENROLMENT_SESSION_KEY, LOGIN_AT_SESSION_KEY
+from security.session_keys import ENROLMENT_SESSION_KEY, LOGIN_AT_SESSION_KEY, SAVED_AT_SESSION_KEY
 
 logger = logging.getLogger("tandem.security")
 
@@ -21,7 +21,10 @@ logger = logging.getLogger("tandem.security")
 def on_login(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
-    request.session[LOGIN_AT_SESSION_KEY] = timezone.now().timestamp()
+    now = timezone.now().timestamp()
+    request.session[LOGIN_AT_SESSION_KEY] = now
+    # The login's response saves the session (it changed); the next save is due a margin later.
+    request.session[SAVED_AT_SESSION_KEY] = now
     services.remember_enrolment(request, user)
     if request.session[ENROLMENT_SESSION_KEY] == "none":
         # Without 2FA the password completes the login; with 2FA the code does (services).

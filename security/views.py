@@ -165,7 +165,7 @@ def disable(request):
 
 @require_GET
 def session_keepalive(request):
-    """Touching the session restarts the idle timeout (SESSION_SAVE_EVERY_REQUEST)."""
+    """Any request restarts the idle timeout (security.middleware.SessionMiddleware, ADR 0172)."""
     if not request.user.is_authenticated:
         return HttpResponse(status=401)
     return HttpResponse(status=204)

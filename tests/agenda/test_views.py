@@ -546,13 +546,13 @@ def test_meetings_page_query_count_is_pinned(client, world, agenda):
 
 
 EXPECTED = {
-    "index": 7,
-    "detail": 14,
-    "detail_at_risk": 12,
-    "quadrant": 8,
-    "my_activities": 7,
-    "activity": 11,
-    "meetings": 19,
+    "index": 4,
+    "detail": 11,
+    "detail_at_risk": 9,
+    "quadrant": 5,
+    "my_activities": 4,
+    "activity": 8,
+    "meetings": 16,
 }
 
 
@@ -612,4 +612,4 @@ def test_meetings_page_of_this_year_query_count_is_pinned(client, world, agenda)
     assert_queries_pinned(client, url, add, expected=EXPECTED["meetings"])
 
 
-EXPECTED_GOAL_EDIT = 7
+EXPECTED_GOAL_EDIT = 4

@@ -297,7 +297,7 @@ def test_the_list_query_count_is_pinned(world, client):
 
 
 # The invitation state is a subquery of the accounts query itself: no query more.
-EXPECTED_LIST_QUERIES = 14
+EXPECTED_LIST_QUERIES = 11
 
 
 def _invite(membership, days, accepted=False, invited_by=None):

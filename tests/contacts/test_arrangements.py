@@ -303,8 +303,8 @@ def test_list_query_count_is_pinned(client, world):
         for _i in range(n):
             f.arrangement_of(world, schools=schools)
 
-    # session, user, memberships; count; page; two prefetches; filter choices; session save (3)
+    # session, user, memberships; count; page; two prefetches; filter choices (no session save, ADR 0172)
     assert_queries_pinned(client, reverse("contacts:arrangement_list"), add, expected=EXPECTED_LIST_QUERIES)
 
 
-EXPECTED_LIST_QUERIES = 11
+EXPECTED_LIST_QUERIES = 8

@@ -89,7 +89,7 @@ def test_coverage_page_query_count_is_pinned(world, client):
             )
 
     # session, user, memberships, subregions, then schools, municipalities, assignments, tandems
-    assert_queries_pinned(client, reverse("contacts:coverage"), add, 11, batches=(0, 1, 10))
+    assert_queries_pinned(client, reverse("contacts:coverage"), add, 8, batches=(0, 1, 10))
 
 
 def test_municipal_officer_gets_a_fix_link_for_their_own_gap_only(world, client):

@@ -19,7 +19,7 @@ PASSWORD = "Lange-zin-met-7-woorden!"
 # The invite page: session, user, memberships, the five kinds of organisation for the form,
 # one page of open invitations with everything it shows joined in, and saving the session
 # (update in a savepoint: three).
-QUERIES_INVITE = 12
+QUERIES_INVITE = 9
 
 
 def _url(token):

@@ -23,13 +23,13 @@ pytestmark = pytest.mark.django_db
 # The home page's queries per role, whatever the number of rows (session, user, memberships,
 # the menu, the worklist's counts and the entry points' descriptions).
 EXPECTED_HOME_QUERIES = {
-    "school_coordinator": 7,
-    "district_worker": 9,
-    "partnership_director": 7,
-    "municipal_officer": 7,
-    "privacy_officer": 11,
-    "registry_admin": 8,
-    "steering_member": 8,
+    "school_coordinator": 4,
+    "district_worker": 6,
+    "partnership_director": 4,
+    "municipal_officer": 4,
+    "privacy_officer": 8,
+    "registry_admin": 5,
+    "steering_member": 5,
 }
 
 

@@ -18,9 +18,8 @@ from tests.referrals.factories import referral_in
 
 pytestmark = pytest.mark.django_db
 # The pending list's queries, for 1 row as for 10: session, user, memberships, the referrals, the
-# access-log entry and its listed references (one insert), and the session's update in its
-# savepoint (three).
-EXPECTED_PENDING_QUERIES = 9
+# access-log entry and its listed references (one insert); no session save (ADR 0172).
+EXPECTED_PENDING_QUERIES = 6
 
 SC, DW = "school_coordinator", "district_worker"
 

@@ -364,8 +364,8 @@ def test_guardian_and_consent_forms(sc_client, world):
 # municipality) pairs for the filter options; the page's ids, then its rows (portal.paging,
 # narrow); no COUNT(*); the regions' norms once (contacts.norms.NormBook, ADR 0091); the
 # access-log entry and its listed references (ADR 0098).
-EXPECTED_INBOX_QUERIES = 16  # the tab counts: one aggregate for all tabs
-EXPECTED_LIST_QUERIES = 10  # no COUNT(*); the norms once; the access-log entry and references
+EXPECTED_INBOX_QUERIES = 13  # the tab counts: one aggregate for all tabs
+EXPECTED_LIST_QUERIES = 7  # no COUNT(*); the norms once; the access-log entry and references
 
 
 def test_inbox_marks_and_filters_over_the_norm(client, world):
@@ -448,7 +448,7 @@ def test_inbox_filter_options_are_open_work_and_tandem_schools(client, world):
     assert closed_school in schools
 
 
-EXPECTED_DETAIL_QUERIES = 23
+EXPECTED_DETAIL_QUERIES = 20
 
 
 def test_detail_query_count_is_pinned(client, world):

@@ -15,9 +15,9 @@ from reporting.permissions import published_reports
 from tests.helpers.queries import assert_queries_pinned
 
 pytestmark = pytest.mark.django_db
-# The published list's queries, for 1 row as for 10: session, user, memberships, the reports,
-# and the session's update in its savepoint (three).
-EXPECTED_PUBLISHED_QUERIES = 7
+# The published list's queries, for 1 row as for 10: session, user, memberships, the reports
+# (no session save, ADR 0172).
+EXPECTED_PUBLISHED_QUERIES = 4
 
 
 def _done(region, period="2026-H1"):

@@ -26,8 +26,8 @@ from tests.reporting.factories import add_domains, ams, referral
 
 YEAR = SchoolYear(2025)
 # Session and user, memberships, the regions read, both startfotos in one query, the access
-# log entry (in a savepoint) and the session's update.
-EXPECTED_PAGE_QUERIES = 9
+# log entry (in a savepoint); no session save (ADR 0172).
+EXPECTED_PAGE_QUERIES = 6
 
 
 @pytest.fixture

@@ -92,7 +92,7 @@ def test_the_records_query_count_is_pinned(world, client):
     assert_queries_pinned(client, URL, add, expected=EXPECTED_QUERIES)
 
 
-EXPECTED_QUERIES = 9
+EXPECTED_QUERIES = 6
 
 
 def test_after_a_reset_the_person_enrols_again(require_2fa, world, client):

@@ -18,8 +18,8 @@ from tests.referrals.factories import referral_in
 from tests.security.factories import breach_for, foreign_region
 
 pytestmark = pytest.mark.django_db
-# Session, user, memberships, the breaches, the access-log row, the session save and savepoint.
-LIST_QUERIES = 8
+# Session, user, memberships, the breaches, the access-log row (no session save, ADR 0172).
+LIST_QUERIES = 5
 
 
 def _now():

@@ -2,6 +2,7 @@
 pages, in Debian's Chromium under the strict CSP, with axe-core on every page and state."""
 
 import base64
+import datetime as dt
 import re
 
 import pytest
@@ -117,7 +118,9 @@ def test_new_ib_er_enrols_logs_in_with_a_code_and_is_locked_after_five_wrong_cod
 
 
 def test_session_warning_lets_the_user_stay_logged_in_then_expires(page, live_server, settings, csp_errors):
+    settings.SESSION_IDLE_TIMEOUT = dt.timedelta(seconds=10)
     settings.SESSION_COOKIE_AGE = 10
+    settings.TANDEM_SESSION_TOUCH_SECONDS = 0  # every request saves, as the 10 s need
     settings.TANDEM_SESSION_WARNING_SECONDS = 7
     f.make_member(Role.STEERING_MEMBER, f.RegionFactory(), email="bg@example.test")
     login(page, live_server, "bg@example.test")

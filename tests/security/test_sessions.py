@@ -4,7 +4,16 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.http import HttpResponse
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+
+from security.middleware import SessionMiddleware
+from security.session_keys import SAVED_AT_SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -13,9 +22,71 @@ HOME = reverse("home")
 
 
 def test_settings_default_to_30_minutes_idle_and_10_hours_absolute(settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_IDLE_TIMEOUT == dt.timedelta(minutes=30)
+    assert settings.TANDEM_SESSION_TOUCH_SECONDS == 60
+    # The session lives the idle timeout after the last save plus the margin (ADR 0172).
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 + 60
+    assert not settings.SESSION_SAVE_EVERY_REQUEST  # security.middleware.SessionMiddleware saves
     assert settings.TANDEM_SESSION_ABSOLUTE_TIMEOUT == dt.timedelta(hours=10)
+
+
+def _session_writes(client, path):
+    """The UPDATE and INSERT statements on django_session that a GET of `path` makes."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code in (200, 204)
+    return [q["sql"] for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+
+
+def test_a_request_saves_the_session_only_when_its_last_save_is_a_minute_old(world, client):
+    with time_machine.travel(START, tick=False) as traveller:
+        client.force_login(world.user("steering_member"))
+        assert _session_writes(client, HOME) == []  # the login saved it
+        traveller.shift(dt.timedelta(seconds=30))
+        assert _session_writes(client, HOME) == []
+        traveller.shift(dt.timedelta(seconds=29))
+        assert _session_writes(client, reverse("security:session_keepalive")) == []
+        traveller.shift(dt.timedelta(seconds=1))  # 60 s after the last save
+        assert len(_session_writes(client, HOME)) == 1
+        assert _session_writes(client, HOME) == []
+
+
+def test_a_changed_session_is_saved_at_once(rf):
+    stored = SessionStore()
+    stored.update({"choice": 1, SAVED_AT_SESSION_KEY: timezone.now().timestamp()})
+    stored.save()
+    request = rf.get(HOME)
+    request.session = SessionStore(stored.session_key)
+    request.session["choice"] = 2  # changed a second after the last save
+
+    SessionMiddleware(lambda r: HttpResponse()).process_response(request, HttpResponse())
+
+    assert SessionStore(stored.session_key).load()["choice"] == 2
+
+
+def test_the_idle_timeout_counts_from_the_last_request_even_without_a_save(world, client):
+    with time_machine.travel(START, tick=False) as traveller:
+        client.force_login(world.user("steering_member"))
+        client.get(HOME)  # saved at 0:00
+        traveller.shift(dt.timedelta(seconds=59))
+        assert _session_writes(client, HOME) == []  # not saved at 0:59
+        traveller.shift(dt.timedelta(minutes=29, seconds=59))  # 30 min after the last request
+        assert client.get(HOME).status_code == 200
+        traveller.shift(dt.timedelta(minutes=31, seconds=2))
+        response = client.get(HOME)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_with_no_margin_every_request_saves(world, client, settings):
+    settings.TANDEM_SESSION_TOUCH_SECONDS = 0
+    client.force_login(world.user("steering_member"))
+    client.get(HOME)
+    assert len(_session_writes(client, HOME)) == 1
+    assert len(_session_writes(client, HOME)) == 1
+
+
+def test_an_anonymous_visit_makes_no_session(client):
+    assert client.get(reverse("login")).status_code == 200
+    assert not Session.objects.exists()
 
 
 def test_idle_timeout_ends_the_session(world, client):
@@ -25,7 +96,7 @@ def test_idle_timeout_ends_the_session(world, client):
         assert client.get(HOME).status_code == 200  # restarts the idle timer
         traveller.shift(dt.timedelta(minutes=29))
         assert client.get(reverse("security:session_keepalive")).status_code == 204
-        traveller.shift(dt.timedelta(minutes=31))
+        traveller.shift(dt.timedelta(minutes=31, seconds=1))  # past the idle timeout and its margin
         response = client.get(HOME)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
@@ -50,7 +121,7 @@ def test_an_active_session_still_ends_after_10_hours(world, client):
 def test_logged_in_pages_carry_the_timeout_warning(world, client, settings):
     client.force_login(world.user("steering_member"))
     content = client.get(HOME).content.decode()
-    assert f'data-session-idle-seconds="{settings.SESSION_COOKIE_AGE}"' in content
+    assert f'data-session-idle-seconds="{30 * 60}"' in content  # the idle timeout, not its margin
     assert 'id="session-timeout-dialog"' in content
     assert "js/session-timeout.js" in content
     client.logout()
