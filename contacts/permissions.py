@@ -90,6 +90,21 @@ def forget_memberships(**_signal_kwargs):
     transaction.on_commit(bump)
 
 
+def registry_cached(name, compute, *parts):
+    """`compute()`, a value derived from the registry alone (memberships, organisations,
+    regions; not from the date), cached like the memberships: under the current registry
+    generation for TANDEM_MEMBERSHIPS_CACHE_SECONDS (ADR 0169). `parts` tell the values apart."""
+    seconds = settings.TANDEM_MEMBERSHIPS_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    key = f"tandem:registry:{_generation()}:{name}:{':'.join(str(part) for part in parts)}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=seconds)
+    return value
+
+
 def watch_for_memberships(*models):
     """A save or delete of these models makes the cached memberships a new generation."""
     for model in models:

@@ -14,6 +14,8 @@ from contacts import services
 from contacts.models import Membership, Role, User
 from escalations import permissions as escalation_perms
 from escalations import services as escalation_services
+from security import accesslog
+from tests.contacts import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +106,18 @@ def test_a_flushed_cache_still_answers_from_the_database(cached, world):
 def test_each_user_has_their_own_entry(cached, world):
     perms.memberships(_fresh(world.user("school_coordinator")))
     assert perms.roles(_fresh(world.user("district_worker"))) == {Role.DISTRICT_WORKER}
+
+
+def test_the_access_log_reads_its_region_users_from_the_cache_and_sees_a_new_member_at_once(
+    cached, world, django_capture_on_commit_callbacks
+):
+    officer = world.user("privacy_officer")
+    users = accesslog.region_users(_fresh(officer))
+    assert world.user("school_coordinator").pk in users
+    next_request = _fresh(officer)
+    with CaptureQueriesContext(connection) as ctx:
+        assert accesslog.region_users(next_request) == users
+    assert ctx.captured_queries == []
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer = f.make_member(Role.SCHOOL_COORDINATOR, world.school, email="nieuw@example.test")
+    assert newcomer.pk in accesslog.region_users(_fresh(officer))
