@@ -28,8 +28,11 @@ def region_users(officer):
     # A list, not a subquery: PostgreSQL then walks the log newest first and checks each row's
     # user against it, instead of a semi-join per row (21 ms at a million rows; bench/FINDINGS.md).
     # Cached with the registry: a new member of the region counts from the next request.
-    in_regions = User.objects.filter(users_in_regions_q(regions, prefix=""))
-    return registry_cached("region-users", lambda: list(in_regions.values_list("pk", flat=True)), *regions)
+
+    def load():
+        return list(User.objects.filter(users_in_regions_q(regions, prefix="")).values_list("pk", flat=True))
+
+    return registry_cached("region-users", load, *regions)
 
 
 def filtered_entries(cleaned, officer):
