@@ -588,6 +588,9 @@ class InboxFilterForm(TandemForm):
     }
     # The tabs of open work show how many referrals they hold; "All" holds the history too.
     COUNTED_VIEWS = ("", "running")
+    # The filters besides the school and the home municipality that the tab counts obey (the
+    # status belongs to a tab and does not).
+    COUNTED_FILTERS = ("urgency", "mine", "over_norm", "answered", "transition")
     VIEW_LABELS = {
         "": _("To decide"),
         "running": _("Accepted and running"),

@@ -14,7 +14,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 
 from contacts.models import (
     CURRENT_MEMBERSHIP,
@@ -157,20 +157,29 @@ def visible_referrals(user):
     return Referral.objects.filter(condition)
 
 
-def inbox_filter_choices(user, visible):
-    """The schools and home municipalities the triage inbox offers as filters: the schools where
-    the user's teams hold the tandem and the teams' own municipalities, plus those of the open
-    referrals in `visible`. Closed and declined referrals are left out of the option lists, so
-    the lists cost an index scan over open work instead of every referral a team ever had."""
-    teams = district_team_ids(user)
-    open_pairs = list(
+def open_work_by_place(visible):
+    """The open referrals of `visible` counted per (school id, home municipality id, status):
+    one index scan over open work that gives the inbox both its filter options and, without
+    other filters, its tab counts (ADR 0117)."""
+    return list(
         visible.filter(status__in=OPEN_STATUSES)
         .order_by()
-        .values_list("school_id", "home_municipality_id")
-        .distinct()
+        .values_list("school_id", "home_municipality_id", "status")
+        .annotate(n=Count("pk"))
     )
-    school_q = Q(pk__in={school for school, _m in open_pairs})
-    municipality_q = Q(pk__in={m for _s, m in open_pairs if m})
+
+
+def inbox_filter_choices(user, visible=None, open_work=None):
+    """The schools and home municipalities the triage inbox offers as filters: the schools where
+    the user's teams hold the tandem and the teams' own municipalities, plus those of the open
+    referrals in `visible` (or of `open_work`, as `open_work_by_place` gives it). Closed and
+    declined referrals are left out of the option lists, so the lists cost an index scan over
+    open work instead of every referral a team ever had."""
+    teams = district_team_ids(user)
+    if open_work is None:
+        open_work = open_work_by_place(visible)
+    school_q = Q(pk__in={school for school, _m, _status, _n in open_work})
+    municipality_q = Q(pk__in={m for _s, m, _status, _n in open_work if m})
     if teams:
         school_q |= Q(pk__in=_tandem_schools(teams))
         municipality_q |= Q(pk__in=DistrictTeam.objects.filter(pk__in=teams).values("municipality_id"))

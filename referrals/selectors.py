@@ -40,6 +40,27 @@ def over_the_norm_q(book=None):
     return (over_decision | over_help) & ~Q(status__in=FINAL_STATUSES)
 
 
+def inbox_tab_counts(filtered, tabs, open_work, school=None, municipality=None, by_place_only=True):
+    """Each counted inbox tab's number of open referrals under the other filters (ADR 0117):
+    `tabs` maps a tab to its statuses. With no filter but the school and the home municipality
+    (`by_place_only`) they are summed from `open_work` (permissions.open_work_by_place, which
+    the filter options read too); otherwise one aggregate over `filtered`'s open work."""
+    if not by_place_only:
+        return filtered.filter(status__in=OPEN_STATUSES).aggregate(
+            **{f"tab_{tab}": Count("pk", filter=Q(status__in=statuses)) for tab, statuses in tabs.items()}
+        )
+    school_id = school.pk if school is not None else None
+    municipality_id = municipality.pk if municipality is not None else None
+    return {
+        f"tab_{tab}": sum(
+            n
+            for s, m, status, n in open_work
+            if status in statuses and school_id in (None, s) and municipality_id in (None, m)
+        )
+        for tab, statuses in tabs.items()
+    }
+
+
 def decided_since(today=None):
     today = today or timezone.localdate()
     return timezone.make_aware(

@@ -5,7 +5,7 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Value, When
 from django.http import FileResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +27,6 @@ from referrals import selectors, services
 from referrals import transition as transition_rules
 from referrals.consent import age_on, consent_summary, required_givers
 from referrals.models import (
-    OPEN_STATUSES,
     TRANSITION_STEPS,
     Attachment,
     Consent,
@@ -794,7 +793,8 @@ def message(request, uuid):
 @role_required(Role.DISTRICT_WORKER)
 def inbox(request):
     base = perms.visible_referrals(request.user)
-    schools, municipalities = perms.inbox_filter_choices(request.user, base)
+    open_work = perms.open_work_by_place(base)
+    schools, municipalities = perms.inbox_filter_choices(request.user, open_work=open_work)
     form = rf.InboxFilterForm(request.GET or None, schools=schools, municipalities=municipalities)
     qs = base.select_related(
         "school__municipality__region", "home_municipality", "routed_team", "assigned_to"
@@ -817,15 +817,16 @@ def inbox(request):
         qs = qs.filter(selectors.answered_q())
     if data.get("transition"):
         qs = qs.filter(transition_rules.pending_q())
-    # Each work tab's count under the other filters: one query for all tabs, over open work
-    # only, so it reads the index's open rows and not the team's whole history; "All" (the
-    # history too) shows no count (ADR 0117).
-    counts = qs.filter(status__in=OPEN_STATUSES).aggregate(
-        **{
-            f"tab_{view_name}": Count("pk", filter=Q(status__in=statuses))
-            for view_name, statuses in rf.InboxFilterForm.VIEWS.items()
-            if view_name in rf.InboxFilterForm.COUNTED_VIEWS
-        }
+    # Each work tab's count under the other filters, over open work only, so it reads the
+    # index's open rows and not the team's whole history; "All" (the history too) shows no
+    # count (ADR 0117). Filtered by place alone, from the open work the options were read from.
+    counts = selectors.inbox_tab_counts(
+        qs,
+        {view_name: rf.InboxFilterForm.VIEWS[view_name] for view_name in rf.InboxFilterForm.COUNTED_VIEWS},
+        open_work,
+        school=data.get("school"),
+        municipality=data.get("municipality"),
+        by_place_only=not any(data.get(name) for name in rf.InboxFilterForm.COUNTED_FILTERS),
     )
     # The tab (ADR 0117): by default what still needs the team's decision, so that new work is
     # not mixed with accepted and running cases; then the status within the tab.
