@@ -362,8 +362,8 @@ def test_guardian_and_consent_forms(sc_client, world):
 
 # The inbox: + the team's tandem schools as a list (index-friendly OR) + the open work per
 # (school, municipality, status) for the filter options and the tab counts; the page's ids,
-# then its rows (portal.paging, narrow); no COUNT(*); the regions' norms once (contacts.norms.NormBook, ADR 0091); the
-# access-log entry and its listed references (ADR 0098).
+# then its rows (portal.paging, narrow); no COUNT(*); the regions' norms once
+# (contacts.norms.NormBook, ADR 0091); the access-log entry and its listed references (ADR 0098).
 EXPECTED_INBOX_QUERIES = 12  # the tab counts from the open work; with another filter one more
 EXPECTED_LIST_QUERIES = 7  # no COUNT(*); the norms once; the access-log entry and references
 
