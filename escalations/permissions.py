@@ -111,10 +111,14 @@ class EscalationOffer:
         )
 
 
-def escalation_offer(referral, today=None):
+_UNKNOWN = object()
+
+
+def escalation_offer(referral, today=None, waiting=_UNKNOWN):
     """Escalation makes sense when the district team has answered (returned, accepted or
     declined) or let the decision norm pass; not right after the submission, before the team
-    has looked."""
+    has looked. `waiting` (referrals.waiting.waiting_for of today) saves its lookup when the
+    caller has it, as the referral page does."""
     if referral.status not in RAISABLE_STATUSES:
         return EscalationOffer(False)
     if referral.mediations.filter(state=Mediation.State.OPEN).exists():
@@ -126,7 +130,8 @@ def escalation_offer(referral, today=None):
         return EscalationOffer(True, _("The district team has answered."))
     if referral.events.filter(action__in=TEAM_ANSWER_ACTIONS).exists():
         return EscalationOffer(True, _("The district team has answered."))
-    waiting = waiting_for(referral, today)
+    if waiting is _UNKNOWN:
+        waiting = waiting_for(referral, today)
     if waiting is not None and waiting.over:
         return EscalationOffer(True, _("The decision norm has passed."))
     opens_on = add_working_days(waiting.due, 1) if waiting is not None and waiting.due else None

@@ -81,7 +81,8 @@ def event_label(action):
 def _scoped(request, uuid):
     return get_object_or_404(
         visible_qs(request.user).select_related(
-            "school__municipality",
+            # The region too: the norms and the school holidays of the page read it.
+            "school__municipality__region",
             "home_municipality",
             "routed_team",
             "assigned_to",

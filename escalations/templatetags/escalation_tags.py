@@ -1,4 +1,4 @@
-"""`{% load escalation_tags %}{% escalation_actions referral %}` on the referral page: the
+"""`{% load escalation_tags %}{% escalation_actions referral waiting %}` on the referral page: the
 escalations and mediations of this referral the user may see, an "Ask a mediator" link (ADR
 0149) and an "Escalate" link when the user may raise,
 or, while escalating does not make sense yet, from when it will (ADR 0141)."""
@@ -11,14 +11,15 @@ register = template.Library()
 
 
 @register.inclusion_tag("escalations/_referral_actions.html", takes_context=True)
-def escalation_actions(context, referral):
+def escalation_actions(context, referral, waiting):
+    """`waiting`: the page's waiting time of the referral (referrals.waiting.waiting_for)."""
     user = context["request"].user
     escalations = list(
         perms.visible_escalations(user).filter(referral=referral).order_by("-raised_at", "-pk")
     )
     mediations = list(perms.visible_mediations(user).filter(referral=referral).order_by("-asked_at", "-pk"))
     party = perms.may_raise_as_party(user, referral)
-    offer = perms.escalation_offer(referral) if party else None
+    offer = perms.escalation_offer(referral, waiting=waiting) if party else None
     can_raise = bool(party and offer.offered)
     return {
         "referral": referral,

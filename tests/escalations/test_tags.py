@@ -2,17 +2,21 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
+from referrals.waiting import waiting_for
 from tests.escalations.fixtures import open_escalation, past_the_norm, referral_in
 
 pytestmark = pytest.mark.django_db
 
-TEMPLATE = Template("{% load escalation_tags %}{% escalation_actions referral %}")
+TEMPLATE = Template("{% load escalation_tags %}{% escalation_actions referral waiting %}")
 
 
 def _render(user, referral):
+    """As the referral page renders the tag: with the page's waiting time."""
     request = RequestFactory().get("/")
     request.user = user
-    return TEMPLATE.render(Context({"request": request, "referral": referral}))
+    return TEMPLATE.render(
+        Context({"request": request, "referral": referral, "waiting": waiting_for(referral)})
+    )
 
 
 def test_referral_page_offers_escalation_to_parties_and_lists_visible_escalations(world):

@@ -448,7 +448,7 @@ def test_inbox_filter_options_are_open_work_and_tandem_schools(client, world):
     assert closed_school in schools
 
 
-EXPECTED_DETAIL_QUERIES = 20
+EXPECTED_DETAIL_QUERIES = 18
 
 
 def test_detail_query_count_is_pinned(client, world):
