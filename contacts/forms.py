@@ -242,12 +242,25 @@ ORGANISATION_GROUPS = (
 
 
 def organisation_choices(user):
-    """The organisations of the user's region as grouped choices "kind:pk" (one query per kind)."""
-    groups = []
-    for kind, label, model in ORGANISATION_GROUPS:
-        rows = model.objects.filter(permissions.own_region_q(user, kind)).order_by("name")
-        groups.append((label, [(f"{kind}:{obj.pk}", obj.name) for obj in rows]))
-    return groups
+    """The organisations of the user's regions as grouped choices "kind:pk" (one query per
+    kind), cached with the registry for those regions (ADR 0169)."""
+    regions = sorted(permissions.home_region_ids(user))
+
+    def load():
+        return [
+            [
+                (f"{kind}:{pk}", name)
+                for pk, name in model.objects.filter(permissions.own_region_q(user, kind))
+                .order_by("name")
+                .values_list("pk", "name")
+            ]
+            for kind, _label, model in ORGANISATION_GROUPS
+        ]
+
+    options = permissions.registry_cached("organisation-choices", load, *regions)
+    return [
+        (label, group) for (_kind, label, _model), group in zip(ORGANISATION_GROUPS, options, strict=True)
+    ]
 
 
 def organisation_of(value, user):

@@ -121,3 +121,23 @@ def test_the_access_log_reads_its_region_users_from_the_cache_and_sees_a_new_mem
     with django_capture_on_commit_callbacks(execute=True):
         newcomer = f.make_member(Role.SCHOOL_COORDINATOR, world.school, email="nieuw@example.test")
     assert newcomer.pk in accesslog.region_users(_fresh(officer))
+
+
+def test_the_organisation_choices_are_cached_and_a_new_school_is_offered_at_once(
+    cached, world, django_capture_on_commit_callbacks
+):
+    from contacts.forms import organisation_choices
+
+    admin = world.user("registry_admin")
+    choices = organisation_choices(_fresh(admin))
+    next_request = _fresh(admin)
+    perms.memberships(next_request)
+    with CaptureQueriesContext(connection) as ctx:
+        assert organisation_choices(next_request) == choices
+    assert ctx.captured_queries == []
+    with django_capture_on_commit_callbacks(execute=True):
+        school = f.SchoolFactory(
+            municipality=world.municipality, partnership=world.partnership, name="Nieuwe school"
+        )
+    schools = dict(organisation_choices(_fresh(admin)))["Scholen"]
+    assert (f"school:{school.pk}", "Nieuwe school") in schools
