@@ -19,6 +19,7 @@ from contacts.models import (
     ContactAssignment,
     DistrictTeam,
     Invitation,
+    Membership,
     Municipality,
     Partnership,
     Person,
@@ -221,17 +222,15 @@ def who_to_call_for_school(school, on=None):
     """The answer to "who do I call for what" for one school."""
     on = on or timezone.localdate()
     tandem = current_tandems(on).filter(school=school).first()
+    # The school's coordinators as a subquery, not an OR over joins: joined, PostgreSQL read
+    # every person with their users and memberships (10 ms at the bench's 9,700 persons).
+    coordinator_persons = Membership.objects.filter(
+        role=Role.SCHOOL_COORDINATOR, school=school, ended_on__isnull=True
+    ).values("user__person_id")
     coordinators = list(
         Person.objects.filter(
-            Q(
-                user__memberships__role=Role.SCHOOL_COORDINATOR,
-                user__memberships__school=school,
-                user__memberships__ended_on__isnull=True,
-            )
-            | Q(pk=tandem.school_coordinator_id if tandem else None)
-        )
-        .distinct()
-        .order_by("name")
+            Q(pk__in=coordinator_persons) | Q(pk=tandem.school_coordinator_id if tandem else None)
+        ).order_by("name")
     )
     return {
         "coordinators": coordinators,
