@@ -32,6 +32,7 @@ from agenda.indicator_keys import INDICATOR_LABELS
 from agenda.models import Meeting, MeetingType
 from contacts.arrangements import pilot_school_q
 from contacts.models import SPECIAL_SCHOOL_TYPES, Municipality, School
+from contacts.permissions import registry_cached
 from contacts.selectors import coverage_counts, in_region_q
 from portal.suppression import SMALL, THRESHOLD, fmt_count, is_small
 from portal.workdays import WorkingDays, day_count_stats, local_date
@@ -71,8 +72,13 @@ class Scope:
     @cached_property
     def coverage(self):
         """The registry's coverage counts on `on`: counted once per scope, though several
-        indicators of one page read them."""
-        return coverage_counts(_schools(self), _municipalities(self), self.on)
+        indicators of one page read them, and cached with the registry (ADR 0169)."""
+        return registry_cached(
+            "coverage-counts",
+            lambda: coverage_counts(_schools(self), _municipalities(self), self.on),
+            self.region.pk if self.region is not None else "all",
+            self.on.isoformat(),
+        )
 
 
 @dataclass(frozen=True)

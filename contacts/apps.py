@@ -12,12 +12,25 @@ class ContactsConfig(AppConfig):
     def ready(self):
         # Models can be imported only once the app registry is ready, so not at the top.
         from contacts import demo, permissions, selectors
-        from contacts.models import DistrictTeam, Membership, Municipality, Partnership, Region, Role, School
+        from contacts.models import (
+            ContactAssignment,
+            DistrictTeam,
+            Membership,
+            Municipality,
+            Partnership,
+            Person,
+            Region,
+            Role,
+            School,
+            Tandem,
+        )
 
         demo_data.register(demo.seed)
 
         memberships.set_source(permissions.memberships)
         permissions.watch_for_memberships(Membership, School, DistrictTeam, Partnership, Municipality, Region)
+        # The coverage counts and lists are cached with the registry too (ADR 0169).
+        permissions.watch_for_memberships(ContactAssignment, Tandem, Person)
         theme.set_region_source(permissions.theme_region_id)
 
         navigation.register(200, "contacts:directory", _("Directory"))

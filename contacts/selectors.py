@@ -210,6 +210,16 @@ def coverage(region=None, on=None):
     )
 
 
+def cached_coverage(region):
+    """Today's `coverage` of the region (or of the whole registry), cached with the registry
+    generation (ADR 0169): schools, municipalities, assignments, tandems and persons move it on."""
+    on = timezone.localdate()
+    key = region.pk if region is not None else "all"
+    return permissions.registry_cached(
+        "coverage", lambda: coverage(region=region, on=on), key, on.isoformat()
+    )
+
+
 def _members(role, **org):
     return Person.objects.filter(
         user__memberships__role=role,

@@ -295,7 +295,7 @@ def coverage(request):
         request,
         "contacts/coverage.html",
         {
-            "coverage": selectors.coverage(region=region),
+            "coverage": selectors.cached_coverage(region),
             "subregions": subregions,
             "selected": region.code if region else "",
             "is_admin": permissions.can_admin_registry(request.user),

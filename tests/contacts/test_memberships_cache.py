@@ -141,3 +141,38 @@ def test_the_organisation_choices_are_cached_and_a_new_school_is_offered_at_once
         )
     schools = dict(organisation_choices(_fresh(admin)))["Scholen"]
     assert (f"school:{school.pk}", "Nieuwe school") in schools
+
+
+def test_the_coverage_is_cached_and_a_new_assignment_counts_at_once(
+    cached, world, django_capture_on_commit_callbacks
+):
+    from contacts.selectors import cached_coverage
+
+    school = f.SchoolFactory(municipality=world.municipality, partnership=world.partnership, name="Zonder")
+    before = cached_coverage(world.region)
+    assert school in before.schools_without_tandem
+    with CaptureQueriesContext(connection) as ctx:
+        assert cached_coverage(world.region).schools_total == before.schools_total
+    assert ctx.captured_queries == []
+    with django_capture_on_commit_callbacks(execute=True):
+        f.TandemFactory(school=school, district_team=world.district_team)
+    assert school not in cached_coverage(world.region).schools_without_tandem
+
+
+def test_an_agenda_scope_reads_the_coverage_counts_from_the_cache(
+    cached, world, django_capture_on_commit_callbacks
+):
+    from agenda.indicators import Scope
+
+    def scope():
+        return Scope.calendar_year(timezone.localdate().year, world.region)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        school = f.SchoolFactory(municipality=world.municipality, partnership=world.partnership)
+    counts = scope().coverage
+    with CaptureQueriesContext(connection) as ctx:
+        assert scope().coverage == counts
+    assert ctx.captured_queries == []
+    with django_capture_on_commit_callbacks(execute=True):
+        f.TandemFactory(school=school, district_team=world.district_team)
+    assert scope().coverage.schools_with_tandem == counts.schools_with_tandem + 1
