@@ -91,9 +91,10 @@ def forget_memberships(**_signal_kwargs):
 
 
 def registry_cached(name, compute, *parts):
-    """`compute()`, a value derived from the registry alone (memberships, organisations,
-    regions; not from the date), cached like the memberships: under the current registry
-    generation for TANDEM_MEMBERSHIPS_CACHE_SECONDS (ADR 0169). `parts` tell the values apart."""
+    """`compute()`, a value derived from the registry alone (the models `watch_for_memberships`
+    watches), cached like the memberships: under the current registry generation for
+    TANDEM_MEMBERSHIPS_CACHE_SECONDS (ADR 0169). `parts` tell the values apart; a value that
+    depends on the day (what is current) takes the day among its parts."""
     seconds = settings.TANDEM_MEMBERSHIPS_CACHE_SECONDS
     if seconds <= 0:
         return compute()

@@ -24,8 +24,12 @@ import os
 from portal.logging import gunicorn_logconfig
 
 
+def _flag(name, default):
+    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+
+
 def _debug() -> bool:
-    return os.environ.get("DJANGO_DEBUG", "false").strip().lower() in ("1", "true", "yes", "on")
+    return _flag("DJANGO_DEBUG", "false")
 
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
@@ -47,10 +51,6 @@ logconfig_dict = gunicorn_logconfig(
 # Workers keep their heartbeat file in memory where available (containers: no disk stalls).
 if os.path.isdir("/dev/shm"):  # noqa: S108 - gunicorn's documented choice for containers
     worker_tmp_dir = "/dev/shm"  # noqa: S108
-
-
-def _flag(name, default):
-    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
 
 
 gc_freeze = _flag("GUNICORN_GC_FREEZE", "true")

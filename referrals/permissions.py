@@ -169,15 +169,13 @@ def open_work_by_place(visible):
     )
 
 
-def inbox_filter_choices(user, visible=None, open_work=None):
+def inbox_filter_choices(user, open_work):
     """The schools and home municipalities the triage inbox offers as filters: the schools where
     the user's teams hold the tandem and the teams' own municipalities, plus those of the open
-    referrals in `visible` (or of `open_work`, as `open_work_by_place` gives it). Closed and
-    declined referrals are left out of the option lists, so the lists cost an index scan over
-    open work instead of every referral a team ever had."""
+    referrals in `open_work` (as `open_work_by_place` gives it). Closed and declined referrals
+    are left out of the option lists, so the lists cost an index scan over open work instead of
+    every referral a team ever had."""
     teams = district_team_ids(user)
-    if open_work is None:
-        open_work = open_work_by_place(visible)
     school_q = Q(pk__in={school for school, _m, _status, _n in open_work})
     municipality_q = Q(pk__in={m for _s, m, _status, _n in open_work if m})
     if teams:

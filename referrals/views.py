@@ -795,7 +795,7 @@ def message(request, uuid):
 def inbox(request):
     base = perms.visible_referrals(request.user)
     open_work = perms.open_work_by_place(base)
-    schools, municipalities = perms.inbox_filter_choices(request.user, open_work=open_work)
+    schools, municipalities = perms.inbox_filter_choices(request.user, open_work)
     form = rf.InboxFilterForm(request.GET or None, schools=schools, municipalities=municipalities)
     qs = base.select_related(
         "school__municipality__region", "home_municipality", "routed_team", "assigned_to"

@@ -425,7 +425,7 @@ def test_inbox_filter_options_are_open_work_and_tandem_schools(client, world):
     """The school option list holds the team's tandem school even without open referrals, and a
     school whose only referral here is closed is not offered."""
     from contacts.models import School
-    from referrals.permissions import inbox_filter_choices, visible_referrals
+    from referrals.permissions import inbox_filter_choices, open_work_by_place, visible_referrals
 
     worker = world.user("district_worker")
     closed_school = School.objects.create(
@@ -438,13 +438,13 @@ def test_inbox_filter_options_are_open_work_and_tandem_schools(client, world):
     )
     closed = referral_in(world, "closed")
     Referral.objects.filter(pk=closed.pk).update(school=closed_school, routed_team=world.district_team)
-    schools, municipalities = inbox_filter_choices(worker, visible_referrals(worker))
+    schools, municipalities = inbox_filter_choices(worker, open_work_by_place(visible_referrals(worker)))
     assert world.school in schools  # the tandem school, no open referral
     assert closed_school not in schools
     assert world.municipality in municipalities  # the team's own municipality
     open_one = referral_in(world, "submitted")
     Referral.objects.filter(pk=open_one.pk).update(school=closed_school, routed_team=world.district_team)
-    schools, _m = inbox_filter_choices(worker, visible_referrals(worker))
+    schools, _m = inbox_filter_choices(worker, open_work_by_place(visible_referrals(worker)))
     assert closed_school in schools
 
 
