@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.utils import translation
+from playwright.sync_api import expect
 
 from contacts.demo import demo_accounts
 from tests.helpers.browser import assert_no_axe_violations, assert_title_starts, login
@@ -18,7 +19,7 @@ def test_login_page_and_its_error_state_are_accessible(page, live_server):
     assert page.locator("h1").count() == 1
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Inloggen").click()
-    assert page.locator(".utrecht-form-field-error-message").count() >= 1
+    expect(page.locator(".utrecht-form-field-error-message").first).to_be_visible()
     assert_title_starts(page, "Fout")
     assert_no_axe_violations(page)
     page.get_by_label("E-mailadres").fill("niemand@example.test")
@@ -33,7 +34,7 @@ def test_password_reset_pages_are_accessible(page, live_server):
     assert_no_axe_violations(page)
     page.get_by_label("E-mailadres").fill("geen-adres")
     page.get_by_role("button", name="Link versturen").click()
-    assert page.locator(".utrecht-form-field-error-message").count() == 1
+    expect(page.locator(".utrecht-form-field-error-message")).to_have_count(1)
     assert_no_axe_violations(page)
     page.get_by_label("E-mailadres").fill("iemand@example.test")
     page.get_by_role("button", name="Link versturen").click()

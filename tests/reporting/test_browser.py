@@ -4,6 +4,7 @@ from queued to done and downloads it; a school coordinator is refused."""
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from reporting import generation, services
 from reporting.models import ProgressReport
@@ -70,7 +71,7 @@ def test_steering_member_requests_watches_and_downloads_a_report(
     assert Path(download.path()).read_bytes().startswith(b"%PDF-")
 
     page.get_by_role("link", name="Terug naar alle voortgangsrapportages").click()
-    assert page.locator("table").filter(has_text="2026-H1").count() == 1
+    expect(page.locator("table").filter(has_text="2026-H1")).to_have_count(1)
     assert_no_axe_violations(page)
 
 
@@ -114,7 +115,7 @@ def test_request_form_errors_are_accessible(page, live_server, region_world):
     page.goto(f"{live_server.url}/rapportage/rapporten/")
     page.locator("#request_scope").evaluate("el => { el.options[0].value = 'r-999999'; }")
     page.get_by_role("button", name="Rapportage aanvragen").click()
-    assert page.locator(".utrecht-form-field-error-message").count() >= 1
+    expect(page.locator(".utrecht-form-field-error-message").first).to_be_visible()
     assert_title_starts(page, "Fout")
     assert_no_axe_violations(page)
 
