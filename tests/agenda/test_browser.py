@@ -75,7 +75,7 @@ def test_steering_owner_and_meeting_journey(page, live_server, utrecht):
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Bovenregionale werkagenda jeugdhulp").click()
     assert_title_starts(page, "Bovenregionale werkagenda")
-    assert page.locator("h2", has_text=re.compile(r"^Ambitie \d$")).count() == 3
+    expect(page.locator("h2", has_text=re.compile(r"^Ambitie \d$"))).to_have_count(3)
     expected = {
         "1.1": ("2 pilotscholen", "1"),  # one pilot school flagged
         "1.2": ("1 werkwijze", "zie activiteiten"),
@@ -128,7 +128,7 @@ def test_steering_owner_and_meeting_journey(page, live_server, utrecht):
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Voortgang opslaan").click()
     assert_title_starts(page, "Fout")
-    assert page.locator(".utrecht-form-field-error-message").count() == 2  # status and note
+    expect(page.locator(".utrecht-form-field-error-message")).to_have_count(2)  # status and note
     assert_no_axe_violations(page)
     page.get_by_label("risico").check()
     page.get_by_label("Wat is er gebeurd").fill("De tweede pilotschool twijfelt nog over de financiering.")
@@ -235,8 +235,8 @@ def test_remaining_pages_and_error_states_are_accessible(page, live_server, utre
     assert "trekken geen activiteit" in page.locator("main").inner_text()
     assert_no_axe_violations(page)
     page.goto(f"{live_server.url}/werkagenda/activiteit/{utrecht['activity'].pk}/")
-    assert page.get_by_role("button", name="Voortgang opslaan").count() == 0
-    assert page.get_by_role("link", name="Deze activiteit bewerken").count() == 0
+    expect(page.get_by_role("button", name="Voortgang opslaan")).to_have_count(0)
+    expect(page.get_by_role("link", name="Deze activiteit bewerken")).to_have_count(0)
     assert_no_axe_violations(page)
 
 
@@ -245,7 +245,7 @@ def test_meeting_form_lists_are_searchable_with_the_keyboard(page, live_server, 
     page.goto(f"{live_server.url}/werkagenda/utrecht-2022/bijeenkomsten/nieuw/")
     # Each long list is a scroll box, so the form no longer runs to thousands of pixels.
     boxes = page.locator(".tandem-choices:has(input[data-choice-filter])")
-    assert boxes.count() == 6  # the lists with options (no district team or provider here)
+    expect(boxes).to_have_count(6)  # the lists with options (no district team or provider here)
     for height in boxes.evaluate_all("(els) => els.map((el) => el.getBoundingClientRect().height)"):
         assert height <= 16 * 17 + 1
     assert_no_axe_violations(page)
@@ -258,8 +258,8 @@ def test_meeting_form_lists_are_searchable_with_the_keyboard(page, live_server, 
     page.keyboard.type("maan")
     page.keyboard.press("Enter")  # filters only: the form is not submitted
     assert page.locator("h1").inner_text() == "Bijeenkomst vastleggen"
-    assert schools.get_by_label("So De Maan").is_visible()
-    assert not schools.get_by_label("Vso De Ster").is_visible()
+    expect(schools.get_by_label("So De Maan")).to_be_visible()
+    expect(schools.get_by_label("Vso De Ster")).to_be_hidden()
     assert status.inner_text() == "1 van 2 getoond, 0 gekozen"
     page.keyboard.press("Tab")  # the hidden option is skipped: focus lands on the one shown
     assert page.evaluate("document.activeElement.labels[0].textContent").startswith("So De Maan")
@@ -270,7 +270,7 @@ def test_meeting_form_lists_are_searchable_with_the_keyboard(page, live_server, 
     activities = page.get_by_role("group", name=re.compile("activiteiten"))
     activities.get_by_role("searchbox").fill("COLLECTIEVE financiëring")
     shown = activities.locator(".utrecht-form-field:visible")
-    assert shown.count() >= 1
+    expect(shown).not_to_have_count(0)
     for text in shown.all_inner_texts():
         assert "collectieve financiering" in text.lower()
     search.fill("")
@@ -290,9 +290,9 @@ def test_meeting_form_without_javascript_keeps_every_option(browser, live_server
     page = context.new_page()
     login(page, live_server, "begeleiding@example.test")
     page.goto(f"{live_server.url}/werkagenda/utrecht-2022/bijeenkomsten/nieuw/")
-    assert page.get_by_role("searchbox").count() == 0
+    expect(page.get_by_role("searchbox")).to_have_count(0)
     schools = page.get_by_role("group", name="aanwezige scholen")
-    assert schools.get_by_role("checkbox").count() == 2
+    expect(schools.get_by_role("checkbox")).to_have_count(2)
     page.get_by_label("soort").select_option("practitioner")
     page.get_by_label("datum").fill(utrecht["today"].isoformat())
     schools.get_by_label("Vso De Ster").focus()

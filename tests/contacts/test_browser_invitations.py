@@ -9,6 +9,7 @@ import time
 import pytest
 from django.urls import reverse
 from django_otp.oath import TOTP
+from playwright.sync_api import expect
 
 from tests.helpers.browser import assert_no_axe_violations, assert_title_starts, login
 
@@ -72,7 +73,7 @@ def test_invited_person_sets_a_password_enrols_two_step_verification_and_reaches
         page.goto(f"{live_server.url}{dead}")
         assert page.locator("h1").inner_text() == "Deze uitnodigingslink werkt niet"
         assert "niet (meer) geldig" in page.locator("#invitation-reason").inner_text()
-        assert page.locator("form.tandem-form").count() == 0
+        expect(page.locator("form.tandem-form")).to_have_count(0)
         assert_no_axe_violations(page)
 
     # The invited person's side: the link from the e-mail.

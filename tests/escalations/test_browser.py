@@ -50,7 +50,7 @@ def test_escalation_journey(page, live_server):
     _as(page, live_server, world.user("school_coordinator"))
     page.goto(f"{base}/aanmeldingen/{referral.uuid}/")
     expect(page.locator("#escalation-not-yet")).to_contain_text("norm")
-    assert page.get_by_role("link", name="Opschalen naar de beslissers").count() == 0
+    expect(page.get_by_role("link", name="Opschalen naar de beslissers")).to_have_count(0)
     assert_no_axe_violations(page)
     page.goto(f"{base}/opschaling/aanmelding/{referral.uuid}/opschalen/")
     page.wait_for_url(f"{base}/aanmeldingen/{referral.uuid}/")
@@ -66,7 +66,7 @@ def test_escalation_journey(page, live_server):
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Opschalen").click()
     assert_title_starts(page, "Fout")
-    assert page.locator(".utrecht-form-field-error-message").count() == 2
+    expect(page.locator(".utrecht-form-field-error-message")).to_have_count(2)
     assert_no_axe_violations(page)
     page.get_by_label("Reden").select_option(label="grijs gebied: financiering")
     page.get_by_label("Uw standpunt").fill(
@@ -211,7 +211,7 @@ def test_other_states_are_accessible(page, live_server):
     assert "(concept zonder titel)" in page.locator("main").inner_text()
     assert_no_axe_violations(page)
     page.goto(f"{base}/opschaling/precedenten/?reason=bogus")
-    assert page.locator(".utrecht-form-field-error-message").count() == 1
+    expect(page.locator(".utrecht-form-field-error-message")).to_have_count(1)
     assert_no_axe_violations(page)
     page.goto(f"{base}/opschaling/precedenten/{draft.pk}/")
     assert "Concept: nog niet gepubliceerd" in page.locator("main").inner_text()

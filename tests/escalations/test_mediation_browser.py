@@ -38,7 +38,7 @@ def test_mediation_settles_and_the_referral_continues(page, live_server):
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Aanwijzen als bemiddelaar").click()
     assert_title_starts(page, "Fout")
-    assert page.locator(".utrecht-form-field-error-message").count() == 1
+    expect(page.locator(".utrecht-form-field-error-message")).to_have_count(1)
     assert_no_axe_violations(page)  # error state
     page.get_by_label("Persoon").select_option(label=mediator_user.full_name)
     page.get_by_role("button", name="Aanwijzen als bemiddelaar").click()
@@ -54,7 +54,7 @@ def test_mediation_settles_and_the_referral_continues(page, live_server):
     assert_no_axe_violations(page)
     page.get_by_role("button", name="De bemiddelaar vragen").click()
     assert_title_starts(page, "Fout")
-    assert page.locator(".utrecht-form-field-error-message").count() == 2
+    expect(page.locator(".utrecht-form-field-error-message")).to_have_count(2)
     assert_no_axe_violations(page)  # error state
     page.get_by_label("Bemiddelaar").select_option(label=mediator_user.full_name)
     page.get_by_label("Waarover zijn school en wijkteam het oneens?").fill(
@@ -81,7 +81,7 @@ def test_mediation_settles_and_the_referral_continues(page, live_server):
     page.get_by_label(SETTLED).check()
     page.get_by_role("button", name="De uitkomst vastleggen").click()
     assert_title_starts(page, "Fout")
-    assert page.locator(".utrecht-form-field-error-message").count() == 1
+    expect(page.locator(".utrecht-form-field-error-message")).to_have_count(1)
     assert_no_axe_violations(page)  # error state
     page.get_by_label(SETTLED).check()
     page.get_by_label("jeugdhulp", exact=True).check()
@@ -125,7 +125,7 @@ def test_mediation_not_settled_and_the_escalation_shows_it(page, live_server):
     expect(page.locator("#mediation-state")).to_have_text("Niet opgelost")
     assert_no_axe_violations(page)
     # The mediator's access to the referral ended with the outcome.
-    assert page.get_by_role("link", name="De aanmelding lezen").count() == 0
+    expect(page.get_by_role("link", name="De aanmelding lezen")).to_have_count(0)
     _logout(page)
 
     # 2. The district worker escalates as before; the escalation says mediation was tried.

@@ -16,7 +16,7 @@ DEMO_PASSWORD = "demo-browser-test-2026"
 def test_login_page_and_its_error_state_are_accessible(page, live_server):
     page.goto(f"{live_server.url}/account/inloggen/")
     assert page.title() == "Inloggen · Tandem"
-    assert page.locator("h1").count() == 1
+    expect(page.locator("h1")).to_have_count(1)
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Inloggen").click()
     expect(page.locator(".utrecht-form-field-error-message").first).to_be_visible()

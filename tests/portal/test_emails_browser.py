@@ -65,6 +65,6 @@ def test_the_html_of_an_email_and_of_a_digest_passes_axe(page):
     ]
     for message in (notification_message(notifications[1]), digest_message(user, notifications)):
         page.set_content(message.alternatives[0][0])
-        assert page.locator("h1").count() == 1
+        expect(page.locator("h1")).to_have_count(1)
         assert page.locator("html").get_attribute("lang") == "nl"
         assert_no_axe_violations(page)

@@ -2,6 +2,7 @@
 than the screen scrolls inside its own focusable, named region, never the page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.helpers.browser import assert_no_axe_violations, login
 
@@ -100,7 +101,7 @@ def test_access_log_wraps_at_word_boundaries_and_the_page_never_scrolls_sideways
     page.set_viewport_size({"width": 320, "height": 640})
     login(page, live_server, "privacy_officer@example.test")
     page.goto(f"{live_server.url}/toegangslog/")
-    assert page.get_by_role("cell", name="Aanmelding AJS-2026-00001").is_visible()
+    expect(page.get_by_role("cell", name="Aanmelding AJS-2026-00001")).to_be_visible()
     assert page.evaluate(SPLIT_WORDS) == []
     for word_break, overflow_wrap, hyphens in page.evaluate(CELL_STYLES):
         assert (word_break, overflow_wrap) == ("normal", "normal") and hyphens != "auto"

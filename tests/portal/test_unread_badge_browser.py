@@ -43,4 +43,4 @@ def test_the_badge_polls_every_minute_and_not_in_a_hidden_tab(page, live_server)
     _hidden(page, False)
     page.clock.run_for(61_000)
     expect(badge).to_have_text("3")
-    assert page.locator("[data-unread-badge]").count() == 1  # outerHTML: replaced, not nested
+    expect(page.locator("[data-unread-badge]")).to_have_count(1)  # outerHTML: replaced, not nested

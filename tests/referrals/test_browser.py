@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from referrals.models import Referral, Status
 from tests.helpers.browser import assert_no_axe_violations, login
@@ -46,7 +47,7 @@ def test_ib_fills_in_with_errors_then_submits_and_worker_accepts(page, live_serv
         .get_by_text("De geboortedatum kan niet in de toekomst liggen.")
         .is_visible()
     )
-    assert page.get_by_text("Geef de reden voor de hoge urgentie.").first.is_visible()
+    expect(page.get_by_text("Geef de reden voor de hoge urgentie.").first).to_be_visible()
     assert not Referral.objects.exists()
     assert_no_axe_violations(page)  # with errors
 
@@ -61,14 +62,14 @@ def test_ib_fills_in_with_errors_then_submits_and_worker_accepts(page, live_serv
     page.get_by_label("individueel").check()
     page.get_by_role("button", name="Concept opslaan").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Leeftijd:").is_visible()
+    expect(page.get_by_text("Leeftijd:")).to_be_visible()
     assert_no_axe_violations(page)  # filled, draft saved
 
     # One page (ADR 0163): a half-filled parent row is an error at its field; nothing saved.
     page.locator("#id_guardians-0-phone").fill("0612345678")
     page.get_by_role("button", name="Concept opslaan").click()
     page.wait_for_load_state()
-    assert page.locator("#id_guardians-0-name_error").is_visible()
+    expect(page.locator("#id_guardians-0-name_error")).to_be_visible()
     assert_no_axe_violations(page)  # a sub-form row with errors
     page.locator("#id_guardians-0-name").fill("Moeder Browsertest")
     page.get_by_role("button", name="Concept opslaan").click()
@@ -76,17 +77,17 @@ def test_ib_fills_in_with_errors_then_submits_and_worker_accepts(page, live_serv
 
     # Submitting without consent says exactly what is missing: first on the check page.
     page.get_by_role("link", name="Controleer uw antwoorden en dien in").click()
-    assert page.locator("#missing-answers").get_by_text("Toestemming van").first.is_visible()
+    expect(page.locator("#missing-answers").get_by_text("Toestemming van").first).to_be_visible()
     assert_no_axe_violations(page)  # check your answers, with what is missing
     page.get_by_role("button", name="Aanmelding indienen").click()
     page.wait_for_load_state()
-    assert page.locator("#referral-errors").get_by_text("Toestemming van").first.is_visible()
+    expect(page.locator("#referral-errors").get_by_text("Toestemming van").first).to_be_visible()
     assert_no_axe_violations(page)
 
     page.get_by_label("ouder of verzorger met gezag").check()
     page.get_by_role("button", name="Concept opslaan").click()  # a consent row with errors
     page.wait_for_load_state()
-    assert page.locator("#id_consents-0-given_on_error").is_visible()
+    expect(page.locator("#id_consents-0-given_on_error")).to_be_visible()
     assert_no_axe_violations(page)  # consent form with errors
     page.locator("#id_consents-0-guardian").select_option(label="Moeder Browsertest")
     page.locator("#id_consents-0-given_on").fill("2026-01-05")
@@ -99,14 +100,14 @@ def test_ib_fills_in_with_errors_then_submits_and_worker_accepts(page, live_serv
     page.wait_for_load_state()
     referral = Referral.objects.get()
     assert referral.status == Status.SUBMITTED
-    assert page.get_by_text(f"De aanmelding is ingediend als {referral.reference}").is_visible()
-    assert page.get_by_text("omdat dit team de tandem vormt").is_visible()
+    expect(page.get_by_text(f"De aanmelding is ingediend als {referral.reference}")).to_be_visible()
+    expect(page.get_by_text("omdat dit team de tandem vormt")).to_be_visible()
     assert_no_axe_violations(page)  # detail + timeline
     _logout(page)
 
     login(page, live_server, w.user("district_worker").email)
     page.get_by_role("link", name="Triage-inbox").first.click()
-    assert page.get_by_role("link", name=referral.reference).is_visible()
+    expect(page.get_by_role("link", name=referral.reference)).to_be_visible()
     assert_no_axe_violations(page)  # inbox
     page.get_by_role("link", name=referral.reference).click()
     page.get_by_role("button", name="Oppakken").click()
@@ -124,7 +125,7 @@ def test_ib_fills_in_with_errors_then_submits_and_worker_accepts(page, live_serv
     login(page, live_server, w.user("school_coordinator").email)
     page.goto(f"{live_server.url}/aanmeldingen/{referral.uuid}/")
     timeline = page.locator("#timeline")
-    assert timeline.get_by_text("Geaccepteerd", exact=False).first.is_visible()
+    expect(timeline.get_by_text("Geaccepteerd", exact=False).first).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -136,7 +137,7 @@ def test_return_answer_resubmit_and_decline(page, live_server, bworld):
     page.get_by_text("Terugsturen met een vraag", exact=True).first.click()
     page.get_by_role("button", name="Terugsturen met een vraag").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Dit veld is verplicht.").first.is_visible()
+    expect(page.get_by_text("Dit veld is verplicht.").first).to_be_visible()
     assert_no_axe_violations(page)  # action form with errors
     page.get_by_label(re.compile("^Uw vraag aan de school")).fill("Kunt u het groepsplan toevoegen?")
     page.get_by_role("button", name="Terugsturen met een vraag").click()
@@ -147,7 +148,7 @@ def test_return_answer_resubmit_and_decline(page, live_server, bworld):
 
     login(page, live_server, w.user("school_coordinator").email)
     page.goto(f"{live_server.url}/aanmeldingen/{referral.uuid}/")
-    assert page.locator("#timeline").get_by_text("Kunt u het groepsplan toevoegen?").is_visible()
+    expect(page.locator("#timeline").get_by_text("Kunt u het groepsplan toevoegen?")).to_be_visible()
     page.get_by_label(re.compile("^Uw antwoord")).fill("Toegevoegd als bijlage.")
     page.get_by_role("button", name="Beantwoorden en opnieuw indienen").click()
     page.wait_for_load_state()
@@ -188,7 +189,7 @@ def test_notifications_page_is_accessible(page, live_server, bworld):
     badge = page.locator("[data-unread-badge] .utrecht-badge-counter")  # swapped in by htmx
     badge.wait_for()
     assert badge.inner_text() == "1"
-    assert page.get_by_role("link", name="Meldingen (1 ongelezen melding)").is_visible()
+    expect(page.get_by_role("link", name="Meldingen (1 ongelezen melding)")).to_be_visible()
     assert page.locator("#busy-indicator").is_hidden()  # a background poll is no busy state
     page.get_by_role("link", name=re.compile("^Meldingen")).click()
     referral.refresh_from_db()
@@ -196,7 +197,7 @@ def test_notifications_page_is_accessible(page, live_server, bworld):
     notice = page.locator(".tandem-notification").first
     subject = f"{referral.reference} · Er is een aanmelding bij uw team ingediend"
     assert notice.locator("strong").inner_text() == subject
-    assert page.get_by_text(f"{referral.reference}: Er wacht een aanmelding op u").first.is_visible()
+    expect(page.get_by_text(f"{referral.reference}: Er wacht een aanmelding op u").first).to_be_visible()
     assert referral.child_last_name not in notice.inner_text()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Alles als gelezen markeren").click()
@@ -217,8 +218,8 @@ def test_paged_inbox_and_school_list_are_accessible(page, live_server, bworld):
         assert_no_axe_violations(page)
         page.get_by_role("link", name="Volgende pagina").click()
         page.wait_for_load_state()
-        assert page.locator("tbody tr").count() == 1
-        assert page.get_by_role("link", name="Vorige pagina").is_visible()
+        expect(page.locator("tbody tr")).to_have_count(1)
+        expect(page.get_by_role("link", name="Vorige pagina")).to_be_visible()
         assert_no_axe_violations(page)
         _logout(page)
 

@@ -5,6 +5,7 @@ group's dashboard counts the answer."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from referrals.models import CooperationFeedback
 from referrals.services import half_year_label
@@ -39,7 +40,7 @@ def test_close_then_the_ib_er_answers_and_the_figure_counts(page, live_server, t
     page.get_by_label(re.compile("^Reden voor afschalen")).fill("Doelen gehaald.")
     page.get_by_role("button", name="Afsluiten (afschalen)").click()
     page.wait_for_load_state()
-    assert page.get_by_role("link", name="Beantwoord de twee vragen").is_visible()
+    expect(page.get_by_role("link", name="Beantwoord de twee vragen")).to_be_visible()
     assert_no_axe_violations(page)
     _logout(page)
 
@@ -54,7 +55,7 @@ def test_close_then_the_ib_er_answers_and_the_figure_counts(page, live_server, t
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Antwoorden versturen").click()  # nothing chosen: errors
     assert_title_starts(page, "Fout")
-    assert page.get_by_text("Kies of de samenwerking werkte: ja, deels of nee.").first.is_visible()
+    expect(page.get_by_text("Kies of de samenwerking werkte: ja, deels of nee.").first).to_be_visible()
     assert_no_axe_violations(page)
     assert not CooperationFeedback.objects.filter(cooperation="partly").exists()
     page.get_by_role("group", name=re.compile("Werkte de samenwerking")).get_by_label("deels").check()

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from referrals import lapse, services
 from referrals.models import ReferralEvent, Status
@@ -36,8 +37,8 @@ def test_the_informed_contact_opens_the_summary_from_the_notification(page, live
     assert (
         page.get_by_role("heading", level=1).inner_text() == f"Aanmelding {referral.reference}: samenvatting"
     )
-    assert page.get_by_text(w.district_team.name).first.is_visible()
-    assert page.get_by_text(referral.child_last_name).count() == 0
+    expect(page.get_by_text(w.district_team.name).first).to_be_visible()
+    expect(page.get_by_text(referral.child_last_name)).to_have_count(0)
     assert_no_axe_violations(page)
 
 
@@ -50,7 +51,7 @@ def test_the_school_withdraws_a_referral_and_must_give_a_reason(page, live_serve
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Aanmelding intrekken").click()  # empty reason
     page.wait_for_load_state()
-    assert page.locator("#id_withdraw-reason_error").is_visible()
+    expect(page.locator("#id_withdraw-reason_error")).to_be_visible()
     referral.refresh_from_db()
     assert referral.status == Status.RETURNED
     assert_no_axe_violations(page)  # the form with its error
@@ -59,10 +60,10 @@ def test_the_school_withdraws_a_referral_and_must_give_a_reason(page, live_serve
     page.wait_for_load_state()
     referral.refresh_from_db()
     assert referral.status == Status.WITHDRAWN
-    assert page.get_by_text("Gedaan: Aanmelding intrekken.").is_visible()
+    expect(page.get_by_text("Gedaan: Aanmelding intrekken.")).to_be_visible()
     timeline = page.locator("#timeline")
-    assert timeline.get_by_text("Ouders vonden zelf hulp.").is_visible()
-    assert page.get_by_text("Aanmelding intrekken", exact=True).count() == 0  # final: no more actions
+    expect(timeline.get_by_text("Ouders vonden zelf hulp.")).to_be_visible()
+    expect(page.get_by_text("Aanmelding intrekken", exact=True)).to_have_count(0)  # final: no more actions
     assert_no_axe_violations(page)
 
 
@@ -77,16 +78,18 @@ def test_a_lapsed_referral_tells_the_school_and_shows_on_the_timeline(page, live
     assert lapse.lapse_stale_referrals().lapsed == 1
     login(page, live_server, w.user("school_coordinator").email)
     page.goto(f"{live_server.url}/aanmeldingen/meldingen/")
-    assert page.get_by_text("Een aanmelding is vervallen").first.is_visible()
-    assert page.get_by_text("Een aanmelding vervalt binnenkort").first.is_visible()
+    expect(page.get_by_text("Een aanmelding is vervallen").first).to_be_visible()
+    expect(page.get_by_text("Een aanmelding vervalt binnenkort").first).to_be_visible()
     assert_no_axe_violations(page)
     # The lapse's own notice (the cooperation check after the lapse is newer, ADR 0151).
     page.locator("li", has_text="Een aanmelding is vervallen").get_by_role(
         "button", name="Open", exact=False
     ).first.click()
     page.wait_for_load_state()
-    assert page.get_by_role("definition").get_by_text("vervallen").first.is_visible()
+    expect(page.get_by_role("definition").get_by_text("vervallen").first).to_be_visible()
     timeline = page.locator("#timeline")
-    assert timeline.get_by_text("Herinnering: de aanmelding vervalt binnenkort").is_visible()
-    assert timeline.get_by_text("De school beantwoordde de vraag 20 werkdagen niet", exact=False).is_visible()
+    expect(timeline.get_by_text("Herinnering: de aanmelding vervalt binnenkort")).to_be_visible()
+    expect(
+        timeline.get_by_text("De school beantwoordde de vraag 20 werkdagen niet", exact=False)
+    ).to_be_visible()
     assert_no_axe_violations(page)

@@ -6,6 +6,7 @@ page and state."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from referrals.models import Attachment, Referral, Status
 from tests.helpers.browser import assert_no_axe_violations, login
@@ -66,9 +67,11 @@ def test_one_page_journey(page, live_server, bworld):
     page.locator("#id_attachments-0-file").set_input_files(files=_file("verkeerd.pdf"))
     page.get_by_role("button", name="Concept opslaan").click()
     page.wait_for_load_state()
-    assert page.locator("#id_child_date_of_birth_error").get_by_text("toekomst").is_visible()
-    assert page.locator("#referral-errors").get_by_role("link", name=re.compile("Geboortedatum")).is_visible()
-    assert page.locator("#uploads-lost").is_visible()
+    expect(page.locator("#id_child_date_of_birth_error").get_by_text("toekomst")).to_be_visible()
+    expect(
+        page.locator("#referral-errors").get_by_role("link", name=re.compile("Geboortedatum"))
+    ).to_be_visible()
+    expect(page.locator("#uploads-lost")).to_be_visible()
     assert not Referral.objects.exists()
     assert_no_axe_violations(page)  # the form in its error state
 
@@ -91,7 +94,7 @@ def test_one_page_journey(page, live_server, bworld):
 
     # Check your answers; a Change link goes to the field on the one-page form.
     page.goto(f"{live_server.url}/aanmeldingen/{referral.uuid}/controleren/")
-    assert page.get_by_text("Weer naar school").is_visible()
+    expect(page.get_by_text("Weer naar school")).to_be_visible()
     assert_no_axe_violations(page)  # check your answers
     page.get_by_role("link", name="Wijzigen Doelen").click()
     page.wait_for_load_state()
@@ -104,7 +107,7 @@ def test_one_page_journey(page, live_server, bworld):
     assert_no_axe_violations(page)  # the confirm step
     page.get_by_role("button", name="Ja, verwijder de bijlage").click()
     page.wait_for_load_state()
-    assert page.get_by_text("De bijlage verkeerd.pdf is verwijderd.").is_visible()
+    expect(page.get_by_text("De bijlage verkeerd.pdf is verwijderd.")).to_be_visible()
     assert not Attachment.objects.filter(referral=referral).exists() and not storage.exists(name)
 
     page.goto(f"{live_server.url}/aanmeldingen/{referral.uuid}/controleren/")
@@ -123,10 +126,12 @@ def test_one_page_journey(page, live_server, bworld):
     page.locator("#id_document-file").set_input_files(files=_file("plan-wijkteam.pdf"))
     page.get_by_role("button", name="Document toevoegen").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Het document is toegevoegd.").is_visible()
+    expect(page.get_by_text("Het document is toegevoegd.")).to_be_visible()
     timeline = page.locator("#timeline")
-    assert timeline.get_by_text(re.compile("bijlage verwijderd", re.I)).first.is_visible()
-    assert timeline.get_by_text("verkeerd.pdf").first.is_visible()
-    assert timeline.get_by_text(re.compile("document toegevoegd door het wijkteam", re.I)).first.is_visible()
-    assert timeline.get_by_text("plan-wijkteam.pdf").first.is_visible()
+    expect(timeline.get_by_text(re.compile("bijlage verwijderd", re.I)).first).to_be_visible()
+    expect(timeline.get_by_text("verkeerd.pdf").first).to_be_visible()
+    expect(
+        timeline.get_by_text(re.compile("document toegevoegd door het wijkteam", re.I)).first
+    ).to_be_visible()
+    expect(timeline.get_by_text("plan-wijkteam.pdf").first).to_be_visible()
     assert_no_axe_violations(page)  # the referral page with the team's document

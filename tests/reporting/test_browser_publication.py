@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from playwright.sync_api import expect
 
 from reporting.models import ProgressReport
 from tests.helpers.browser import assert_no_axe_violations, login
@@ -46,7 +47,7 @@ def test_steering_member_publishes_and_the_school_coordinator_downloads(page, li
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Publiceren voor de uitvoerders").click()
     assert "De rapportage is gepubliceerd" in page.locator("main").inner_text()
-    assert page.get_by_role("button", name="Publicatie intrekken").is_visible()
+    expect(page.get_by_role("button", name="Publicatie intrekken")).to_be_visible()
     assert_no_axe_violations(page)
 
     ib_page.goto(f"{live_server.url}/rapportage/gepubliceerd/")
@@ -62,5 +63,5 @@ def test_steering_member_publishes_and_the_school_coordinator_downloads(page, li
     page.get_by_role("button", name="Publicatie intrekken").click()
     assert "De publicatie is ingetrokken" in page.locator("main").inner_text()
     ib_page.reload()
-    assert ib_page.get_by_role("table").count() == 0
+    expect(ib_page.get_by_role("table")).to_have_count(0)
     ib_context.close()

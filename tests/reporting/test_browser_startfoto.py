@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from reporting import services
 from reporting.startfoto import SchoolYear
@@ -51,7 +52,7 @@ def test_steering_member_freezes_compares_and_downloads(page, live_server, brows
     }
     assert rows["Ingediende aanmeldingen"] == ["6", "0", "+6"]
     assert rows["Aanmeldingen in domein: gedrag"] == ["6", "0", "+6"]
-    assert page.get_by_role("table", name=f"Startfoto van {world.subregion.name}").is_visible()
+    expect(page.get_by_role("table", name=f"Startfoto van {world.subregion.name}")).to_be_visible()
     assert_no_axe_violations(page)
 
     with page.expect_download() as download_info:

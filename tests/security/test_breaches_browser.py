@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from portal.audit import log_access
 from portal.models import AccessLog
@@ -37,7 +38,7 @@ def test_privacy_officer_handles_a_breach_from_record_to_notification(world, pag
     page.get_by_role("button", name="Lek vastleggen").click()
     assert_title_starts(page, "Fout")
     unknown = "Geen aanmelding in uw regio heeft dit kenmerk: AJS-2099-99999."
-    assert page.get_by_text(unknown).last.is_visible()  # at the field; the summary repeats it
+    expect(page.get_by_text(unknown).last).to_be_visible()  # at the field; the summary repeats it
     assert_no_axe_violations(page)
     assert Breach.objects.count() == 0
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django_otp.oath import TOTP
+from playwright.sync_api import expect
 
 from contacts.models import Role
 from tests.contacts import factories as f
@@ -60,7 +61,7 @@ def test_new_ib_er_enrols_logs_in_with_a_code_and_is_locked_after_five_wrong_cod
     code_field = page.get_by_label("Code uit de app")
     assert code_field.get_attribute("autocomplete") == "one-time-code"
     assert code_field.get_attribute("inputmode") == "numeric"
-    assert page.locator("svg[role=img]").count() == 1
+    expect(page.locator("svg[role=img]")).to_have_count(1)
     assert_no_axe_violations(page)
 
     secret = page.locator("#totp-secret").inner_text()
@@ -73,7 +74,7 @@ def test_new_ib_er_enrols_logs_in_with_a_code_and_is_locked_after_five_wrong_cod
     page.get_by_label("Code uit de app").fill(code_from_secret(secret))
     page.get_by_role("button", name="Aanzetten").click()
     assert page.locator("h1").inner_text() == "Herstelcodes"
-    assert page.locator(".tandem-recovery-codes li").count() == 10
+    expect(page.locator(".tandem-recovery-codes li")).to_have_count(10)
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Verder").click()
     assert page.locator("h1").inner_text().startswith("Welkom")

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from security.models import DataSubjectRequest, RequestStatus
 from tests.helpers.browser import assert_no_axe_violations, assert_title_starts, login
@@ -34,7 +35,7 @@ def test_privacy_officer_handles_a_request_from_registration_to_answer(world, pa
     page.get_by_label("Kenmerk van de aanmelding").fill("AJS-2099-99999")
     page.get_by_role("button", name="Verzoek registreren").click()
     assert_title_starts(page, "Fout")
-    assert page.get_by_text("Geen aanmelding in uw regio heeft dit kenmerk").last.is_visible()
+    expect(page.get_by_text("Geen aanmelding in uw regio heeft dit kenmerk").last).to_be_visible()
     assert page.get_by_label("Kenmerk van de aanmelding").get_attribute("aria-invalid") == "true"
     assert_no_axe_violations(page)
     assert DataSubjectRequest.objects.count() == 0
@@ -59,7 +60,7 @@ def test_privacy_officer_handles_a_request_from_registration_to_answer(world, pa
     # Erasure of the closed referral, then the answer.
     page.get_by_role("button", name="Persoonsgegevens nu wissen").click()
     page.get_by_text("De stap is vastgelegd.").wait_for()
-    assert page.get_by_text("persoonsgegevens gewist").count() >= 1
+    expect(page.get_by_text("persoonsgegevens gewist")).not_to_have_count(0)
     page.get_by_label("toegewezen", exact=True).check()
     page.get_by_label("Samenvatting van het antwoord").fill("Brief verstuurd: gegevens gewist.")
     page.get_by_role("button", name="Antwoord vastleggen").click()

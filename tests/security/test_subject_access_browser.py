@@ -5,6 +5,7 @@ download; axe on every state."""
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.models import AccessLog
 from tests.helpers.browser import assert_no_axe_violations, login
@@ -31,7 +32,7 @@ def test_privacy_officer_exports_everything_about_one_child(world, page, live_se
     # Error state: an unknown reference number.
     page.get_by_label("Kenmerk").fill("AJS-2099-99999")
     page.get_by_role("button", name="Toon wat de export bevat").click()
-    assert page.get_by_text("Geen aanmelding heeft dit kenmerk").last.is_visible()
+    expect(page.get_by_text("Geen aanmelding heeft dit kenmerk").last).to_be_visible()
     assert page.get_by_label("Kenmerk").get_attribute("aria-invalid") == "true"
     assert_no_axe_violations(page)
 
