@@ -22,14 +22,13 @@ def test_privacy_officer_filters_the_access_log(world, page, live_server):
     page.goto(f"{live_server.url}/toegangslog/")
     assert_no_axe_violations(page)
     page.get_by_label("Kenmerk").fill("TR-2026-0042")
-    with page.expect_navigation():  # the count below is read once, so on the new page
+    with page.expect_navigation():  # the unfiltered page lists this row too: read the filtered one
         page.get_by_role("button", name="Filteren").click()
     expect(page.get_by_role("cell", name="TR-2026-0042")).not_to_have_count(0)
     assert_no_axe_violations(page)
     page.get_by_label("Vanaf", exact=True).fill("2026-02-01")
     page.get_by_label("Tot en met").fill("2026-01-01")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Filteren").click()
+    page.get_by_role("button", name="Filteren").click()
     expect(page.locator(".utrecht-form-field-error-message, [aria-invalid=true]")).not_to_have_count(0)
     assert_no_axe_violations(page)
 
