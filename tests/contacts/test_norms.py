@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from contacts import services
 from contacts.models import RegionNorm, Role
@@ -153,7 +154,7 @@ def test_the_page_sets_norms_and_shows_the_history(world, client):
     norm = RegionNorm.objects.get()
     assert (norm.decision_days, norm.help_started_days, norm.escalation_margin_days) == (7, 25, 3)
     html = client.get(_url(world)).content.decode()
-    assert world.user("steering_member").full_name in html
+    assert escape(world.user("steering_member").full_name) in html
     assert "Geschiedenis" in html
 
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from referrals import services
 from tests.referrals.factories import complete_referral
@@ -27,7 +28,7 @@ def test_the_referral_page_shows_the_ledger_and_hides_the_controls_behind_a_disc
         html.index('id="consent-ledger"') : html.index("</table>", html.index('id="consent-ledger"'))
     ]
     assert consent.guardian.name in ledger and consent.recipients in ledger
-    assert world.user("school_coordinator").full_name in ledger
+    assert escape(world.user("school_coordinator").full_name) in ledger
     # Withdrawal and new consent sit in closed <details>, not open on the page.
     assert re.search(r'<details class="tandem-action" id="consent-withdraw">', html)
     assert re.search(r'<details class="tandem-action" id="consent-record">', html)

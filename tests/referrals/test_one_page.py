@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from referrals import services
 from referrals.models import Attachment, Consent, Guardian, ReferralEvent
@@ -202,7 +203,7 @@ def test_the_district_team_adds_a_document_shown_with_who_added_it(client, world
     html = client.get(reverse("referrals:detail", args=[referral.uuid])).content.decode()
     timeline = html[html.index('id="timeline"') :]
     assert "document toegevoegd door het wijkteam" in timeline.lower() and "plan.pdf" in timeline
-    assert f"toegevoegd door {worker.full_name} (wijkteam)" in html
+    assert f"toegevoegd door {escape(worker.full_name)} (wijkteam)" in html
 
 
 @pytest.mark.parametrize(
