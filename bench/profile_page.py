@@ -34,6 +34,9 @@ def main():
     parser.add_argument("--requests", type=int, default=20, help="requests to profile (default 20)")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key (default cumulative)")
     parser.add_argument("--top", type=int, default=40, help="lines of the profile to print (default 40)")
+    parser.add_argument(
+        "--queries", action="store_true", help="also print each query of one request with its time"
+    )
     args = parser.parse_args()
 
     cfg = run.config()
@@ -68,11 +71,18 @@ def main():
     queries = []
 
     def count(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append((sql, (time.perf_counter() - started) * 1000))
 
     with connection.execute_wrapper(count):
         client.get(path)
+    if args.queries:
+        for sql, ms in queries:
+            print(f"{ms:7.2f} ms  {sql[:300]}")
+        print(f"{sum(ms for _sql, ms in queries):7.2f} ms in {len(queries)} queries (one request)\n")
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
