@@ -20,6 +20,7 @@ class ContactsConfig(AppConfig):
             Partnership,
             Person,
             Region,
+            RegionNorm,
             Role,
             School,
             Tandem,
@@ -31,6 +32,8 @@ class ContactsConfig(AppConfig):
         permissions.watch_for_memberships(Membership, School, DistrictTeam, Partnership, Municipality, Region)
         # The coverage counts and lists are cached with the registry too (ADR 0169).
         permissions.watch_for_memberships(ContactAssignment, Tandem, Person)
+        # So are the waiting-time norms (contacts/norms.py NormBook): read on every referral list.
+        permissions.watch_for_memberships(RegionNorm)
         theme.set_region_source(permissions.theme_region_id)
 
         navigation.register(200, "contacts:directory", _("Directory"))

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from contacts.models import RegionNorm
+from contacts.permissions import registry_cached
 from portal.workdays import as_date
 
 DEFAULT_AUTO_ESCALATE_MARGIN_DAYS = 5
@@ -64,13 +65,26 @@ def referral_region_id(referral):
     return root_region_id(school.municipality.region)
 
 
+def _norm_rows(region_ids):
+    rows = (
+        RegionNorm.objects.select_related("set_by")
+        .defer("set_by__password")  # the rows are cached (below): no password hash in the cache
+        .order_by("region_id", "valid_from", "set_at", "id")
+    )
+    if region_ids is not None:
+        rows = rows.filter(region_id__in=region_ids)
+    return list(rows)
+
+
 class NormBook:
-    """Every region's norms, loaded once (one query), to look up many referrals."""
+    """Every region's norms, loaded once (one query, or none: the rows are cached with the
+    registry, whose generation a saved norm moves on; ADR 0169), to look up many referrals."""
 
     def __init__(self, region_ids=None):
-        rows = RegionNorm.objects.select_related("set_by").order_by("region_id", "valid_from", "set_at", "id")
-        if region_ids is not None:
-            rows = rows.filter(region_id__in=region_ids)
+        ids = None if region_ids is None else sorted(set(region_ids))
+        rows = registry_cached(
+            "norms", lambda: _norm_rows(ids), "all" if ids is None else ",".join(map(str, ids))
+        )
         self._by_region = {}
         for row in rows:
             self._by_region.setdefault(row.region_id, []).append(row)

@@ -598,9 +598,11 @@ class InboxFilterForm(TandemForm):
     }
     view = forms.ChoiceField(required=False, widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("Status"), required=False)
-    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none(), required=False)
-    municipality = forms.ModelChoiceField(
-        label=_("Home municipality"), queryset=Municipality.objects.none(), required=False
+    # The options are [(id, name)] from the registry cache (permissions.inbox_filter_choices);
+    # the cleaned value is the id, or None.
+    school = forms.TypedChoiceField(label=_("School"), coerce=int, empty_value=None, required=False)
+    municipality = forms.TypedChoiceField(
+        label=_("Home municipality"), coerce=int, empty_value=None, required=False
     )
     urgency = forms.ChoiceField(label=_("Urgency"), required=False)
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
@@ -618,10 +620,8 @@ class InboxFilterForm(TandemForm):
             *[(s.value, s.label) for s in statuses],
         ]
         self.fields["urgency"].choices = [("", _("All")), *Urgency.choices]
-        if schools is not None:
-            self.fields["school"].queryset = schools
-        if municipalities is not None:
-            self.fields["municipality"].queryset = municipalities
+        self.fields["school"].choices = [("", "---------"), *(schools or ())]
+        self.fields["municipality"].choices = [("", "---------"), *(municipalities or ())]
 
 
 class SchoolListFilterForm(TandemForm):

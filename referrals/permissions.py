@@ -11,15 +11,16 @@
   deciders of an open escalation) grants read access without referrals importing it.
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from contacts.models import (
     CURRENT_MEMBERSHIP,
     ContactAssignment,
-    DistrictTeam,
     Municipality,
     Role,
     School,
@@ -30,6 +31,7 @@ from contacts.permissions import (
     district_team_ids,
     has_role,
     memberships,
+    registry_cached,
     school_ids,
 )
 from referrals.models import FINAL_STATUSES, OPEN_STATUSES, Attachment, FeedbackReceipt, Referral, Status
@@ -48,8 +50,15 @@ def _tandem_schools(team_ids):
 def _tandem_school_ids(team_ids):
     """The same as a list: a literal list lets PostgreSQL combine the two indexes of
     `routed_team OR school` (BitmapOr); a subquery there makes it scan every referral (3 s at a
-    million, bench/FINDINGS.md)."""
-    return list(_tandem_schools(team_ids))
+    million, bench/FINDINGS.md). Cached with the registry (tandems move its generation on) for
+    the day: no query on a page (ADR 0169)."""
+    teams = sorted(team_ids)
+    return registry_cached(
+        "tandem_schools",
+        lambda: list(_tandem_schools(teams)),
+        ",".join(map(str, teams)),
+        timezone.localdate(),
+    )
 
 
 # --- Who is a party to a referral -----------------------------------------------------------
@@ -174,16 +183,30 @@ def inbox_filter_choices(user, open_work):
     the user's teams hold the tandem and the teams' own municipalities, plus those of the open
     referrals in `open_work` (as `open_work_by_place` gives it). Closed and declined referrals
     are left out of the option lists, so the lists cost an index scan over open work instead of
-    every referral a team ever had."""
+    every referral a team ever had. Each list is [(id, name)] by name, read from the registry
+    cache: no query on a page."""
     teams = district_team_ids(user)
-    school_q = Q(pk__in={school for school, _m, _status, _n in open_work})
-    municipality_q = Q(pk__in={m for _s, m, _status, _n in open_work if m})
+    schools = {school for school, _m, _status, _n in open_work}
+    municipalities = {m for _s, m, _status, _n in open_work if m}
     if teams:
-        school_q |= Q(pk__in=_tandem_schools(teams))
-        municipality_q |= Q(pk__in=DistrictTeam.objects.filter(pk__in=teams).values("municipality_id"))
-    return (
-        School.objects.filter(school_q).order_by("name"),
-        Municipality.objects.filter(municipality_q).order_by("name"),
+        schools.update(_tandem_school_ids(teams))
+        municipalities.update(
+            m.district_team.municipality_id
+            for m in memberships(user)
+            if m.role == Role.DISTRICT_WORKER and m.district_team_id
+        )
+    return _names_by_name(School, schools), _names_by_name(Municipality, municipalities)
+
+
+def _names_by_name(model, ids):
+    """[(id, name)] of the registry objects `ids` of `model`, by name; cached with the registry."""
+    ids = sorted(ids)
+    if not ids:
+        return []
+    return registry_cached(
+        f"names:{model._meta.label_lower}",
+        lambda: list(model.objects.filter(pk__in=ids).order_by("name", "pk").values_list("pk", "name")),
+        hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest(),
     )
 
 

@@ -40,7 +40,7 @@ def over_the_norm_q(book=None):
     return (over_decision | over_help) & ~Q(status__in=FINAL_STATUSES)
 
 
-def inbox_tab_counts(filtered, tabs, open_work, school=None, municipality=None, by_place_only=True):
+def inbox_tab_counts(filtered, tabs, open_work, school_id=None, municipality_id=None, by_place_only=True):
     """Each counted inbox tab's number of open referrals under the other filters (ADR 0117):
     `tabs` maps a tab to its statuses. With no filter but the school and the home municipality
     (`by_place_only`) they are summed from `open_work` (permissions.open_work_by_place, which
@@ -49,8 +49,6 @@ def inbox_tab_counts(filtered, tabs, open_work, school=None, municipality=None, 
         return filtered.filter(status__in=OPEN_STATUSES).aggregate(
             **{f"tab_{tab}": Count("pk", filter=Q(status__in=statuses)) for tab, statuses in tabs.items()}
         )
-    school_id = school.pk if school is not None else None
-    municipality_id = municipality.pk if municipality is not None else None
     return {
         f"tab_{tab}": sum(
             n

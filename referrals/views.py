@@ -803,9 +803,9 @@ def inbox(request):
     data = form.cleaned_data if form.is_valid() else {}
     view = data.get("view") or ""
     if data.get("school"):
-        qs = qs.filter(school=data["school"])
+        qs = qs.filter(school_id=data["school"])
     if data.get("municipality"):
-        qs = qs.filter(home_municipality=data["municipality"])
+        qs = qs.filter(home_municipality_id=data["municipality"])
     if data.get("urgency"):
         qs = qs.filter(urgency=data["urgency"])
     if data.get("mine"):
@@ -825,8 +825,8 @@ def inbox(request):
         qs,
         {view_name: rf.InboxFilterForm.VIEWS[view_name] for view_name in rf.InboxFilterForm.COUNTED_VIEWS},
         open_work,
-        school=data.get("school"),
-        municipality=data.get("municipality"),
+        school_id=data.get("school"),
+        municipality_id=data.get("municipality"),
         by_place_only=not any(data.get(name) for name in rf.InboxFilterForm.COUNTED_FILTERS),
     )
     # The tab (ADR 0117): by default what still needs the team's decision, so that new work is

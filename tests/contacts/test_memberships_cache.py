@@ -2,6 +2,8 @@
 the cache, and every change to a membership, an organisation, a region or a mediator is seen
 by the very next request."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -176,3 +178,50 @@ def test_an_agenda_scope_reads_the_coverage_counts_from_the_cache(
     with django_capture_on_commit_callbacks(execute=True):
         f.TandemFactory(school=school, district_team=world.district_team)
     assert scope().coverage.schools_with_tandem == counts.schools_with_tandem + 1
+
+
+def test_the_norms_are_cached_and_a_new_norm_counts_at_once(
+    cached, world, django_capture_on_commit_callbacks
+):
+    from contacts.norms import NormBook
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    assert NormBook().on(world.region.pk, tomorrow).is_default
+    with CaptureQueriesContext(connection) as ctx:
+        assert NormBook().on(world.region.pk, tomorrow).is_default
+    assert ctx.captured_queries == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_region_norms(world.user("steering_member"), world.region, tomorrow, 7, 25, 3)
+    norms = NormBook().on(world.region.pk, tomorrow)
+    assert (norms.decision_days, norms.help_started_days, norms.escalation_margin_days) == (7, 25, 3)
+    # What is cached holds no password hash (the rows name who set them).
+    assert "password" in norms.source.set_by.get_deferred_fields()
+
+
+def test_the_tandem_schools_and_inbox_filters_are_cached_and_a_new_tandem_counts_at_once(
+    cached, world, django_capture_on_commit_callbacks
+):
+    from referrals import permissions as referral_perms
+
+    worker = world.user("district_worker")
+    teams = perms.district_team_ids(worker)
+
+    def choices():
+        return referral_perms.inbox_filter_choices(_fresh(worker), [])
+
+    schools, municipalities = choices()
+    assert (world.school.pk, world.school.name) in schools
+    assert municipalities == [(world.municipality.pk, world.municipality.name)]
+    perms.memberships(_fresh(worker))
+    with CaptureQueriesContext(connection) as ctx:
+        assert referral_perms._tandem_school_ids(teams) == [world.school.pk]
+    assert ctx.captured_queries == []
+    with django_capture_on_commit_callbacks(execute=True):
+        school = f.SchoolFactory(municipality=world.municipality, partnership=world.partnership, name="Erbij")
+        f.TandemFactory(school=school, district_team=world.district_team)
+    assert sorted(referral_perms._tandem_school_ids(teams)) == sorted([world.school.pk, school.pk])
+    assert [name for _pk, name in choices()[0]] == sorted([world.school.name, "Erbij"])
+    with django_capture_on_commit_callbacks(execute=True):
+        school.name = "Anders"
+        school.save()
+    assert (school.pk, "Anders") in choices()[0]

@@ -42,8 +42,9 @@ def _both_ways(visible, **place):
     if place.get("municipality"):
         filtered = filtered.filter(home_municipality=place["municipality"])
     open_work = perms.open_work_by_place(visible)
-    summed = selectors.inbox_tab_counts(filtered, TABS, open_work, **place)
-    aggregated = selectors.inbox_tab_counts(filtered, TABS, open_work, by_place_only=False, **place)
+    ids = {f"{name}_id": obj.pk for name, obj in place.items()}
+    summed = selectors.inbox_tab_counts(filtered, TABS, open_work, **ids)
+    aggregated = selectors.inbox_tab_counts(filtered, TABS, open_work, by_place_only=False, **ids)
     return summed, aggregated
 
 
