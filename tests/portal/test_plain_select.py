@@ -35,6 +35,11 @@ def _tidy(html):
         (forms.Select, Select, 3, GROUPED),
         (forms.SelectMultiple, SelectMultiple, [1, 3], CHOICES),
         (forms.SelectMultiple, SelectMultiple, [], GROUPED),
+        (forms.SelectMultiple, SelectMultiple, [2, 3], GROUPED),
+        # A single select selects the first matching option only; a None value is "".
+        (forms.Select, Select, 1, [(1, "Een"), (1, "Nog een"), (None, "Geen")]),
+        (forms.Select, Select, "", [(1, "Een"), (None, "Geen")]),
+        (forms.Select, Select, 4, [(4, 4), ("x", 5.5)]),
     ],
 )
 def test_same_markup_as_djangos_templates(django_class, plain_class, value, choices):
@@ -79,3 +84,15 @@ def test_a_field_added_after_init_is_dressed_too():
     assert type(form.fields["late"].widget) is Select
     assert html.count("utrecht-select") == 1
     assert str(form["late"]) == html  # dressed once, however often it is rendered
+
+
+@pytest.mark.django_db
+def test_same_markup_for_a_model_choice_field(world):
+    from contacts.models import School
+
+    field = forms.ModelChoiceField(queryset=School.objects.order_by("name"))
+    attrs = {"id": "id_school"}
+    expected = forms.Select(choices=field.choices).render("school", world.school.pk, attrs, DjangoTemplates())
+    plain = Select(choices=field.choices).render("school", world.school.pk, attrs)
+    assert _tidy(plain) == _tidy(expected)
+    assert f'value="{world.school.pk}" selected' in plain
