@@ -130,13 +130,9 @@ class NormBook:
 
 
 def norms_on(region, day):
+    """From the region's cached rows (NormBook): the latest set of those valid on `day`."""
     region_id = root_region_id(region) if hasattr(region, "parent_id") else region
-    row = (
-        RegionNorm.objects.filter(region_id=region_id, valid_from__lte=as_date(day))
-        .order_by("-valid_from", "-set_at", "-id")
-        .first()
-    )
-    return _from_row(row) if row else default_norms()
+    return NormBook([region_id]).on(region_id, day)
 
 
 def norms_for_referral(referral):

@@ -238,15 +238,24 @@ class ConsentForm(TandemModelForm):
             "recipients": _("For example: the district team and the school's youth-care provider."),
         }
 
-    def __init__(self, *args, referral=None, **kwargs):
+    def __init__(self, *args, referral=None, guardians=None, **kwargs):
+        """`guardians`: the referral's listed guardians when the page has read them already;
+        the options are then written from that list instead of a query of their own (the
+        choice is still checked against the database when the form is posted)."""
         super().__init__(*args, **kwargs)
         _limit(self, 300)
         self.fields["giver"].choices = Consent.Giver.choices
         self.fields["form"].choices = Consent.Form.choices
-        self.fields["guardian"].queryset = (
+        field = self.fields["guardian"]
+        field.queryset = (
             referral.guardians.listed().filter(has_custody=True) if referral else Guardian.objects.none()
         )
-        self.fields["guardian"].required = False
+        if guardians is not None:
+            field.choices = [
+                ("", field.empty_label),
+                *((g.pk, field.label_from_instance(g)) for g in guardians if g.has_custody),
+            ]
+        field.required = False
         self.fields["given_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
     def clean_given_on(self):

@@ -583,11 +583,12 @@ def _render_detail(request, referral, bound=None, status=200, **extra):
             continue
         form = bound[1] if bound and bound[0] == name else _action_form(action, request, referral)
         forms.append({"action": name, "form": form, "label": action.button, "open": action.open})
+    guardians = list(referral.guardians.listed())
     context = {
         "referral": referral,
         "timeline": timeline(referral),
         "domains": list(referral.domains.all()),
-        "guardians": list(referral.guardians.listed()),
+        "guardians": guardians,
         "consents": list(referral.consents.select_related("guardian", "recorded_by", "withdrawn_by")),
         "attachments": list(referral.attachments.select_related("uploaded_by")),
         "age": age_on(referral.child_date_of_birth),
@@ -597,7 +598,7 @@ def _render_detail(request, referral, bound=None, status=200, **extra):
         "can_edit": perms.can_edit(request.user, referral),
         "can_manage_consent": perms.can_manage_consent(request.user, referral),
         "message_form": rf.MessageForm() if perms.can_post_message(request.user, referral) else None,
-        "consent_form": rf.ConsentForm(referral=referral),
+        "consent_form": rf.ConsentForm(referral=referral, guardians=guardians),
         "feedback": _feedback_state(request.user, referral),
         "document_form": rf.AttachmentForm(prefix="document")
         if perms.can_add_document(request.user, referral)

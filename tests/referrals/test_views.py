@@ -464,7 +464,7 @@ def test_inbox_filter_options_are_open_work_and_tandem_schools(client, world):
     assert (closed_school.pk, closed_school.name) in schools
 
 
-EXPECTED_DETAIL_QUERIES = 18
+EXPECTED_DETAIL_QUERIES = 17  # the consent form's guardians from the page's list; the norms uncached here
 
 
 def test_detail_query_count_is_pinned(client, world):
