@@ -69,3 +69,18 @@ def test_a_bad_new_consent_opens_the_disclosure_with_the_error(world, client):
     assert '<details class="tandem-action" id="consent-record" open>' in html
     assert "utrecht-form-field-error-message" in html
     assert referral.consents.count() == 1
+
+
+def test_the_consent_form_offers_the_same_guardians_from_the_pages_list(world):
+    from django.utils import timezone
+
+    from referrals.forms import ConsentForm
+    from tests.referrals.factories import GuardianFactory
+
+    referral = _submitted(world)
+    GuardianFactory(referral=referral, has_custody=False)
+    GuardianFactory(referral=referral, removed_at=timezone.now())
+    queried = ConsentForm(referral=referral)
+    listed = ConsentForm(referral=referral, guardians=list(referral.guardians.listed()))
+    assert str(listed["guardian"]) == str(queried["guardian"])
+    assert len(list(queried.fields["guardian"].choices)) == 2  # the empty choice and the one with custody
