@@ -25,7 +25,9 @@ portal/checks.py reverses every registered name.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from portal import memberships
 
@@ -60,6 +62,26 @@ def registered():
     return list(_ITEMS)
 
 
+# Each entry's path, per URLconf and script prefix (the same in every request of a process):
+# reversing a dozen names on every page cost more than the rest of the navigation
+# (bench/FINDINGS.md). Emptied when a test changes ROOT_URLCONF.
+_PATHS = {}
+
+
+@receiver(setting_changed)
+def _forget_paths(setting, **_kwargs):
+    if setting == "ROOT_URLCONF":
+        _PATHS.clear()
+
+
+def _path(url_name):
+    key = (url_name, get_urlconf(), get_script_prefix())
+    path = _PATHS.get(key)
+    if path is None:
+        path = _PATHS[key] = reverse(url_name)
+    return path
+
+
 def items_for(user, current=""):
     """The entries for `user` (none without a membership), with `current` (a view name) marked."""
     user_roles = memberships.roles(user)
@@ -67,7 +89,7 @@ def items_for(user, current=""):
         return []
     return [
         {
-            "url": reverse(item.url_name),
+            "url": _path(item.url_name),
             "label": item.label,
             "url_name": item.url_name,
             "current": item.url_name == current,

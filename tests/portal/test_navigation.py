@@ -237,3 +237,18 @@ def test_portal_imports_no_domain_app():
                 continue
             offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in DOMAIN_APPS]
     assert not offenders, offenders
+
+
+def test_the_entries_paths_follow_the_script_prefix():
+    from django.urls import get_script_prefix, reverse, set_script_prefix
+
+    from portal.navigation import _path
+
+    before = get_script_prefix()
+    try:
+        set_script_prefix("/tandem/")
+        assert _path("home") == reverse("home") == "/tandem/"
+        set_script_prefix("/")
+        assert _path("home") == "/"
+    finally:
+        set_script_prefix(before)
