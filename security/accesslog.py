@@ -128,17 +128,26 @@ def object_label(entry):
     return f"{label} ({STEPS.get(step, step)})" if step else label
 
 
-def action_label(entry):
+def action_labels():
+    """{value: label} of AccessLog.Action in the current language, for describing many entries
+    (`get_action_display` looks each one up anew)."""
+    return {value: str(label) for value, label in AccessLog.Action.choices}
+
+
+def action_label(entry, actions=None):
+    """`actions`: `action_labels()`, when the caller describes many entries."""
+    action = actions[entry.action] if actions is not None else entry.get_action_display()
     if entry.action == AccessLog.Action.CHANGE and entry.activity:
-        return f"{entry.get_action_display()}: {activity_label(entry.activity)}"
-    return entry.get_action_display()
+        return f"{action}: {activity_label(entry.activity)}"
+    return action
 
 
 def describe(entries):
     """Give every entry its role, action and object in words, for the viewer and the CSV."""
+    actions = action_labels()
     for entry in entries:
         entry.role_label = role_label(entry.role)
-        entry.action_label = action_label(entry)
+        entry.action_label = action_label(entry, actions)
         entry.object_label = object_label(entry)
     return entries
 

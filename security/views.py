@@ -240,6 +240,7 @@ def access_log_export(request):
             _("reference"),
         ]
     )
+    actions = accesslog.action_labels()
     for entry in accesslog.filtered_entries(cleaned, request.user).iterator(chunk_size=2000):
         writer.writerow(
             [
@@ -247,7 +248,7 @@ def access_log_export(request):
                 entry.user.email,
                 accesslog.role_label(entry.role),
                 _csv_safe(entry.organisation),
-                accesslog.action_label(entry),
+                accesslog.action_label(entry, actions),
                 _csv_safe(accesslog.object_label(entry)),
                 entry.object_type,
                 entry.object_id,
