@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.core import checks
 from django.db.backends.signals import connection_created
+from django.db.models import Field, ForeignObject
 from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,9 @@ class PortalConfig(AppConfig):
         connection_created.connect(metrics.instrument_connection, dispatch_uid="tandem-metrics-db")
         connection_created.connect(database.keep_prepared_statements, dispatch_uid="tandem-prepared-max")
         checks.register(check_registered_url_names, checks.Tags.urls)
+        # `field__any_of=[...]` (portal/database.py); a foreign key keeps lookups of its own.
+        Field.register_lookup(database.AnyOf)
+        ForeignObject.register_lookup(database.AnyOf)
         checks.register(check_default_theme)
         # A region's theme is read from the cache; these keep it there (ADR 0164).
         post_save.connect(_region_saved, sender="contacts.Region", dispatch_uid="tandem-theme-region")

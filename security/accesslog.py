@@ -39,7 +39,7 @@ def filtered_entries(cleaned, officer):
     """The log entries of the officer's region matching a valid AccessLogFilterForm's cleaned
     data, newest first."""
     qs = (
-        AccessLog.objects.filter(user__in=region_users(officer))
+        AccessLog.objects.filter(user__any_of=region_users(officer))
         .select_related("user")
         .prefetch_related("listed_references")
     )
