@@ -5,6 +5,7 @@ open one (valid_to) and opens a new one, so the history stays answerable.
 
 import logging
 from datetime import timedelta
+from importlib import import_module
 
 from axes.utils import reset as reset_axes
 from django.conf import settings
@@ -306,12 +307,14 @@ def organisation_kind(organisation):
 
 
 def end_sessions(user):
-    """Delete every database session of the user (they are logged out on their next request);
-    returns how many were ended."""
+    """Delete every session of the user (they are logged out on their next request), through
+    the session store, so that a cached copy goes too (SESSION_ENGINE cached_db); returns how
+    many were ended."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
+            store().delete(session.session_key)
             ended += 1
     return ended
 

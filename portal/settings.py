@@ -243,6 +243,15 @@ if not 0 <= TANDEM_SESSION_TOUCH_SECONDS < SESSION_IDLE_TIMEOUT.total_seconds():
     )
 SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds()) + TANDEM_SESSION_TOUCH_SECONDS
 SESSION_SAVE_EVERY_REQUEST = False  # the middleware saves when the last save is older (above)
+# With Redis, a request reads its session from the cache, not the database (one query fewer on
+# every page; bench/FINDINGS.md); a save writes both. Sessions are ended through the session
+# store (contacts.services.end_sessions), which empties both.
+SESSION_ENGINE = env.str(
+    "DJANGO_SESSION_ENGINE",
+    default="django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db",
+)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,6 +3,7 @@ detail page, adding and ending memberships, deactivation, two-step reset; record
 append-only; a foreign region's account or membership is a 404."""
 
 import datetime
+from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
@@ -165,7 +166,11 @@ def _session_of(client, user):
     return client.session.session_key
 
 
-def test_deactivation_ends_every_session_of_the_account(world, client):
+@pytest.mark.parametrize(
+    "engine", ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"]
+)
+def test_deactivation_ends_every_session_of_the_account(world, client, settings, engine):
+    settings.SESSION_ENGINE = engine
     key = _session_of(Client(), ib(world))
     other = _session_of(Client(), world.user("district_worker"))
     services.deactivate_account(admin(world), ib(world))
@@ -173,6 +178,10 @@ def test_deactivation_ends_every_session_of_the_account(world, client):
     assert not user.is_active
     assert not Session.objects.filter(session_key=key).exists()
     assert Session.objects.filter(session_key=other).exists()
+    # Gone from the session cache too (cached_db): the ended session is not found at all.
+    store = import_module(engine).SessionStore
+    assert not store(session_key=key).exists(key) and store(session_key=other).exists(other)
+    assert store(session_key=key).load() == {}
     assert MembershipRecord.objects.get().kind == MembershipRecord.Kind.DEACTIVATED
     services.reactivate_account(admin(world), user)
     user.refresh_from_db()
