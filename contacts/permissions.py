@@ -4,6 +4,7 @@ Access is scoped by organisation membership, never by "is staff" (ADR 0002). A f
 object answers 404 (scope the queryset), a forbidden action 403.
 """
 
+import hashlib
 from functools import wraps
 
 from django.conf import settings
@@ -104,6 +105,19 @@ def registry_cached(name, compute, *parts):
         value = compute()
         cache.set(key, value, timeout=seconds)
     return value
+
+
+def registry_names(model, ids):
+    """[(id, name)] of the registry objects `ids` of `model` (School, Municipality, ...), by
+    name; cached with the registry (`registry_cached`), keyed by the ids asked for."""
+    ids = sorted(ids)
+    if not ids:
+        return []
+    return registry_cached(
+        f"names:{model._meta.label_lower}",
+        lambda: list(model.objects.filter(pk__in=ids).order_by("name", "pk").values_list("pk", "name")),
+        hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest(),
+    )
 
 
 def watch_for_memberships(*models):

@@ -11,7 +11,6 @@
   deciders of an open escalation) grants read access without referrals importing it.
 """
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +31,7 @@ from contacts.permissions import (
     has_role,
     memberships,
     registry_cached,
+    registry_names,
     school_ids,
 )
 from referrals.models import FINAL_STATUSES, OPEN_STATUSES, Attachment, FeedbackReceipt, Referral, Status
@@ -191,23 +191,9 @@ def inbox_filter_choices(user, open_work):
     if teams:
         schools.update(_tandem_school_ids(teams))
         municipalities.update(
-            m.district_team.municipality_id
-            for m in memberships(user)
-            if m.role == Role.DISTRICT_WORKER and m.district_team_id
+            m.district_team.municipality_id for m in memberships(user) if m.district_team_id in teams
         )
-    return _names_by_name(School, schools), _names_by_name(Municipality, municipalities)
-
-
-def _names_by_name(model, ids):
-    """[(id, name)] of the registry objects `ids` of `model`, by name; cached with the registry."""
-    ids = sorted(ids)
-    if not ids:
-        return []
-    return registry_cached(
-        f"names:{model._meta.label_lower}",
-        lambda: list(model.objects.filter(pk__in=ids).order_by("name", "pk").values_list("pk", "name")),
-        hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest(),
-    )
+    return registry_names(School, schools), registry_names(Municipality, municipalities)
 
 
 # --- The informed contact of the home municipality (ADR 0095) -------------------------------
