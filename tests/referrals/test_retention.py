@@ -44,7 +44,9 @@ pytestmark = pytest.mark.django_db
 
 AMS = zoneinfo.ZoneInfo("Europe/Amsterdam")
 PDF = b"%PDF-1.4\n%retention test\n"
-CHILD = ("Sem", "Bewaartermijn")
+# A first name no generated professional can have (Faker gave a worker "Sem van Breugel"): the
+# tests assert the child's name is absent from pages and exports once anonymised.
+CHILD = ("Qwirijn", "Bewaartermijn")
 
 
 def ams(year, month, day, hour=10, minute=0):
@@ -91,40 +93,40 @@ def build_case(world, start, *, outcome="closed", escalate=False, joint=False, p
             coordinator,
             child_first_name=CHILD[0],
             child_last_name=CHILD[1],
-            question="Sem loopt vast in de klas.",
-            already_done="Gesprekken met Sem.",
-            goals="Sem doet weer mee.",
+            question="Qwirijn loopt vast in de klas.",
+            already_done="Gesprekken met Qwirijn.",
+            goals="Qwirijn doet weer mee.",
             urgency="high",
-            urgency_reason="Sem slaapt slecht.",
-            current_help="Sem heeft een logopedist.",
-            professionals_involved="Huisarts van Sem.",
+            urgency_reason="Qwirijn slaapt slecht.",
+            current_help="Qwirijn heeft een logopedist.",
+            professionals_involved="Huisarts van Qwirijn.",
         )
         _upload(coordinator, referral)
         referral = services.submit(coordinator, referral)
     with travel(day(1)):
         if returned:
             referral = services.take_up(worker, referral)
-            referral = services.return_with_question(worker, referral, "Wat speelt er thuis bij Sem?")
-            referral = services.answer_and_resubmit(coordinator, referral, "Sem is verhuisd.")
+            referral = services.return_with_question(worker, referral, "Wat speelt er thuis bij Qwirijn?")
+            referral = services.answer_and_resubmit(coordinator, referral, "Qwirijn is verhuisd.")
         referral = services.take_up(worker, referral)
-        services.post_message(worker, referral, "Hoe gaat het thuis met Sem?")
-        services.post_message(coordinator, referral, "Moeder van Sem belt morgen.")
+        services.post_message(worker, referral, "Hoe gaat het thuis met Qwirijn?")
+        services.post_message(coordinator, referral, "Moeder van Qwirijn belt morgen.")
     if escalate:
         with travel(day(2)):
             escalation = open_escalation(
                 world,
                 referral,
-                position="School: Sem hoort bij jeugdhulp.",
-                other_position="Wijkteam: Sem hoort bij onderwijs.",
+                position="School: Qwirijn hoort bij jeugdhulp.",
+                other_position="Wijkteam: Qwirijn hoort bij onderwijs.",
             )
         with travel(day(3)):
             decision = decide(
                 world,
                 escalation,
-                help="Begeleiding voor Sem.",
-                rationale="Sem heeft beide nodig.",
+                help="Begeleiding voor Qwirijn.",
+                rationale="Qwirijn heeft beide nodig.",
                 carried_by="shared",
-                split="Sem: helft school, helft gemeente",
+                split="Qwirijn: helft school, helft gemeente",
                 assign_help=outcome != "declined",
             )
             if publish:
@@ -140,7 +142,9 @@ def build_case(world, start, *, outcome="closed", escalate=False, joint=False, p
         referral.refresh_from_db()
     if outcome == "declined":
         with travel(day(4)):
-            return services.decline(worker, referral, reason="education", explanation="Sem: taak van school.")
+            return services.decline(
+                worker, referral, reason="education", explanation="Qwirijn: taak van school."
+            )
     if referral.status != Status.ACCEPTED:
         with travel(day(4)):
             referral = services.accept(
@@ -150,12 +154,12 @@ def build_case(world, start, *, outcome="closed", escalate=False, joint=False, p
                 planned_help_form="individual",
                 expected_start=day(10).date(),
                 joint_deployment=joint,
-                note="Sem krijgt begeleiding.",
+                note="Qwirijn krijgt begeleiding.",
             )
     with travel(day(5)):
-        referral = services.start_help(worker, referral, note="Gestart met Sem.")
+        referral = services.start_help(worker, referral, note="Gestart met Qwirijn.")
     with travel(day(6)):
-        return services.close(worker, referral, outcome="goals_met", reason="Sem gaat het goed.")
+        return services.close(worker, referral, outcome="goals_met", reason="Qwirijn gaat het goed.")
 
 
 def run(moment, **kwargs):
@@ -287,7 +291,7 @@ def test_closed_referral_is_intact_the_day_before_the_term_and_anonymised_the_da
     # The access log is untouched (append-only; reference numbers only).
     assert list(AccessLog.objects.values()) == access_log_before
     # Nothing of the child is left anywhere in the tables retention looks after.
-    assert "Sem" not in repr({k: v for k, v in snapshot().items() if k != "Precedent"})
+    assert "Qwirijn" not in repr({k: v for k, v in snapshot().items() if k != "Precedent"})
 
 
 def test_declined_counts_from_the_decline_not_from_an_earlier_acceptance(world, storage):
@@ -301,7 +305,7 @@ def test_declined_counts_from_the_decline_not_from_an_earlier_acceptance(world, 
         referral = transition(referral, "resume", worker, target=Status.IN_TRIAGE)
     with travel(ams(2026, 11, 2)):
         referral = transition(
-            referral, "decline", worker, decline_reason="other", decline_explanation="Sem: elders"
+            referral, "decline", worker, decline_reason="other", decline_explanation="Qwirijn: elders"
         )
     assert referral.decided_at == accepted_at == ams(2026, 9, 1)
     assert run(ams(2028, 9, 2)).anonymised == 0  # 24 months after the acceptance: not yet
@@ -475,7 +479,7 @@ def test_the_command_dry_run_counts_and_changes_nothing(world, storage):
     with travel(ams(2028, 10, 1)):
         call_command("apply_retention", "--dry-run", stdout=out)
     assert "would anonymise 1 referrals, delete 1 drafts and 1 attachments" in out.getvalue()
-    assert "Sem" not in out.getvalue()
+    assert "Qwirijn" not in out.getvalue()
     assert snapshot() == before
     out = io.StringIO()
     with travel(ams(2028, 10, 1)):
@@ -488,7 +492,7 @@ def _closed_with_everything(world, when):
     """A closed referral (quick, through the workflow) with a message and an attachment."""
     with travel(when):
         referral = referral_in(world, "closed")
-        Message.objects.create(referral=referral, author=referral.created_by, body="Over Sem")
+        Message.objects.create(referral=referral, author=referral.created_by, body="Over Qwirijn")
         attachment = Attachment(
             referral=referral,
             original_name="opp.pdf",
@@ -554,7 +558,7 @@ def test_anonymised_referral_pages_render_with_the_notice(world, storage, client
     assert "— (geanonimiseerd)" in listing and CHILD[1] not in listing
     escalation = client.get(reverse("escalations:detail", args=[referral.escalations.get().pk]))
     assert escalation.status_code == 200 and CHILD[0] not in escalation.content.decode()
-    refused = client.post(reverse("referrals:message", args=[referral.uuid]), {"body": "Over Sem"})
+    refused = client.post(reverse("referrals:message", args=[referral.uuid]), {"body": "Over Qwirijn"})
     assert refused.status_code == 403 and not Message.objects.exists()
     client.force_login(worker)
     inbox = client.get(reverse("referrals:inbox"), {"view": "all"}).content.decode()
