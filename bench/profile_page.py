@@ -4,11 +4,12 @@
 
 Same settings as `make bench` (bench/run.py stack_env: DJANGO_DEBUG=false, BENCH_DATABASE_URL,
 BENCH_REDIS_URL), the page's bench account logged in through the password and two-step forms
-(a fresh recovery code, as make bench does), one request to warm up, then --requests requests
-under cProfile through Django's test client (no gunicorn, no network): prints the SQL count of
-one request and the top of the profile, and writes the whole profile to
-var/bench/profile-<page>.prof (`python -m pstats` or snakeviz read it). Like make bench, each
-request writes what a real page view writes (the session, an access-log row).
+(a fresh recovery code, as make bench does), one request to warm up, the garbage collector set
+as in a gunicorn worker, then --requests requests under cProfile through Django's test client
+(no gunicorn, no network): prints the SQL count of one request and the top of the profile, and
+writes the whole profile to var/bench/profile-<page>.prof (`python -m pstats` or snakeviz read
+it). Like make bench, each request writes what a real page view writes (the session, an
+access-log row).
 """
 
 import argparse
@@ -73,6 +74,11 @@ def main():
     response = client.get(path)
     if response.status_code != 200:
         raise SystemExit(f"{path} answered {response.status_code} for {page.account or 'anonymous'}")
+    # The garbage collector as in a gunicorn worker of make bench (ADR 0173): what is loaded now
+    # frozen, the youngest generation collected every GUNICORN_GC_THRESHOLD allocations.
+    from portal import gunicorn_conf
+
+    gunicorn_conf.post_worker_init(None)
     queries = []
 
     def count(execute, sql, params, many, context):
