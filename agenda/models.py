@@ -337,14 +337,3 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.get_meeting_type_display()} {self.date}"
-
-    def _named(self, fields):
-        return [organisation for name in fields for organisation in getattr(self, name).all()]
-
-    @property
-    def organisers(self):
-        return self._named(self.ORGANISER_FIELDS)
-
-    @property
-    def attendees(self):
-        return self._named(self.ATTENDEE_FIELDS)

@@ -13,6 +13,7 @@ class ContactsConfig(AppConfig):
         # Models can be imported only once the app registry is ready, so not at the top.
         from contacts import demo, permissions, selectors
         from contacts.models import (
+            CareProvider,
             ContactAssignment,
             DistrictTeam,
             Membership,
@@ -34,6 +35,8 @@ class ContactsConfig(AppConfig):
         permissions.watch_for_memberships(ContactAssignment, Tandem, Person)
         # So are the waiting-time norms (contacts/norms.py NormBook): read on every referral list.
         permissions.watch_for_memberships(RegionNorm)
+        # And the care providers: the meetings page names them from the cache (registry_labels).
+        permissions.watch_for_memberships(CareProvider)
         theme.set_region_source(permissions.theme_region_id)
 
         navigation.register(200, "contacts:directory", _("Directory"))

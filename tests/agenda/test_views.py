@@ -9,6 +9,7 @@ import zoneinfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.html import escape
 
 from agenda.models import Activity, AppendOnlyError, Meeting, ProgressUpdate
 from tests.agenda import factories as af
@@ -545,6 +546,45 @@ def test_meetings_page_query_count_is_pinned(client, world, agenda):
     assert_queries_pinned(client, url, add, expected=EXPECTED["meetings"])
 
 
+def test_meetings_page_names_organisations_from_the_registry_cache(client, world, agenda, settings):
+    """With the registry cache on (production, make bench) the organisations' names are no
+    queries: the link tables are one."""
+    settings.TANDEM_MEMBERSHIPS_CACHE_SECONDS = 600
+    login(client, world, "steering_member")
+    url = reverse("agenda:meetings_year", args=["test", 2026])
+
+    def add(n):
+        for _ in range(n):
+            meeting = af.MeetingFactory(region=world.region, date=datetime.date(2026, 4, 1))
+            meeting.organising_partnerships.add(world.partnership)
+            meeting.attending_schools.add(world.school, world.other_school)
+            meeting.attending_care_providers.add(world.care_provider)
+        client.get(url)  # the names of what the factories saved are cached again
+
+    assert_queries_pinned(client, url, add, expected=EXPECTED["meetings_cached"])
+
+
+def test_meetings_page_names_each_fields_organisations_in_order(client, world, agenda):
+    login(client, world, "steering_member")
+    meeting = af.MeetingFactory(region=world.region, date=datetime.date(2026, 4, 1), notes="Qwirijnoverleg")
+    meeting.organising_municipalities.add(world.municipality)
+    meeting.organising_partnerships.add(world.partnership)
+    meeting.attending_care_providers.add(world.care_provider)
+    meeting.attending_schools.add(world.school, world.other_school)
+    other = af.MeetingFactory(region=world.region, date=datetime.date(2026, 3, 1))
+    other.attending_district_teams.add(world.district_team)
+    html = client.get(reverse("agenda:meetings_year", args=["test", 2026])).content.decode()
+    notes = html.index("Qwirijnoverleg")
+    row = html[html.rindex("<tr", 0, notes) : html.index("</tr>", notes)]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    by_name = sorted([world.school, world.other_school], key=lambda school: school.name)
+    schools = ", ".join(escape(str(school)) for school in by_name)
+    assert cells[2] == f"{escape(world.partnership.name)}, {escape(world.municipality.name)}"
+    assert cells[3] == f"{schools}, {escape(world.care_provider.name)}"
+    assert escape(world.district_team.name) not in row
+    assert escape(world.district_team.name) in html
+
+
 EXPECTED = {
     "index": 4,
     "detail": 11,
@@ -552,7 +592,9 @@ EXPECTED = {
     "quadrant": 5,
     "my_activities": 4,
     "activity": 8,
-    "meetings": 16,
+    "meetings": 15,  # the cache off: the organisations' names are five queries, one per model
+    "meetings_cached": 9,
+    "meetings_schools_only": 11,  # one model named: one query for the names
 }
 
 
@@ -609,7 +651,7 @@ def test_meetings_page_of_this_year_query_count_is_pinned(client, world, agenda)
             meeting.follow_up_activities.add(agenda["owned"])
 
     url = reverse("agenda:meetings", args=["test"])
-    assert_queries_pinned(client, url, add, expected=EXPECTED["meetings"])
+    assert_queries_pinned(client, url, add, expected=EXPECTED["meetings_schools_only"])
 
 
 EXPECTED_GOAL_EDIT = 4
