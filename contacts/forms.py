@@ -242,15 +242,15 @@ ORGANISATION_GROUPS = (
 
 
 def organisation_choices(user):
-    """The organisations of the user's regions as grouped choices "kind:pk" (one query per
-    kind), cached with the registry for those regions (ADR 0169)."""
-    regions = sorted(permissions.home_region_ids(user))
+    """The organisations of the regions the user keeps the registry of as grouped choices
+    "kind:pk" (one query per kind), cached with the registry for those regions (ADR 0169)."""
+    regions = sorted(permissions.registry_admin_region_ids(user))
 
     def load():
         return [
             [
                 (f"{kind}:{pk}", name)
-                for pk, name in model.objects.filter(permissions.own_region_q(user, kind))
+                for pk, name in model.objects.filter(permissions.regions_q(regions, kind))
                 .order_by("name")
                 .values_list("pk", "name")
             ]
@@ -264,12 +264,13 @@ def organisation_choices(user):
 
 
 def organisation_of(value, user):
-    """The organisation named by a choice value "kind:pk" within the user's region, or None."""
+    """The organisation named by a choice value "kind:pk" within a region the user keeps the
+    registry of, or None."""
     kind, _sep, pk = (value or "").partition(":")
     models = {kind: model for kind, _label, model in ORGANISATION_GROUPS}
     if kind not in models or not (pk.isascii() and pk.isdigit()):
         return None
-    return models[kind].objects.filter(permissions.own_region_q(user, kind), pk=int(pk)).first()
+    return models[kind].objects.filter(permissions.admin_region_q(user, kind), pk=int(pk)).first()
 
 
 class OrganisationChoiceField(forms.ChoiceField):

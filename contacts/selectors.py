@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contacts import permissions
 from contacts.models import (
+    ORGANISATION_FIELDS,
     SPECIAL_SCHOOL_TYPES,
     ContactAssignment,
     DistrictTeam,
@@ -27,6 +28,7 @@ from contacts.models import (
     Role,
     School,
     Tandem,
+    User,
 )
 from contacts.permissions import invitations_q, region_q
 from portal.home import WorkItem
@@ -322,16 +324,18 @@ def accounts(admin, cleaned=None):
     `has_two_factor`, `invitation_expires_at` and `invitation_state` (see below); a fixed
     number of queries however many rows."""
     cleaned = cleaned or {}
-    own = permissions.manageable_memberships(admin)
+    account_ids, membership_ids = permissions.manageable_ids(admin)
+    own = Membership.objects.filter(pk__any_of=membership_ids)
     now = timezone.now()
-    # The latest expiry of the account's unaccepted invitations of this region (another
-    # region's never count): after now it is pending, else expired; none when every one
-    # was accepted or there never was one. A subquery, so no query per row (ADR 0137).
+    # The latest expiry of the account's unaccepted invitations of this region (those of the
+    # region's memberships, as invitations_q; another region's never count): after now it is
+    # pending, else expired; none when every one was accepted or there never was one. A
+    # subquery, so no query per row (ADR 0137).
     unaccepted = Invitation.objects.filter(
-        invitations_q(admin), user=OuterRef("pk"), accepted_at__isnull=True
+        membership__any_of=membership_ids, user=OuterRef("pk"), accepted_at__isnull=True
     ).order_by("-expires_at")
     qs = (
-        permissions.manageable_accounts(admin)
+        User.objects.filter(pk__any_of=account_ids)
         .annotate(
             has_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
             invitation_expires_at=Subquery(unaccepted.values("expires_at")[:1]),
@@ -371,7 +375,8 @@ def accounts(admin, cleaned=None):
     term = (cleaned.get("q") or "").strip()
     if term:
         qs = qs.filter(Q(full_name__icontains=term) | Q(email__icontains=term))
-    shown = own.current().select_related(*MEMBERSHIP_RELATIONS)
+    # The list names each role's organisation, not its region: five joins, not nine.
+    shown = own.current().select_related(*ORGANISATION_FIELDS)
     return qs.prefetch_related(
         Prefetch("memberships", queryset=shown, to_attr="region_memberships")
     ).order_by("full_name", "email", "pk")

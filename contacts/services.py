@@ -404,7 +404,7 @@ def add_membership(actor, user, role, organisation):
         with transaction.atomic():
             account = _managed_account(actor, user)
             model = ORGANISATION_MODELS[kind]
-            in_region = model.objects.filter(permissions.own_region_q(actor, kind), pk=organisation.pk)
+            in_region = model.objects.filter(permissions.admin_region_q(actor, kind), pk=organisation.pk)
             if not in_region.exists():
                 raise ValidationError({"organisation": _("Choose an organisation of your own region.")})
             if Membership.objects.current().filter(user=account, role=role, **{kind: organisation}).exists():

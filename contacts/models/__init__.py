@@ -1,4 +1,4 @@
-from .accounts import CURRENT_MEMBERSHIP, Membership, MembershipRecord, Role, User
+from .accounts import CURRENT_MEMBERSHIP, ORGANISATION_FIELDS, Membership, MembershipRecord, Role, User
 from .arrangements import ArrangementRecord, CollectiveArrangement
 from .imports import PendingImport
 from .invitations import Invitation
@@ -17,6 +17,7 @@ from .organisations import (
 )
 
 __all__ = [
+    "ORGANISATION_FIELDS",
     "ArrangementRecord",
     "CURRENT_MEMBERSHIP",
     "CareProvider",

@@ -306,8 +306,40 @@ def test_the_list_query_count_is_pinned(world, client):
     assert_queries_pinned(client, reverse("contacts:accounts"), add, expected=EXPECTED_LIST_QUERIES)
 
 
-# The invitation state is a subquery of the accounts query itself: no query more.
-EXPECTED_LIST_QUERIES = 11
+def test_the_list_query_count_with_the_registry_cache_is_pinned(world, client, settings):
+    settings.TANDEM_MEMBERSHIPS_CACHE_SECONDS = 600
+    client.force_login(admin(world))
+    url = reverse("contacts:accounts")
+    schools = iter(range(100))
+
+    def add(n):
+        for _ in range(n):
+            i = next(schools)
+            user = f.make_member(Role.SCHOOL_COORDINATOR, world.school, email=f"extra{i}@example.test")
+            TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+            _invite(user.memberships.first(), days=7)
+        client.get(url)  # the region's new accounts are cached again
+
+    assert_queries_pinned(client, url, add, expected=EXPECTED_LIST_CACHED_QUERIES)
+
+
+def test_the_list_shows_a_new_account_of_the_region_at_once_with_the_cache_on(world, client, settings):
+    settings.TANDEM_MEMBERSHIPS_CACHE_SECONDS = 600
+    client.force_login(admin(world))
+    url = reverse("contacts:accounts")
+    assert "qwirijn@example.test" not in client.get(url).content.decode()
+    f.make_member(Role.SCHOOL_COORDINATOR, world.school, email="qwirijn@example.test")
+    assert "qwirijn@example.test" in client.get(url).content.decode()
+    # An account of another region's school is not listed.
+    foreign = f.SchoolFactory()
+    f.make_member(Role.SCHOOL_COORDINATOR, foreign, email="elders@example.test")
+    assert "elders@example.test" not in client.get(url).content.decode()
+
+
+# The invitation state is a subquery of the accounts query itself: no query more. The cache off
+# (settings_test): the region's account and membership ids and the filter's options are queries.
+EXPECTED_LIST_QUERIES = 12
+EXPECTED_LIST_CACHED_QUERIES = 5  # session, user, count, page, memberships
 
 
 def _invite(membership, days, accepted=False, invited_by=None):
@@ -501,3 +533,29 @@ def test_a_person_in_two_regions_is_managed_here_for_this_regions_roles_only(wor
     assert foreign["membership"].ended_on is None
     with pytest.raises(Http404):
         services.end_membership(admin(world), foreign["membership"], timezone.localdate())
+
+
+def test_a_role_in_another_region_does_not_make_its_accounts_manageable(world, client):
+    """The registry administrator manages the accounts of the region they administer, not of
+    another region where they hold some other role."""
+    elsewhere = f.SchoolFactory()
+    keeper = admin(world)
+    Membership.objects.create(user=keeper, role=Role.SCHOOL_COORDINATOR, school=elsewhere)
+    foreign = f.make_member(Role.SCHOOL_COORDINATOR, elsewhere, email="elders@example.test")
+    client.force_login(keeper)
+    assert "elders@example.test" not in client.get(reverse("contacts:accounts")).content.decode()
+    assert client.get(reverse("contacts:account_detail", args=[foreign.pk])).status_code == 404
+
+
+def test_a_role_cannot_be_added_in_another_region_where_the_admin_holds_a_role(world):
+    from django.core.exceptions import ValidationError
+
+    from contacts import services
+
+    elsewhere = f.SchoolFactory()
+    keeper = admin(world)
+    Membership.objects.create(user=keeper, role=Role.SCHOOL_COORDINATOR, school=elsewhere)
+    account = ib(world)
+    with pytest.raises(ValidationError):
+        services.add_membership(keeper, account, Role.SCHOOL_COORDINATOR, elsewhere)
+    assert not Membership.objects.filter(user=account, school=elsewhere).exists()
