@@ -38,11 +38,7 @@ def region_users(officer):
 def filtered_entries(cleaned, officer):
     """The log entries of the officer's region matching a valid AccessLogFilterForm's cleaned
     data, newest first."""
-    qs = (
-        AccessLog.objects.filter(user__any_of=region_users(officer))
-        .select_related("user")
-        .prefetch_related("listed_references")
-    )
+    qs = AccessLog.objects.filter(user__any_of=region_users(officer)).select_related("user")
     if cleaned.get("reference"):
         # A read of the referral itself, or a list page that showed it (ADR 0098).
         reference = cleaned["reference"].strip()
@@ -143,18 +139,32 @@ def action_label(entry, actions=None):
 
 
 def describe(entries):
-    """Give every entry its role, action and object in words, for the viewer and the CSV."""
+    """Give every entry of a page of the viewer its role, action and object in words, and its
+    `references` (shown_references). The references a list page showed come in one query of
+    (entry, reference, id) rows for all entries: a page of 50 list views names about a
+    thousand, too many to build a model object for each (bench/FINDINGS.md)."""
     actions = action_labels()
+    listed = {}
+    rows = ListedReference.objects.filter(entry__in=[entry.pk for entry in entries]).order_by("pk")
+    for entry_id, reference, referral_pk in rows.values_list("entry_id", "reference", "referral_pk"):
+        listed.setdefault(entry_id, []).append(ListedReference.label(reference, referral_pk))
     for entry in entries:
         entry.role_label = role_label(entry.role)
         entry.action_label = action_label(entry, actions)
         entry.object_label = object_label(entry)
+        references = listed.get(entry.pk)
+        entry.references = ", ".join(references) if references else entry.object_reference
     return entries
+
+
+def with_listed_references(entries):
+    """`entries` (filtered_entries) with their listed references, for shown_references."""
+    return entries.prefetch_related("listed_references")
 
 
 def shown_references(entry):
     """The reference numbers an entry is about: its own, or those a list page showed (drafts,
-    which have none, as their id)."""
+    which have none, as their id). The entry comes from with_listed_references."""
     listed = [str(item) for item in entry.listed_references.all()]
     return ", ".join(listed) if listed else entry.object_reference
 

@@ -241,7 +241,8 @@ def access_log_export(request):
         ]
     )
     actions = accesslog.action_labels()
-    for entry in accesslog.filtered_entries(cleaned, request.user).iterator(chunk_size=2000):
+    entries = accesslog.with_listed_references(accesslog.filtered_entries(cleaned, request.user))
+    for entry in entries.iterator(chunk_size=2000):
         writer.writerow(
             [
                 timezone.localtime(entry.at).isoformat(timespec="seconds"),

@@ -625,7 +625,7 @@ class ListedReference(models.Model):
         verbose_name_plural = _("referrals shown in lists")
 
     def __str__(self):
-        return self.reference or f"#{self.referral_pk}"
+        return self.label(self.reference, self.referral_pk)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -634,3 +634,8 @@ class ListedReference(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The access log is append-only.")
+
+    @staticmethod
+    def label(reference, referral_pk):
+        """How a listed referral is named: its reference, or a draft (none yet) by its id."""
+        return reference or f"#{referral_pk}"

@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from portal.audit import log_access
 from portal.models import AccessLog
+from referrals.models import ListedReference
+from referrals.views import LIST_OBJECT_TYPE
 from tests.helpers.queries import assert_queries_pinned
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +96,16 @@ def test_query_count_is_pinned(world, client):
     def add(n):
         for i in range(n):
             _entry(worker, f"TR-2026-{i:04d}")
+            # A list page's read with the referrals it showed: their references are no query more.
+            listed = log_access(
+                worker, AccessLog.Action.VIEW, object_type=LIST_OBJECT_TYPE, object_id="inbox"
+            )
+            ListedReference.objects.bulk_create(
+                [
+                    ListedReference(entry=listed, referral_pk=j, reference=f"TR-2026-9{j:03d}")
+                    for j in range(3)
+                ]
+            )
 
     from tests.helpers.queries import count_queries
 

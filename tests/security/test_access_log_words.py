@@ -174,3 +174,20 @@ def test_query_count_is_pinned_whatever_the_kinds_of_rows(world, client):
     assert_queries_pinned(client, url, add, expected)
     # Session, user, memberships, count, page, prefetched references, the officer's own row.
     assert expected <= 12, expected
+
+
+def test_a_list_read_names_each_listed_referral_and_a_draft_by_its_id(world, client):
+    submitted = referral_in(world, "submitted")
+    draft = referral_in(world, "draft")
+    worker = world.user("school_coordinator")
+    listed = log_access(
+        worker,
+        AccessLog.Action.VIEW,
+        role="school_coordinator",
+        object_type=LIST_OBJECT_TYPE,
+        object_id="list",
+    )
+    ListedReference.objects.create(entry=listed, referral_pk=submitted.pk, reference=submitted.reference)
+    ListedReference.objects.create(entry=listed, referral_pk=draft.pk, reference="")
+    rows = _rows(_log_page(client, world))
+    assert rows[0][6] == f"{submitted.reference}, #{draft.pk}"
