@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import OuterRef, Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from contacts.models import (
     CareProvider,
@@ -135,11 +135,18 @@ def registry_labels(model, ids):
 
 
 def watch_for_memberships(*models):
-    """A save or delete of these models makes the cached memberships a new generation."""
+    """A save or delete of these models, or a change of their many-to-many links, makes the
+    cached memberships a new generation."""
     for model in models:
         label = model._meta.label
         post_save.connect(forget_memberships, sender=model, dispatch_uid=f"memberships-{label}")
         post_delete.connect(forget_memberships, sender=model, dispatch_uid=f"memberships-del-{label}")
+        for field in model._meta.many_to_many:
+            # Linking or unlinking (person.schools.add) saves neither side: watch the link table.
+            through = field.remote_field.through
+            m2m_changed.connect(
+                forget_memberships, sender=through, dispatch_uid=f"memberships-m2m-{through._meta.label}"
+            )
 
 
 def _load_memberships(user):

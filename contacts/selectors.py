@@ -230,6 +230,16 @@ def _members(role, **org):
     )
 
 
+def cached_who_to_call_for_school(school):
+    """Today's `who_to_call_for_school`, cached with the registry (ADR 0169): tandems, fixed
+    contacts, persons and their links, memberships move it on. Eight queries on every view of
+    a school's page otherwise."""
+    on = timezone.localdate()
+    return permissions.registry_cached(
+        "who-to-call-school", lambda: who_to_call_for_school(school, on), school.pk, on.isoformat()
+    )
+
+
 def who_to_call_for_school(school, on=None):
     """The answer to "who do I call for what" for one school."""
     on = on or timezone.localdate()

@@ -144,7 +144,7 @@ def school_detail(request, pk):
     school = get_object_or_404(
         School.objects.select_related("municipality__region__parent", "partnership"), pk=pk
     )
-    who = selectors.who_to_call_for_school(school)
+    who = selectors.cached_who_to_call_for_school(school)
     current = who["tandem"]
     return render(
         request,

@@ -10,7 +10,7 @@ from django.utils.html import escape
 
 from contacts.models import Membership, Role
 from tests.contacts import factories as f
-from tests.helpers.queries import assert_queries_pinned
+from tests.helpers.queries import assert_queries_pinned, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +254,30 @@ def test_school_page_query_count_is_pinned(world, client):
     client.force_login(world.user("school_coordinator"))
     url = reverse("contacts:school_detail", args=[school.pk])
     assert_queries_pinned(client, url, add, EXPECTED_SCHOOL_QUERIES)
+
+
+def test_school_page_with_the_registry_cache_asks_nothing_of_who_to_call(world, client, settings):
+    """With the registry cache on (production, make bench) the page's "who to call" is no
+    query; a change of the registry shows at once."""
+    settings.TANDEM_MEMBERSHIPS_CACHE_SECONDS = 600
+    school = world.school
+    client.force_login(world.user("school_coordinator"))
+    url = reverse("contacts:school_detail", args=[school.pk])
+    client.get(url)
+    count, _queries = count_queries(client, url)
+    assert count == EXPECTED_SCHOOL_CACHED_QUERIES
+    person = f.PersonFactory(name="Qwirijn Linkerman")
+    assert "Qwirijn Linkerman" not in client.get(url).content.decode()
+    person.schools.add(school)  # a link only: no save of the person or the school
+    assert "Qwirijn Linkerman" in client.get(url).content.decode()
+    person.schools.remove(school)
+    assert "Qwirijn Linkerman" not in client.get(url).content.decode()
+    person.schools.add(school)
+    person.name = "Qwirijn Rechterman"
+    person.save()
+    assert "Qwirijn Rechterman" in client.get(url).content.decode()
+
+
+# The school, its history of fixed contacts and tandems, its arrangements, the access rights
+# and the registry generation: who to call comes from the cache.
+EXPECTED_SCHOOL_CACHED_QUERIES = 6
