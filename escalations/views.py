@@ -60,14 +60,33 @@ def _acting_as(user, escalation):
     return membership.role, membership.organisation
 
 
+# What the inbox's two tables show, and only that: a referral has some sixty columns, and
+# building 50 of them with their schools and municipalities was most of the page's model work
+# (bench/FINDINGS.md).
+INBOX_COLUMNS = (
+    "reason",
+    "raised_side",
+    "raised_at",
+    "decided_at",
+    "referral__reference",
+    "referral__school__name",
+    "municipality__name",
+)
+
+
 @role_required(*perms.INBOX_ROLES)
 def inbox(request):
-    qs = _escalations(request.user)
+    qs = perms.visible_escalations(request.user).select_related("referral__school", "municipality")
     since = timezone.now() - datetime.timedelta(days=RECENTLY_DECIDED_DAYS)
-    open_page = page_of(qs.filter(state=Escalation.State.OPEN).order_by("raised_at", "pk"), request, "open")
+    open_page = page_of(
+        qs.filter(state=Escalation.State.OPEN).only(*INBOX_COLUMNS).order_by("raised_at", "pk"),
+        request,
+        "open",
+    )
     decided_page = page_of(
         qs.filter(state=Escalation.State.DECIDED, decided_at__gte=since)
         .select_related("decision")
+        .only(*INBOX_COLUMNS, "decision__carried_by")
         .order_by("-decided_at", "-pk"),
         request,
         "besloten",
