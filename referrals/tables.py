@@ -13,6 +13,8 @@ from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from portal.choices import choice_label
+
 DASH = "—"
 
 
@@ -42,7 +44,7 @@ def _pupil(referral):
 
 
 def _urgency(referral):
-    label = referral.get_urgency_display()
+    label = choice_label(referral, "urgency")
     if referral.urgency == "high":
         return format_html('<span class="utrecht-status-badge utrecht-status-badge--danger">{}</span>', label)
     return label
@@ -65,7 +67,7 @@ def referral_row_html(row, *, show_school=False, show_municipality=False, show_a
         cells.append(r.school.name)
     if show_municipality:
         cells.append((r.home_municipality.name if r.home_municipality_id else "") or DASH)
-    cells += [r.get_status_display(), _urgency(r)]
+    cells += [choice_label(r, "status"), _urgency(r)]
     if show_assigned:
         cells.append((r.assigned_to.full_name if r.assigned_to_id else "") or DASH)
     cells.append(waiting_html(row["waiting"]))
