@@ -5,8 +5,11 @@ from django.db.models import Field, ForeignObject
 from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
-from portal import database, metrics, navigation
+from portal import choices, database, metrics, navigation
 from portal.checks import check_default_theme, check_registered_url_names
+
+# The apps of this project (not Django's or a library's), whose models portal adjusts in ready().
+PROJECT_APPS = ("portal", "contacts", "referrals", "escalations", "agenda", "reporting", "security")
 
 
 class PortalConfig(AppConfig):
@@ -27,6 +30,8 @@ class PortalConfig(AppConfig):
         navigation.register(100, "home", _("Home"))
         navigation.register(700, "notifications:list", _("Notifications"))
         post_migrate.connect(_sync_calendar, sender=self)
+        # Choice labels from a dict made once per field, not on every call (portal/choices.py).
+        choices.cache_choice_labels(PROJECT_APPS)
 
 
 def _sync_calendar(using="default", **kwargs):
