@@ -105,7 +105,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Right after authentication: marks the user verified or not (ADR 0040).
-    "django_otp.middleware.OTPMiddleware",
+    "security.devices.OTPMiddleware",  # django-otp's, the verifying device from the cache
     "django.contrib.messages.middleware.MessageMiddleware",
     # Tandem's absolute session timeout, 2FA enforcement and no-store (ADR 0040, 0042).
     "security.middleware.SessionLifetimeMiddleware",
@@ -455,6 +455,11 @@ for _name, _months in (
 # any change to a membership, organisation or region starts a new generation at once, so this
 # bounds only how long an unused entry stays (contacts/permissions.py, ADR 0169). 0: off.
 TANDEM_MEMBERSHIPS_CACHE_SECONDS = env.int("TANDEM_MEMBERSHIPS_CACHE_SECONDS", default=600)
+
+# The device that verified a session (two-step verification) is read from the cache for this
+# many seconds instead of the database on every request; a change of the device removes it at
+# once (security/devices.py, ADR 0176). 0: off.
+TANDEM_OTP_DEVICE_CACHE_SECONDS = env.int("TANDEM_OTP_DEVICE_CACHE_SECONDS", default=300)
 
 # Dashboard figures from the cache (reporting/summaries.py, ADR 0081): seconds a running
 # half-year's figures stay cached (0: off), a closed half-year's, and how often the beat task

@@ -53,6 +53,7 @@ TANDEM_FIGURES_CACHE_SECONDS = 0
 # Tests count the memberships query of each request (pinned query counts);
 # tests/contacts/test_memberships_cache.py switches the memberships cache on.
 TANDEM_MEMBERSHIPS_CACHE_SECONDS = 0
+TANDEM_OTP_DEVICE_CACHE_SECONDS = 0  # on in the tests of security/devices.py
 # Sessions in the database alone, so that pinned query counts and the session tests that age a
 # session row count as before; tests/contacts/test_accounts.py ends sessions under cached_db.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

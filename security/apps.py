@@ -15,6 +15,13 @@ class SecurityConfig(AppConfig):
         from security import breaches, data_subject, signals, sso, worklist  # noqa: F401 - signals connects the receivers, sso registers its check
 
         register_sharing_hold(data_subject.restriction_holds)
+        # The verifying device is read from the cache; a change of a device removes it (ADR 0176).
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from security import devices
+
+        devices.watch_devices(TOTPDevice, StaticDevice)
         home.register_worklist(Role.PRIVACY_OFFICER, worklist.privacy_officer_worklist)
 
         navigation.register(1200, "security:access_log", _("Access log"), roles=[Role.PRIVACY_OFFICER])
