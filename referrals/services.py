@@ -407,9 +407,10 @@ class Problem(NamedTuple):
     field: str | None = None
 
 
-def submit_problems(referral):
+def submit_problems(referral, route=None):
     """Everything that keeps the referral from being submitted, as Problem(section, message,
-    field). The edit page shows each at its field and links to it from the summary (ADR 0118)."""
+    field). The edit page shows each at its field and links to it from the summary (ADR 0118).
+    `route` is the school's route_for when the caller has it."""
     problems = []
     for section, field, message in required_for(referral.subject_kind):
         if not getattr(referral, field if not field.endswith("municipality") else f"{field}_id"):
@@ -425,7 +426,7 @@ def submit_problems(referral):
         )
     if referral.subject_kind == SubjectKind.CHILD and referral.child_date_of_birth is not None:
         problems.extend(Problem("consent", p) for p in consent_problems(referral))
-    if route_for(referral.school).team is None:
+    if (route or route_for(referral.school)).team is None:
         problems.append(
             Problem(
                 "pupil",
@@ -454,14 +455,14 @@ def answer_and_resubmit(user, referral, answer):
 def _send_to_team(user, referral, action, note):
     with transaction.atomic():
         locked = _locked(referral)
-        problems = submit_problems(locked)
+        route = route_for(locked.school)
+        problems = submit_problems(locked, route=route)
         if problems:
             raise SubmitRefused(problems)
-        route = route_for(locked.school)
         changes = {}
         if action == "submit" or locked.routed_team_id is None:
             changes = {"routed_team": route.team, "routing_reason": route.reason}
-        referral = transition(locked, action, user, note=note, **changes)
+        referral = transition(locked, action, user, note=note, already_locked=True, **changes)
         send_action_notice(team_users(referral), action, referral)
         if action == "submit":
             others = home_municipality_contact_users(referral)

@@ -315,15 +315,19 @@ def register_after_move(func):
         _AFTER_MOVE.append(func)
 
 
-def transition(referral, action, actor, note="", target=None, **changes):
+def transition(referral, action, actor, note="", target=None, already_locked=False, **changes):
     """Perform `action` on `referral` as `actor`: lock, check the table, apply `changes`,
     stamp measured moments, write the event. Returns the fresh referral. Raises
-    TransitionNotAllowed when the current status does not allow it."""
+    TransitionNotAllowed when the current status does not allow it. `already_locked`: the
+    caller read `referral` with SELECT ... FOR UPDATE in its own, still open transaction, so it
+    is fresh and locked: it is not read a second time."""
     move = ACTIONS.get(action)
     if move is None or not move.changes_status:
         raise TransitionNotAllowed(_("Unknown action."))
+    if already_locked and not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("A referral locked by the caller comes with the caller's transaction.")
     with transaction.atomic():
-        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        locked = referral if already_locked else Referral.objects.select_for_update().get(pk=referral.pk)
         if locked.status not in move.sources:
             raise TransitionNotAllowed(
                 _(
