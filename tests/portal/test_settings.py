@@ -83,7 +83,7 @@ MIDDLEWARE_ORDER = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "security.devices.OTPMiddleware",  # django-otp's, the verifying device from the cache (ADR 0176)
     "django.contrib.messages.middleware.MessageMiddleware",
     "security.middleware.SessionLifetimeMiddleware",
     "security.middleware.TwoFactorMiddleware",
