@@ -6,7 +6,9 @@ _axe = Axe()
 
 
 def assert_no_axe_violations(page, context=None):
-    """Run axe-core (all rules, including best practices) and fail on any violation."""
+    """Run axe-core (all rules, including best practices) and fail on any violation. First the
+    page finishes loading: run while a form's answer was still arriving, axe found no document."""
+    page.wait_for_load_state()
     results = _axe.run(page, context=context, options={"resultTypes": ["violations"]})
     if results.violations_count:
         raise AssertionError(f"axe on {page.url}:\n{results.generate_report()}")
