@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.db.models import Count, Prefetch, Q, Value
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from agenda import indicators, permissions, progress, services
+from agenda import indicators, permissions, progress, selectors, services
 from agenda.forms import ActivityForm, GoalForm, MeetingForm, OwnerActivityForm, ProgressUpdateForm
 from agenda.models import Activity, Agenda, Goal, Meeting, MeetingType, ProgressUpdate
 from contacts.permissions import (
@@ -24,7 +24,6 @@ from contacts.permissions import (
     municipality_ids,
     partnership_ids,
     region_q,
-    registry_labels,
 )
 
 MEETING_INDICATORS = {
@@ -310,40 +309,6 @@ def _meeting_targets(agenda):
     return targets
 
 
-def _name_organisations(meetings):
-    """Sets `organisers` and `attendees` on each meeting: the names of the organisations its
-    many-to-many fields hold, field by field in the form's order, each field's by name. One
-    query over the fields' link tables for all meetings; the names from the registry cache
-    (contacts.permissions.registry_labels), not seven prefetches of whole organisations."""
-    fields = [*Meeting.ORGANISER_FIELDS, *Meeting.ATTENDEE_FIELDS]
-    for meeting in meetings:
-        meeting.organisers, meeting.attendees = [], []
-    if not meetings:
-        return
-    ids = [meeting.pk for meeting in meetings]
-    links = []
-    for index, name in enumerate(fields):
-        field = Meeting._meta.get_field(name)
-        links.append(
-            field.remote_field.through.objects.filter(meeting_id__in=ids).values_list(
-                "meeting_id", f"{field.m2m_reverse_field_name()}_id", Value(index)
-            )
-        )
-    linked = defaultdict(set)  # (meeting, field index) -> the organisations' ids
-    wanted = defaultdict(set)  # model -> the organisations' ids, one lookup per model
-    for meeting_pk, target, index in links[0].union(*links[1:], all=True):
-        linked[meeting_pk, index].add(target)
-        wanted[Meeting._meta.get_field(fields[index]).related_model].add(target)
-    labels = {model: registry_labels(model, targets) for model, targets in wanted.items()}
-    for meeting in meetings:
-        for index, name in enumerate(fields):
-            mine = linked[meeting.pk, index]
-            if mine:
-                names = meeting.organisers if name in Meeting.ORGANISER_FIELDS else meeting.attendees
-                model = Meeting._meta.get_field(name).related_model
-                names.extend(label for pk, label in labels[model] if pk in mine)
-
-
 @member_required
 def meetings(request, slug, year=None):
     agenda = _agenda(request, slug)
@@ -359,7 +324,7 @@ def meetings(request, slug, year=None):
             Prefetch("follow_up_activities", queryset=Activity.objects.select_related("ambition")),
         )
     )
-    _name_organisations(rows)
+    selectors.name_organisations(rows)
     targets = _meeting_targets(agenda)
     summary = []
     for meeting_type in MeetingType:
