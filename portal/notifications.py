@@ -42,7 +42,7 @@ def notify(users, kind, subject, body, url, reference=""):
         recipients.append(user)
     preferences = preferences_of(recipients)
     rendered = {}  # language -> (subject, body, reference)
-    created, immediate = [], []
+    unsaved = []
     for user in recipients:
         preference = preferences[user.pk]
         if preference.language not in rendered:
@@ -52,12 +52,16 @@ def notify(users, kind, subject, body, url, reference=""):
                 texts = f"{texts[2]} · {texts[0]}", f"{texts[2]}: {texts[1]}", texts[2]
             rendered[preference.language] = texts
         subject_text, body_text, reference_text = rendered[preference.language]
-        notification = Notification.objects.create(
-            user=user, kind=kind, subject=subject_text, body=body_text, url=url, reference=reference_text
+        unsaved.append(
+            Notification(
+                user=user, kind=kind, subject=subject_text, body=body_text, url=url, reference=reference_text
+            )
         )
-        created.append(notification)
-        if preference.delivery == NotificationPreference.Delivery.IMMEDIATE:
-            immediate.append(notification)
+    # One INSERT for all recipients; PostgreSQL (and SQLite 3.35+) return the new ids.
+    created = Notification.objects.bulk_create(unsaved)
+    immediate = [
+        n for n in created if preferences[n.user_id].delivery == NotificationPreference.Delivery.IMMEDIATE
+    ]
     outbox.enqueue_many(
         (EMAIL_TASK, f"notification-email:{n.pk}", {"notification_id": n.pk}) for n in immediate
     )

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from celery import current_app
 from django.db import transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -67,11 +67,14 @@ def _task(name):
 
 
 def _send(row, now):
-    """Hand one locked row to Celery; mark it sent, or count the failed attempt."""
+    """Hand one locked row to Celery: True when handed over; a failure is counted on the row."""
     try:
-        with transaction.atomic():  # inline (eager) tasks run here; their failure rolls back alone
-            # Inline (CELERY_TASK_ALWAYS_EAGER, `make run`) this runs the task; otherwise it
-            # publishes once, without kombu's own retries: a dead broker fails fast.
+        if current_app.conf.task_always_eager:
+            with transaction.atomic():  # the inline task (`make run`) runs here; its failure rolls back alone
+                _task(row.task).apply_async(kwargs=row.kwargs, retry=False)
+        else:
+            # Publishes once, without kombu's own retries: a dead broker fails fast. Nothing is
+            # written to the database here, so no savepoint is needed around it.
             _task(row.task).apply_async(kwargs=row.kwargs, retry=False)
     except Exception as exc:  # noqa: BLE001 - the broker (or an inline task) failed: try later
         row.attempts += 1
@@ -83,19 +86,18 @@ def _send(row, now):
         row.save(update_fields=["attempts", "last_error", "next_attempt_at", "state"])
         logger.warning("outbox %s (%s) not delivered: %s", row.pk, row.task, row.last_error)
         return False
-    row.attempts += 1
-    row.state = State.SENT
-    row.sent_at = now
-    row.save(update_fields=["attempts", "state", "sent_at"])
     return True
 
 
 def _deliver(queryset, now):
-    sent = 0
+    """Hand the rows Celery; the ones handed over are marked sent in one UPDATE."""
     with transaction.atomic():
-        for row in queryset.select_for_update(skip_locked=True):
-            sent += _send(row, now)
-    return sent
+        sent = [row.pk for row in queryset.select_for_update(skip_locked=True) if _send(row, now)]
+        if sent:
+            OutboxMessage.objects.filter(pk__in=sent).update(
+                state=State.SENT, sent_at=now, attempts=F("attempts") + 1
+            )
+    return len(sent)
 
 
 def deliver(keys):

@@ -163,8 +163,9 @@ def _require(allowed):
         raise PermissionDenied
 
 
-def _locked(referral):
-    return Referral.objects.select_for_update().get(pk=referral.pk)
+def _locked(referral, *related):
+    """The referral read again under SELECT ... FOR UPDATE of its own row, `related` joined in."""
+    return Referral.objects.select_for_update(of=("self",)).select_related(*related).get(pk=referral.pk)
 
 
 # --- The school: draft, guardians, consent, attachments, submit ------------------------------
@@ -454,7 +455,7 @@ def answer_and_resubmit(user, referral, answer):
 
 def _send_to_team(user, referral, action, note):
     with transaction.atomic():
-        locked = _locked(referral)
+        locked = _locked(referral, "school")
         route = route_for(locked.school)
         problems = submit_problems(locked, route=route)
         if problems:

@@ -326,7 +326,9 @@ def transition(referral, action, actor, note="", target=None, already_locked=Fal
         raise TransitionNotAllowed(_("Unknown action."))
     if already_locked and not transaction.get_connection().in_atomic_block:
         raise RuntimeError("A referral locked by the caller comes with the caller's transaction.")
-    with transaction.atomic():
+    # A caller that locked the referral holds the transaction: no savepoint of our own (a refusal
+    # below raises before anything is written, and the caller's transaction ends with it).
+    with transaction.atomic(savepoint=not already_locked):
         locked = referral if already_locked else Referral.objects.select_for_update().get(pk=referral.pk)
         if locked.status not in move.sources:
             raise TransitionNotAllowed(

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from portal.models import Notification
+from portal.models import Notification, OutboxMessage
 from portal.notifications import notify
 from portal.tasks import send_notification_email
 from tests.contacts.factories import UserFactory
@@ -24,6 +24,21 @@ def test_notify_creates_one_per_user_and_mails_once(django_capture_on_commit_cal
     send_notification_email(created[0].pk)  # again: idempotent
     assert len(mailoutbox) == 2
     assert Notification.objects.filter(emailed_at__isnull=False).count() == 2
+
+
+def test_a_notice_to_many_costs_the_queries_of_a_notice_to_one(django_assert_num_queries):
+    """The preferences, the notifications and their outbox rows: three statements whatever the
+    number of recipients."""
+    one, many = [UserFactory()], UserFactory.create_batch(6)
+    with django_assert_num_queries(3):
+        notify(one, "k", "s", "b", "/x/", reference="AJS-2026-00001")
+    with django_assert_num_queries(3):
+        created = notify(many, "k", "s", "b", "/x/", reference="AJS-2026-00001")
+    assert sorted(n.user_id for n in created) == sorted(u.pk for u in many)
+    assert all(n.pk and n.created_at for n in created)
+    assert OutboxMessage.objects.filter(
+        dedup_key__in=[f"notification-email:{n.pk}" for n in created], state="pending"
+    ).count() == len(many)
 
 
 def test_inactive_users_are_not_notified(django_capture_on_commit_callbacks, mailoutbox):

@@ -110,6 +110,26 @@ def test_a_failing_send_rolls_the_claim_back(monkeypatch, mailoutbox):
     assert len(mailoutbox) == 1
 
 
+def test_published_rows_are_marked_sent_together(monkeypatch, django_assert_max_num_queries):
+    """With a broker (not inline): each row is published once, and all that were handed over
+    are marked sent in one UPDATE, so delivering six rows costs the statements of one."""
+    published = []
+    task = current_app.tasks["portal.send_notification_email"]
+    monkeypatch.setitem(current_app.conf, "task_always_eager", False)
+    monkeypatch.setattr(task, "apply_async", lambda kwargs, retry: published.append(kwargs))
+    few, many = (
+        notify([UserFactory()], "k", "s", "b", "/x/"),
+        notify(UserFactory.create_batch(6), "k", "s", "b", "/x/"),
+    )
+    with django_assert_max_num_queries(4) as one_row:
+        assert outbox.deliver([f"notification-email:{n.pk}" for n in few]) == 1
+    with django_assert_max_num_queries(len(one_row)):
+        assert outbox.deliver([f"notification-email:{n.pk}" for n in many]) == 6
+    assert sorted(p["notification_id"] for p in published) == sorted(n.pk for n in [*few, *many])
+    assert set(OutboxMessage.objects.values_list("state", "attempts")) == {("sent", 1)}
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 0
+
+
 def test_summary_counts_in_one_query(django_assert_num_queries):
     OutboxMessage.objects.create(task="t", dedup_key="a", created_at=timezone.now() - timedelta(minutes=10))
     OutboxMessage.objects.create(task="t", dedup_key="b", state="failed")
