@@ -175,6 +175,22 @@ def ensure_dataset(cfg, env):
     return {"reused": False, "seed_seconds": round(seconds, 1), "database_mb": round(size / 2**20)}
 
 
+def settle_dataset(cfg):
+    """VACUUM (ANALYZE) of the whole bench database before anything is measured: the state a
+    running server's autovacuum keeps it in (statistics, the visibility map that index-only
+    scans need, no dead rows). Without it a page is measured against what this machine
+    happens to have done: its PostgreSQL may run with autovacuum off, and an earlier run's
+    probes leave the rows they removed behind (bench/FINDINGS.md, 2026-12-07). Quick on a
+    database that is settled already."""
+    t0 = time.monotonic()
+    with psycopg.connect(cfg["database_url"], autocommit=True) as conn:
+        autovacuum = conn.execute("SHOW autovacuum").fetchone()[0]
+        conn.execute("VACUUM (ANALYZE)")
+    seconds = round(time.monotonic() - t0, 1)
+    say(f"database vacuumed and analysed in {seconds} s (the server's autovacuum: {autovacuum})")
+    return {"vacuum_seconds": seconds, "server_autovacuum": autovacuum}
+
+
 # --- Server and HTTP -----------------------------------------------------------------------------
 
 
@@ -428,6 +444,7 @@ def main():
         subprocess.run([str(ROOT / "scripts" / "apt_install.sh"), "wrk"], check=True)
     env = stack_env(cfg)
     dataset = ensure_dataset(cfg, env)
+    dataset.update(settle_dataset(cfg))
     manage(env, "collectstatic", "--no-input", "-v", "0")
 
     os.environ.update(
