@@ -19,6 +19,7 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 from django.core.validators import MaxLengthValidator
+from django.forms import widgets
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import ErrorDict
 from django.utils.formats import localize
@@ -115,6 +116,53 @@ class SelectMultiple(PlainSelectRendering, forms.SelectMultiple):
 # Django's own select widgets on every Tandem form render as above.
 PLAIN_WIDGETS = {forms.Select: Select, forms.SelectMultiple: SelectMultiple}
 
+# The <input> templates of Django that are input.html and nothing else, and textarea.html.
+PLAIN_INPUT_TEMPLATES = {
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "input", "text", "email", "number", "date", "datetime", "time", "url", "tel", "search",
+        "password", "hidden", "checkbox", "color",
+    )
+}  # fmt: skip
+PLAIN_TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+
+
+class PlainInputRendering:
+    """An <input> or <textarea> written in Python, with the markup of Django's input.html,
+    textarea.html and attrs.html from the widget's own context (value formatting, a checkbox's
+    `checked`, the attributes): a form field cost three template renders for its control
+    (bench/FINDINGS.md, 2026-12-07). tests/portal/test_plain_inputs.py holds both to the same
+    output."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        attrs_html = _attrs_html(widget["attrs"])
+        if self.template_name == PLAIN_TEXTAREA_TEMPLATE:
+            text = conditional_escape(widget["value"]) if widget["value"] else ""
+            return format_html('<textarea name="{}"{}>\n{}</textarea>', widget["name"], attrs_html, text)
+        value_html = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+        return format_html(
+            '<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], value_html, attrs_html
+        )
+
+
+_PLAIN_INPUT_CLASSES = {}
+
+
+def _plain_input_class(klass):
+    """The class of `klass` that renders as above, by the same name (a bound field's
+    `widget_type`, which the field markup reads, is the class name)."""
+    if klass not in _PLAIN_INPUT_CLASSES:
+        _PLAIN_INPUT_CLASSES[klass] = type(klass.__name__, (PlainInputRendering, klass), {})
+    return _PLAIN_INPUT_CLASSES[klass]
+
+
+def _renders_plain(widget):
+    """An input or textarea that still uses Django's own template (not a widget of its own)."""
+    return isinstance(widget, (widgets.Input, forms.Textarea)) and (
+        widget.template_name in PLAIN_INPUT_TEMPLATES or widget.template_name == PLAIN_TEXTAREA_TEMPLATE
+    )
+
 
 class TandemFormRenderer(TemplatesSetting):
     form_template_name = "forms/div.html"
@@ -185,7 +233,8 @@ def _field_html(field):
 
 
 def _dress(widget):
-    """Once per widget: its Utrecht class, and the plain rendering of a select."""
+    """Once per widget: its Utrecht class, and the plain rendering of a select, an input or a
+    textarea."""
     if getattr(widget, "_tandem_dressed", False):
         return
     widget._tandem_dressed = True
@@ -198,6 +247,8 @@ def _dress(widget):
         widget.attrs["class"] = classes
     if type(widget) in PLAIN_WIDGETS:
         widget.__class__ = PLAIN_WIDGETS[type(widget)]
+    elif _renders_plain(widget) and not isinstance(widget, PlainInputRendering):
+        widget.__class__ = _plain_input_class(type(widget))
 
 
 class TandemFormMixin:
