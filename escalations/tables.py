@@ -1,10 +1,12 @@
-"""The rows of the precedent tables (the library's results and the drafts a decider reviews),
-written in Python: as a template included per row they were the larger part of the library
-page's rendering (bench/FINDINGS.md). The same markup, escaped the same way
-(tests/escalations/test_tables.py compares it with the row the template wrote); the table,
-its caption and head stay in templates/escalations/."""
+"""The rows of the precedent tables (the library's results and the drafts a decider reviews)
+and of the escalation inbox's two tables, written in Python: as template code per row they
+were the larger part of those pages' rendering (bench/FINDINGS.md). The same markup, escaped
+the same way (tests/escalations/test_tables.py compares it with the rows the templates
+wrote); the tables, their captions and heads stay in templates/escalations/."""
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -39,3 +41,62 @@ def precedent_row_html(precedent, *, edit=False):
 
 def precedent_rows_html(precedents, *, edit=False):
     return format_html_join("", "{}", ((precedent_row_html(p, edit=edit),) for p in precedents))
+
+
+def _date(moment):
+    """As `{{ moment|date:"DATE_FORMAT" }}`: in the current time zone; nothing for None."""
+    return date_format(timezone.localtime(moment), "DATE_FORMAT") if moment else ""
+
+
+def _escalation_row(escalation, cells):
+    return format_html(
+        ROW,
+        reverse("escalations:detail", args=[escalation.pk]),
+        escalation.referral.reference,
+        format_html_join("\n", CELL, ((cell,) for cell in cells)),
+    )
+
+
+def open_escalation_rows_html(escalations):
+    """The inbox's open escalations (escalations.views.INBOX_COLUMNS loaded)."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (
+                _escalation_row(
+                    e,
+                    [
+                        capfirst(choice_label(e, "reason")),
+                        e.referral.school.name,
+                        e.municipality.name,
+                        capfirst(choice_label(e, "raised_side")),
+                        _date(e.raised_at),
+                    ],
+                ),
+            )
+            for e in escalations
+        ),
+    )
+
+
+def decided_escalation_rows_html(escalations):
+    """The inbox's recently decided escalations, their decisions joined."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (
+                _escalation_row(
+                    e,
+                    [
+                        capfirst(choice_label(e, "reason")),
+                        e.referral.school.name,
+                        capfirst(choice_label(e.decision, "carried_by")),
+                        _date(e.decided_at),
+                    ],
+                ),
+            )
+            for e in escalations
+        ),
+    )

@@ -1,15 +1,17 @@
-"""escalations.tables writes the precedent tables' rows in Python: the same markup as the
-template that was included per row before (kept below as the reference)."""
+"""escalations.tables writes the rows of the precedent tables and of the escalation inbox in
+Python: the same markup as the templates wrote before (kept below as the reference)."""
 
 import itertools
 
 import pytest
 from django.template import engines
+from django.utils import translation
 
-from escalations.models import Precedent
+from escalations.models import CarriedBy, Escalation, Precedent
 from escalations.selectors import DOMAINS
-from escalations.tables import precedent_row_html
-from tests.escalations.fixtures import published_precedent
+from escalations.tables import decided_escalation_rows_html, open_escalation_rows_html, precedent_row_html
+from escalations.views import INBOX_COLUMNS
+from tests.escalations.fixtures import decided_escalation, open_escalation, published_precedent
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +47,45 @@ def test_every_kind_of_row_is_written_as_the_template_wrote_it(world):
         compared += 1
     assert compared == 8
     assert "<script>" not in str(precedent_row_html(precedents[2]))
+
+
+# The rows of templates/escalations/inbox.html as they were, written in the template's loops.
+TEMPLATE_OPEN_ROW = """<tr>
+  <th scope="row"><a class="utrecht-link" href="{% url 'escalations:detail' e.pk %}">{{ e.referral.reference }}</a></th>
+  <td>{{ e.get_reason_display|capfirst }}</td>
+  <td>{{ e.referral.school.name }}</td>
+  <td>{{ e.municipality.name }}</td>
+  <td>{{ e.get_raised_side_display|capfirst }}</td>
+  <td>{{ e.raised_at|date:"DATE_FORMAT" }}</td>
+</tr>"""  # noqa: E501 - the template's own lines
+TEMPLATE_DECIDED_ROW = """<tr>
+  <th scope="row"><a class="utrecht-link" href="{% url 'escalations:detail' e.pk %}">{{ e.referral.reference }}</a></th>
+  <td>{{ e.get_reason_display|capfirst }}</td>
+  <td>{{ e.referral.school.name }}</td>
+  <td>{{ e.decision.get_carried_by_display|capfirst }}</td>
+  <td>{{ e.decided_at|date:"DATE_FORMAT" }}</td>
+</tr>"""  # noqa: E501 - the template's own lines
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_inbox_rows_are_written_as_the_template_wrote_them(world, language):
+    world.school.name = '<b>"De Regenboog"</b> & co'
+    world.school.save()
+    first = open_escalation(world)
+    second = open_escalation(world, reason="other", actor="district_worker")
+    decided = decided_escalation(world, carried_by=CarriedBy.SHARED, split="Half om half.")
+    loaded = {
+        e.pk: e
+        for e in Escalation.objects.select_related("referral__school", "municipality", "decision").only(
+            *INBOX_COLUMNS, "decision__carried_by"
+        )
+    }
+    engine = engines["django"]
+    with translation.override(language):
+        for escalation in (loaded[first.pk], loaded[second.pk]):
+            expected = engine.from_string(TEMPLATE_OPEN_ROW).render({"e": escalation})
+            assert str(open_escalation_rows_html([escalation])) == expected
+        expected = engine.from_string(TEMPLATE_DECIDED_ROW).render({"e": loaded[decided.pk]})
+        assert str(decided_escalation_rows_html([loaded[decided.pk]])) == expected
+    html = str(open_escalation_rows_html([loaded[first.pk], loaded[second.pk]]))
+    assert html.count("<tr>") == 2 and "<b>" not in html and "&lt;b&gt;" in html
