@@ -48,55 +48,46 @@ def _date(moment):
     return date_format(timezone.localtime(moment), "DATE_FORMAT") if moment else ""
 
 
-def _escalation_row(escalation, cells):
-    return format_html(
+def _escalation_rows(escalations, cells_of):
+    """A row per escalation: its reference linking to its page, then `cells_of(escalation)`."""
+    return format_html_join(
+        "",
         ROW,
-        reverse("escalations:detail", args=[escalation.pk]),
-        escalation.referral.reference,
-        format_html_join("\n", CELL, ((cell,) for cell in cells)),
+        (
+            (
+                reverse("escalations:detail", args=[e.pk]),
+                e.referral.reference,
+                format_html_join("\n", CELL, ((cell,) for cell in cells_of(e))),
+            )
+            for e in escalations
+        ),
     )
+
+
+def _open_cells(e):
+    return [
+        capfirst(choice_label(e, "reason")),
+        e.referral.school.name,
+        e.municipality.name,
+        capfirst(choice_label(e, "raised_side")),
+        _date(e.raised_at),
+    ]
+
+
+def _decided_cells(e):
+    return [
+        capfirst(choice_label(e, "reason")),
+        e.referral.school.name,
+        capfirst(choice_label(e.decision, "carried_by")),
+        _date(e.decided_at),
+    ]
 
 
 def open_escalation_rows_html(escalations):
     """The inbox's open escalations (escalations.views.INBOX_COLUMNS loaded)."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (
-                _escalation_row(
-                    e,
-                    [
-                        capfirst(choice_label(e, "reason")),
-                        e.referral.school.name,
-                        e.municipality.name,
-                        capfirst(choice_label(e, "raised_side")),
-                        _date(e.raised_at),
-                    ],
-                ),
-            )
-            for e in escalations
-        ),
-    )
+    return _escalation_rows(escalations, _open_cells)
 
 
 def decided_escalation_rows_html(escalations):
     """The inbox's recently decided escalations, their decisions joined."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (
-                _escalation_row(
-                    e,
-                    [
-                        capfirst(choice_label(e, "reason")),
-                        e.referral.school.name,
-                        capfirst(choice_label(e.decision, "carried_by")),
-                        _date(e.decided_at),
-                    ],
-                ),
-            )
-            for e in escalations
-        ),
-    )
+    return _escalation_rows(escalations, _decided_cells)

@@ -90,7 +90,7 @@ def _send(row, now):
 
 
 def _deliver(queryset, now):
-    """Hand the rows Celery; the ones handed over are marked sent in one UPDATE."""
+    """Hand the rows to Celery; the ones handed over are marked sent in one UPDATE."""
     with transaction.atomic():
         sent = [row.pk for row in queryset.select_for_update(skip_locked=True) if _send(row, now)]
         if sent:
