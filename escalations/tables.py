@@ -1,6 +1,6 @@
 """The rows of the precedent tables (the library's results and the drafts a decider reviews)
 and of the escalation inbox's two tables, written in Python: as template code per row they
-were the larger part of those pages' rendering (bench/FINDINGS.md). The same markup, escaped
+were the larger part of those pages' rendering (ADR 0177). The same markup, escaped
 the same way (tests/escalations/test_tables.py compares it with the rows the templates
 wrote); the tables, their captions and heads stay in templates/escalations/."""
 

@@ -1,5 +1,5 @@
 """The rows of the access-log viewer, written in Python: as template code per row (50 rows, seven
-cells, two date filters each) they were most of the page's rendering (bench/FINDINGS.md). The
+cells, two date filters each) they were most of the page's rendering (ADR 0177). The
 same markup, escaped the same way (tests/security/test_tables.py compares it with the rows the
 template wrote); the table, its caption and head stay in templates/security/access_log.html."""
 

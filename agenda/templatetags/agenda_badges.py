@@ -1,6 +1,6 @@
 """`{% load agenda_badges %}`: the work agenda's status badges. A table of activities shows two
 per row; as tags they cost a function call each instead of an `{% include %}` each
-(bench/FINDINGS.md, 2026-12-07)."""
+(ADR 0177)."""
 
 from django import template
 from django.utils.html import format_html
