@@ -131,8 +131,7 @@ class PlainInputRendering:
     """An <input> or <textarea> written in Python, with the markup of Django's input.html,
     textarea.html and attrs.html from the widget's own context (value formatting, a checkbox's
     `checked`, the attributes): a form field cost three template renders for its control
-    (ADR 0177). tests/portal/test_plain_inputs.py holds both to the same
-    output."""
+    (ADR 0177). tests/portal/test_plain_inputs.py holds both to the same output."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]

@@ -13,6 +13,7 @@ kwargs hold ids only, never personal data; `last_error` holds an exception's cla
 """
 
 import logging
+from contextlib import nullcontext
 from datetime import timedelta
 
 from celery import current_app
@@ -68,13 +69,12 @@ def _task(name):
 
 def _send(row, now):
     """Hand one locked row to Celery: True when handed over; a failure is counted on the row."""
+    # Inline (CELERY_TASK_ALWAYS_EAGER, `make run`) the task runs here, in a savepoint so that its
+    # failure rolls back alone. With a broker it is published once, without kombu's own retries
+    # (a dead broker fails fast), and nothing is written to the database: no savepoint.
+    inline = current_app.conf.task_always_eager
     try:
-        if current_app.conf.task_always_eager:
-            with transaction.atomic():  # the inline task (`make run`) runs here; its failure rolls back alone
-                _task(row.task).apply_async(kwargs=row.kwargs, retry=False)
-        else:
-            # Publishes once, without kombu's own retries: a dead broker fails fast. Nothing is
-            # written to the database here, so no savepoint is needed around it.
+        with transaction.atomic() if inline else nullcontext():
             _task(row.task).apply_async(kwargs=row.kwargs, retry=False)
     except Exception as exc:  # noqa: BLE001 - the broker (or an inline task) failed: try later
         row.attempts += 1
