@@ -76,5 +76,40 @@ def referral_row_html(row, *, show_school=False, show_municipality=False, show_a
     )
 
 
+# What a row reads, with what its waiting time (referrals.waiting.waiting_for, the region's norm
+# through school → municipality → region) and the list's access-log entry read: a list fetches
+# these columns only, not the referral's texts (its question, goals, reasons) that no row shows.
+ROW_FIELDS = (
+    "uuid",
+    "reference",
+    "status",
+    "subject_kind",
+    "group_name",
+    "group_size",
+    "child_first_name",
+    "child_last_name",
+    "anonymised_at",
+    "urgency",
+    "first_submitted_at",
+    "decided_at",
+    "help_started_at",
+    "school__name",
+    "school__municipality__region__parent_id",
+)
+
+
+def for_rows(queryset, *, show_municipality=False, show_assigned=False):
+    """`queryset` with the joins and the columns the rows of referral_row_html read (with the
+    same column switches), and nothing else."""
+    joins, fields = ["school__municipality__region"], list(ROW_FIELDS)
+    if show_municipality:
+        joins.append("home_municipality")
+        fields.append("home_municipality__name")
+    if show_assigned:
+        joins.append("assigned_to")
+        fields.append("assigned_to__full_name")
+    return queryset.select_related(*joins).only(*fields)
+
+
 def referral_rows_html(rows, **columns):
     return format_html_join("\n", "{}", ((referral_row_html(row, **columns),) for row in rows))

@@ -24,6 +24,7 @@ from portal.paging import page_of
 from referrals import forms as rf
 from referrals import permissions as perms
 from referrals import selectors, services
+from referrals import tables as referral_tables
 from referrals import transition as transition_rules
 from referrals.consent import age_on, consent_summary, required_givers
 from referrals.models import (
@@ -155,11 +156,9 @@ def _log_list(request, page_name, referrals, role):
 @role_required(Role.SCHOOL_COORDINATOR)
 def school_list(request):
     form = rf.SchoolListFilterForm(request.GET or None)
-    qs = (
+    qs = referral_tables.for_rows(
         Referral.objects.filter(school_id__in=perms.school_ids(request.user))
-        .select_related("school__municipality__region", "routed_team")
-        .order_by("-created_at", "-pk")
-    )
+    ).order_by("-created_at", "-pk")
     if form.is_valid() and form.cleaned_data.get("status"):
         qs = qs.filter(status=form.cleaned_data["status"])
     if form.is_valid() and form.cleaned_data.get("decided") == "recent":
@@ -798,9 +797,7 @@ def inbox(request):
     open_work = perms.open_work_by_place(base)
     schools, municipalities = perms.inbox_filter_choices(request.user, open_work)
     form = rf.InboxFilterForm(request.GET or None, schools=schools, municipalities=municipalities)
-    qs = base.select_related(
-        "school__municipality__region", "home_municipality", "routed_team", "assigned_to"
-    )
+    qs = referral_tables.for_rows(base, show_municipality=True, show_assigned=True)
     data = form.cleaned_data if form.is_valid() else {}
     view = data.get("view") or ""
     if data.get("school"):

@@ -103,3 +103,36 @@ def test_the_inbox_shows_the_rows(client, world):
     html = client.get(reverse("referrals:inbox")).content.decode()
     assert f'href="{reverse("referrals:detail", args=[referral.uuid])}">{referral.reference}</a>' in html
     assert "utrecht-status-badge--danger" in html
+
+
+def test_a_list_fetches_what_its_rows_read_and_not_the_texts(world, django_assert_num_queries):
+    """referrals.tables.for_rows: the rows and their waiting times are written from one query,
+    as from the whole referral, and the referral's texts stay in the database."""
+    from contacts.norms import NormBook
+    from referrals.tables import for_rows
+    from referrals.waiting import waiting_for
+    from tests.referrals.factories import referral_in
+
+    referral_in(world, "in_triage", assigned_to=world.user("district_worker"))
+    referral_in(world, "accepted")
+    book = NormBook()
+    columns = {"show_school": True, "show_municipality": True, "show_assigned": True}
+
+    def written(referrals):
+        return [
+            str(
+                referral_row_html(
+                    {"referral": r, "waiting": waiting_for(r, norms=book.for_referral(r))}, **columns
+                )
+            )
+            for r in referrals
+        ]
+
+    whole = Referral.objects.select_related(
+        "school__municipality__region", "home_municipality", "assigned_to"
+    )
+    expected = written(whole.order_by("pk"))
+    with django_assert_num_queries(1):
+        rows = list(for_rows(Referral.objects.order_by("pk"), show_municipality=True, show_assigned=True))
+        assert written(rows) == expected
+    assert {"question", "goals", "already_done", "decline_explanation"} <= rows[0].get_deferred_fields()
