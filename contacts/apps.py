@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished, request_started
 from django.utils.translation import gettext_lazy as _
 
 from portal import demo as demo_data
@@ -37,6 +38,9 @@ class ContactsConfig(AppConfig):
         permissions.watch_for_memberships(RegionNorm)
         # And the care providers: the meetings page names them from the cache (registry_labels).
         permissions.watch_for_memberships(CareProvider)
+        # Within a request the registry cache is read once per key (ADR 0178).
+        request_started.connect(permissions.begin_request_memo, dispatch_uid="registry-memo-begin")
+        request_finished.connect(permissions.end_request_memo, dispatch_uid="registry-memo-end")
         theme.set_region_source(permissions.theme_region_id)
 
         navigation.register(200, "contacts:directory", _("Directory"))

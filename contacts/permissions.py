@@ -5,6 +5,7 @@ object answers 404 (scope the queryset), a forbidden action 403.
 """
 
 import hashlib
+import threading
 from functools import wraps
 
 from django.conf import settings
@@ -69,11 +70,39 @@ def _memberships_key(user, generation):
     return f"tandem:memberships:{generation}:{user.pk}"
 
 
+class _RequestMemo(threading.local):
+    """What one request read of the registry cache: the generation and the values of
+    `registry_cached`, so that a page that asks five times reads the cache once for each
+    (docs/adr/0178-registry-reads-once-per-request.md). Active only from a request's start to
+    its end (Django's request_started and request_finished, connected in contacts/apps.py):
+    a Celery task or a command reads the cache every time, as before. Emptied when this process
+    moves the generation on, so a request sees its own change of the registry."""
+
+    active = False
+    generation = None
+    values = None
+
+
+_memo = _RequestMemo()
+
+
+def begin_request_memo(**_signal_kwargs):
+    _memo.active, _memo.generation, _memo.values = True, None, {}
+
+
+def end_request_memo(**_signal_kwargs):
+    _memo.active, _memo.generation, _memo.values = False, None, None
+
+
 def _generation():
+    if _memo.active and _memo.generation is not None:
+        return _memo.generation
     generation = cache.get(MEMBERSHIPS_GENERATION_KEY)
     if generation is None:
         cache.add(MEMBERSHIPS_GENERATION_KEY, 1, timeout=None)
         generation = cache.get(MEMBERSHIPS_GENERATION_KEY, 1)
+    if _memo.active:
+        _memo.generation = generation
     return generation
 
 
@@ -86,6 +115,8 @@ def forget_memberships(**_signal_kwargs):
             cache.incr(MEMBERSHIPS_GENERATION_KEY)
         except ValueError:  # not there (expired or flushed): a new generation all the same
             cache.add(MEMBERSHIPS_GENERATION_KEY, 1, timeout=None)
+        if _memo.active:
+            _memo.generation, _memo.values = None, {}
 
     bump()
     transaction.on_commit(bump)
@@ -95,15 +126,20 @@ def registry_cached(name, compute, *parts):
     """`compute()`, a value derived from the registry alone (the models `watch_for_memberships`
     watches), cached like the memberships: under the current registry generation for
     TANDEM_MEMBERSHIPS_CACHE_SECONDS (ADR 0169). `parts` tell the values apart; a value that
-    depends on the day (what is current) takes the day among its parts."""
+    depends on the day (what is current) takes the day among its parts. Within a request the
+    value is read once (`_RequestMemo`): callers share it and must not change it."""
     seconds = settings.TANDEM_MEMBERSHIPS_CACHE_SECONDS
     if seconds <= 0:
         return compute()
     key = f"tandem:registry:{_generation()}:{name}:{':'.join(str(part) for part in parts)}"
+    if _memo.active and key in _memo.values:
+        return _memo.values[key]
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout=seconds)
+    if _memo.active:
+        _memo.values[key] = value
     return value
 
 

@@ -225,3 +225,75 @@ def test_the_tandem_schools_and_inbox_filters_are_cached_and_a_new_tandem_counts
         school.name = "Anders"
         school.save()
     assert (school.pk, "Anders") in choices()[0]
+
+
+class _CountingGets:
+    """cache.get, counting the keys asked for."""
+
+    def __init__(self, monkeypatch):
+        self.keys = []
+        real = cache.get
+
+        def get(key, *args, **kwargs):
+            self.keys.append(key)
+            return real(key, *args, **kwargs)
+
+        monkeypatch.setattr(cache, "get", get)
+
+    def registry_reads(self):
+        generation = perms.MEMBERSHIPS_GENERATION_KEY
+        return [k for k in self.keys if k.startswith("tandem:registry:") or k == generation]
+
+
+def test_a_request_reads_each_registry_key_once(cached, world, client, monkeypatch):
+    worker = world.user("district_worker")
+    client.force_login(worker)
+    client.get(reverse("referrals:inbox"))  # fills the cache
+    gets = _CountingGets(monkeypatch)
+    assert client.get(reverse("referrals:inbox")).status_code == 200
+    reads = gets.registry_reads()
+    # The inbox asks for the tandem schools twice and for the generation with every value.
+    assert reads.count(perms.MEMBERSHIPS_GENERATION_KEY) == 1
+    assert len(reads) == len(set(reads)) >= 3
+
+
+def test_outside_a_request_every_call_reads_the_cache(cached, world, monkeypatch):
+    teams = perms.district_team_ids(_fresh(world.user("district_worker")))
+    from referrals import permissions as referral_perms
+
+    referral_perms._tandem_school_ids(teams)
+    gets = _CountingGets(monkeypatch)
+    referral_perms._tandem_school_ids(teams)
+    referral_perms._tandem_school_ids(teams)
+    assert gets.registry_reads().count(perms.MEMBERSHIPS_GENERATION_KEY) == 2
+
+
+def test_a_change_within_a_request_is_seen_by_the_rest_of_it(
+    cached, world, django_capture_on_commit_callbacks
+):
+    from referrals import permissions as referral_perms
+
+    teams = perms.district_team_ids(_fresh(world.user("district_worker")))
+    perms.begin_request_memo()
+    try:
+        assert referral_perms._tandem_school_ids(teams) == [world.school.pk]
+        with django_capture_on_commit_callbacks(execute=True):
+            school = f.SchoolFactory(municipality=world.municipality, partnership=world.partnership)
+            f.TandemFactory(school=school, district_team=world.district_team)
+        assert sorted(referral_perms._tandem_school_ids(teams)) == sorted([world.school.pk, school.pk])
+    finally:
+        perms.end_request_memo()
+
+
+def test_a_new_request_reads_what_another_process_changed(cached, world, client, monkeypatch):
+    """Another process moves the generation on: the next request of this one reads the values
+    of the new generation, whatever the previous request remembered."""
+    client.force_login(world.user("district_worker"))
+    client.get(reverse("referrals:inbox"))
+    generation = cache.get(perms.MEMBERSHIPS_GENERATION_KEY)
+    cache.incr(perms.MEMBERSHIPS_GENERATION_KEY)
+    gets = _CountingGets(monkeypatch)
+    client.get(reverse("referrals:inbox"))
+    values = [k for k in gets.registry_reads() if k != perms.MEMBERSHIPS_GENERATION_KEY]
+    assert values
+    assert all(k.startswith(f"tandem:registry:{generation + 1}:") for k in values)
