@@ -37,3 +37,16 @@ def test_other_databases_get_in():
     sql, params = queryset.query.get_compiler(connection=sqlite["default"]).as_sql()
     assert "IN (%s, %s)" in sql and list(params) == [1, 2]
     assert connection.vendor == "postgresql"  # make test runs the PostgreSQL form above
+
+
+def test_ids_go_as_they_are_and_anything_else_through_the_field(world):
+    """Python ints on an id or foreign key are sent as they are; text of digits and a None are
+    converted and dropped as the field's `in` would do."""
+    users = [world.user("school_coordinator").pk, world.user("district_worker").pk]
+    _sql, params = User.objects.filter(pk__any_of=users).query.sql_with_params()
+    assert list(params) == [users]
+    _sql, params = AccessLog.objects.filter(user__any_of=tuple(users)).query.sql_with_params()
+    assert list(params) == [users]
+    _sql, params = User.objects.filter(pk__any_of=[str(users[0]), None]).query.sql_with_params()
+    assert list(params) == [[users[0]]]
+    assert list(User.objects.filter(pk__any_of=[str(users[0])]).values_list("pk", flat=True)) == users[:1]
