@@ -3,14 +3,12 @@
 Both pages show up to a page of referrals. Written by the template, every row cost about 0.7 ms
 of CPU under the profiler (a `with`, a `url`, an include of the waiting time, a dozen variable
 lookups): the largest part of the inbox's rendering (bench/FINDINGS.md). Here a row is one
-string put together, each value escaped as it goes in (`_e`, what format_html does to its
-arguments without its wrappers), and its link reversed once per list: the same markup, escaped
-the same way (tests/referrals/test_tables.py compares it with the waiting-time template and
-with the row the template wrote, names and schools with markup in them included). The table
+string put together, each value escaped as it goes in (portal.markup.esc, ADR 0177), and its
+link reversed once per list: the same markup, escaped the same way (tests/referrals/
+test_tables.py compares it with the waiting-time template and with the row the template
+wrote, names and schools with markup in them included). The table
 around the rows, its caption and header stay in templates/referrals/_referral_table.html.
 """
-
-import html
 
 from django.urls import reverse
 from django.utils import formats
@@ -18,16 +16,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from portal.choices import choice_label
+from portal.markup import esc
 
 DASH = "—"
-
-
-def _e(value):
-    """conditional_escape without its lazy-string wrappers: a safe string as it is, anything
-    else as text with & < > " ' escaped (the same as django.utils.html.escape)."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
 
 
 def waiting_html(waiting):
@@ -37,23 +28,23 @@ def waiting_html(waiting):
     badge = ""
     if waiting.over:
         text = _("over the decision norm") if waiting.norm == "decision" else _("over the help norm")
-        badge = f' <span class="utrecht-status-badge utrecht-status-badge--danger">{_e(text)}</span>'
+        badge = f' <span class="utrecht-status-badge utrecht-status-badge--danger">{esc(text)}</span>'
     elif waiting.near:
-        near = _e(_("near the norm"))
+        near = esc(_("near the norm"))
         badge = f' <span class="utrecht-status-badge utrecht-status-badge--warning">{near}</span>'
-    return mark_safe(f"{_e(formats.localize(waiting.days))}{badge}")  # noqa: S308 - every part escaped
+    return mark_safe(f"{esc(formats.localize(waiting.days))}{badge}")  # noqa: S308 - every part escaped
 
 
 def _pupil(referral):
     if not referral.is_about_child:
-        return _e(referral.group_label())
+        return esc(referral.group_label())
     if referral.anonymised_at:
-        return f"{DASH} ({_e(_('anonymised'))})"
-    return f"{_e(referral.child_first_name)} {_e(referral.child_last_name)}"
+        return f"{DASH} ({esc(_('anonymised'))})"
+    return f"{esc(referral.child_first_name)} {esc(referral.child_last_name)}"
 
 
 def _urgency(referral):
-    label = _e(choice_label(referral, "urgency"))
+    label = esc(choice_label(referral, "urgency"))
     if referral.urgency == "high":
         return f'<span class="utrecht-status-badge utrecht-status-badge--danger">{label}</span>'
     return label
@@ -82,16 +73,16 @@ def referral_row_html(row, *, show_school=False, show_municipality=False, show_a
     r = row["referral"]
     url = (links or _Links()).of(r)
     cells = [
-        f'<a class="utrecht-link" href="{_e(url)}">{_e(r.reference or _("draft"))}</a>',
+        f'<a class="utrecht-link" href="{esc(url)}">{esc(r.reference or _("draft"))}</a>',
         _pupil(r),
     ]
     if show_school:
-        cells.append(_e(r.school.name))
+        cells.append(esc(r.school.name))
     if show_municipality:
-        cells.append(_e((r.home_municipality.name if r.home_municipality_id else "") or DASH))
-    cells += [_e(choice_label(r, "status")), _urgency(r)]
+        cells.append(esc((r.home_municipality.name if r.home_municipality_id else "") or DASH))
+    cells += [esc(choice_label(r, "status")), _urgency(r)]
     if show_assigned:
-        cells.append(_e((r.assigned_to.full_name if r.assigned_to_id else "") or DASH))
+        cells.append(esc((r.assigned_to.full_name if r.assigned_to_id else "") or DASH))
     cells.append(waiting_html(row["waiting"]))
     tds = "".join(f'<td class="utrecht-table__cell">{cell}</td>' for cell in cells)
     return mark_safe(f'<tr class="utrecht-table__row">{tds}</tr>')  # noqa: S308 - every cell escaped
