@@ -114,14 +114,19 @@ class EscalationOffer:
 _UNKNOWN = object()
 
 
-def escalation_offer(referral, today=None, waiting=_UNKNOWN):
+def escalation_offer(referral, today=None, waiting=_UNKNOWN, mediations=None):
     """Escalation makes sense when the district team has answered (returned, accepted or
     declined) or let the decision norm pass; not right after the submission, before the team
     has looked. `waiting` (referrals.waiting.waiting_for of today) saves its lookup when the
-    caller has it, as the referral page does."""
+    caller has it, as the referral page does; so does `mediations`, all of the referral's
+    mediations, for the question whether one is open."""
     if referral.status not in RAISABLE_STATUSES:
         return EscalationOffer(False)
-    if referral.mediations.filter(state=Mediation.State.OPEN).exists():
+    if mediations is not None:
+        mediating = any(m.state == Mediation.State.OPEN for m in mediations)
+    else:
+        mediating = referral.mediations.filter(state=Mediation.State.OPEN).exists()
+    if mediating:
         return EscalationOffer(False, mediating=True)
     if (
         referral.status in (Status.RETURNED, Status.ACCEPTED, Status.DECLINED)
@@ -159,6 +164,14 @@ def visible_escalations(user):
     if municipalities:
         condition |= Q(municipality_id__in=municipalities)
     return Escalation.objects.filter(condition)
+
+
+def referral_escalations(user, referral):
+    """The escalations of `referral` the user may see, as visible_escalations says: a party
+    sees all of them (asked without the party condition's joins), anyone else a decider's."""
+    if party_sides(user, referral):
+        return Escalation.objects.filter(referral=referral)
+    return visible_escalations(user).filter(referral=referral)
 
 
 def decider_sides(user, escalation):
@@ -371,6 +384,14 @@ def visible_mediations(user):
     return Mediation.objects.filter(
         party_condition(user, prefix="referral__", literal=False) | Q(mediator__user=user)
     )
+
+
+def referral_mediations(user, referral):
+    """The mediations of `referral` the user may see, as visible_mediations says: a party sees
+    all of them (asked without the party condition's joins), a mediator their own."""
+    if party_sides(user, referral):
+        return Mediation.objects.filter(referral=referral)
+    return visible_mediations(user).filter(referral=referral)
 
 
 def is_mediator_of(user, mediation):

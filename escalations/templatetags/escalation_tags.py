@@ -14,12 +14,11 @@ register = template.Library()
 def escalation_actions(context, referral, waiting):
     """`waiting`: the page's waiting time of the referral (referrals.waiting.waiting_for)."""
     user = context["request"].user
-    escalations = list(
-        perms.visible_escalations(user).filter(referral=referral).order_by("-raised_at", "-pk")
-    )
-    mediations = list(perms.visible_mediations(user).filter(referral=referral).order_by("-asked_at", "-pk"))
+    escalations = list(perms.referral_escalations(user, referral).order_by("-raised_at", "-pk"))
+    mediations = list(perms.referral_mediations(user, referral).order_by("-asked_at", "-pk"))
     party = perms.may_raise_as_party(user, referral)
-    offer = perms.escalation_offer(referral, waiting=waiting) if party else None
+    # A party sees all of the referral's mediations: the list tells whether one is open.
+    offer = perms.escalation_offer(referral, waiting=waiting, mediations=mediations) if party else None
     can_raise = bool(party and offer.offered)
     return {
         "referral": referral,

@@ -188,3 +188,38 @@ def test_after_sharing_stopped_the_team_cannot_raise_and_is_not_told(world, clie
     assert client.get(reverse("escalations:raise", args=[referral.uuid])).status_code == 404
     open_escalation(world, referral, actor="school_coordinator")  # the school still may
     assert not Notification.objects.filter(user=worker, kind="escalation_raised_party").exists()
+
+
+@pytest.mark.parametrize("actor", ROLES)
+def test_a_referrals_own_escalations_and_mediations_are_the_visible_ones(world, actor):
+    """referral_escalations and referral_mediations (the referral page's) say what
+    visible_escalations and visible_mediations say for that referral, for every role: an
+    escalated referral of the world's team, one of a tandem school routed to the other team,
+    another school's routed to the other team, and one with a mediation."""
+    from tests.escalations.fixtures import open_mediation
+
+    escalated = [
+        open_escalation(world).referral,
+        open_escalation(
+            world, referral_in(world, "in_triage", routed_team=world.other_district_team)
+        ).referral,
+        open_escalation(
+            world,
+            referral_in(
+                world,
+                "in_triage",
+                school=world.other_school,
+                home_municipality=world.other_municipality,
+                routed_team=world.other_district_team,
+                created_by=world.user("other_school_coordinator"),
+            ),
+            actor="other_school_coordinator",
+        ).referral,
+    ]
+    mediated = open_mediation(world).referral
+    user = world.user(actor)
+    for referral in [*escalated, mediated]:
+        visible = set(esc_perms.visible_escalations(user).filter(referral=referral))
+        assert set(esc_perms.referral_escalations(user, referral)) == visible, referral
+        visible = set(esc_perms.visible_mediations(user).filter(referral=referral))
+        assert set(esc_perms.referral_mediations(user, referral)) == visible, referral

@@ -464,7 +464,9 @@ def test_inbox_filter_options_are_open_work_and_tandem_schools(client, world):
     assert (closed_school.pk, closed_school.name) in schools
 
 
-EXPECTED_DETAIL_QUERIES = 17  # the consent form's guardians from the page's list; the norms uncached here
+# Whether a mediation is open and the consent form's guardians come from the page's own lists;
+# the norms are not cached here.
+EXPECTED_DETAIL_QUERIES = 16
 
 
 def test_detail_query_count_is_pinned(client, world):
