@@ -168,17 +168,82 @@ class TandemFormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
     def render(self, template_name, context, request=None):
-        # A field other than a group of choices is written in Python (`_field_html`), with the
-        # markup of templates/forms/field.html: the template cost about 0.45 ms a field, a
-        # filter form of eight fields 4 ms (bench/FINDINGS.md). tests/portal/test_field_html.py
-        # holds the two to the same output.
-        field = context.get("field") if template_name == self.field_template_name else None
-        if field is not None and field.widget_type not in FIELDSET_WIDGET_TYPES:
+        # A field is written in Python (`_field_html`, `_choices_html`), with the markup of
+        # templates/forms/field.html: the template cost about 0.45 ms a field, a filter form of
+        # eight fields 4 ms (bench/FINDINGS.md), a group of radio buttons three templates more
+        # per option. So is a form without errors (`_form_html`, templates/forms/div.html).
+        # tests/portal/test_field_html.py holds each to the template's output.
+        if template_name == self.field_template_name and context.get("field") is not None:
+            field = context["field"]
+            if field.widget_type in FIELDSET_WIDGET_TYPES:
+                return _choices_html(field)
             return _field_html(field)
+        if template_name == self.form_template_name and "form" in context and not context["form"].errors:
+            return _form_html(context)
         return super().render(template_name, context, request=request)
 
 
 FIELDSET_WIDGET_TYPES = ("radioselect", "checkboxselectmultiple")
+
+
+def _form_html(context):
+    """templates/forms/div.html for a form without errors: its fields, then its hidden ones,
+    stripped as Django's renderer strips a template's output."""
+    fields = "".join(str(field.as_field_group()) for field, _errors in context["fields"])
+    hidden = "".join(str(field) for field in context["hidden_fields"])
+    return mark_safe(f"{fields}\n{hidden}".strip())  # noqa: S308 - rendered fields, safe HTML
+
+
+def _option_html(data):
+    """Django's input.html (with attrs.html) for one radio button or checkbox of a group, from
+    its BoundWidget data: what `{{ choice.tag }}` writes."""
+    value = "" if data["value"] is None else f' value="{escape(str(data["value"]))}"'
+    attrs = _attrs_html(data["attrs"])
+    return f'<input type="{escape(data["type"])}" name="{escape(data["name"])}"{value}{attrs}>'
+
+
+def _required_html(field):
+    if field.field.required or getattr(field.field, "needed_for_submit", False):
+        return f' <span class="tandem-required">({escape(gettext("required"))})</span>'
+    return ""
+
+
+def _choices_html(field):
+    """templates/forms/field.html for a group of radio buttons or checkboxes: a fieldset."""
+    auto_id = escape(field.auto_id)
+    errors, help_text = field.errors, field.help_text
+    kind = "radio" if field.widget_type == "radioselect" else "checkbox"
+    described = ""
+    if help_text or errors:
+        ids = (f"{auto_id}_error " if errors else "") + (f"{auto_id}_helptext" if help_text else "")
+        described = f' aria-describedby="{ids}"'
+    help_html = ""
+    if help_text:
+        text = conditional_escape(help_text)
+        help_html = f'<div class="utrecht-form-field-description" id="{auto_id}_helptext">{text}</div>'
+    error_html = ""
+    if errors:
+        messages = "".join(f"<p>{conditional_escape(error)}</p>" for error in errors)
+        error_html = f'<div class="utrecht-form-field-error-message" id="{auto_id}_error">{messages}</div>'
+    choices = "".join(
+        f'<div class="utrecht-form-field utrecht-form-field--{kind}"><div class="utrecht-form-field__input">'
+        f'{_option_html(choice.data)}</div><div class="utrecht-form-field__label"><label '
+        f'class="utrecht-form-label utrecht-form-label--{kind}" for="{escape(choice.id_for_label)}">'
+        f"{_text(choice.choice_label)}</label></div></div>"
+        for choice in field
+    )
+    invalid = " utrecht-form-fieldset--invalid" if errors else ""
+    html = (
+        f'\n<fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset '
+        f'utrecht-form-fieldset--distanced{invalid}"{described}>\n'
+        f'  <legend class="utrecht-form-fieldset__legend utrecht-form-fieldset__legend--html-legend '
+        f'utrecht-form-fieldset__legend--distanced">{conditional_escape(field.label)}{_required_html(field)}</legend>\n'
+        f"  {help_html}\n"
+        f"  {error_html}\n"
+        f'  <div class="tandem-choices">{choices}</div>\n'
+        f"</fieldset>\n\n"
+    )
+    return mark_safe(html)  # noqa: S308 - every value above is escaped or already safe HTML
 
 
 def _field_html(field):
@@ -216,9 +281,7 @@ def _field_html(field):
             f"</div>\n\n"
         )
     else:
-        required = ""
-        if field.field.required or getattr(field.field, "needed_for_submit", False):
-            required = f' <span class="tandem-required">({escape(gettext("required"))})</span>'
+        required = _required_html(field)
         html = (
             f'\n<div class="utrecht-form-field utrecht-form-field--distanced{invalid}">\n'
             f'  <div class="utrecht-form-field__label"><label class="utrecht-form-label" '

@@ -1,12 +1,13 @@
-"""portal.forms writes a single field in Python (bench/FINDINGS.md): the markup must be what
-templates/forms/field.html writes, for every kind of field and state."""
+"""portal.forms writes fields and forms in Python (bench/FINDINGS.md): the markup must be what
+templates/forms/field.html and templates/forms/div.html write, for every kind of field and
+state."""
 
 import pytest
 from django import forms
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from portal.forms import TandemForm, _field_html
+from portal.forms import TandemForm, _choices_html, _field_html, _form_html
 from referrals.forms import DateInput
 
 
@@ -49,14 +50,61 @@ def test_same_markup_as_the_template(data, language):
             assert str(_field_html(field)) == _template(field), name
 
 
-def test_the_form_renders_through_it_and_groups_of_choices_through_the_template():
-    class Choices(TandemForm):
-        text = forms.CharField()
-        pick = forms.ChoiceField(choices=[("1", "Een")], widget=forms.RadioSelect)
+class Groups(TandemForm):
+    pick = forms.ChoiceField(
+        label="Kies <één>",
+        choices=[("1", "Een & twee"), ("2", "<b>Twee</b>"), (3, 3)],
+        widget=forms.RadioSelect,
+    )
+    some = forms.MultipleChoiceField(
+        choices=[("x", "X"), ("y", "Y")],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Meer",
+    )
+    later = forms.ChoiceField(
+        choices=[("a", "A")], widget=forms.RadioSelect, required=False, help_text="<i>Uitleg</i>"
+    )
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    form = Choices({})
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["later"].needed_for_submit = True
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(
+    ("data", "initial"),
+    [
+        (None, {}),
+        (None, {"pick": "2", "some": ["x", "y"]}),
+        ({"pick": "9", "some": ["q"]}, {}),
+        ({"pick": "3", "some": ["y"], "later": "a"}, {}),
+    ],
+)
+def test_groups_of_choices_are_the_templates_fieldset(data, initial, language):
+    with translation.override(language):
+        form = Groups(data, initial=initial, prefix="g")
+        if data is not None:
+            form.is_valid()
+        for name in ("pick", "some", "later"):
+            field = form[name]
+            assert str(_choices_html(field)) == _template(field), (name, data)
+
+
+@pytest.mark.parametrize("form_class", [Everything, Groups])
+def test_a_form_without_errors_is_the_templates_div(form_class):
+    form = form_class(initial={}, prefix="f")
+    context = form.get_context()
+    # Django's form renderer strips what the template writes.
+    assert str(_form_html(context)) == render_to_string("forms/div.html", context).strip()
+    assert str(form) == str(_form_html(context))
+
+
+def test_a_form_with_errors_renders_through_the_template_with_its_summary():
+    form = Groups({"pick": "9", "hidden": "x"})
     assert not form.is_valid()
     html = str(form)
-    assert html.count("<fieldset") == 1
-    assert str(_field_html(form["text"])).strip() in html
-    assert _template(form["pick"]).strip() in html
+    assert "error-summary" in render_to_string("forms/div.html", form.get_context())
+    assert html == render_to_string("forms/div.html", form.get_context()).strip()
+    assert html.count("<fieldset") == 3
