@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +80,21 @@ class Scope:
             self.region.pk if self.region is not None else "all",
             self.on.isoformat(),
         )
+
+    @cached_property
+    def meetings_held(self):
+        """{meeting type: meetings held from the period's start up to today}: one query for
+        every meeting indicator of a page, counted once per scope."""
+        last = min(self.end, timezone.localdate())
+        if last < self.start:
+            return {}
+        rows = (
+            Meeting.objects.filter(self.region_q("region"), date__gte=self.start, date__lte=last)
+            .order_by()
+            .values("meeting_type")
+            .annotate(n=Count("pk"))
+        )
+        return {row["meeting_type"]: row["n"] for row in rows}
 
 
 @dataclass(frozen=True)
@@ -178,12 +194,7 @@ def schools_with_tandem(scope):
 
 
 def _meetings_held(scope, meeting_type):
-    last = min(scope.end, timezone.localdate())
-    if last < scope.start:
-        return 0
-    return Meeting.objects.filter(
-        scope.region_q("region"), meeting_type=meeting_type, date__gte=scope.start, date__lte=last
-    ).count()
+    return scope.meetings_held.get(meeting_type, 0)
 
 
 def practitioner_meetings(scope):

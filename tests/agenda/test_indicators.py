@@ -125,6 +125,12 @@ def test_meetings_held_this_year(land):
     assert indicators.get("inspiration_sessions").default_target == 1
 
 
+def test_the_meeting_indicators_of_one_scope_count_in_one_query(land, django_assert_num_queries):
+    year = Scope.calendar_year(2026, land["r"])
+    with django_assert_num_queries(1):
+        assert (value("practitioner_meetings", year), value("inspiration_sessions", year)) == (2, 1)
+
+
 def test_pilot_schools_with_collective_funding(land):
     assert value("collective_funding_pilots", Scope.calendar_year(2026, land["r"])) == 2  # so1, vso2
     assert value("collective_funding_pilots", Scope.calendar_year(2026)) == 3  # and soF
