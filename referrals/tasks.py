@@ -33,7 +33,7 @@ def send_waiting_time_reminders() -> int:
         .order_by("pk")
     )
     for referral in candidates.iterator(chunk_size=200):
-        waiting = waiting_for(referral, today, norms=book.for_referral(referral))
+        waiting = waiting_for(referral, today, norms=book.for_referral(referral), with_due=False)
         if waiting is None or waiting.level == "ok":
             continue
         try:

@@ -165,7 +165,10 @@ def school_list(request):
         qs = qs.filter(decided_at__gte=selectors.decided_since())
     page = page_of(qs, request, param="page", size=PAGE_SIZE)
     book = NormBook()
-    rows = [{"referral": r, "waiting": waiting_for(r, norms=book.for_referral(r))} for r in page.rows]
+    rows = [
+        {"referral": r, "waiting": waiting_for(r, norms=book.for_referral(r), with_due=False)}
+        for r in page.rows
+    ]
     _log_list(request, "school_list", page.rows, Role.SCHOOL_COORDINATOR)
     return render(
         request,
@@ -842,7 +845,10 @@ def inbox(request):
     qs = qs.order_by(awaiting, "first_submitted_at", "pk")
     page = page_of(qs, request, param="page", size=PAGE_SIZE, narrow=True)
     today = timezone.localdate()
-    rows = [{"referral": r, "waiting": waiting_for(r, today, norms=book.for_referral(r))} for r in page.rows]
+    rows = [
+        {"referral": r, "waiting": waiting_for(r, today, norms=book.for_referral(r), with_due=False)}
+        for r in page.rows
+    ]
     _log_list(request, "inbox", page.rows, Role.DISTRICT_WORKER)
     query = request.GET.copy()
     query.pop("page", None)

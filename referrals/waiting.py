@@ -113,10 +113,12 @@ def decision_due(referral, norms=None):
     return add_working_days(referral.first_submitted_at, norms.decision_days)
 
 
-def waiting_for(referral, today=None, norms=None):
+def waiting_for(referral, today=None, norms=None, with_due=True):
     """The running wait of a referral: for a decision while none was taken, for the start of
     help once accepted. None when nothing is awaited (draft, declined, help started, closed).
-    `norms` (contacts.norms.Norms) saves the lookup when the caller has them."""
+    `norms` (contacts.norms.Norms) saves the lookup when the caller has them. `with_due=False`
+    leaves the due date out (None): a list that shows the days and not the date spares the
+    count of the norm's working days a row."""
     today = today or timezone.localdate()
     start = referral.first_submitted_at
     if start is None:
@@ -124,11 +126,13 @@ def waiting_for(referral, today=None, norms=None):
     if referral.decided_at is None and referral.status not in ("draft", *FINAL_STATUSES):
         norms = norms or norms_for_referral(referral)
         n = norms.decision_days
-        return Waiting("decision", working_days_between(start, today), n, add_working_days(start, n))
+        due = add_working_days(start, n) if with_due else None
+        return Waiting("decision", working_days_between(start, today), n, due)
     if referral.status == "accepted" and referral.help_started_at is None:
         norms = norms or norms_for_referral(referral)
         n = norms.help_started_days
-        return Waiting("help_started", working_days_between(start, today), n, add_working_days(start, n))
+        due = add_working_days(start, n) if with_due else None
+        return Waiting("help_started", working_days_between(start, today), n, due)
     return None
 
 

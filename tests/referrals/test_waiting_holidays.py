@@ -2,6 +2,7 @@
 and the region's own norms valid at submission (ADR 0091). Every date below is counted by hand:
 norm 5 working days to a decision, "near" at 4, "over" at 6, automatic escalation at 5 + 5 = 10."""
 
+import dataclasses
 import datetime
 import zoneinfo
 
@@ -71,6 +72,8 @@ def test_christmas_2026(world):
     assert decision_due(r) == D(2026, 12, 31)  # 24, 28, 29, 30, 31
     with _on(D(2026, 12, 31)):
         assert waiting_for(r).due == D(2026, 12, 31)
+        # A list leaves the date out and counts the same days.
+        assert waiting_for(r, with_due=False) == dataclasses.replace(waiting_for(r), due=None)
     days = _weekdays(D(2026, 12, 24), D(2027, 1, 8))
     # near (4 days) on Wednesday 30 December; over (6) on Monday 4 January.
     assert _reminder_days(r, days) == {D(2026, 12, 30): {"near"}, D(2027, 1, 4): {"over"}}
