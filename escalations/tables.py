@@ -23,6 +23,29 @@ def _row(url, title, cells):
     return f"<tr>\n  {head}\n{tds}\n</tr>"
 
 
+# What a precedent's row reads: its facts and the name of the region where it was decided
+# (Precedent.region: the partnership's or else the municipality's top region). A table fetches
+# these columns only, not the precedent's texts (situation, outcome, rationale) that no row shows.
+ROW_FIELDS = (
+    "title",
+    "reason",
+    "school_type",
+    "age_band",
+    "carried_by",
+    *(
+        f"{organisation}__region__{part}"
+        for organisation in ("partnership", "municipality")
+        for part in ("name", "parent_id", "parent__name")
+    ),
+)
+
+
+def for_rows(queryset):
+    """`queryset` (with the partnership's and municipality's regions joined) fetching only what
+    precedent_row_html reads."""
+    return queryset.only(*ROW_FIELDS)
+
+
 def precedent_row_html(precedent, *, edit=False):
     """One precedent: its domains prefetched (escalations.selectors.DOMAINS), its partnership
     and municipality with their regions joined."""

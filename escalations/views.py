@@ -16,6 +16,7 @@ from contacts.models import Role
 from contacts.permissions import member_required, role_required
 from escalations import permissions as perms
 from escalations import selectors, services
+from escalations import tables as precedent_tables
 from escalations.anonymity import PRECEDENT_TEXT_FIELDS, identifying_findings
 from escalations.forms import (
     AskMediatorForm,
@@ -299,15 +300,17 @@ def decide(request, pk):
 
 @role_required(*perms.LIBRARY_ROLES)
 def precedents(request):
-    filterset = PrecedentFilter(request.GET or None, queryset=selectors.library())
+    filterset = PrecedentFilter(request.GET or None, queryset=precedent_tables.for_rows(selectors.library()))
     valid = not filterset.is_bound or filterset.is_valid()
     page = page_of(filterset.qs, request) if valid else None
     results = page.rows if page else []
     drafts = list(
-        perms.reviewable_precedents(request.user)
-        .select_related("partnership__region__parent", "municipality__region__parent")
-        .prefetch_related(selectors.DOMAINS)
-        .order_by("-created_at")
+        precedent_tables.for_rows(
+            perms.reviewable_precedents(request.user)
+            .select_related("partnership__region__parent", "municipality__region__parent")
+            .prefetch_related(selectors.DOMAINS)
+            .order_by("-created_at")
+        )
     )
     return render(
         request,

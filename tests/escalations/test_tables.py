@@ -49,6 +49,23 @@ def test_every_kind_of_row_is_written_as_the_template_wrote_it(world):
     assert "<script>" not in str(precedent_row_html(precedents[2]))
 
 
+def test_a_precedent_table_fetches_what_its_rows_read_and_not_the_texts(world, django_assert_num_queries):
+    from escalations.tables import for_rows
+
+    director = world.user("partnership_director")
+    published_precedent(director, domains=("behaviour", "learning"), partnership=world.partnership)
+    published_precedent(director, domains=(), municipality=world.municipality)
+    published_precedent(director)  # neither organisation: no region
+    joined = Precedent.objects.select_related(
+        "partnership__region__parent", "municipality__region__parent"
+    ).prefetch_related(DOMAINS)
+    expected = [str(precedent_row_html(p)) for p in joined.order_by("pk")]
+    with django_assert_num_queries(2):  # the precedents, their domains
+        rows = list(for_rows(joined).order_by("pk"))
+        assert [str(precedent_row_html(p)) for p in rows] == expected
+    assert {"summary", "outcome", "rationale", "split"} <= rows[0].get_deferred_fields()
+
+
 # The rows of templates/escalations/inbox.html as they were, written in the template's loops.
 TEMPLATE_OPEN_ROW = """<tr>
   <th scope="row"><a class="utrecht-link" href="{% url 'escalations:detail' e.pk %}">{{ e.referral.reference }}</a></th>
