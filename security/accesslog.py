@@ -93,8 +93,15 @@ STEPS = {
 }
 
 
-def role_label(code):
-    return capfirst(Role(code).label) if code in Role.values else code
+def role_label(code, labels=None):
+    """`labels`: `role_labels()`, when the caller describes many entries."""
+    labels = labels if labels is not None else role_labels()
+    return labels.get(code, code)
+
+
+def role_labels():
+    """{value: label} of the roles in the current language, capitalised as the viewer shows them."""
+    return {value: capfirst(label) for value, label in Role.choices}
 
 
 def activity_label(code):
@@ -143,13 +150,13 @@ def describe(entries):
     `references` (shown_references). The references a list page showed come in one query of
     (entry, reference, id) rows for all entries: a page of 50 list views names about a
     thousand, too many to build a model object for each (bench/FINDINGS.md)."""
-    actions = action_labels()
+    actions, roles = action_labels(), role_labels()
     listed = {}
     rows = ListedReference.objects.filter(entry__in=[entry.pk for entry in entries]).order_by("pk")
     for entry_id, reference, referral_pk in rows.values_list("entry_id", "reference", "referral_pk"):
         listed.setdefault(entry_id, []).append(ListedReference.label(reference, referral_pk))
     for entry in entries:
-        entry.role_label = role_label(entry.role)
+        entry.role_label = role_label(entry.role, roles)
         entry.action_label = action_label(entry, actions)
         entry.object_label = object_label(entry)
         references = listed.get(entry.pk)

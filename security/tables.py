@@ -4,18 +4,25 @@ same markup, escaped the same way (tests/security/test_tables.py compares it wit
 template wrote), each value by portal.markup.esc; the table, its caption and head stay in
 templates/security/access_log.html."""
 
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 
 from portal.markup import esc
 
 
-def access_log_row_html(entry):
+def _when_format():
+    """The moment as `{{ at|date:"SHORT_DATETIME_FORMAT" }} ({{ at|date:"T" }})` writes it, as
+    one format of the current language: one formatter a row instead of two."""
+    return f"{get_format('SHORT_DATETIME_FORMAT')} (T)"
+
+
+def access_log_row_html(entry, when_format=None):
     """One entry, described by security.accesslog.describe (its labels and references)."""
     at = timezone.localtime(entry.at)
+    when_format = when_format or _when_format()
     cells = [
-        f"{date_format(at, 'SHORT_DATETIME_FORMAT')} ({date_format(at, 'T')})",
+        dateformat.format(at, when_format),
         entry.user.email,
         entry.role_label,
         entry.organisation,
@@ -28,4 +35,5 @@ def access_log_row_html(entry):
 
 
 def access_log_rows_html(entries):
-    return mark_safe("".join(access_log_row_html(entry) for entry in entries))  # noqa: S308 - rows are safe
+    when_format = _when_format()
+    return mark_safe("".join(access_log_row_html(entry, when_format) for entry in entries))  # noqa: S308 - rows are safe
