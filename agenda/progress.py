@@ -25,24 +25,30 @@ from portal.home import WorkItem
 
 
 def latest_update_annotations():
+    """The status and date of each activity's latest progress update (what the activity tables
+    show), each a subquery."""
     latest = ProgressUpdate.objects.filter(activity=OuterRef("pk")).order_by("-date", "-id")
     return {
         "latest_status": Subquery(latest.values("status")[:1]),
         "latest_date": Subquery(latest.values("date")[:1]),
-        "latest_note": Subquery(latest.values("note")[:1]),
     }
 
 
-def activities_queryset():
-    return (
-        Activity.objects.select_related(
-            "ambition__agenda",
-            "goal",
-            "owner_partnership",
-            "owner_municipality",
-            "owner_region",
-            "owner_person",
+OWNERS = ("owner_partnership", "owner_municipality", "owner_region", "owner_person")
+
+
+def activities_queryset(*, with_ambition=True):
+    """Activities with their owners and latest update, in the agenda's order. with_ambition=False:
+    for a caller that gives each activity its ambition itself (the agenda's overview fetches
+    them per ambition), without the joins of the ambition, its agenda and the goal."""
+    if not with_ambition:
+        return (
+            Activity.objects.select_related(*OWNERS)
+            .annotate(**latest_update_annotations())
+            .order_by("number")
         )
+    return (
+        Activity.objects.select_related("ambition__agenda", "goal", *OWNERS)
         .annotate(**latest_update_annotations())
         .order_by("ambition__number", "number")
     )
@@ -120,7 +126,7 @@ def agenda_overview(agenda, scope=None, at_risk=False):
         .order_by("number")
         .prefetch_related(
             Prefetch("goals", queryset=Goal.objects.order_by("number")),
-            Prefetch("activities", queryset=activities_queryset()),
+            Prefetch("activities", queryset=activities_queryset(with_ambition=False)),
         )
     )
     overview = []
