@@ -663,8 +663,9 @@ def print_table(out, results, notes, extra):
     fig = extra.get("figures")
     if fig is not None and "live_ms" in fig:
         print(
-            f"dashboard figures    {fig['period']} {fig['region']}: live {fig['live_ms']} ms"
-            f" (a cache miss; target <={FIGURES_TARGET_MS} ms:"
+            f"dashboard figures    {fig['period']} {fig['region']}: live p95 {fig['live_ms']} ms"
+            f" of {fig.get('live_samples', 1)} cache misses (p50 {fig.get('live_p50_ms', fig['live_ms'])},"
+            f" max {fig.get('live_max_ms', fig['live_ms'])}; target p95 <={FIGURES_TARGET_MS} ms:"
             f" {'ok' if fig['live_ms'] <= FIGURES_TARGET_MS else 'MISSED'}), cached {fig['cached_ms']} ms"
         )
     sub = extra.get("submissions")

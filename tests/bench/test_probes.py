@@ -39,6 +39,19 @@ def test_concurrent_submissions_all_saved_with_unique_references(seeded, capsys)
     assert (Notification.objects.count(), OutboxMessage.objects.count()) == (notifications, outbox)
 
 
+@pytest.mark.django_db
+def test_the_figures_probe_reports_the_p95_of_its_cache_misses(capsys):
+    # Its own small data set, rolled back afterwards (the module's is flushed by the
+    # transactional test above).
+    call_command("seed_load", referrals=20, stdout=StringIO())
+    probes.figures(samples=4)
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("PROBE_JSON "))
+    result = json.loads(line.removeprefix("PROBE_JSON "))
+    assert result["live_samples"] == 4
+    assert 0 < result["live_p50_ms"] <= result["live_ms"] <= result["live_max_ms"]
+    assert result["cached_ms"] >= 0
+
+
 def test_percentile_is_the_nearest_rank():
     values = list(range(1, 201))
     assert probes._percentile(values, 95) == 190 and probes._percentile(values, 50) == 100
