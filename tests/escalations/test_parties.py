@@ -26,6 +26,18 @@ def _stop_sharing(referral):
     return referral
 
 
+def _foreign_referral(world):
+    """Another school's referral, routed to the other team: world's school and team are no party."""
+    return referral_in(
+        world,
+        "in_triage",
+        school=world.other_school,
+        home_municipality=world.other_municipality,
+        routed_team=world.other_district_team,
+        created_by=world.user("other_school_coordinator"),
+    )
+
+
 @pytest.fixture
 def cases(world):
     """world.school's tandem is held by world.district_team."""
@@ -44,14 +56,7 @@ def cases(world):
         ),
         "stopped": _stop_sharing(referral_in(world, "in_triage")),
         "escalated_stopped": _stop_sharing(open_escalation(world).referral),
-        "foreign": referral_in(
-            world,
-            "in_triage",
-            school=world.other_school,
-            home_municipality=world.other_municipality,
-            routed_team=world.other_district_team,
-            created_by=world.user("other_school_coordinator"),
-        ),
+        "foreign": _foreign_referral(world),
     }
 
 
@@ -203,18 +208,7 @@ def test_a_referrals_own_escalations_and_mediations_are_the_visible_ones(world, 
         open_escalation(
             world, referral_in(world, "in_triage", routed_team=world.other_district_team)
         ).referral,
-        open_escalation(
-            world,
-            referral_in(
-                world,
-                "in_triage",
-                school=world.other_school,
-                home_municipality=world.other_municipality,
-                routed_team=world.other_district_team,
-                created_by=world.user("other_school_coordinator"),
-            ),
-            actor="other_school_coordinator",
-        ).referral,
+        open_escalation(world, _foreign_referral(world), actor="other_school_coordinator").referral,
     ]
     mediated = open_mediation(world).referral
     user = world.user(actor)
