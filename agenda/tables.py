@@ -5,23 +5,15 @@ same way (tests/agenda/test_tables.py compares it with the row the template wrot
 by portal.markup.esc; the table, its caption and head stay in
 templates/agenda/_activity_table.html."""
 
-from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 from agenda.templatetags.agenda_badges import overdue_badge, status_badge
 from portal.choices import choice_label
-from portal.markup import esc
+from portal.markup import Link, date_text, esc
 
 NONE = "–"
-PLACEHOLDER = 999_999_999_999
-
-
-def _short_date(value):
-    """As `{{ value|date:"SHORT_DATE_FORMAT" }}`: a moment in the current time zone; "" for None."""
-    return date_format(template_localtime(value), "SHORT_DATE_FORMAT") if value else ""
+SHORT = "SHORT_DATE_FORMAT"
 
 
 def _owner(activity):
@@ -41,7 +33,9 @@ def activity_row_html(activity, url):
     """One activity of agenda.progress.activities_queryset (its latest update annotated)."""
     latest = str(status_badge(activity.latest_status, activity.latest_status_label))
     if activity.latest_date:
-        latest += f' <span class="tandem-muted agenda-nowrap">{esc(_short_date(activity.latest_date))}</span>'
+        when = esc(date_text(activity.latest_date, SHORT))
+        latest += f' <span class="tandem-muted agenda-nowrap">{when}</span>'
+    due = esc(date_text(activity.due_date, SHORT) or NONE)
     cell = '<td class="utrecht-table__cell">'
     return (
         f'<tr class="utrecht-table__row" id="activity-{activity.pk}">'
@@ -50,7 +44,7 @@ def activity_row_html(activity, url):
         f'<a class="utrecht-link" href="{esc(url)}">{esc(activity.title)}</a></th>'
         f"{cell}{_owner(activity)}</td>"
         f"{cell}{esc(choice_label(activity, 'status'))}{overdue_badge(activity)}</td>"
-        f'<td class="utrecht-table__cell agenda-nowrap">{esc(_short_date(activity.due_date) or NONE)}</td>'
+        f'<td class="utrecht-table__cell agenda-nowrap">{due}</td>'
         f"{cell}{esc(activity.impact or NONE)}</td>"
         f"{cell}{esc(activity.added_value or NONE)}</td>"
         f"{cell}{latest}</td>"
@@ -59,6 +53,6 @@ def activity_row_html(activity, url):
 
 
 def activity_rows_html(activities):
-    pattern = reverse("agenda:activity", args=[PLACEHOLDER])
-    rows = (activity_row_html(a, pattern.replace(str(PLACEHOLDER), str(a.pk))) for a in activities)
+    detail = Link("agenda:activity")
+    rows = (activity_row_html(a, detail(a.pk)) for a in activities)
     return mark_safe("\n".join(rows))  # noqa: S308 - every value escaped where it is written

@@ -4,21 +4,11 @@ rendering (ADR 0177, bench/FINDINGS.md). The same markup, escaped the same way
 (tests/contacts/test_tables.py compares it with the row the template wrote); the table, its
 caption and head stay in templates/contacts/accounts.html."""
 
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from portal.choices import choice_label
-from portal.markup import esc
-
-PLACEHOLDER = 999_999_999_999
-
-
-def _date(moment):
-    """As `{{ moment|date:"DATE_FORMAT" }}`: in the current time zone."""
-    return date_format(timezone.localtime(moment), "DATE_FORMAT")
+from portal.markup import Link, date_text, esc
 
 
 def _roles(account):
@@ -29,10 +19,10 @@ def _roles(account):
 def _invitation(account):
     # As {% blocktranslate %}: the date escaped, the translation itself written as it is.
     if account.invitation_state == "pending":
-        text = _("pending until %(date)s") % {"date": esc(_date(account.invitation_expires_at))}
+        text = _("pending until %(date)s") % {"date": esc(date_text(account.invitation_expires_at))}
         return f'<span class="utrecht-status-badge utrecht-status-badge--warning">{text}</span>'
     if account.invitation_state == "expired":
-        text = _("expired on %(date)s") % {"date": esc(_date(account.invitation_expires_at))}
+        text = _("expired on %(date)s") % {"date": esc(date_text(account.invitation_expires_at))}
         return f'<span class="utrecht-status-badge utrecht-status-badge--danger">{text}</span>'
     return "—"
 
@@ -45,7 +35,7 @@ def account_row_html(account, detail_url):
         _roles(account),
         esc(_("yes") if account.is_active else _("no (deactivated)")),
         esc(_("set up") if account.has_two_factor else _("not set up")),
-        esc(_date(account.last_login)) if account.last_login else esc(_("never")),
+        esc(date_text(account.last_login)) if account.last_login else esc(_("never")),
         _invitation(account),
     ]
     tds = "".join(f'<td class="utrecht-table__cell">{cell}</td>' for cell in cells)
@@ -55,7 +45,6 @@ def account_row_html(account, detail_url):
 
 
 def account_rows_html(accounts):
-    """The rows, each account's link reversed from one reversed with a placeholder id."""
-    pattern = reverse("contacts:account_detail", args=[PLACEHOLDER])
-    rows = (account_row_html(a, pattern.replace(str(PLACEHOLDER), str(a.pk))) for a in accounts)
+    detail = Link("contacts:account_detail")
+    rows = (account_row_html(a, detail(a.pk)) for a in accounts)
     return mark_safe("".join(rows))  # noqa: S308 - every value escaped where it is written

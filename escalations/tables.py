@@ -6,14 +6,12 @@ value by portal.markup.esc; the tables, their captions and heads stay in
 templates/escalations/."""
 
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from portal.choices import choice_label
-from portal.markup import esc
+from portal.markup import Link, date_text, esc
 
 
 def _row(url, title, cells):
@@ -67,19 +65,10 @@ def precedent_rows_html(precedents, *, edit=False):
     return mark_safe("".join(precedent_row_html(p, edit=edit) for p in precedents))  # noqa: S308 - rows
 
 
-def _date(moment):
-    """As `{{ moment|date:"DATE_FORMAT" }}`: in the current time zone; nothing for None."""
-    return date_format(timezone.localtime(moment), "DATE_FORMAT") if moment else ""
-
-
 def _escalation_rows(escalations, cells_of):
     """A row per escalation: its reference linking to its page, then `cells_of(escalation)`."""
-    placeholder = 999_999_999_999
-    pattern = reverse("escalations:detail", args=[placeholder])
-    rows = (
-        _row(pattern.replace(str(placeholder), str(e.pk)), e.referral.reference, cells_of(e))
-        for e in escalations
-    )
+    detail = Link("escalations:detail")
+    rows = (_row(detail(e.pk), e.referral.reference, cells_of(e)) for e in escalations)
     return mark_safe("".join(rows))  # noqa: S308 - escaped in _row
 
 
@@ -89,7 +78,7 @@ def _open_cells(e):
         e.referral.school.name,
         e.municipality.name,
         capfirst(choice_label(e, "raised_side")),
-        _date(e.raised_at),
+        date_text(e.raised_at),
     ]
 
 
@@ -98,7 +87,7 @@ def _decided_cells(e):
         capfirst(choice_label(e, "reason")),
         e.referral.school.name,
         capfirst(choice_label(e.decision, "carried_by")),
-        _date(e.decided_at),
+        date_text(e.decided_at),
     ]
 
 

@@ -10,13 +10,12 @@ wrote, names and schools with markup in them included). The table
 around the rows, its caption and header stay in templates/referrals/_referral_table.html.
 """
 
-from django.urls import reverse
 from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from portal.choices import choice_label
-from portal.markup import esc
+from portal.markup import Link, esc
 
 DASH = "—"
 
@@ -51,19 +50,14 @@ def _urgency(referral):
 
 
 class _Links:
-    """The edit and detail links of a list, reversed once: a row puts its referral's uuid in
-    the place of a placeholder's (a `reverse` a row cost as much as the rest of its cells)."""
-
-    PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+    """The edit and detail links of a list (portal.markup.Link)."""
 
     def __init__(self):
-        self.edit = reverse("referrals:edit", args=[self.PLACEHOLDER])
-        self.detail = reverse("referrals:detail", args=[self.PLACEHOLDER])
+        self.edit = Link("referrals:edit", Link.UUID)
+        self.detail = Link("referrals:detail", Link.UUID)
 
     def of(self, referral):
-        return (self.edit if referral.status == "draft" else self.detail).replace(
-            self.PLACEHOLDER, str(referral.uuid)
-        )
+        return (self.edit if referral.status == "draft" else self.detail)(referral.uuid)
 
 
 def referral_row_html(row, *, show_school=False, show_municipality=False, show_assigned=False, links=None):
