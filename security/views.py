@@ -240,14 +240,14 @@ def access_log_export(request):
             _("reference"),
         ]
     )
-    actions = accesslog.action_labels()
+    actions, roles = accesslog.action_labels(), accesslog.role_labels()
     entries = accesslog.with_listed_references(accesslog.filtered_entries(cleaned, request.user))
     for entry in entries.iterator(chunk_size=2000):
         writer.writerow(
             [
                 timezone.localtime(entry.at).isoformat(timespec="seconds"),
                 entry.user.email,
-                accesslog.role_label(entry.role),
+                accesslog.role_label(entry.role, roles),
                 _csv_safe(entry.organisation),
                 accesslog.action_label(entry, actions),
                 _csv_safe(accesslog.object_label(entry)),
@@ -865,7 +865,8 @@ def account_record_list(request):
     if not valid:
         records = records.none()
     page = page_of(records, request, param="page", size=ACCOUNT_RECORDS_PAGE_SIZE, count=True)
+    roles = accesslog.role_labels()
     for record in page.rows:
-        record.role_label = accesslog.role_label(record.role) if record.role else ""
+        record.role_label = accesslog.role_label(record.role, roles) if record.role else ""
     account_records.record_read(request.user)
     return render(request, "security/account_records.html", {"form": form, "page": page})
